@@ -1,0 +1,53 @@
+/**
+ * Wire-level constants shared by the client and the server: account ids, the
+ * y-websocket message types, close codes, and where things live in a room's Y.Doc.
+ */
+
+/** Account ids are URL- and file-name-safe: lower-case letters, digits and dashes. */
+export const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
+
+export function isValidAccountId(id: unknown): id is string {
+  return typeof id === 'string' && ACCOUNT_ID_PATTERN.test(id)
+}
+
+/** y-websocket message types (first varUint of every binary frame). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const
+
+/** WebSocket close codes the server uses; 4xxx mirror HTTP statuses. */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  /** A frame that is not a valid y-websocket message, or an unknown message type. */
+  ProtocolError: 1002,
+  /** A text frame: the protocol is binary only. */
+  UnsupportedData: 1003,
+  /** The connection missed its keep-alive pongs. */
+  PolicyViolation: 1008,
+  /** A frame over the configured size limit. */
+  MessageTooBig: 1009,
+  InternalError: 1011,
+  /** The client stopped reading: its send buffer grew past the cap. */
+  SlowConsumer: 4008,
+  Unauthorized: 4401,
+  Forbidden: 4403,
+  NotFound: 4404,
+  /** The room's stored data could not be read; it is refused rather than served empty. */
+  RoomUnavailable: 4503,
+} as const
+
+/** Where the parts of an account live in its Y.Doc (see docs/document-format.md). */
+export const DocKeys = {
+  /** Y.Array used as a y-utility YKeyValue: key = tldraw record id, value = record. */
+  records: 'tldraw',
+  /** Y.Map with document metadata. */
+  meta: 'meta',
+  /** Key in `meta` holding the serialised tldraw store schema. */
+  schema: 'schema',
+  /** Y.Map with the account's own fields (plan record issue). */
+  account: 'account',
+} as const
