@@ -1,0 +1,60 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vitest/config'
+
+/** Where `vite dev` forwards API and sync traffic (the server started with `npm run serve`). */
+const devServer = process.env.WAR_ROOM_DEV_SERVER ?? 'http://127.0.0.1:8787'
+
+export default defineConfig({
+  root: 'client',
+  envPrefix: ['VITE_', 'TLDRAW_'],
+  plugins: [react()],
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+  },
+  server: {
+    proxy: {
+      '/api': devServer,
+      '/healthz': devServer,
+      '/sync': { target: devServer.replace(/^http/, 'ws'), ws: true },
+    },
+  },
+  test: {
+    root: '.',
+    // Two cores: keep files from starving each other of CPU (browser tests especially).
+    fileParallelism: true,
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          globalSetup: ['tests/browser/globalSetup.ts'],
+        },
+      },
+    ],
+  },
+})
