@@ -1,0 +1,160 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useCallback, useEffect } from 'react'
+import { Tldraw, getUserPreferences, setUserPreferences, type Editor, type TLStore } from 'tldraw'
+import { isValidAccountId } from '../../shared/protocol'
+import { LanguageSwitch } from '../LanguageSwitch'
+import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
+import { navigate } from '../router'
+import {
+  warRoomComponents,
+  warRoomShapeUtils,
+  warRoomBindingUtils,
+  warRoomTools,
+  warRoomUiOverrides,
+} from '../shapes'
+import { useYjsStore, type ConnectionState } from '../sync/useYjsStore'
+import { ConnectionBadge } from './ConnectionBadge'
+
+/** tldraw's fonts, icons and translations, bundled by Vite and served from our own origin. */
+const assetUrls = getAssetUrlsByImport()
+
+declare global {
+  interface Window {
+    /** The live editor, for browser tests and debugging. */
+    __warRoomEditor?: Editor
+  }
+}
+
+/** `/a/:accountId`: the account's shared canvas. */
+export function RoomPage({ accountId }: { accountId: string }) {
+  const t = useT()
+  if (!isValidAccountId(accountId)) {
+    return (
+      <Notice title={t('room.invalidAccount', { id: accountId })}>
+        <button type="button" className="wr-button" onClick={() => navigate('/')}>
+          {t('room.backHome')}
+        </button>
+      </Notice>
+    )
+  }
+  return <Room accountId={accountId} />
+}
+
+function Room({ accountId }: { accountId: string }) {
+  const t = useT()
+  const { lang } = useLang()
+  const { room, connection } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
+
+  // tldraw keeps its own UI language in the user preferences; keep it in step with ours.
+  useEffect(() => {
+    const locale = TLDRAW_LOCALE[lang]
+    const prefs = getUserPreferences()
+    if (prefs.locale !== locale) setUserPreferences({ ...prefs, locale })
+  }, [lang])
+
+  const reload = (
+    <button type="button" className="wr-button" onClick={() => location.reload()}>
+      {t('room.reload')}
+    </button>
+  )
+
+  switch (room.status) {
+    case 'loading':
+      return (
+        <Notice title={t('room.loading')}>
+          <ConnectionBadge state={connection} />
+        </Notice>
+      )
+    case 'error':
+      return (
+        <Notice title={t('room.error.title')} body={t('room.error.body', { message: room.error.message })}>
+          {reload}
+        </Notice>
+      )
+    case 'too-old':
+      if (!room.store) {
+        return (
+          <Notice title={t('room.tooOld.title')} body={t('room.tooOld.body')} testId="too-old">
+            {reload}
+          </Notice>
+        )
+      }
+      return (
+        <Canvas accountId={accountId} store={room.store} connection={connection}>
+          <div className="wr-banner" role="alert" data-testid="too-old">
+            <strong>{t('room.tooOld.title')}</strong> {t('room.tooOld.body')} {reload}
+          </div>
+        </Canvas>
+      )
+    case 'ready':
+      return <Canvas accountId={accountId} store={room.store} connection={connection} />
+  }
+}
+
+function Canvas({
+  accountId,
+  store,
+  connection,
+  children,
+}: {
+  accountId: string
+  store: TLStore
+  connection: ConnectionState
+  children?: React.ReactNode
+}) {
+  const t = useT()
+  const onMount = useCallback((editor: Editor) => {
+    window.__warRoomEditor = editor
+    return () => {
+      if (window.__warRoomEditor === editor) delete window.__warRoomEditor
+    }
+  }, [])
+
+  return (
+    <div className="wr-room">
+      <Tldraw
+        store={store}
+        shapeUtils={warRoomShapeUtils}
+        bindingUtils={warRoomBindingUtils}
+        tools={warRoomTools}
+        overrides={warRoomUiOverrides}
+        components={warRoomComponents}
+        assetUrls={assetUrls}
+        licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
+        onMount={onMount}
+        autoFocus
+      />
+      <div className="wr-roombar">
+        <span className="wr-roombar__name">
+          {t('app.name')} · <code>{accountId}</code>
+        </span>
+        <ConnectionBadge state={connection} />
+        <LanguageSwitch />
+      </div>
+      {children}
+    </div>
+  )
+}
+
+function Notice({
+  title,
+  body,
+  testId,
+  children,
+}: {
+  title: string
+  body?: string
+  testId?: string
+  children?: React.ReactNode
+}) {
+  return (
+    <main className="wr-notice" data-testid={testId}>
+      <div className="wr-card">
+        <h1>{title}</h1>
+        {body && <p>{body}</p>}
+        <div className="wr-row">{children}</div>
+      </div>
+      <LanguageSwitch className="wr-button wr-button--quiet wr-notice__lang" />
+    </main>
+  )
+}

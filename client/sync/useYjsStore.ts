@@ -1,0 +1,347 @@
+/**
+ * The bridge between a tldraw store and an account room's Y.Doc (format:
+ * docs/document-format.md). Document records travel through the doc; presence
+ * travels through y-websocket awareness and is never written to the doc.
+ */
+import { useEffect, useRef, useState } from 'react'
+import {
+  DocumentRecordType,
+  InstancePresenceRecordType,
+  PageRecordType,
+  TLDOCUMENT_ID,
+  UserRecordType,
+  atom,
+  computed,
+  createPresenceStateDerivation,
+  createTLStore,
+  createUserId,
+  defaultBindingUtils,
+  defaultShapeUtils,
+  defaultUserPreferences,
+  getUserPreferences,
+  react,
+  type IndexKey,
+  type SerializedStore,
+  type TLInstancePresence,
+  type TLRecord,
+  type TLStore,
+  type TLUser,
+} from 'tldraw'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { DocKeys } from '../../shared/protocol'
+import { warRoomBindingUtils, warRoomShapeUtils } from '../shapes'
+import { createAssetStore } from './createAssetStore'
+import { compareSchemas, isSerializedSchema } from './schemaCompat'
+
+/** Shape and binding utils of the store's schema: tldraw's defaults plus War Room's own. */
+export const storeShapeUtils = [...defaultShapeUtils, ...warRoomShapeUtils]
+export const storeBindingUtils = [...defaultBindingUtils, ...warRoomBindingUtils]
+
+/**
+ * Origin of every Y transaction this bridge makes, so that the doc observer can
+ * tell our own writes (already in the store) from everyone else's.
+ */
+const LOCAL_ORIGIN = Symbol('war-room tldraw store')
+
+export type ConnectionState = 'connected' | 'reconnecting' | 'offline'
+
+export type RoomState =
+  | { status: 'loading' }
+  | { status: 'ready'; store: TLStore }
+  /**
+   * The document was written by a newer client. `store` is null when that was
+   * known at load time (nothing was loaded), or the read-only store when another
+   * client upgraded the document during the session.
+   */
+  | { status: 'too-old'; store: TLStore | null }
+  | { status: 'error'; error: Error }
+
+export interface UseYjsStoreOptions {
+  accountId: string
+  /** `ws(s)://host[:port]` of the sync server; defaults to this page's origin. */
+  wsOrigin?: string
+  /** Name of the first page when the room is empty. */
+  defaultPageName: string
+}
+
+export interface YjsStore {
+  room: RoomState
+  connection: ConnectionState
+}
+
+interface AwarenessState {
+  presence?: TLInstancePresence | null
+}
+
+function pageOrigin(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
+}
+
+export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStoreOptions): YjsStore {
+  const [room, setRoom] = useState<RoomState>({ status: 'loading' })
+  const [connection, setConnection] = useState<ConnectionState>('reconnecting')
+  // The page name is only read when an empty room is first filled; a language
+  // switch must not tear the room down.
+  const pageNameRef = useRef(defaultPageName)
+  pageNameRef.current = defaultPageName
+  const origin = wsOrigin ?? pageOrigin()
+
+  useEffect(() => {
+    setRoom({ status: 'loading' })
+    const unsubs: (() => void)[] = []
+
+    const doc = new Y.Doc()
+    const yRecords = new YKeyValue<TLRecord>(doc.getArray(DocKeys.records))
+    const meta = doc.getMap<unknown>(DocKeys.meta)
+
+    const collaborationStatus = atom<'online' | 'offline'>('war-room connection', 'offline')
+    const collaborationMode = atom<'readonly' | 'readwrite'>('war-room mode', 'readwrite')
+    const store = createTLStore({
+      shapeUtils: storeShapeUtils,
+      bindingUtils: storeBindingUtils,
+      assets: createAssetStore(accountId),
+      collaboration: { status: collaborationStatus, mode: collaborationMode },
+    })
+    const ourSchema = store.schema.serialize()
+
+    const provider = new WebsocketProvider(`${origin}/sync`, accountId, doc)
+
+    /* ------------------------------ connection ------------------------------ */
+
+    let socketConnected = false
+    const updateConnection = () => {
+      const next: ConnectionState = !navigator.onLine
+        ? 'offline'
+        : socketConnected && provider.synced
+          ? 'connected'
+          : 'reconnecting'
+      setConnection(next)
+      collaborationStatus.set(next === 'connected' ? 'online' : 'offline')
+    }
+    const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+      socketConnected = status === 'connected'
+      updateConnection()
+    }
+    provider.on('status', onStatus)
+    window.addEventListener('online', updateConnection)
+    window.addEventListener('offline', updateConnection)
+    unsubs.push(() => {
+      provider.off('status', onStatus)
+      window.removeEventListener('online', updateConnection)
+      window.removeEventListener('offline', updateConnection)
+    })
+
+    /* -------------------------------- records ------------------------------- */
+
+    // Set once the document turns out to be newer than this client: from then on
+    // nothing flows in either direction.
+    let frozen = false
+
+    /** Records that pass the store's validation; a bad record from an outside tool is skipped, not fatal. */
+    const validRecords = (records: TLRecord[]): TLRecord[] =>
+      records.filter((record) => {
+        try {
+          store.schema.validateRecord(store, record, 'initialize', null)
+          return true
+        } catch (error) {
+          console.warn(`[war-room] skipping invalid record ${String(record?.id)}`, error)
+          return false
+        }
+      })
+
+    const freeze = (loadedStore: TLStore | null) => {
+      frozen = true
+      collaborationMode.set('readonly')
+      setRoom({ status: 'too-old', store: loadedStore })
+    }
+
+    const load = () => {
+      const stored = meta.get(DocKeys.schema)
+      if (stored !== undefined && !isSerializedSchema(stored)) {
+        setRoom({ status: 'error', error: new Error(`unreadable '${DocKeys.schema}' entry in the document`) })
+        return
+      }
+      const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
+      if (relation === 'newer') {
+        freeze(null)
+        return
+      }
+
+      const entries = [...yRecords.map.values()]
+      let records: TLRecord[]
+      const writes: TLRecord[] = []
+      const deletes: string[] = []
+      if (entries.length === 0) {
+        // Only an empty room, after the first sync, gets the default records.
+        records = [
+          DocumentRecordType.create({ id: TLDOCUMENT_ID }),
+          PageRecordType.create({ id: PageRecordType.createId('page'), name: pageNameRef.current, index: 'a1' as IndexKey }),
+        ]
+        writes.push(...records)
+      } else if (relation === 'older' && stored !== undefined) {
+        const snapshot: SerializedStore<TLRecord> = Object.fromEntries(entries.map(({ key, val }) => [key, val]))
+        const result = store.schema.migrateStoreSnapshot({ store: snapshot, schema: stored })
+        if (result.type === 'error') {
+          setRoom({ status: 'error', error: new Error(`the document could not be migrated (${result.reason})`) })
+          return
+        }
+        records = Object.values(result.value)
+        for (const record of records) {
+          if (JSON.stringify(record) !== JSON.stringify(snapshot[record.id])) writes.push(record)
+        }
+        for (const key of Object.keys(snapshot)) {
+          if (!(key in result.value)) deletes.push(key)
+        }
+      } else {
+        // Same schema, or records an outside tool wrote without one: taken as current.
+        records = entries.map(({ val }) => val)
+      }
+
+      doc.transact(() => {
+        for (const record of writes) yRecords.set(record.id, record)
+        for (const key of deletes) yRecords.delete(key)
+        if (stored === undefined || relation === 'older') meta.set(DocKeys.schema, ourSchema)
+      }, LOCAL_ORIGIN)
+
+      // Listen before the first merge: mergeRemoteChanges ends with tldraw's integrity
+      // check, whose repairs (a missing page, say) are user changes that must reach the doc.
+      unsubs.push(
+        store.listen(
+          ({ changes }) => {
+            if (frozen) return
+            doc.transact(() => {
+              for (const record of Object.values(changes.added)) yRecords.set(record.id, record)
+              for (const [, record] of Object.values(changes.updated)) yRecords.set(record.id, record)
+              for (const record of Object.values(changes.removed)) yRecords.delete(record.id)
+            }, LOCAL_ORIGIN)
+          },
+          { source: 'user', scope: 'document' },
+        ),
+      )
+
+      const onRecordsChange = (
+        changes: Map<string, { action: 'add' | 'update' | 'delete'; newValue?: TLRecord }>,
+        transaction: Y.Transaction,
+      ) => {
+        if (frozen || transaction.origin === LOCAL_ORIGIN) return
+        const toPut: TLRecord[] = []
+        const toRemove: TLRecord['id'][] = []
+        for (const [id, change] of changes) {
+          if (change.action === 'delete') {
+            if (store.has(id as TLRecord['id'])) toRemove.push(id as TLRecord['id'])
+          } else if (change.newValue) {
+            toPut.push(change.newValue)
+          }
+        }
+        const valid = validRecords(toPut)
+        store.mergeRemoteChanges(() => {
+          if (toRemove.length) store.remove(toRemove)
+          if (valid.length) store.put(valid)
+        })
+      }
+      yRecords.on('change', onRecordsChange)
+      unsubs.push(() => yRecords.off('change', onRecordsChange))
+
+      // Another client may upgrade the document while we have it open.
+      const onMetaChange = (event: Y.YMapEvent<unknown>) => {
+        if (frozen || !event.keysChanged.has(DocKeys.schema)) return
+        const schema = meta.get(DocKeys.schema)
+        if (isSerializedSchema(schema) && compareSchemas(ourSchema, schema) === 'newer') freeze(store)
+      }
+      meta.observe(onMetaChange)
+      unsubs.push(() => meta.unobserve(onMetaChange))
+
+      const initial = validRecords(records)
+      store.mergeRemoteChanges(() => {
+        store.put(initial)
+      })
+
+      startPresence()
+      setRoom({ status: 'ready', store })
+    }
+
+    /* ------------------------------- presence ------------------------------- */
+
+    const startPresence = () => {
+      const awareness = provider.awareness
+      const currentUser = computed<TLUser>('war-room current user', () => {
+        const prefs = getUserPreferences()
+        return UserRecordType.create({
+          id: createUserId(prefs.id),
+          name: prefs.name ?? '',
+          color: prefs.color ?? defaultUserPreferences.color,
+        })
+      })
+      // Presence ids follow awareness client ids, so a departed peer's record can be found.
+      const presenceIdOf = (clientId: number) => InstancePresenceRecordType.createId(String(clientId))
+      const presence = createPresenceStateDerivation(currentUser, { instanceId: presenceIdOf(doc.clientID) })(store)
+
+      // Cursor moves change presence many times per frame; publish at most once a frame.
+      let frame = 0
+      unsubs.push(
+        react('war-room publish presence', () => {
+          const value = presence.get()
+          cancelAnimationFrame(frame)
+          frame = requestAnimationFrame(() => awareness.setLocalStateField('presence', value))
+        }),
+      )
+      unsubs.push(() => cancelAnimationFrame(frame))
+
+      const onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        const states = awareness.getStates() as Map<number, AwarenessState>
+        const toPut: TLInstancePresence[] = []
+        const toRemove: TLInstancePresence['id'][] = []
+        for (const clientId of [...added, ...updated]) {
+          if (clientId === doc.clientID) continue
+          const peer = states.get(clientId)?.presence
+          if (peer) toPut.push({ ...peer, id: presenceIdOf(clientId) })
+          else if (store.has(presenceIdOf(clientId))) toRemove.push(presenceIdOf(clientId))
+        }
+        for (const clientId of removed) {
+          if (store.has(presenceIdOf(clientId))) toRemove.push(presenceIdOf(clientId))
+        }
+        const valid = validRecords(toPut) as TLInstancePresence[]
+        if (!valid.length && !toRemove.length) return
+        store.mergeRemoteChanges(() => {
+          if (toRemove.length) store.remove(toRemove)
+          if (valid.length) store.put(valid)
+        })
+      }
+      awareness.on('change', onAwarenessChange)
+      unsubs.push(() => awareness.off('change', onAwarenessChange))
+      onAwarenessChange({ added: [...awareness.getStates().keys()], updated: [], removed: [] })
+    }
+
+    /* ------------------------------- first sync ----------------------------- */
+
+    let loaded = false
+    const onSync = (synced: boolean) => {
+      updateConnection()
+      // Wait for the room's state before creating anything: never overwrite it with defaults.
+      if (synced && !loaded) {
+        loaded = true
+        try {
+          load()
+        } catch (error) {
+          console.error('[war-room] loading the room failed', error)
+          frozen = true
+          setRoom({ status: 'error', error: error instanceof Error ? error : new Error(String(error)) })
+        }
+      }
+    }
+    provider.on('sync', onSync)
+    unsubs.push(() => provider.off('sync', onSync))
+    if (provider.synced) onSync(true)
+
+    return () => {
+      for (const unsub of unsubs.splice(0)) unsub()
+      provider.destroy()
+      doc.destroy()
+      store.dispose()
+    }
+  }, [accountId, origin])
+
+  return { room, connection }
+}
