@@ -56,6 +56,11 @@ export interface StakeholderProps {
   champion: boolean
   contact: string
   lastContact: IsoDateOrEmpty
+  /**
+   * Added in stakeholder props v1: the competitor this person backs (mostly for CR4,
+   * 对手铁杆支持者), or empty. Optional so records written to the v0 contract stay valid.
+   */
+  competitor?: string
 }
 
 export interface FactionProps {

@@ -1,0 +1,28 @@
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
+import type { TLShape } from '@tldraw/tlschema'
+import { BLOCKER_SEVERITIES, BLOCKER_STATUSES, FUNNEL_STAGES, type BlockerProps } from './types'
+import { T, dimension } from './validators'
+
+/** Where the deal is stuck (卡点). */
+export type BlockerShape = TLShape<'blocker'>
+
+export const BLOCKER_DEFAULT_SIZE = { w: 240, h: 130 } as const
+
+export const blockerShapeProps: RecordProps<BlockerShape> = {
+  w: dimension,
+  h: dimension,
+  title: T.string,
+  detail: T.string,
+  severity: T.literalEnum(...BLOCKER_SEVERITIES),
+  status: T.literalEnum(...BLOCKER_STATUSES),
+  stage: T.literalEnum('', ...FUNNEL_STAGES),
+}
+
+export function defaultBlockerProps(): BlockerProps {
+  return { ...BLOCKER_DEFAULT_SIZE, title: '', detail: '', severity: 'high', status: 'open', stage: '' }
+}
+
+/** Named steps; none yet. The first change of props gets version 1. */
+export const blockerShapeVersions = createShapePropsMigrationIds('blocker', {})
+
+export const blockerShapeMigrations = createShapePropsMigrationSequence({ sequence: [] })
