@@ -12,6 +12,9 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
+    // tldraw fetch()es its translation files; inlined as data: URLs they would be refused by the
+    // page's Content-Security-Policy (connect-src 'self'), so JSON assets always stay files.
+    assetsInlineLimit: (file) => (file.endsWith('.json') ? false : undefined),
   },
   server: {
     proxy: {
