@@ -1,0 +1,108 @@
+/**
+ * Real-browser helpers: Debian's Chromium driven by playwright-core, pages that
+ * record every request and fail the test when one leaves localhost, and
+ * screenshots under tests/.artifacts/.
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { onTestFinished } from 'vitest'
+
+/** Flags from docs/TEAM-CONTEXT.md: headless, no sandbox (root in CI), and no background traffic. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../.artifacts')
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+}
+
+/**
+ * Launches Chromium. Playwright gives every launch a fresh temporary
+ * user-data-dir (deleted on close), so no state leaks between runs.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS })
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** Whether a URL stays on this machine; `data:` and `blob:` URLs never touch the network. */
+export function isLocalUrl(url: string): boolean {
+  const parsed = new URL(url)
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.protocol === 'about:') return true
+  return LOCAL_HOSTS.has(parsed.hostname)
+}
+
+export interface RecordedPage {
+  page: Page
+  context: BrowserContext
+  /** Every URL requested (HTTP and WebSocket), in order. */
+  requests: string[]
+  /** Requests that left localhost. */
+  foreignRequests: string[]
+  /** Console errors and uncaught page errors, for diagnosing a failure. */
+  errors: string[]
+  screenshot(name: string): Promise<string>
+}
+
+/**
+ * Opens a page in its own browser context — its own storage partition, as a
+ * separate person's browser would be. That matters for sync tests: y-websocket
+ * also syncs tabs of one context through BroadcastChannel, which would let two
+ * pages agree without the server. The current test fails if any request
+ * from this page leaves localhost.
+ */
+export async function openRecordedPage(browser: Browser, url: string): Promise<RecordedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const requests: string[] = []
+  const foreignRequests: string[] = []
+  const errors: string[] = []
+  const record = (requestUrl: string) => {
+    requests.push(requestUrl)
+    if (!isLocalUrl(requestUrl)) foreignRequests.push(requestUrl)
+  }
+  context.on('request', (request) => record(request.url()))
+  const page = await context.newPage()
+  page.on('websocket', (ws) => record(ws.url()))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(String(error)))
+
+  onTestFinished(async () => {
+    await context.close().catch(() => {})
+    if (foreignRequests.length > 0) {
+      throw new Error(`The page made requests outside localhost:\n  ${foreignRequests.join('\n  ')}`)
+    }
+  })
+
+  await page.goto(url)
+  return {
+    page,
+    context,
+    requests,
+    foreignRequests,
+    errors,
+    async screenshot(name) {
+      mkdirSync(ARTIFACTS_DIR, { recursive: true })
+      const file = path.join(ARTIFACTS_DIR, `${name}.png`)
+      await page.screenshot({ path: file })
+      return file
+    },
+  }
+}
+
+/** Waits until the room's tldraw editor is mounted (exposed by the client as window.__warRoomEditor). */
+export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(() => Boolean(window.__warRoomEditor), undefined, { timeout: timeoutMs })
+}
