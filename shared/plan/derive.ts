@@ -1,0 +1,526 @@
+/**
+ * derivePlan: the canvas's records and the account fields in, a checked PlanRecord out.
+ * Pure and synchronous, used by the server (stored plan, API, exports) and the client (live
+ * panel). The input is untrusted: anything malformed becomes a finding, nothing throws.
+ */
+import { parseAccount, type AccountFields, DEFAULT_ACCOUNT } from '../account'
+import { LIVE_ACTION_STATUSES, type ActionStatus, type RelationKind, type WarRoomShapeType } from '../shapes/types'
+import { isIsoDate } from './dates'
+import { messages } from './messages'
+import { analyzeOwner } from './owners'
+import {
+  arrowBindingSchema,
+  declaredRelation,
+  parseShapeProps,
+  shapeRecordSchema,
+  type ActionFields,
+  type BlockerFields,
+  type FactionFields,
+  type StakeholderFields,
+} from './records'
+import {
+  FINDING_CODES,
+  PLAN_RECORD_VERSION,
+  type Finding,
+  type FindingCode,
+  type FindingSeverity,
+  type PlanAction,
+  type PlanBlocker,
+  type PlanFaction,
+  type PlanMetrics,
+  type PlanRecord,
+  type PlanRelation,
+  type PlanStakeholder,
+} from './schema'
+
+/** What the plan is derived from: see readDocRecords for reading it out of a room's Y.Doc. */
+export interface PlanInput {
+  /** The account fields, e.g. `doc.getMap('account').toJSON()`. */
+  account: unknown
+  /** tldraw records as stored in the document (shapes, bindings; other records are ignored). */
+  records: unknown
+}
+
+export interface DeriveOptions {
+  /** Today as `YYYY-MM-DD` (an injectable clock). If invalid, nothing is reported overdue. */
+  today: string
+}
+
+/**
+ * How findings lower the health score (100 = no findings): each finding subtracts its severity's
+ * weight, but one code subtracts at most HEALTH_CAP_PER_CODE, so a single kind of problem
+ * repeated many times cannot hide every other signal. Notes (info) do not count.
+ */
+export const HEALTH_WEIGHTS: Record<FindingSeverity, number> = { error: 15, warning: 5, info: 0 }
+export const HEALTH_CAP_PER_CODE = 45
+
+const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 }
+const CODE_RANK = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]))
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function blank(s: string): boolean {
+  return s.trim() === ''
+}
+
+function isLive(status: ActionStatus): boolean {
+  return LIVE_ACTION_STATUSES.includes(status)
+}
+
+interface ShapeNode {
+  type: string
+  parentId: string
+}
+
+interface Arrow {
+  id: string
+  meta: unknown
+}
+
+/** Derives the plan record. Never throws: an unexpected failure yields an empty plan with a finding. */
+export function derivePlan(input: PlanInput, options: DeriveOptions): PlanRecord {
+  try {
+    return derive(input, options)
+  } catch {
+    return failedPlan(options)
+  }
+}
+
+class Findings {
+  readonly list: Finding[] = []
+  add(code: FindingCode, severity: FindingSeverity, message: Finding['message'], where: { shapeId?: string; field?: string } = {}) {
+    const finding: Finding = { code, severity, message }
+    if (where.shapeId !== undefined) finding.shapeId = where.shapeId
+    if (where.field !== undefined) finding.field = where.field
+    this.list.push(finding)
+  }
+}
+
+function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
+  const findings = new Findings()
+  const today = isIsoDate(options?.today) ? options.today : null
+  const source: Record<string, unknown> = isRecord(input) ? input : {}
+
+  const { account, issues } = parseAccount(source.account)
+  for (const issue of issues) {
+    findings.add('account.field.invalid', 'warning', messages.accountFieldInvalid(issue.field), { field: issue.field || undefined })
+  }
+
+  // The document is a key-value log: when an id appears twice, the later record wins.
+  const latest = new Map<string, Record<string, unknown>>()
+  let unreadable = 0
+  const records = source.records
+  if (Array.isArray(records)) {
+    for (const record of records) {
+      if (isRecord(record) && typeof record.id === 'string') latest.set(record.id, record)
+      else unreadable++
+    }
+  } else if (records !== undefined && records !== null) {
+    unreadable++
+  }
+
+  const shapes = new Map<string, ShapeNode>()
+  const stakeholderFields = new Map<string, StakeholderFields>()
+  const factionFields = new Map<string, FactionFields>()
+  const blockerFields = new Map<string, BlockerFields>()
+  const actionFields = new Map<string, ActionFields>()
+  const arrows: Arrow[] = []
+  const arrowEnds = new Map<string, { start?: string; end?: string }>()
+
+  for (const [id, record] of latest) {
+    if (record.typeName === 'shape') {
+      const head = shapeRecordSchema.safeParse(record)
+      if (!head.success) {
+        const fields = [...new Set(head.error.issues.map((i) => String(i.path[0] ?? '')).filter(Boolean))]
+        findings.add('record.invalid', 'warning', messages.recordInvalid('record', fields), {
+          shapeId: id.startsWith('shape:') ? id : undefined,
+          field: fields[0],
+        })
+        continue
+      }
+      const shape = head.data
+      shapes.set(id, { type: shape.type, parentId: shape.parentId })
+      switch (shape.type) {
+        case 'stakeholder':
+          stakeholderFields.set(id, readProps('stakeholder', id, shape.props, findings))
+          break
+        case 'faction':
+          factionFields.set(id, readProps('faction', id, shape.props, findings))
+          break
+        case 'blocker':
+          blockerFields.set(id, readProps('blocker', id, shape.props, findings))
+          break
+        case 'action':
+          actionFields.set(id, readProps('action', id, shape.props, findings))
+          break
+        case 'arrow':
+          arrows.push({ id, meta: shape.meta })
+          break
+      }
+    } else if (record.typeName === 'binding') {
+      // Only arrow bindings carry relations; other binding kinds belong to other features.
+      if (record.type !== 'arrow') continue
+      const binding = arrowBindingSchema.safeParse(record)
+      if (!binding.success) {
+        const fields = [...new Set(binding.error.issues.map((i) => i.path.join('.')).filter(Boolean))]
+        findings.add('record.invalid', 'warning', messages.recordInvalid('binding', fields), {
+          shapeId: typeof record.fromId === 'string' && record.fromId.startsWith('shape:') ? record.fromId : undefined,
+          field: fields[0],
+        })
+        continue
+      }
+      const { fromId, toId, props } = binding.data
+      const ends = arrowEnds.get(fromId) ?? {}
+      // Two bindings for one terminal cannot come from tldraw; keep the first by id, deterministically.
+      if (ends[props.terminal] === undefined || toId < ends[props.terminal]!) ends[props.terminal] = toId
+      arrowEnds.set(fromId, ends)
+    } else if (typeof record.typeName !== 'string') {
+      unreadable++
+    }
+    // Other typeNames (document, page, camera, instance, asset, …) are not part of the plan.
+  }
+  if (unreadable > 0) findings.add('record.invalid', 'warning', messages.recordsUnreadable(unreadable))
+
+  // Entities, in id order so the record is the same whatever order the document was edited in.
+  const stakeholders = new Map<string, PlanStakeholder>()
+  for (const id of [...stakeholderFields.keys()].sort()) {
+    const f = stakeholderFields.get(id)!
+    stakeholders.set(id, { id, ...f, faction: enclosingFaction(id, shapes), reportsTo: [], influences: [], targetedBy: [] })
+  }
+  const factions = new Map<string, PlanFaction>()
+  for (const id of [...factionFields.keys()].sort()) {
+    const f = factionFields.get(id)!
+    factions.set(id, { id, ...f, leader: stakeholders.has(f.leader) ? f.leader : null, members: [] })
+  }
+  for (const s of stakeholders.values()) if (s.faction) factions.get(s.faction)!.members.push(s.id)
+
+  const blockers = new Map<string, PlanBlocker>()
+  for (const id of [...blockerFields.keys()].sort()) {
+    blockers.set(id, { id, ...blockerFields.get(id)!, heldBy: [], targetedBy: [] })
+  }
+  const actions = new Map<string, PlanAction>()
+  for (const id of [...actionFields.keys()].sort()) {
+    const f = actionFields.get(id)!
+    const live = isLive(f.status)
+    const overdue = live && today !== null && f.due !== '' && f.due < today
+    actions.set(id, { id, ...f, targets: [], live, overdue })
+  }
+
+  const typeOf = (id: string | undefined): WarRoomShapeType | null => {
+    if (id === undefined) return null
+    if (stakeholders.has(id)) return 'stakeholder'
+    if (blockers.has(id)) return 'blocker'
+    if (actions.has(id)) return 'action'
+    if (factions.has(id)) return 'faction'
+    return null
+  }
+
+  const relations: PlanRelation[] = []
+  const seen = new Set<string>()
+  arrows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  for (const arrow of arrows) {
+    const ends = arrowEnds.get(arrow.id)
+    const declared = declaredRelation(arrow.meta)
+    const resolved = resolveRelation(ends?.start, typeOf(ends?.start), ends?.end, typeOf(ends?.end), declared)
+    if (declared !== null && (declared === 'invalid' || resolved?.kind !== declared)) {
+      const raw = (arrow.meta as Record<string, unknown>).relation
+      findings.add('relation.invalid', 'info', messages.relationInvalid(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '', resolved?.kind ?? null), {
+        shapeId: arrow.id,
+        field: 'meta.relation',
+      })
+    }
+    if (!resolved) continue
+    const key = `${resolved.kind}|${resolved.from}|${resolved.to}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    relations.push({ id: arrow.id, ...resolved })
+    switch (resolved.kind) {
+      case 'reports-to':
+        stakeholders.get(resolved.from)!.reportsTo.push(resolved.to)
+        break
+      case 'influences':
+        stakeholders.get(resolved.from)!.influences.push(resolved.to)
+        break
+      case 'targets': {
+        actions.get(resolved.from)!.targets.push(resolved.to)
+        const target = blockers.get(resolved.to) ?? stakeholders.get(resolved.to)!
+        target.targetedBy.push(resolved.from)
+        break
+      }
+      case 'held-by':
+        blockers.get(resolved.from)!.heldBy.push(resolved.to)
+        break
+    }
+  }
+  for (const s of stakeholders.values()) {
+    s.reportsTo.sort()
+    s.influences.sort()
+    s.targetedBy.sort()
+  }
+  for (const b of blockers.values()) {
+    b.heldBy.sort()
+    b.targetedBy.sort()
+  }
+  for (const a of actions.values()) a.targets.sort()
+
+  const live = (actionId: string) => actions.get(actionId)?.live === true
+  checkAccount(account, findings)
+  checkDecisionChain([...stakeholders.values()], live, findings)
+  checkBlockers([...blockers.values()], live, findings)
+  checkActions([...actions.values()], findings)
+
+  const sorted = sortFindings(findings.list)
+  const stakeholderList = [...stakeholders.values()]
+  const blockerList = [...blockers.values()]
+  const actionList = [...actions.values()]
+  const metrics = computeMetrics(stakeholderList, factions.size, blockerList, actionList, relations.length, sorted, live)
+
+  return {
+    version: PLAN_RECORD_VERSION,
+    asOf: today ?? '',
+    account,
+    stakeholders: stakeholderList,
+    factions: [...factions.values()],
+    blockers: blockerList,
+    actions: actionList,
+    relations,
+    metrics,
+    findings: sorted,
+  }
+}
+
+function readProps<K extends WarRoomShapeType>(type: K, id: string, raw: unknown, findings: Findings) {
+  const { props, invalidFields } = parseShapeProps(type, raw)
+  if (invalidFields.length > 0) {
+    findings.add('record.invalid', 'warning', messages.recordInvalid(type, invalidFields), { shapeId: id, field: invalidFields[0] })
+  }
+  return props
+}
+
+/** The nearest faction among a shape's ancestors (a stakeholder may sit in a group inside one). */
+function enclosingFaction(id: string, shapes: Map<string, ShapeNode>): string | null {
+  const visited = new Set<string>([id])
+  let parentId = shapes.get(id)?.parentId
+  while (parentId !== undefined && !visited.has(parentId)) {
+    visited.add(parentId)
+    const parent = shapes.get(parentId)
+    if (!parent) return null
+    if (parent.type === 'faction') return parentId
+    parentId = parent.parentId
+  }
+  return null
+}
+
+/**
+ * The relation an arrow stands for, from the shapes its ends are bound to. The end types decide
+ * every relation but one: between two stakeholders `meta.relation` picks reports-to (the
+ * default) or influences. Pairs whose meaning does not depend on direction (an action and a
+ * blocker, a blocker and a stakeholder) are accepted drawn either way and normalised.
+ */
+function resolveRelation(
+  start: string | undefined,
+  startType: WarRoomShapeType | null,
+  end: string | undefined,
+  endType: WarRoomShapeType | null,
+  declared: RelationKind | null | 'invalid',
+): { kind: RelationKind; from: string; to: string } | null {
+  if (start === undefined || end === undefined || start === end || !startType || !endType) return null
+  const pair = `${startType}>${endType}`
+  switch (pair) {
+    case 'stakeholder>stakeholder':
+      return { kind: declared === 'influences' ? 'influences' : 'reports-to', from: start, to: end }
+    case 'action>blocker':
+    case 'action>stakeholder':
+      return { kind: 'targets', from: start, to: end }
+    case 'blocker>action':
+    case 'stakeholder>action':
+      return { kind: 'targets', from: end, to: start }
+    case 'blocker>stakeholder':
+      return { kind: 'held-by', from: start, to: end }
+    case 'stakeholder>blocker':
+      return { kind: 'held-by', from: end, to: start }
+    default:
+      return null
+  }
+}
+
+function checkAccount(account: AccountFields, findings: Findings) {
+  const owner = analyzeOwner(account.owner)
+  if (owner.kind === 'missing') findings.add('account.owner.missing', 'error', messages.accountOwnerMissing(), { field: 'owner' })
+  else if (owner.kind === 'multiple')
+    findings.add('account.owner.multiple', 'error', messages.accountOwnerMultiple(owner.names), { field: 'owner' })
+
+  if (account.tier === '') findings.add('account.tier.missing', 'warning', messages.accountTierMissing(), { field: 'tier' })
+
+  const missing = (['goal', 'target', 'deadline'] as const).filter((f) => blank(account[f]))
+  if (missing.length > 0) {
+    findings.add('account.goal.incomplete', 'error', messages.accountGoalIncomplete([...missing]), { field: missing[0] })
+  }
+  if (account.tier === 'breakthrough' && account.window === '') {
+    findings.add('account.window.missing', 'warning', messages.accountWindowMissing(), { field: 'window' })
+  }
+}
+
+function checkDecisionChain(stakeholders: PlanStakeholder[], live: (id: string) => boolean, findings: Findings) {
+  if (!stakeholders.some((s) => s.role === 'kdm')) findings.add('chain.kdm.missing', 'error', messages.kdmMissing())
+  if (!stakeholders.some((s) => s.champion)) findings.add('champion.missing', 'warning', messages.championMissing())
+  for (const s of stakeholders) {
+    if ((s.role === 'kdm' || s.role === 'ki') && s.relationship === 'unknown') {
+      findings.add('stakeholder.relationship.unknown', 'warning', messages.relationshipUnknown(s.name, s.role), {
+        shapeId: s.id,
+        field: 'relationship',
+      })
+    }
+    if (s.influence === 'high' && (s.relationship === 'cr4' || s.relationship === 'cr5') && !s.targetedBy.some(live)) {
+      findings.add('opponent.unaddressed', 'warning', messages.opponentUnaddressed(s.name, s.relationship), { shapeId: s.id })
+    }
+  }
+}
+
+function checkBlockers(blockers: PlanBlocker[], live: (id: string) => boolean, findings: Findings) {
+  for (const b of blockers) {
+    if (b.status === 'cleared' || b.targetedBy.some(live)) continue
+    // An untargeted critical or high blocker is where the deal dies; lesser ones are a warning.
+    const severity = b.severity === 'critical' || b.severity === 'high' ? 'error' : 'warning'
+    findings.add('blocker.untargeted', severity, messages.blockerUntargeted(b.title), { shapeId: b.id })
+  }
+}
+
+/**
+ * The four questions of seed 000, asked of live actions only: done, failed and dropped actions
+ * are history kept for the review, and flagging them would bury what can still be fixed.
+ */
+function checkActions(actions: PlanAction[], findings: Findings) {
+  for (const a of actions) {
+    if (!a.live) continue
+    const at = { shapeId: a.id }
+    if (a.targets.length === 0) findings.add('action.untargeted', 'warning', messages.actionUntargeted(a.title), at)
+    const owner = analyzeOwner(a.owner)
+    if (owner.kind === 'missing')
+      findings.add('action.owner.missing', 'error', messages.actionOwnerMissing(a.title), { ...at, field: 'owner' })
+    else if (owner.kind === 'multiple')
+      findings.add('action.owner.multiple', 'error', messages.actionOwnerMultiple(a.title, owner.names), { ...at, field: 'owner' })
+    if (blank(a.resources))
+      findings.add('action.resources.missing', 'warning', messages.actionResourcesMissing(a.title), { ...at, field: 'resources' })
+    if (a.due === '') findings.add('action.due.missing', 'warning', messages.actionDueMissing(a.title), { ...at, field: 'due' })
+    if (blank(a.checkpoint))
+      findings.add('action.checkpoint.missing', 'warning', messages.actionCheckpointMissing(a.title), { ...at, field: 'checkpoint' })
+    if (a.overdue) findings.add('action.overdue', 'error', messages.actionOverdue(a.title, a.due, a.status), { ...at, field: 'due' })
+  }
+}
+
+function sortFindings(list: Finding[]): Finding[] {
+  return list.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      CODE_RANK.get(a.code)! - CODE_RANK.get(b.code)! ||
+      compare(a.shapeId ?? '', b.shapeId ?? '') ||
+      compare(a.field ?? '', b.field ?? ''),
+  )
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** 100 minus the weighted findings, each code capped (see HEALTH_WEIGHTS). */
+export function healthScore(findings: readonly Pick<Finding, 'code' | 'severity'>[]): number {
+  const perCode = new Map<string, number>()
+  for (const f of findings) perCode.set(f.code, (perCode.get(f.code) ?? 0) + HEALTH_WEIGHTS[f.severity])
+  let penalty = 0
+  for (const p of perCode.values()) penalty += Math.min(p, HEALTH_CAP_PER_CODE)
+  return Math.max(0, Math.round(100 - penalty))
+}
+
+function computeMetrics(
+  stakeholders: PlanStakeholder[],
+  factionCount: number,
+  blockers: PlanBlocker[],
+  actions: PlanAction[],
+  relationCount: number,
+  findings: Finding[],
+  live: (id: string) => boolean,
+): PlanMetrics {
+  const role = (r: PlanStakeholder['role']) => stakeholders.filter((s) => s.role === r).length
+  const key = stakeholders.filter((s) => s.role === 'kdm' || s.role === 'ki')
+  const keyKnown = key.filter((s) => s.relationship !== 'unknown').length
+  const openBlockers = blockers.filter((b) => b.status !== 'cleared')
+  const kdm = role('kdm')
+  const ki = role('ki')
+  const ku = role('ku')
+  return {
+    counts: {
+      stakeholders: stakeholders.length,
+      factions: factionCount,
+      blockers: blockers.length,
+      actions: actions.length,
+      relations: relationCount,
+    },
+    decisionChain: {
+      kdm,
+      ki,
+      ku,
+      gatekeeper: role('gatekeeper'),
+      rolesPresent: { kdm: kdm > 0, ki: ki > 0, ku: ku > 0 },
+      keyRelationshipCoverage: key.length === 0 ? null : keyKnown / key.length,
+      champions: stakeholders.filter((s) => s.champion).length,
+      supporters: stakeholders.filter((s) => s.relationship === 'cr1' || s.relationship === 'cr2').length,
+      opponents: stakeholders.filter((s) => s.relationship === 'cr4' || s.relationship === 'cr5').length,
+      unaffiliated: stakeholders.filter((s) => s.faction === null).length,
+    },
+    openBlockers: openBlockers.length,
+    untargetedBlockers: openBlockers.filter((b) => !b.targetedBy.some(live)).length,
+    liveActions: actions.filter((a) => a.live).length,
+    overdueActions: actions.filter((a) => a.overdue).length,
+    findings: {
+      error: findings.filter((f) => f.severity === 'error').length,
+      warning: findings.filter((f) => f.severity === 'warning').length,
+      info: findings.filter((f) => f.severity === 'info').length,
+    },
+    healthScore: healthScore(findings),
+  }
+}
+
+function failedPlan(options: DeriveOptions): PlanRecord {
+  const findings: Finding[] = [{ code: 'plan.derivation.failed', severity: 'error', message: messages.derivationFailed() }]
+  let asOf = ''
+  try {
+    asOf = isIsoDate(options?.today) ? options.today : ''
+  } catch {
+    // A hostile options object: leave the date empty.
+  }
+  return {
+    version: PLAN_RECORD_VERSION,
+    asOf,
+    account: { ...DEFAULT_ACCOUNT, competitors: [] },
+    stakeholders: [],
+    factions: [],
+    blockers: [],
+    actions: [],
+    relations: [],
+    metrics: {
+      counts: { stakeholders: 0, factions: 0, blockers: 0, actions: 0, relations: 0 },
+      decisionChain: {
+        kdm: 0,
+        ki: 0,
+        ku: 0,
+        gatekeeper: 0,
+        rolesPresent: { kdm: false, ki: false, ku: false },
+        keyRelationshipCoverage: null,
+        champions: 0,
+        supporters: 0,
+        opponents: 0,
+        unaffiliated: 0,
+      },
+      openBlockers: 0,
+      untargetedBlockers: 0,
+      liveActions: 0,
+      overdueActions: 0,
+      findings: { error: 1, warning: 0, info: 0 },
+      healthScore: 0,
+    },
+    findings,
+  }
+}
