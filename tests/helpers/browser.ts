@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { onTestFinished } from 'vitest'
 
 /** Flags from docs/TEAM-CONTEXT.md: headless, no sandbox (root in CI), and no background traffic. */
@@ -62,8 +62,12 @@ export interface RecordedPage {
  * pages agree without the server. The current test fails if any request
  * from this page leaves localhost.
  */
-export async function openRecordedPage(browser: Browser, url: string): Promise<RecordedPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+export async function openRecordedPage(
+  browser: Browser,
+  url: string,
+  contextOptions: BrowserContextOptions = {},
+): Promise<RecordedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...contextOptions })
   const requests: string[] = []
   const foreignRequests: string[] = []
   const errors: string[] = []
