@@ -1,0 +1,175 @@
+/**
+ * The document-format contract on the client side (docs/document-format.md):
+ * records an outside tool wrote without a schema are taken as current and the
+ * schema is recorded; an older document is migrated up; a client older than the
+ * document says so and writes nothing — also when the document is upgraded under it.
+ */
+import { randomBytes } from 'node:crypto'
+import { createTLSchema, type SerializedSchemaV2, type TLRecord } from '@tldraw/tlschema'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import WebSocket from 'ws'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import type { RunningServer } from '../../server/server.ts'
+import { DocKeys } from '../../shared/protocol.ts'
+import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+
+let server: RunningServer
+let browser: Browser
+const data = tempDataDir('war-room-browser-schema-')
+const providers: WebsocketProvider[] = []
+
+beforeAll(async () => {
+  server = await startTestServer({ dataDir: data.dir })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const provider of providers) provider.destroy()
+  await browser?.close()
+  await server?.close()
+  data.remove()
+})
+
+/** tldraw's default schema: what an outside tool without War Room's shapes would write. */
+const schema = createTLSchema()
+const currentSchema = schema.serialize()
+const GEO = 'com.tldraw.shape.geo'
+
+function withSequence(base: SerializedSchemaV2, sequence: string, version: number): SerializedSchemaV2 {
+  return { ...base, sequences: { ...base.sequences, [sequence]: version } }
+}
+
+/** A document, a page and a rectangle, as tldraw serialises them today. */
+function seedRecords(): TLRecord[] {
+  const records = [
+    schema.types.document.create({ id: 'document:document' as never }),
+    schema.types.page.create({ id: 'page:seeded' as never, name: 'Seeded', index: 'a1' as never }),
+    schema.types.shape.create({
+      id: 'shape:seeded' as never,
+      type: 'geo',
+      parentId: 'page:seeded' as never,
+      index: 'a1' as never,
+      x: 200,
+      y: 150,
+      props: {
+        geo: 'rectangle', dash: 'draw', url: '', w: 240, h: 120, growY: 0, scale: 1, flipX: false, flipY: false,
+        labelColor: 'black', color: 'blue', fill: 'solid', size: 'm', font: 'draw', align: 'middle',
+        verticalAlign: 'middle', richText: { type: 'doc', content: [{ type: 'paragraph' }] },
+      },
+    } as never),
+  ] as TLRecord[]
+  for (const record of records) schema.validateRecord(null as never, record, 'tests', null)
+  return records
+}
+
+/** A real y-websocket client in this process: the "outside tool". */
+async function connectTool(accountId: string) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(wsUrl(server), accountId, doc, {
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+  })
+  providers.push(provider)
+  await new Promise<void>((resolve) => {
+    if (provider.synced) resolve()
+    else provider.once('sync', () => resolve())
+  })
+  const records = new YKeyValue<TLRecord>(doc.getArray(DocKeys.records))
+  const meta = doc.getMap<unknown>(DocKeys.meta)
+  const write = (items: TLRecord[], schemaEntry?: unknown) =>
+    doc.transact(() => {
+      for (const record of items) records.set(record.id, record)
+      if (schemaEntry !== undefined) meta.set(DocKeys.schema, schemaEntry)
+    })
+  return { doc, records, meta, write }
+}
+
+const newAccount = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
+
+const shapeProps = (page: Page, id: string) =>
+  page.evaluate((shapeId) => window.__warRoomEditor!.getShape(shapeId as never)?.props ?? null, id)
+
+test('records written without a schema are taken as current, shown, and the schema is recorded', async () => {
+  const accountId = newAccount('schema-none')
+  const tool = await connectTool(accountId)
+  tool.write(seedRecords())
+
+  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  await waitForEditor(page)
+  expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ geo: 'rectangle', w: 240 })
+  // The room already had a page: none was added.
+  expect(await page.evaluate(() => window.__warRoomEditor!.getPages().map((p) => p.id))).toEqual(['page:seeded'])
+  await eventually(() => {
+    const recorded = tool.meta.get(DocKeys.schema) as SerializedSchemaV2 | undefined
+    expect(recorded?.schemaVersion).toBe(2)
+    expect(recorded?.sequences[GEO]).toBe(currentSchema.sequences[GEO])
+  })
+  await screenshot('schema-outside-tool')
+})
+
+test('an older document is migrated up, in the store and in the document', async () => {
+  const accountId = newAccount('schema-old')
+  const olderSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] - 1)
+  const current = seedRecords()
+  const older = current.map((record) => {
+    const result = schema.migratePersistedRecord(record, olderSchema, 'down')
+    if (result.type !== 'success') throw new Error(`cannot build the older record: ${result.reason}`)
+    return result.value
+  })
+  const olderShape = older.find((r) => r.id === 'shape:seeded')!
+  // The step between the two versions really changes the record (it adds the flip props).
+  expect(olderShape).not.toEqual(current.find((r) => r.id === 'shape:seeded'))
+
+  const tool = await connectTool(accountId)
+  tool.write(older, olderSchema)
+
+  const { page } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  await waitForEditor(page)
+  expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ flipX: false, flipY: false })
+  await eventually(() => {
+    expect((tool.meta.get(DocKeys.schema) as SerializedSchemaV2).sequences[GEO]).toBe(currentSchema.sequences[GEO])
+    expect(tool.records.get('shape:seeded')).toEqual(current.find((r) => r.id === 'shape:seeded'))
+  })
+})
+
+test('a client older than the document says so and writes nothing', async () => {
+  const accountId = newAccount('schema-new')
+  const newerSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1)
+  const tool = await connectTool(accountId)
+  tool.write(seedRecords(), newerSchema)
+  const before = Y.encodeStateVector(tool.doc)
+
+  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  await page.getByTestId('too-old').waitFor()
+  expect(await page.getByTestId('too-old').innerText()).toContain('This client is too old for this document')
+  await screenshot('schema-too-old')
+  // Give a misbehaving client time to write, then check the document is untouched.
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  expect(Y.encodeStateVector(tool.doc)).toEqual(before)
+})
+
+test('when another client upgrades the document mid-session, this one turns read-only and stops writing', async () => {
+  const accountId = newAccount('schema-upgraded')
+  const tool = await connectTool(accountId)
+  tool.write(seedRecords(), currentSchema)
+
+  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  await waitForEditor(page)
+  tool.write([], withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1))
+  await page.getByTestId('too-old').waitFor()
+  expect(await page.evaluate(() => window.__warRoomEditor!.getIsReadonly())).toBe(true)
+  const before = Y.encodeStateVector(tool.doc)
+
+  await page.keyboard.press('r')
+  await page.mouse.move(600, 500)
+  await page.mouse.down()
+  await page.mouse.move(700, 560, { steps: 5 })
+  await page.mouse.up()
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  expect(Y.encodeStateVector(tool.doc)).toEqual(before)
+  await screenshot('schema-upgraded-mid-session')
+})
