@@ -420,9 +420,9 @@ describe('health score', () => {
     expect(healthScore([{ code: 'action.overdue', severity: 'error' }])).toBe(85)
     expect(healthScore([{ code: 'action.due.missing', severity: 'warning' }])).toBe(95)
     expect(healthScore([{ code: 'relation.invalid', severity: 'info' }])).toBe(100)
-    const many = Array.from({ length: 20 }, () => ({ code: 'action.overdue', severity: 'error' as const }))
+    const many = Array.from({ length: 20 }, () => ({ code: 'action.overdue' as const, severity: 'error' as const }))
     expect(healthScore(many)).toBe(55)
-    expect(healthScore([...many, ...many.map(() => ({ code: 'action.owner.missing', severity: 'error' as const }))])).toBe(10)
+    expect(healthScore([...many, ...many.map(() => ({ code: 'action.owner.missing' as const, severity: 'error' as const }))])).toBe(10)
   })
 
   it('an empty canvas scores low', () => {

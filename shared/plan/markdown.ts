@@ -1,0 +1,395 @@
+/**
+ * The readable plan (plan.md): account and goal, decision chain by faction, blockers with the
+ * actions against each, actions by owner, findings. Every user-provided string goes through
+ * escapeMarkdown, so names can neither change the document's structure nor, once the Markdown
+ * is rendered to HTML, inject markup.
+ */
+import type { AccountFields } from '../account'
+import {
+  ACTION_STATUS_LABELS,
+  BLOCKER_STATUS_LABELS,
+  DEPARTMENT_LABELS,
+  FINDING_SEVERITY_LABELS,
+  INFLUENCE_LABELS,
+  RELATIONSHIP_LABELS,
+  REVIEW_CAUSE_LABELS,
+  ROLE_LABELS,
+  SEVERITY_LABELS,
+  STAGE_LABELS,
+  STANCE_LABELS,
+  TIER_LABELS,
+  label,
+  type Lang,
+} from './labels'
+import { FINDING_SEVERITIES, type PlanAction, type PlanRecord, type PlanStakeholder } from './schema'
+
+const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]+/g
+// Bidirectional overrides can make a name display as something else; they are dropped.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g
+// Only what can open inline syntax: without [ and ] no link or image can form, so ( ) ! stay readable.
+const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g
+
+/**
+ * Escapes user text for Markdown: line breaks and control characters become spaces (so text
+ * cannot start a new block), inline Markdown punctuation and a leading list or thematic-break
+ * marker are backslash-escaped (so the text is also safe at the start of a line), and & < >
+ * become entities (so no raw HTML survives a Markdown → HTML rendering).
+ */
+export function escapeMarkdown(value: string): string {
+  return value
+    .replace(LINE_BREAKS_AND_CONTROLS, ' ')
+    .replace(BIDI_CONTROLS, '')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MARKDOWN_SPECIAL, '\\$&')
+    .replace(/^[-+=]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+}
+
+const DASH = '—'
+
+interface Words {
+  title: string
+  unnamedAccount: string
+  generated: string
+  health: string
+  accountSection: string
+  fieldColumn: string
+  valueColumn: string
+  competitors: string
+  competitorColumns: string[]
+  chainSection: string
+  faction: string
+  leader: string
+  strategy: string
+  noFaction: string
+  noStakeholders: string
+  stakeholderColumns: string[]
+  yes: string
+  blockersSection: string
+  noBlockers: string
+  severity: string
+  status: string
+  stage: string
+  heldBy: string
+  detail: string
+  actionsAgainst: string
+  noActionsAgainst: string
+  owner: string
+  due: string
+  actionsSection: string
+  noActions: string
+  noOwner: string
+  actionColumns: string[]
+  findingsSection: string
+  noFindings: string
+  untitled: string
+  accountFields: Record<keyof Omit<AccountFields, 'competitors'>, string>
+  listSeparator: string
+  colon: string
+  open: string
+  close: string
+}
+
+const WORDS: Record<Lang, Words> = {
+  zh: {
+    title: '大客户作战计划',
+    unnamedAccount: '（未命名客户）',
+    generated: '生成日期',
+    health: '计划健康度',
+    accountSection: '客户与目标',
+    fieldColumn: '项目',
+    valueColumn: '内容',
+    competitors: '竞争对手',
+    competitorColumns: ['名称', '客户经理', '优势', '劣势'],
+    chainSection: '决策链（按派系）',
+    faction: '派系',
+    leader: '带头人',
+    strategy: '策略',
+    noFaction: '未归入派系',
+    noStakeholders: '决策链上还没有人。',
+    stakeholderColumns: ['姓名', '职务', '部门', '角色', '客户关系', '影响力', '代言人', '汇报给', '影响', '核心关切', '我方对接人', '最近接触'],
+    yes: '是',
+    blockersSection: '卡点',
+    noBlockers: '还没有标出卡点。',
+    severity: '严重程度',
+    status: '状态',
+    stage: '阶段',
+    heldBy: '卡在',
+    detail: '描述',
+    actionsAgainst: '针对它的行动项',
+    noActionsAgainst: '尚无行动项针对此卡点。',
+    owner: '负责人',
+    due: '截止',
+    actionsSection: '行动项（按负责人）',
+    noActions: '还没有行动项。',
+    noOwner: '（未指定负责人）',
+    actionColumns: ['行动项', '部门', '截止日期', '状态', '针对', '资源与授权', '检查点', '复盘'],
+    findingsSection: '检查发现',
+    noFindings: '没有发现问题。',
+    untitled: '（未命名）',
+    accountFields: {
+      name: '客户名称',
+      tier: '分层',
+      owner: '唯一负责人',
+      goal: '目标',
+      target: '量化指标',
+      deadline: '截止日期',
+      window: '窗口期',
+      stage: '销售阶段',
+      closeness: '客情关系紧密度',
+      potential: '潜在价值',
+      winProbability: '赢单概率',
+    },
+    listSeparator: '、',
+    colon: '：',
+    open: '（',
+    close: '）',
+  },
+  en: {
+    title: 'Key account plan',
+    unnamedAccount: '(unnamed account)',
+    generated: 'Generated',
+    health: 'Plan health',
+    accountSection: 'Account and goal',
+    fieldColumn: 'Field',
+    valueColumn: 'Value',
+    competitors: 'Competitors',
+    competitorColumns: ['Name', 'Account manager', 'Strengths', 'Weaknesses'],
+    chainSection: 'Decision chain by faction',
+    faction: 'Faction',
+    leader: 'Leader',
+    strategy: 'Strategy',
+    noFaction: 'In no faction',
+    noStakeholders: 'No one on the decision chain yet.',
+    stakeholderColumns: [
+      'Name',
+      'Title',
+      'Department',
+      'Role',
+      'Relationship',
+      'Influence',
+      'Champion',
+      'Reports to',
+      'Influences',
+      'Core concern',
+      'Our contact',
+      'Last contact',
+    ],
+    yes: 'Yes',
+    blockersSection: 'Blockers',
+    noBlockers: 'No blockers marked yet.',
+    severity: 'Severity',
+    status: 'Status',
+    stage: 'Stage',
+    heldBy: 'Held by',
+    detail: 'Detail',
+    actionsAgainst: 'Actions against it',
+    noActionsAgainst: 'No action targets this blocker yet.',
+    owner: 'Owner',
+    due: 'Due',
+    actionsSection: 'Actions by owner',
+    noActions: 'No actions yet.',
+    noOwner: '(no owner)',
+    actionColumns: ['Action', 'Department', 'Due', 'Status', 'Targets', 'Resources and authority', 'Checkpoint', 'Review'],
+    findingsSection: 'Findings',
+    noFindings: 'No findings.',
+    untitled: '(untitled)',
+    accountFields: {
+      name: 'Name',
+      tier: 'Tier',
+      owner: 'Owner',
+      goal: 'Goal',
+      target: 'Target',
+      deadline: 'Deadline',
+      window: 'Window',
+      stage: 'Funnel stage',
+      closeness: 'Relationship closeness',
+      potential: 'Potential value',
+      winProbability: 'Win probability',
+    },
+    listSeparator: ', ',
+    colon: ': ',
+    open: ' (',
+    close: ')',
+  },
+}
+
+const ROLE_ORDER = { kdm: 0, ki: 1, gatekeeper: 2, ku: 3, other: 4 } as const
+
+function cell(text: string): string {
+  const escaped = escapeMarkdown(text)
+  return escaped === '' ? DASH : escaped
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [row(header), row(header.map(() => '---')), ...rows.map(row)]
+}
+
+function byText(a: string, b: string): number {
+  return a.localeCompare(b, 'zh-Hans-CN')
+}
+
+/** Renders the plan as Markdown in one language. */
+export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
+  const w = WORDS[lang]
+  const a = plan.account
+  const stakeholders = new Map(plan.stakeholders.map((s) => [s.id, s]))
+  const actions = new Map(plan.actions.map((x) => [x.id, x]))
+  const blockers = new Map(plan.blockers.map((b) => [b.id, b]))
+  const nameOf = (id: string): string => {
+    const s = stakeholders.get(id)
+    if (s) return s.name.trim() || w.untitled
+    const b = blockers.get(id)
+    if (b) return b.title.trim() || w.untitled
+    const x = actions.get(id)
+    if (x) return x.title.trim() || w.untitled
+    return id
+  }
+  const names = (ids: string[]) => ids.map((id) => escapeMarkdown(nameOf(id))).join(w.listSeparator) || DASH
+  const out: string[] = []
+
+  out.push(`# ${w.title}${w.colon}${a.name.trim() ? escapeMarkdown(a.name) : w.unnamedAccount}`, '')
+  const counts = FINDING_SEVERITIES.map((s) => `${FINDING_SEVERITY_LABELS[s][lang]} ${plan.metrics.findings[s]}`).join(' · ')
+  out.push(`${w.generated}${w.colon}${plan.asOf || DASH} · ${w.health}${w.colon}**${plan.metrics.healthScore} / 100** · ${counts}`, '')
+
+  out.push(`## ${w.accountSection}`, '')
+  const score = (n: number | null) => (n === null ? DASH : `${n} / 5`)
+  const fields: [string, string][] = [
+    [w.accountFields.name, cell(a.name)],
+    [w.accountFields.tier, label(TIER_LABELS, a.tier, lang) || DASH],
+    [w.accountFields.owner, cell(a.owner)],
+    [w.accountFields.goal, cell(a.goal)],
+    [w.accountFields.target, cell(a.target)],
+    [w.accountFields.deadline, a.deadline || DASH],
+  ]
+  if (a.tier === 'breakthrough' || a.window) fields.push([w.accountFields.window, a.window || DASH])
+  fields.push(
+    [w.accountFields.stage, label(STAGE_LABELS, a.stage, lang) || DASH],
+    [w.accountFields.closeness, score(a.closeness)],
+    [w.accountFields.potential, score(a.potential)],
+    [w.accountFields.winProbability, a.winProbability === null ? DASH : `${a.winProbability}%`],
+  )
+  out.push(...table([w.fieldColumn, w.valueColumn], fields), '')
+  if (a.competitors.length > 0) {
+    out.push(`### ${w.competitors}`, '')
+    out.push(...table(w.competitorColumns, a.competitors.map((c) => [cell(c.name), cell(c.manager), cell(c.strengths), cell(c.weaknesses)])), '')
+  }
+
+  out.push(`## ${w.chainSection}`, '')
+  if (plan.stakeholders.length === 0) out.push(w.noStakeholders, '')
+  const stakeholderTable = (members: PlanStakeholder[]) =>
+    table(
+      w.stakeholderColumns,
+      [...members]
+        .sort((x, y) => ROLE_ORDER[x.role] - ROLE_ORDER[y.role] || byText(x.name, y.name))
+        .map((s) => [
+          s.name.trim() ? escapeMarkdown(s.name) : w.untitled,
+          cell(s.title),
+          cell(s.department),
+          label(ROLE_LABELS, s.role, lang),
+          label(RELATIONSHIP_LABELS, s.relationship, lang),
+          label(INFLUENCE_LABELS, s.influence, lang),
+          s.champion ? w.yes : DASH,
+          names(s.reportsTo),
+          names(s.influences),
+          cell(s.concern),
+          cell(s.contact),
+          s.lastContact || DASH,
+        ]),
+    )
+  for (const f of [...plan.factions].sort((x, y) => byText(x.name, y.name))) {
+    const title = f.name.trim() ? escapeMarkdown(f.name) : w.untitled
+    out.push(`### ${w.faction}${w.colon}${title}${w.open}${label(STANCE_LABELS, f.stance, lang)}${w.close}`, '')
+    const notes = [`${w.leader}${w.colon}${f.leader ? escapeMarkdown(nameOf(f.leader)) : DASH}`]
+    if (f.strategy.trim()) notes.push(`${w.strategy}${w.colon}${escapeMarkdown(f.strategy)}`)
+    out.push(notes.join(' · '), '')
+    const members = f.members.map((id) => stakeholders.get(id)).filter((s): s is PlanStakeholder => s !== undefined)
+    if (members.length > 0) out.push(...stakeholderTable(members), '')
+  }
+  const loose = plan.stakeholders.filter((s) => s.faction === null)
+  if (loose.length > 0) {
+    if (plan.factions.length > 0) out.push(`### ${w.noFaction}`, '')
+    out.push(...stakeholderTable(loose), '')
+  }
+
+  out.push(`## ${w.blockersSection}`, '')
+  if (plan.blockers.length === 0) out.push(w.noBlockers, '')
+  const severityOrder = { critical: 0, high: 1, medium: 2, low: 3 }
+  const statusOrder = { open: 0, attacking: 1, cleared: 2 }
+  const blockerList = [...plan.blockers].sort(
+    (x, y) => statusOrder[x.status] - statusOrder[y.status] || severityOrder[x.severity] - severityOrder[y.severity] || byText(x.title, y.title),
+  )
+  for (const b of blockerList) {
+    const facts = [
+      `${w.severity}${w.colon}${label(SEVERITY_LABELS, b.severity, lang)}`,
+      `${w.status}${w.colon}${label(BLOCKER_STATUS_LABELS, b.status, lang)}`,
+    ]
+    if (b.stage) facts.push(`${w.stage}${w.colon}${label(STAGE_LABELS, b.stage, lang)}`)
+    const title = b.title.trim() ? escapeMarkdown(b.title) : w.untitled
+    out.push(`### ${title}${w.open}${facts.join(' · ')}${w.close}`, '')
+    if (b.detail.trim()) out.push(`- ${w.detail}${w.colon}${escapeMarkdown(b.detail)}`)
+    out.push(`- ${w.heldBy}${w.colon}${names(b.heldBy)}`)
+    const against = b.targetedBy.map((id) => actions.get(id)).filter((x): x is PlanAction => x !== undefined)
+    if (against.length === 0) out.push(`- ${w.actionsAgainst}${w.colon}${w.noActionsAgainst}`)
+    else {
+      out.push(`- ${w.actionsAgainst}${w.colon.trimEnd()}`)
+      for (const x of against) {
+        const details = [
+          `${w.owner}${w.colon}${cell(x.owner)}`,
+          `${w.due}${w.colon}${x.due || DASH}`,
+          label(ACTION_STATUS_LABELS, x.status, lang),
+        ]
+        out.push(`  - ${x.title.trim() ? escapeMarkdown(x.title) : w.untitled}${w.open}${details.join(' · ')}${w.close}`)
+      }
+    }
+    out.push('')
+  }
+
+  out.push(`## ${w.actionsSection}`, '')
+  if (plan.actions.length === 0) out.push(w.noActions, '')
+  const byOwner = new Map<string, PlanAction[]>()
+  for (const x of plan.actions) {
+    const owner = x.owner.replace(/\s+/g, ' ').trim()
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), x])
+  }
+  const owners = [...byOwner.keys()].sort((x, y) => (x === '' ? 1 : 0) - (y === '' ? 1 : 0) || byText(x, y))
+  for (const owner of owners) {
+    out.push(`### ${owner ? escapeMarkdown(owner) : w.noOwner}`, '')
+    const list = byOwner.get(owner)!.sort((x, y) => (x.due || '9999').localeCompare(y.due || '9999') || byText(x.title, y.title))
+    out.push(
+      ...table(
+        w.actionColumns,
+        list.map((x) => [
+          x.title.trim() ? escapeMarkdown(x.title) : w.untitled,
+          label(DEPARTMENT_LABELS, x.department, lang),
+          x.due ? (x.overdue ? `**${x.due}** ⚠` : x.due) : DASH,
+          label(ACTION_STATUS_LABELS, x.status, lang),
+          names(x.targets),
+          cell(x.resources),
+          cell(x.checkpoint),
+          [label(REVIEW_CAUSE_LABELS, x.reviewCause, lang), escapeMarkdown(x.reviewNote)].filter(Boolean).join(w.colon) || DASH,
+        ]),
+      ),
+      '',
+    )
+  }
+
+  out.push(`## ${w.findingsSection}`, '')
+  if (plan.findings.length === 0) out.push(w.noFindings, '')
+  for (const severity of FINDING_SEVERITIES) {
+    const list = plan.findings.filter((f) => f.severity === severity)
+    if (list.length === 0) continue
+    out.push(`### ${FINDING_SEVERITY_LABELS[severity][lang]}${w.open}${list.length}${w.close}`, '')
+    for (const f of list) out.push(`- ${escapeMarkdown(f.message[lang])}`)
+    out.push('')
+  }
+  return `${out.join('\n').trimEnd()}\n`
+}
