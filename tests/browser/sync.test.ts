@@ -1,7 +1,7 @@
 /**
  * Two people on one account, each in their own browser context, against the real
  * server: a rectangle drawn with the mouse in one appears in the other, survives
- * a reload, and no request leaves localhost.
+ * a reload, presence comes and goes with the person, and no request leaves localhost.
  */
 import { randomBytes } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
@@ -85,6 +85,14 @@ test('a rectangle drawn on one page appears on the other and survives a reload',
   await eventually(async () => expect(await shapesOn(bob.page)).toEqual(drawn), 10_000)
   await eventually(async () => expect(await connectionState(bob.page)).toBe('connected'), 15_000)
   await bob.screenshot('sync-bob-after-reload')
+
+  // Presence goes through awareness: Bob sees Alice's cursor record, and it goes when she leaves.
+  const presences = (page: Page) =>
+    page.evaluate(() => window.__warRoomEditor!.store.query.records('instance_presence').get().length)
+  await alice.page.mouse.move(700, 500, { steps: 3 })
+  await eventually(async () => expect(await presences(bob.page)).toBe(1), 10_000)
+  await alice.context.close()
+  await eventually(async () => expect(await presences(bob.page)).toBe(0), 10_000)
 
   expect(alice.requests.length).toBeGreaterThan(0)
   expect(alice.foreignRequests).toEqual([])
