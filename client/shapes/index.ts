@@ -11,9 +11,26 @@ import type {
   TLStateNodeConstructor,
   TLUiOverrides,
 } from 'tldraw'
+import '../../shared/shapes/augment'
+import { ActionShapeUtil } from './ActionShapeUtil'
+import { BlockerShapeUtil } from './BlockerShapeUtil'
+import { FactionShapeUtil } from './FactionShapeUtil'
+import { StakeholderShapeUtil } from './StakeholderShapeUtil'
+import { WAR_ROOM_TOOLS } from './tools'
+import { warRoomComponents as components, warRoomUiOverrides as overrides } from './ui'
+import './shapes.css'
 
-export const warRoomShapeUtils: readonly TLAnyShapeUtilConstructor[] = []
+export const warRoomShapeUtils: readonly TLAnyShapeUtilConstructor[] = [
+  StakeholderShapeUtil,
+  FactionShapeUtil,
+  BlockerShapeUtil,
+  ActionShapeUtil,
+]
+/** Relations are tldraw's own arrow bindings; no binding types of our own. */
 export const warRoomBindingUtils: readonly TLAnyBindingUtilConstructor[] = []
-export const warRoomTools: readonly TLStateNodeConstructor[] = []
-export const warRoomUiOverrides: TLUiOverrides = {}
-export const warRoomComponents: TLComponents = {}
+export const warRoomTools: readonly TLStateNodeConstructor[] = WAR_ROOM_TOOLS
+export const warRoomUiOverrides: TLUiOverrides = overrides
+export const warRoomComponents: TLComponents = components
+
+export { insertTemplate, connect } from './template'
+export { syncArrowRelation, RELATION_LOOKS } from './relations'

@@ -2,14 +2,15 @@ import type { Lang } from '../lang'
 import { commonMessages } from './common'
 import { landingMessages } from './landing'
 import { roomMessages } from './room'
+import { shapeMessages } from './shapes'
 
 /**
  * Every area's strings, merged. To add an area: write `messages/<area>.ts` with
  * `defineMessages` and spread it here; its keys become valid `t()` keys.
  */
 export const messages = {
-  zh: { ...commonMessages.zh, ...landingMessages.zh, ...roomMessages.zh },
-  en: { ...commonMessages.en, ...landingMessages.en, ...roomMessages.en },
+  zh: { ...commonMessages.zh, ...landingMessages.zh, ...roomMessages.zh, ...shapeMessages.zh },
+  en: { ...commonMessages.en, ...landingMessages.en, ...roomMessages.en, ...shapeMessages.en },
 } satisfies Record<Lang, Record<string, string>>
 
 export type MessageKey = keyof (typeof messages)['zh']

@@ -1,0 +1,101 @@
+import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
+import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/labels'
+import {
+  ACTION_DEFAULT_SIZE,
+  actionShapeMigrations,
+  defaultActionProps,
+  type ActionShape,
+} from '../../shared/shapes/action'
+import { LIVE_ACTION_STATUSES, type ActionProps } from '../../shared/shapes/types'
+import { useT } from '../i18n'
+import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, todayIso, useLabel } from './common'
+
+const MIN = { w: 180, h: 100 }
+
+/** A live action whose due date has passed (compared in the user's own time zone). */
+export function isOverdue(props: Pick<ActionProps, 'due' | 'status'>, today = todayIso()): boolean {
+  return props.due !== '' && props.due < today && LIVE_ACTION_STATUSES.includes(props.status)
+}
+
+/**
+ * A battle action: owner, department colour, due date, status and checkpoint;
+ * an overdue one turns red and says so.
+ */
+export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
+  static override type = 'action' as const
+  // No client-side `props` validators: see StakeholderShapeUtil.
+  static override migrations = actionShapeMigrations
+
+  override getDefaultProps() {
+    return defaultActionProps()
+  }
+
+  override canEdit() {
+    return true
+  }
+
+  override getGeometry(shape: ActionShape) {
+    return boxGeometry(shape.props, ACTION_DEFAULT_SIZE)
+  }
+
+  override getIndicatorPath(shape: ActionShape) {
+    return roundedRectPath(shape.props, ACTION_DEFAULT_SIZE, 10)
+  }
+
+  override onResize(shape: ActionShape, info: TLResizeInfo<ActionShape>) {
+    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
+  }
+
+  override getText(shape: ActionShape) {
+    return typeof shape.props.title === 'string' ? shape.props.title : undefined
+  }
+
+  override component(shape: ActionShape) {
+    return <ActionCard shape={shape} />
+  }
+}
+
+const STATUS_MARK: Record<ActionProps['status'], string> = {
+  planned: '○',
+  'in-progress': '▶',
+  done: '✓',
+  failed: '✗',
+  dropped: '—',
+}
+
+function ActionCard({ shape }: { shape: ActionShape }) {
+  const t = useT()
+  const label = useLabel()
+  const problems = problemsOf(shape)
+  if (problems.length) return <BrokenCard shape={shape} fallback={ACTION_DEFAULT_SIZE} problems={problems} />
+
+  const p = shape.props
+  const overdue = isOverdue(p)
+  return (
+    <Card
+      shape={shape}
+      fallback={ACTION_DEFAULT_SIZE}
+      className={`wr-action wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
+    >
+      <div className="wr-action__head">
+        <span className={`wr-chip wr-dept-chip--${p.department}`}>{label(DEPARTMENT_LABELS, p.department)}</span>
+        <span className={`wr-chip wr-chip--action-${p.status}`}>
+          {STATUS_MARK[p.status]} {label(ACTION_STATUS_LABELS, p.status)}
+        </span>
+        {overdue && <span className="wr-chip wr-chip--overdue">⚠ {t('shape.overdue')}</span>}
+      </div>
+      <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-action__title" />
+      <div className="wr-action__meta">
+        <span className={p.owner ? 'wr-action__owner' : 'wr-action__owner wr-shape__missing'}>
+          <span className="wr-shape__key">{t('field.owner.short')}</span> {p.owner || t('shape.noOwner')}
+        </span>
+        <span className={p.due ? 'wr-action__due' : 'wr-action__due wr-shape__missing'}>
+          <span className="wr-shape__key">{t('shape.due')}</span> {p.due || t('shape.noDue')}
+        </span>
+      </div>
+      <div className={p.checkpoint ? 'wr-action__checkpoint' : 'wr-action__checkpoint wr-shape__missing'}>
+        <span className="wr-shape__key">{t('shape.checkpoint')}</span> {p.checkpoint || t('shape.noCheckpoint')}
+      </div>
+    </Card>
+  )
+}

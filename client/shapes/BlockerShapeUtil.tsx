@@ -1,0 +1,77 @@
+import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
+import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shared/shapes/labels'
+import {
+  BLOCKER_DEFAULT_SIZE,
+  blockerShapeMigrations,
+  defaultBlockerProps,
+  type BlockerShape,
+} from '../../shared/shapes/blocker'
+import { useT } from '../i18n'
+import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+
+const MIN = { w: 170, h: 90 }
+
+/**
+ * Where the deal is stuck. Unmistakable: hazard stripes and a severity colour
+ * while open or under attack; greyed, struck through and stamped once cleared.
+ */
+export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
+  static override type = 'blocker' as const
+  // No client-side `props` validators: see StakeholderShapeUtil.
+  static override migrations = blockerShapeMigrations
+
+  override getDefaultProps() {
+    return defaultBlockerProps()
+  }
+
+  override canEdit() {
+    return true
+  }
+
+  override getGeometry(shape: BlockerShape) {
+    return boxGeometry(shape.props, BLOCKER_DEFAULT_SIZE)
+  }
+
+  override getIndicatorPath(shape: BlockerShape) {
+    return roundedRectPath(shape.props, BLOCKER_DEFAULT_SIZE, 6)
+  }
+
+  override onResize(shape: BlockerShape, info: TLResizeInfo<BlockerShape>) {
+    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
+  }
+
+  override getText(shape: BlockerShape) {
+    return typeof shape.props.title === 'string' ? shape.props.title : undefined
+  }
+
+  override component(shape: BlockerShape) {
+    return <BlockerCard shape={shape} />
+  }
+}
+
+function BlockerCard({ shape }: { shape: BlockerShape }) {
+  const t = useT()
+  const label = useLabel()
+  const problems = problemsOf(shape)
+  if (problems.length) return <BrokenCard shape={shape} fallback={BLOCKER_DEFAULT_SIZE} problems={problems} />
+
+  const p = shape.props
+  return (
+    <Card
+      shape={shape}
+      fallback={BLOCKER_DEFAULT_SIZE}
+      className={`wr-blocker wr-severity--${p.severity} wr-blocker--${p.status}`}
+    >
+      <div className="wr-blocker__stripes" />
+      <div className="wr-blocker__head">
+        <span className="wr-blocker__kind">{t('inspector.title.blocker')}</span>
+        <span className={`wr-chip wr-chip--severity-${p.severity}`}>{label(SEVERITY_LABELS, p.severity)}</span>
+        <span className={`wr-chip wr-chip--status-${p.status}`}>{label(BLOCKER_STATUS_LABELS, p.status)}</span>
+      </div>
+      <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-blocker__title" />
+      {p.detail && <div className="wr-blocker__detail">{p.detail}</div>}
+      {p.stage && <div className="wr-blocker__stage">{label(STAGE_LABELS, p.stage)}</div>}
+      {p.status === 'cleared' && <div className="wr-blocker__stamp">✓ {label(BLOCKER_STATUS_LABELS, 'cleared')}</div>}
+    </Card>
+  )
+}

@@ -1,0 +1,122 @@
+import {
+  BaseFrameLikeShapeUtil,
+  Group2d,
+  Rectangle2d,
+  Vec,
+  resizeBox,
+  useEditor,
+  useValue,
+  type TLResizeInfo,
+  type TLShape,
+} from 'tldraw'
+import { STANCE_LABELS } from '../../shared/shapes/labels'
+import {
+  FACTION_DEFAULT_SIZE,
+  defaultFactionProps,
+  factionShapeMigrations,
+  type FactionShape,
+} from '../../shared/shapes/faction'
+import { useT } from '../i18n'
+import { BrokenCard, Card, MainText, problemsOf, roundedRectPath, safeSize, useLabel } from './common'
+
+/** Height of the header band; a click there selects the faction (the body is open space for members). */
+export const FACTION_HEADER_HEIGHT = 64
+const MIN = { w: 260, h: 160 }
+
+/**
+ * A camp inside the customer, drawn as a container: a stakeholder dropped inside
+ * becomes its child (a member), dragged out it leaves. Built on tldraw's
+ * frame-like base, which does the reparenting on drag in and out.
+ */
+export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
+  static override type = 'faction' as const
+  // No client-side `props` validators: see StakeholderShapeUtil.
+  static override migrations = factionShapeMigrations
+
+  override getDefaultProps() {
+    return defaultFactionProps()
+  }
+
+  override canEdit() {
+    return true
+  }
+
+  /** Only stakeholders are members; other shapes pass over a faction untouched. */
+  override canReceiveNewChildrenOfType(shape: FactionShape, type: TLShape['type']) {
+    return !shape.isLocked && type === 'stakeholder'
+  }
+
+  override getGeometry(shape: FactionShape) {
+    const { w, h } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
+    return new Group2d({
+      children: [
+        new Rectangle2d({ width: w, height: h, isFilled: false }),
+        // The header counts as the faction's label: frame-like shapes are selected by it.
+        new Rectangle2d({ width: w, height: Math.min(FACTION_HEADER_HEIGHT, h), isFilled: true, isLabel: true }),
+      ],
+    })
+  }
+
+  override getClipPath(shape: FactionShape) {
+    const { w, h } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
+    return [new Vec(0, 0), new Vec(w, 0), new Vec(w, h), new Vec(0, h)]
+  }
+
+  override getIndicatorPath(shape: FactionShape) {
+    return roundedRectPath(shape.props, FACTION_DEFAULT_SIZE, 16)
+  }
+
+  override onResize(shape: FactionShape, info: TLResizeInfo<FactionShape>) {
+    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
+  }
+
+  override getText(shape: FactionShape) {
+    return typeof shape.props.name === 'string' ? shape.props.name : undefined
+  }
+
+  override component(shape: FactionShape) {
+    return <FactionCard shape={shape} />
+  }
+}
+
+function FactionCard({ shape }: { shape: FactionShape }) {
+  const t = useT()
+  const label = useLabel()
+  const editor = useEditor()
+  const { members, leaderName } = useValue(
+    'faction members',
+    () => {
+      const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
+      const stakeholders = children.filter((c) => c?.type === 'stakeholder')
+      const leader = shape.props.leader ? editor.getShape(shape.props.leader as TLShape['id']) : undefined
+      return {
+        members: stakeholders.length,
+        leaderName: leader?.type === 'stakeholder' ? String((leader.props as { name?: unknown }).name ?? '') : '',
+      }
+    },
+    [editor, shape.id, shape.props.leader],
+  )
+  const problems = problemsOf(shape)
+  if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />
+
+  const p = shape.props
+  return (
+    <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-stance--${p.stance}`}>
+      <div className="wr-faction__head" style={{ height: FACTION_HEADER_HEIGHT }}>
+        <div className="wr-faction__titlebar">
+          <MainText shape={shape} prop="name" placeholder={t('shape.unnamed')} className="wr-faction__name" />
+          <span className={`wr-chip wr-stance-chip--${p.stance}`}>{label(STANCE_LABELS, p.stance)}</span>
+          <span className="wr-faction__count">{t('shape.members', { count: members })}</span>
+        </div>
+        <div className="wr-faction__sub">
+          {leaderName && (
+            <span>
+              ♛ {t('shape.leader')}: {leaderName}
+            </span>
+          )}
+          {p.strategy && <span className="wr-faction__strategy">{p.strategy}</span>}
+        </div>
+      </div>
+    </Card>
+  )
+}

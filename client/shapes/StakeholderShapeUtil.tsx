@@ -1,0 +1,130 @@
+import { BaseBoxShapeUtil, resizeBox, useEditor, useValue, type TLResizeInfo } from 'tldraw'
+import {
+  INFLUENCE_LABELS,
+  RELATIONSHIP_LABELS,
+  ROLE_BADGES,
+  ROLE_LABELS,
+} from '../../shared/shapes/labels'
+import {
+  STAKEHOLDER_DEFAULT_SIZE,
+  defaultStakeholderProps,
+  stakeholderShapeMigrations,
+  type StakeholderShape,
+} from '../../shared/shapes/stakeholder'
+import type { InfluenceLevel } from '../../shared/shapes/types'
+import { useT } from '../i18n'
+import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+
+const MIN = { w: 180, h: 110 }
+
+/**
+ * A person on the customer side. Reads from across a room: name and title, a
+ * role badge, the relationship level as a colour from green (CR1) to red (CR5),
+ * influence, the champion mark, our contact.
+ */
+export class StakeholderShapeUtil extends BaseBoxShapeUtil<StakeholderShape> {
+  static override type = 'stakeholder' as const
+  // No `props` validators on the client on purpose: the store then accepts any
+  // JSON props for this type, so one malformed record from the shared document
+  // shows as a broken card instead of being dropped or aborting a sync batch.
+  // The component checks with the shared validators; the server validates
+  // strictly with createWarRoomSchema().
+  static override migrations = stakeholderShapeMigrations
+
+  override getDefaultProps() {
+    return defaultStakeholderProps()
+  }
+
+  override canEdit() {
+    return true
+  }
+
+  override getGeometry(shape: StakeholderShape) {
+    return boxGeometry(shape.props, STAKEHOLDER_DEFAULT_SIZE)
+  }
+
+  override getIndicatorPath(shape: StakeholderShape) {
+    return roundedRectPath(shape.props, STAKEHOLDER_DEFAULT_SIZE, 12)
+  }
+
+  override onResize(shape: StakeholderShape, info: TLResizeInfo<StakeholderShape>) {
+    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
+  }
+
+  override getText(shape: StakeholderShape) {
+    return typeof shape.props.name === 'string' ? shape.props.name : undefined
+  }
+
+  override component(shape: StakeholderShape) {
+    return <StakeholderCard shape={shape} />
+  }
+}
+
+function StakeholderCard({ shape }: { shape: StakeholderShape }) {
+  const t = useT()
+  const label = useLabel()
+  const editor = useEditor()
+  // The leader of the faction this card sits in gets a mark of its own.
+  const isLeader = useValue(
+    'stakeholder is faction leader',
+    () => {
+      const parent = editor.getShape(shape.parentId as never)
+      return parent?.type === 'faction' && (parent.props as { leader?: string }).leader === shape.id
+    },
+    [editor, shape.parentId, shape.id],
+  )
+  const problems = problemsOf(shape)
+  if (problems.length) return <BrokenCard shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} problems={problems} />
+
+  const p = shape.props
+  const subtitle = [p.title, p.department].filter(Boolean).join(' · ')
+  return (
+    <Card
+      shape={shape}
+      fallback={STAKEHOLDER_DEFAULT_SIZE}
+      className={`wr-stakeholder wr-cr--${p.relationship}`}
+    >
+      <div className="wr-stakeholder__head">
+        <span className={`wr-role wr-role--${p.role}`} title={label(ROLE_LABELS, p.role)}>
+          {label(ROLE_BADGES, p.role)}
+        </span>
+        <MainText shape={shape} prop="name" placeholder={t('shape.unnamed')} className="wr-stakeholder__name" />
+        {p.champion && (
+          <span className="wr-champion" title={t('shape.champion')}>
+            ★
+          </span>
+        )}
+      </div>
+      <div className="wr-stakeholder__subtitle">{subtitle || '\u00a0'}</div>
+      <div className="wr-stakeholder__row">
+        <span className={`wr-cr wr-cr-chip--${p.relationship}`}>{label(RELATIONSHIP_LABELS, p.relationship)}</span>
+        <InfluenceBars level={p.influence} title={label(INFLUENCE_LABELS, p.influence)} />
+      </div>
+      <div className="wr-stakeholder__foot">
+        {isLeader && <span className="wr-chip wr-chip--leader">♛ {t('shape.leader')}</span>}
+        {p.competitor && (
+          <span className="wr-chip wr-chip--competitor">
+            {t('shape.backs')} {p.competitor}
+          </span>
+        )}
+        {p.contact && (
+          <span className="wr-stakeholder__contact">
+            {t('shape.contact')}: {p.contact}
+          </span>
+        )}
+      </div>
+    </Card>
+  )
+}
+
+function InfluenceBars({ level, title }: { level: InfluenceLevel; title: string }) {
+  const filled = level === 'high' ? 3 : level === 'medium' ? 2 : 1
+  return (
+    <span className={`wr-influence wr-influence--${level}`} title={title} aria-label={title}>
+      {[1, 2, 3].map((i) => (
+        <span key={i} className={i <= filled ? 'wr-influence__bar wr-influence__bar--on' : 'wr-influence__bar'} />
+      ))}
+      <span className="wr-influence__text">{title}</span>
+    </span>
+  )
+}

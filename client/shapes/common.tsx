@@ -1,0 +1,186 @@
+/**
+ * Pieces the four War Room shape utils share: language, safe sizes for records
+ * that may be broken, the in-place editor for a card's main text, the broken card.
+ */
+import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react'
+import {
+  HTMLContainer,
+  Rectangle2d,
+  stopEventPropagation,
+  useEditor,
+  useIsEditing,
+  type Editor,
+  type TLShape,
+} from 'tldraw'
+import type { Label } from '../../shared/shapes/labels'
+import { diagnoseShapeProps, repairShapeProps, type PropProblem } from '../../shared/shapes/diagnose'
+import type { WarRoomShapeType } from '../../shared/shapes/types'
+import { useLang, useT, type Lang } from '../i18n'
+
+export type WarRoomShape = TLShape<WarRoomShapeType>
+
+/** The display name of a contract value in the current language. */
+export function useLabel(): (labels: Record<string, Label>, value: string) => string {
+  const { lang } = useLang()
+  return (labels, value) => labels[value]?.[lang] ?? value
+}
+
+export function labelIn(lang: Lang, labels: Record<string, Label>, value: string): string {
+  return labels[value]?.[lang] ?? value
+}
+
+/**
+ * A usable width and height even for a record whose `w`/`h` are missing or
+ * invalid, so geometry, hit-testing and the broken card still work.
+ */
+export function safeSize(props: unknown, fallback: { w: number; h: number }): { w: number; h: number } {
+  const p = (typeof props === 'object' && props !== null ? props : {}) as { w?: unknown; h?: unknown }
+  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0
+  return { w: ok(p.w) ? p.w : fallback.w, h: ok(p.h) ? p.h : fallback.h }
+}
+
+export function boxGeometry(props: unknown, fallback: { w: number; h: number }) {
+  const { w, h } = safeSize(props, fallback)
+  return new Rectangle2d({ width: w, height: h, isFilled: true })
+}
+
+export function roundedRectPath(props: unknown, fallback: { w: number; h: number }, radius = 10): Path2D {
+  const { w, h } = safeSize(props, fallback)
+  const path = new Path2D()
+  path.roundRect(0, 0, w, h, radius)
+  return path
+}
+
+/** Problems of a shape's props, or none; memo-free because the check is cheap. */
+export function problemsOf(shape: WarRoomShape): PropProblem[] {
+  return diagnoseShapeProps(shape.type, shape.props)
+}
+
+/** Today in the user's time zone, as `YYYY-MM-DD` (what a due date is compared with). */
+export function todayIso(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/** The card's frame: an HTML container the size of the shape with our base class. */
+export function Card({
+  shape,
+  fallback,
+  className,
+  style,
+  children,
+  testId,
+}: {
+  shape: WarRoomShape
+  fallback: { w: number; h: number }
+  className: string
+  style?: CSSProperties
+  children: ReactNode
+  testId?: string
+}) {
+  const { w, h } = safeSize(shape.props, fallback)
+  return (
+    <HTMLContainer
+      id={shape.id}
+      className={`wr-shape ${className}`}
+      style={{ width: w, height: h, ...style }}
+      data-testid={testId ?? `wr-${shape.type}`}
+      data-shape-id={shape.id}
+    >
+      {children}
+    </HTMLContainer>
+  )
+}
+
+/**
+ * The main text of a card (a name or a title): plain text, or an input while the
+ * shape is being edited (double-click). Enter or Escape ends the edit.
+ */
+export function MainText({
+  shape,
+  prop,
+  placeholder,
+  className,
+}: {
+  shape: WarRoomShape
+  prop: 'name' | 'title'
+  placeholder: string
+  className: string
+}) {
+  const editor = useEditor()
+  const isEditing = useIsEditing(shape.id)
+  const value = String((shape.props as unknown as Record<string, unknown>)[prop] ?? '')
+  const ref = useRef<HTMLInputElement>(null)
+
+  useEffect(() => {
+    if (!isEditing) return
+    const input = ref.current
+    input?.focus()
+    input?.select()
+  }, [isEditing])
+
+  if (!isEditing) {
+    return <div className={`${className} ${value ? '' : 'wr-shape__placeholder'}`}>{value || placeholder}</div>
+  }
+  return (
+    <input
+      ref={ref}
+      className={`${className} wr-shape__input`}
+      data-testid="wr-main-text-input"
+      value={value}
+      placeholder={placeholder}
+      onChange={(event) => updateProps(editor, shape, { [prop]: event.currentTarget.value })}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === 'Escape') {
+          event.preventDefault()
+          event.stopPropagation()
+          editor.complete()
+        }
+      }}
+      onPointerDown={stopEventPropagation}
+      onPointerUp={stopEventPropagation}
+      onPointerMove={stopEventPropagation}
+      style={{ pointerEvents: 'all' }}
+    />
+  )
+}
+
+export function updateProps(editor: Editor, shape: WarRoomShape, props: Record<string, unknown>) {
+  editor.updateShape({ id: shape.id, type: shape.type, props } as never)
+}
+
+/**
+ * What a shape whose props do not fit the contract shows instead of its card:
+ * never a crash, and the record is left as it is until someone chooses to repair it.
+ */
+export function BrokenCard({
+  shape,
+  fallback,
+  problems,
+}: {
+  shape: WarRoomShape
+  fallback: { w: number; h: number }
+  problems: PropProblem[]
+}) {
+  const t = useT()
+  return (
+    <Card shape={shape} fallback={fallback} className="wr-broken" testId="wr-broken-shape">
+      <div className="wr-broken__title">⚠ {t('shape.broken.title')}</div>
+      <div className="wr-broken__type">{shape.type}</div>
+      <ul className="wr-broken__list">
+        {problems.slice(0, 4).map((p) => (
+          <li key={`${p.prop}:${p.kind}`}>
+            <code>{p.prop || 'props'}</code> {p.kind === 'missing' ? '—' : ''} {p.message}
+          </li>
+        ))}
+        {problems.length > 4 && <li>…</li>}
+      </ul>
+    </Card>
+  )
+}
+
+export function repairShape(editor: Editor, shape: WarRoomShape) {
+  const props = repairShapeProps(shape.type, shape.props)
+  // A full replacement (not a merge), so unknown props are dropped too.
+  editor.store.put([{ ...shape, props } as TLShape])
+}

@@ -1,0 +1,82 @@
+/**
+ * Relations are ordinary tldraw arrows: whenever an arrow's bindings change, the
+ * relation follows from the shapes its ends are bound to (shared/shapes/relations.ts),
+ * is recorded in the arrow's `meta.relation`, and the arrow takes that relation's look.
+ */
+import type { Editor, TLArrowBinding, TLArrowShape, TLArrowShapeProps, TLShapeId } from 'tldraw'
+import { inferRelation } from '../../shared/shapes/relations'
+import { RELATION_KINDS, type RelationKind } from '../../shared/shapes/types'
+
+/** Line style and colour per relation, so the map reads at a glance. */
+export const RELATION_LOOKS: Record<RelationKind, Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'>> = {
+  'reports-to': { color: 'black', dash: 'solid', size: 'm', arrowheadEnd: 'arrow' },
+  influences: { color: 'violet', dash: 'dashed', size: 'm', arrowheadEnd: 'arrow' },
+  targets: { color: 'blue', dash: 'solid', size: 'l', arrowheadEnd: 'triangle' },
+  'held-by': { color: 'red', dash: 'dotted', size: 'm', arrowheadEnd: 'dot' },
+}
+
+/** tldraw's defaults, restored when an arrow stops being a relation (unless the user restyled it). */
+const PLAIN_LOOK: Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'> = {
+  color: 'black',
+  dash: 'draw',
+  size: 'm',
+  arrowheadEnd: 'arrow',
+}
+
+export function isRelationKind(value: unknown): value is RelationKind {
+  return typeof value === 'string' && (RELATION_KINDS as readonly string[]).includes(value)
+}
+
+/** The types of the shapes an arrow's start and end are bound to. */
+export function arrowEndTypes(editor: Editor, arrowId: TLShapeId): { from?: string; to?: string } {
+  const ends: { from?: string; to?: string } = {}
+  for (const binding of editor.getBindingsFromShape<TLArrowBinding>(arrowId, 'arrow')) {
+    const type = editor.getShape(binding.toId)?.type
+    if (binding.props.terminal === 'start') ends.from = type
+    else ends.to = type
+  }
+  return ends
+}
+
+function sameLook(arrow: TLArrowShape, look: typeof PLAIN_LOOK): boolean {
+  return (Object.keys(look) as (keyof typeof look)[]).every((key) => arrow.props[key] === look[key])
+}
+
+/** Brings one arrow's `meta.relation` and look in line with what its ends are bound to. */
+export function syncArrowRelation(editor: Editor, arrowId: TLShapeId, chosen?: RelationKind): void {
+  const arrow = editor.getShape(arrowId)
+  if (!arrow || arrow.type !== 'arrow') return
+  const { from, to } = arrowEndTypes(editor, arrowId)
+  const current = arrow.meta.relation
+  const next = inferRelation(from, to, chosen ?? current)
+  if (next === current) return
+
+  const { relation: _previous, ...restMeta } = arrow.meta
+  let props: Partial<TLArrowShapeProps> | undefined
+  if (next) props = RELATION_LOOKS[next]
+  else if (isRelationKind(current) && sameLook(arrow, RELATION_LOOKS[current])) props = PLAIN_LOOK
+  editor.updateShape({
+    id: arrow.id,
+    type: 'arrow',
+    meta: next ? { ...restMeta, relation: next } : restMeta,
+    ...(props ? { props } : {}),
+  })
+}
+
+/**
+ * Keeps relations up to date as users draw, re-bind and delete. Only the user's
+ * own changes are acted on: the client that drew the arrow records its relation,
+ * and everyone else receives it through the document.
+ */
+export function registerRelationSideEffects(editor: Editor): () => void {
+  const onBinding = (binding: { type: string; fromId: TLShapeId }, source: 'user' | 'remote') => {
+    if (source !== 'user' || binding.type !== 'arrow') return
+    syncArrowRelation(editor, binding.fromId)
+  }
+  const cleanups = [
+    editor.sideEffects.registerAfterCreateHandler('binding', (b, source) => onBinding(b, source)),
+    editor.sideEffects.registerAfterChangeHandler('binding', (_prev, next, source) => onBinding(next, source)),
+    editor.sideEffects.registerAfterDeleteHandler('binding', (b, source) => onBinding(b, source)),
+  ]
+  return () => cleanups.forEach((cleanup) => cleanup())
+}
