@@ -51,6 +51,10 @@ function nameIndex(plan: PlanRecord): (id: string) => string {
   return (id) => names.get(id) ?? id
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 const yesNo: Record<Lang, [string, string]> = { zh: ['是', '否'], en: ['yes', 'no'] }
 
 const ACTION_COLUMNS: Bilingual[] = [
@@ -74,7 +78,7 @@ export function renderActionsCsv(plan: PlanRecord, lang: CsvLang = 'both'): stri
   const nameOf = nameIndex(plan)
   const sep = v === 'zh' ? '、' : '; '
   const rows = [...plan.actions]
-    .sort((a, b) => (a.due || '9999').localeCompare(b.due || '9999') || a.id.localeCompare(b.id))
+    .sort((a, b) => compare(a.due || '9999', b.due || '9999') || compare(a.id, b.id))
     .map((a) => [
       a.id,
       a.title,

@@ -9,10 +9,10 @@ import { isIsoDate } from './dates'
 import { messages } from './messages'
 import { analyzeOwner } from './owners'
 import {
-  arrowBindingSchema,
   declaredRelation,
+  parseArrowBinding,
+  parseShapeHead,
   parseShapeProps,
-  shapeRecordSchema,
   type ActionFields,
   type BlockerFields,
   type FactionFields,
@@ -131,7 +131,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
 
   for (const [id, record] of latest) {
     if (record.typeName === 'shape') {
-      const head = shapeRecordSchema.safeParse(record)
+      const head = parseShapeHead(record)
       if (!head.success) {
         const fields = [...new Set(head.error.issues.map((i) => String(i.path[0] ?? '')).filter(Boolean))]
         findings.add('record.invalid', 'warning', messages.recordInvalid('record', fields), {
@@ -162,7 +162,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     } else if (record.typeName === 'binding') {
       // Only arrow bindings carry relations; other binding kinds belong to other features.
       if (record.type !== 'arrow') continue
-      const binding = arrowBindingSchema.safeParse(record)
+      const binding = parseArrowBinding(record)
       if (!binding.success) {
         const fields = [...new Set(binding.error.issues.map((i) => i.path.join('.')).filter(Boolean))]
         findings.add('record.invalid', 'warning', messages.recordInvalid('binding', fields), {

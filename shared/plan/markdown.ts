@@ -28,6 +28,7 @@ const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]+/g
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g
 // Only what can open inline syntax: without [ and ] no link or image can form, so ( ) ! stay readable.
 const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\\`*_[\]|~#&<>]|^[-+=\s]|\d[.)]|\s$| {2}/
 
 /**
  * Escapes user text for Markdown: line breaks and control characters become spaces (so text
@@ -36,6 +37,8 @@ const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g
  * become entities (so no raw HTML survives a Markdown → HTML rendering).
  */
 export function escapeMarkdown(value: string): string {
+  // Most names need nothing; skip the chain of replacements for them.
+  if (!NEEDS_ESCAPE.test(value)) return value
   return value
     .replace(LINE_BREAKS_AND_CONTROLS, ' ')
     .replace(BIDI_CONTROLS, '')
@@ -218,6 +221,13 @@ const WORDS: Record<Lang, Words> = {
   },
 }
 
+/** Dated before undated; ISO dates sort as strings. */
+function compareDue(a: string, b: string): number {
+  const x = a || '9999'
+  const y = b || '9999'
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
 const ROLE_ORDER = { kdm: 0, ki: 1, gatekeeper: 2, ku: 3, other: 4 } as const
 
 function cell(text: string): string {
@@ -233,9 +243,9 @@ function table(header: string[], rows: string[][]): string[] {
   return [row(header), row(header.map(() => '---')), ...rows.map(row)]
 }
 
-function byText(a: string, b: string): number {
-  return a.localeCompare(b, 'zh-Hans-CN')
-}
+// One collator for the whole render: localeCompare with a locale builds one per call.
+const collator = new Intl.Collator('zh-Hans-CN')
+const byText = collator.compare
 
 /** Renders the plan as Markdown in one language. */
 export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
@@ -363,7 +373,7 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
   const owners = [...byOwner.keys()].sort((x, y) => (x === '' ? 1 : 0) - (y === '' ? 1 : 0) || byText(x, y))
   for (const owner of owners) {
     out.push(`### ${owner ? escapeMarkdown(owner) : w.noOwner}`, '')
-    const list = byOwner.get(owner)!.sort((x, y) => (x.due || '9999').localeCompare(y.due || '9999') || byText(x.title, y.title))
+    const list = byOwner.get(owner)!.sort((x, y) => compareDue(x.due, y.due) || byText(x.title, y.title))
     out.push(
       ...table(
         w.actionColumns,

@@ -39,61 +39,109 @@ export interface PlanFieldsMap {
   action: ActionFields
 }
 
-const text = z.string()
-const isoDateOrEmpty = z.string().refine(isIsoDateOrEmpty)
+/**
+ * A prop's type, from which both its zod schema (the reference, used to explain failures) and a
+ * plain predicate (the hot path: a 4,000-shape document is read on every edit) are built.
+ */
+type FieldType = { kind: 'text' } | { kind: 'bool' } | { kind: 'date' } | { kind: 'enum'; values: readonly string[] }
+type FieldSpec<T> = { [K in keyof T]: FieldType & { fallback: T[K] } }
 
-type FieldSpec<T> = { [K in keyof T]: { schema: z.ZodType<T[K]>; fallback: T[K] } }
+const text = { kind: 'text' } as const
+const bool = { kind: 'bool' } as const
+const date = { kind: 'date' } as const
+const oneOf = (values: readonly string[]) => ({ kind: 'enum', values }) as const
 
 const stakeholderSpec: FieldSpec<StakeholderFields> = {
-  name: { schema: text, fallback: '' },
-  title: { schema: text, fallback: '' },
-  department: { schema: text, fallback: '' },
-  role: { schema: z.enum(STAKEHOLDER_ROLES), fallback: 'other' },
-  relationship: { schema: z.enum(RELATIONSHIP_LEVELS), fallback: 'unknown' },
-  influence: { schema: z.enum(INFLUENCE_LEVELS), fallback: 'medium' },
-  concern: { schema: text, fallback: '' },
-  champion: { schema: z.boolean(), fallback: false },
-  contact: { schema: text, fallback: '' },
-  lastContact: { schema: isoDateOrEmpty, fallback: '' },
+  name: { ...text, fallback: '' },
+  title: { ...text, fallback: '' },
+  department: { ...text, fallback: '' },
+  role: { ...oneOf(STAKEHOLDER_ROLES), fallback: 'other' },
+  relationship: { ...oneOf(RELATIONSHIP_LEVELS), fallback: 'unknown' },
+  influence: { ...oneOf(INFLUENCE_LEVELS), fallback: 'medium' },
+  concern: { ...text, fallback: '' },
+  champion: { ...bool, fallback: false },
+  contact: { ...text, fallback: '' },
+  lastContact: { ...date, fallback: '' },
 }
 
 const factionSpec: FieldSpec<FactionFields> = {
-  name: { schema: text, fallback: '' },
-  stance: { schema: z.enum(FACTION_STANCES), fallback: 'neutral' },
-  leader: { schema: text, fallback: '' },
-  strategy: { schema: text, fallback: '' },
+  name: { ...text, fallback: '' },
+  stance: { ...oneOf(FACTION_STANCES), fallback: 'neutral' },
+  leader: { ...text, fallback: '' },
+  strategy: { ...text, fallback: '' },
 }
 
 const blockerSpec: FieldSpec<BlockerFields> = {
-  title: { schema: text, fallback: '' },
-  detail: { schema: text, fallback: '' },
-  severity: { schema: z.enum(BLOCKER_SEVERITIES), fallback: 'medium' },
-  status: { schema: z.enum(BLOCKER_STATUSES), fallback: 'open' },
-  stage: { schema: z.enum([...FUNNEL_STAGES, '']), fallback: '' },
+  title: { ...text, fallback: '' },
+  detail: { ...text, fallback: '' },
+  severity: { ...oneOf(BLOCKER_SEVERITIES), fallback: 'medium' },
+  status: { ...oneOf(BLOCKER_STATUSES), fallback: 'open' },
+  stage: { ...oneOf([...FUNNEL_STAGES, '']), fallback: '' },
 }
 
 const actionSpec: FieldSpec<ActionFields> = {
-  title: { schema: text, fallback: '' },
-  owner: { schema: text, fallback: '' },
-  department: { schema: z.enum(DEPARTMENTS), fallback: 'sales' },
-  resources: { schema: text, fallback: '' },
-  due: { schema: isoDateOrEmpty, fallback: '' },
-  checkpoint: { schema: text, fallback: '' },
-  status: { schema: z.enum(ACTION_STATUSES), fallback: 'planned' },
-  reviewCause: { schema: z.enum(REVIEW_CAUSES), fallback: '' },
-  reviewNote: { schema: text, fallback: '' },
+  title: { ...text, fallback: '' },
+  owner: { ...text, fallback: '' },
+  department: { ...oneOf(DEPARTMENTS), fallback: 'sales' },
+  resources: { ...text, fallback: '' },
+  due: { ...date, fallback: '' },
+  checkpoint: { ...text, fallback: '' },
+  status: { ...oneOf(ACTION_STATUSES), fallback: 'planned' },
+  reviewCause: { ...oneOf(REVIEW_CAUSES), fallback: '' },
+  reviewNote: { ...text, fallback: '' },
+}
+
+function schemaOf(type: FieldType): z.ZodType {
+  switch (type.kind) {
+    case 'text':
+      return z.string()
+    case 'bool':
+      return z.boolean()
+    case 'date':
+      return z.string().refine(isIsoDateOrEmpty, 'expected YYYY-MM-DD or empty')
+    case 'enum':
+      return z.enum(type.values as [string, ...string[]])
+  }
+}
+
+function predicateOf(type: FieldType): (value: unknown) => boolean {
+  switch (type.kind) {
+    case 'text':
+      return (v) => typeof v === 'string'
+    case 'bool':
+      return (v) => typeof v === 'boolean'
+    case 'date':
+      return isIsoDateOrEmpty
+    case 'enum': {
+      const allowed = new Set<unknown>(type.values)
+      return (v) => allowed.has(v)
+    }
+  }
+}
+
+interface CompiledField<V> {
+  key: string
+  schema: z.ZodType
+  /** Equivalent to `schema` (a test holds them to it), without zod's cost on the hot path. */
+  accepts: (value: unknown) => boolean
+  fallback: V
 }
 
 interface CompiledSpec<T> {
-  spec: FieldSpec<T>
-  keys: (keyof T & string)[]
-  whole: z.ZodType<T>
+  fields: CompiledField<T[keyof T]>[]
+  /** The zod schema of the plan-relevant props (documentation and tests). */
+  schema: z.ZodType<T>
 }
 
 function compile<T>(spec: FieldSpec<T>): CompiledSpec<T> {
-  const keys = Object.keys(spec) as (keyof T & string)[]
-  const shape = Object.fromEntries(keys.map((k) => [k, spec[k].schema]))
-  return { spec, keys, whole: z.object(shape) as unknown as z.ZodType<T> }
+  const fields = (Object.keys(spec) as (keyof T & string)[]).map((key) => ({
+    key,
+    schema: schemaOf(spec[key]),
+    accepts: predicateOf(spec[key]),
+    fallback: spec[key].fallback,
+  }))
+  const schema = z.object(Object.fromEntries(fields.map((f) => [f.key, f.schema]))) as unknown as z.ZodType<T>
+  return { fields, schema }
 }
 
 const SPECS: { [K in WarRoomShapeType]: CompiledSpec<PlanFieldsMap[K]> } = {
@@ -101,6 +149,14 @@ const SPECS: { [K in WarRoomShapeType]: CompiledSpec<PlanFieldsMap[K]> } = {
   faction: compile(factionSpec),
   blocker: compile(blockerSpec),
   action: compile(actionSpec),
+}
+
+/** The zod schema of each war-room shape's plan-relevant props (w and h excluded). */
+export const shapePropsSchemas: { [K in WarRoomShapeType]: z.ZodType<PlanFieldsMap[K]> } = {
+  stakeholder: SPECS.stakeholder.schema,
+  faction: SPECS.faction.schema,
+  blocker: SPECS.blocker.schema,
+  action: SPECS.action.schema,
 }
 
 export interface ParsedProps<T> {
@@ -115,23 +171,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Reads a war-room shape's props, falling back field by field. Never throws. */
 export function parseShapeProps<K extends WarRoomShapeType>(type: K, raw: unknown): ParsedProps<PlanFieldsMap[K]> {
-  const compiled = SPECS[type] as unknown as CompiledSpec<PlanFieldsMap[K]>
+  const { fields } = SPECS[type] as unknown as CompiledSpec<Record<string, unknown>>
   const source = isRecord(raw) ? raw : {}
-  // Fast path: a well-formed record (the common case) is checked in one pass.
-  const whole = compiled.whole.safeParse(source)
-  if (whole.success) return { props: whole.data, invalidFields: [] }
-  const props = {} as PlanFieldsMap[K]
+  const props: Record<string, unknown> = {}
   const invalidFields: string[] = []
-  for (const key of compiled.keys) {
-    const { schema, fallback } = compiled.spec[key]
-    const result = schema.safeParse(source[key])
-    if (result.success) props[key] = result.data
+  for (const field of fields) {
+    const value = source[field.key]
+    if (field.accepts(value)) props[field.key] = value
     else {
-      props[key] = fallback
-      invalidFields.push(key)
+      props[field.key] = field.fallback
+      invalidFields.push(field.key)
     }
   }
-  return { props, invalidFields }
+  return { props: props as PlanFieldsMap[K], invalidFields }
 }
 
 /** The parts of a tldraw shape record the plan needs. */
@@ -144,6 +196,15 @@ export const shapeRecordSchema = z.object({
   meta: z.unknown().optional(),
 })
 export type ShapeRecordHead = z.infer<typeof shapeRecordSchema>
+
+/** shapeRecordSchema.safeParse, with a plain check first for the common, well-formed case. */
+export function parseShapeHead(record: Record<string, unknown>): z.ZodSafeParseResult<ShapeRecordHead> {
+  const { id, type, parentId } = record
+  if (typeof id === 'string' && id.startsWith('shape:') && record.typeName === 'shape' && typeof type === 'string' && type !== '' && typeof parentId === 'string') {
+    return { success: true, data: { id, typeName: 'shape', type, parentId, props: record.props, meta: record.meta } }
+  }
+  return shapeRecordSchema.safeParse(record)
+}
 
 /**
  * A tldraw 5 arrow binding (`@tldraw/tlschema` TLArrowBinding): `fromId` is the arrow shape,
@@ -158,6 +219,26 @@ export const arrowBindingSchema = z.object({
   props: z.object({ terminal: z.enum(['start', 'end']) }),
 })
 export type ArrowBindingHead = z.infer<typeof arrowBindingSchema>
+
+/** arrowBindingSchema.safeParse, with a plain check first for the common, well-formed case. */
+export function parseArrowBinding(record: Record<string, unknown>): z.ZodSafeParseResult<ArrowBindingHead> {
+  const { id, fromId, toId, props } = record
+  const terminal = typeof props === 'object' && props !== null ? (props as Record<string, unknown>).terminal : undefined
+  if (
+    typeof id === 'string' &&
+    id.startsWith('binding:') &&
+    record.typeName === 'binding' &&
+    record.type === 'arrow' &&
+    typeof fromId === 'string' &&
+    fromId.startsWith('shape:') &&
+    typeof toId === 'string' &&
+    toId.startsWith('shape:') &&
+    (terminal === 'start' || terminal === 'end')
+  ) {
+    return { success: true, data: { id, typeName: 'binding', type: 'arrow', fromId, toId, props: { terminal } } }
+  }
+  return arrowBindingSchema.safeParse(record)
+}
 
 /** The relation an arrow's `meta.relation` declares, null when absent, 'invalid' when not a known kind. */
 export function declaredRelation(meta: unknown): RelationKind | null | 'invalid' {

@@ -79,6 +79,21 @@ describe('escapeMarkdown', () => {
   })
 })
 
+describe('escapeMarkdown fast path', () => {
+  it('returns text unchanged only when the full escaping would not change it', () => {
+    const alphabet = ['a', 'Z', '张', '三', ' ', '  ', '\u3000', '\n', '\t', '1', '.', ')', '-', '+', '=', '#', '*', '_', '[', ']', '|', '~', '`', '\\', '&', '<', '>', '(', '!', '\u202e', ':']
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')
+      // Escaping the text with a prefix bypasses the fast path's start-of-text checks only.
+      const full = escapeMarkdown(`${text}\u0000`).replace(/ $/, '')
+      const expected = escapeMarkdown(text)
+      if (expected === text) expect(full).toBe(text)
+    }
+  })
+})
+
 describe('renderPlanMarkdown', () => {
   it('has the sections of the plan in both languages', () => {
     const plan = derivePlan(goodDoc(), { today: TODAY })
