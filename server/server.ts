@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { resolveConfig, type ServerConfig } from './config.ts'
+import { Database } from './db/Database.ts'
+import { lockDataDir } from './storage/DataDirLock.ts'
+import type { DocStore } from './storage/DocStore.ts'
+import { FileDocStore } from './storage/FileDocStore.ts'
+import { RoomManager } from './sync/RoomManager.ts'
+
+export interface RunningServer {
+  port: number
+  /** `http://host:port` */
+  url: string
+  config: ServerConfig
+  rooms: RoomManager
+  db: Database
+  /** Stops accepting, closes sockets, persists and unloads every room, releases the lock. */
+  close(): Promise<void>
+}
+
+export interface StartOptions extends Partial<ServerConfig> {
+  /** Storage back end; defaults to the embedded file store under `dataDir`. */
+  store?: DocStore
+  /** Environment to read settings from (defaults to none: pass `process.env` in main). */
+  env?: NodeJS.ProcessEnv
+}
+
+/** Starts a War Room server. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { store: customStore, env, ...overrides } = options
+  const config = resolveConfig(overrides, env)
+  const lock = lockDataDir(config.dataDir)
+  try {
+    const store = customStore ?? new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: config.log })
+    const db = await Database.open(config.dataDir)
+    const rooms = new RoomManager(store, {
+      unloadGraceMs: config.roomUnloadGraceMs,
+      compactLogBytes: config.compactLogBytes,
+      log: config.log,
+    })
+    const { app, injectWebSocket, wss } = createApp({ config, rooms, db })
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+      s.once('error', reject)
+    })
+    injectWebSocket(server)
+    const port = (server.address() as AddressInfo).port
+    let closing: Promise<void> | null = null
+    return {
+      port,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      config,
+      rooms,
+      db,
+      close() {
+        closing ??= (async () => {
+          const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+          for (const ws of wss.clients) ws.terminate()
+          ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+          await rooms.closeAll()
+          await store.close()
+          await httpClosed
+          lock.release()
+        })()
+        return closing
+      },
+    }
+  } catch (e) {
+    lock.release()
+    throw e
+  }
+}

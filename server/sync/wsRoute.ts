@@ -1,0 +1,141 @@
+import type { Hono } from 'hono'
+import type { UpgradeWebSocket } from 'hono/ws'
+import type { WebSocket } from 'ws'
+import { CloseCode } from '../../shared/protocol.ts'
+import type { ServerConfig } from '../config.ts'
+import { RoomDataError } from '../storage/DocStore.ts'
+import type { Room } from './Room.ts'
+import type { RoomManager } from './RoomManager.ts'
+import { ProtocolError, SyncConnection } from './SyncConnection.ts'
+
+export interface SyncAccess {
+  readOnly: boolean
+}
+
+/**
+ * `GET /sync/:accountId`: the WebSocket adapter between `ws` and the transport-free
+ * sync core. Messages that arrive while the room loads are queued, so nothing is
+ * answered before the stored state is in memory.
+ */
+export function mountSyncRoute(
+  app: Hono,
+  deps: {
+    upgradeWebSocket: UpgradeWebSocket<WebSocket>
+    rooms: RoomManager
+    config: ServerConfig
+    /** Runs before the upgrade; throws an HTTPException to refuse it. */
+    authorize: (accountId: string, request: Request) => Promise<SyncAccess>
+    /** Validates the account id before the upgrade (400 when bad). */
+    validateAccountId: (id: string) => void
+  },
+) {
+  const { rooms, config } = deps
+  app.get(
+    '/sync/:accountId',
+    async (c, next) => {
+      const accountId = c.req.param('accountId')
+      deps.validateAccountId(accountId)
+      c.set('syncAccess' as never, (await deps.authorize(accountId, c.req.raw)) as never)
+      await next()
+    },
+    deps.upgradeWebSocket((c) => {
+      const accountId = c.req.param('accountId')!
+      const access = c.get('syncAccess' as never) as SyncAccess
+      let conn: SyncConnection | null = null
+      let room: Room | null = null
+      let released = false
+      let pending: Promise<void> = Promise.resolve()
+      let alive = true
+      let pingTimer: NodeJS.Timeout | null = null
+      let roomReady: Promise<Room> | null = null
+
+      const cleanup = () => {
+        if (pingTimer) clearInterval(pingTimer)
+        pingTimer = null
+        if (room && conn) room.leave(conn)
+        if (roomReady && !released) {
+          released = true
+          roomReady.then(() => rooms.release(accountId), () => {})
+        }
+      }
+
+      return {
+        onOpen(_event, ws) {
+          const raw = ws.raw as WebSocket
+          conn = new SyncConnection(
+            {
+              send: (data) => raw.send(data),
+              close: (code, reason) => {
+                raw.close(code, reason)
+                // A client that stopped reading never completes the closing handshake.
+                setTimeout(() => raw.terminate(), 1000).unref()
+              },
+              get bufferedAmount() {
+                return raw.bufferedAmount
+              },
+            },
+            { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes },
+          )
+          conn.onClose(cleanup)
+          raw.on('pong', () => {
+            alive = true
+          })
+          pingTimer = setInterval(() => {
+            if (!alive) {
+              config.log(`[sync ${accountId}] dropping a connection that missed its keep-alive`)
+              conn?.close(CloseCode.PolicyViolation, 'keep-alive timeout')
+              raw.terminate()
+              return
+            }
+            alive = false
+            raw.ping()
+          }, config.pingIntervalMs)
+          roomReady = rooms.acquire(accountId)
+          pending = roomReady.then(
+            (r) => {
+              room = r
+              if (!conn!.closed) r.join(conn!)
+            },
+            (e) => {
+              const unreadable = e instanceof RoomDataError
+              config.log(`[sync ${accountId}] room refused: ${String(e)}`)
+              conn!.close(
+                unreadable ? CloseCode.RoomUnavailable : CloseCode.InternalError,
+                unreadable ? 'stored room data cannot be read' : 'room failed to load',
+              )
+            },
+          )
+        },
+        onMessage(event) {
+          const c = conn
+          if (!c || c.closed) return
+          alive = true
+          if (typeof event.data === 'string') {
+            c.close(CloseCode.UnsupportedData, 'text frames are not part of the protocol')
+            return
+          }
+          const data = new Uint8Array(event.data as ArrayBuffer)
+          pending = pending.then(() => {
+            if (c.closed || !room) return
+            try {
+              room.handleMessage(c, data)
+            } catch (e) {
+              const code = e instanceof ProtocolError ? e.closeCode : CloseCode.InternalError
+              config.log(`[sync ${accountId}] closing connection ${c.id}: ${String(e)}`)
+              c.close(code, e instanceof ProtocolError ? 'malformed message' : 'internal error')
+            }
+          })
+        },
+        onClose() {
+          if (conn && !conn.closed) {
+            conn.closed = true
+          }
+          cleanup()
+        },
+        onError(event) {
+          config.log(`[sync ${accountId}] socket error: ${String((event as ErrorEvent).error ?? event)}`)
+        },
+      }
+    }),
+  )
+}

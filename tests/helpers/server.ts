@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { type RunningServer, type StartOptions, startServer } from '../../server/server.ts'
+
+/** A fresh temporary data directory, removed by the returned cleanup. */
+export function tempDataDir(prefix = 'war-room-test-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Starts a real server on 127.0.0.1, port 0, quiet unless WAR_ROOM_TEST_LOG is set. */
+export async function startTestServer(options: StartOptions & { dataDir: string }): Promise<RunningServer> {
+  const logs: string[] = []
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    roomUnloadGraceMs: 200,
+    log: (msg) => {
+      logs.push(msg)
+      if (process.env.WAR_ROOM_TEST_LOG) console.log(msg)
+    },
+    ...options,
+  })
+  return Object.assign(server, { logs })
+}
+
+export const wsUrl = (server: { port: number }) => `ws://127.0.0.1:${server.port}/sync`
+
+/** Polls an assertion until it passes (instead of fixed sleeps). */
+export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5000, intervalMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await assertion()
+      return
+    } catch (e) {
+      if (Date.now() > deadline) throw e
+      await new Promise((r) => setTimeout(r, intervalMs))
+    }
+  }
+}
+
+/** Closes with code and reason, as a promise (raw ws sockets). */
+export function closed(ws: import('ws').WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+}
+
+export function opened(ws: import('ws').WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+  })
+}

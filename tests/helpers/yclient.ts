@@ -1,0 +1,35 @@
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+
+/** A real y-websocket client (its own Y.Doc and provider) against a test server. */
+export function connectClient(serverWsUrl: string, room: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(serverWsUrl, room, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    // Clients in one test process would otherwise sync through BroadcastChannel, not the server.
+    disableBc: true,
+    resyncInterval: -1,
+  })
+  return { doc, provider, destroy: () => provider.destroy() }
+}
+
+export type Client = ReturnType<typeof connectClient>
+
+export function whenSynced(provider: WebsocketProvider): Promise<void> {
+  if (provider.synced) return Promise.resolve()
+  return new Promise((resolve) => {
+    const on = (synced: boolean) => {
+      if (!synced) return
+      provider.off('sync', on)
+      resolve()
+    }
+    provider.on('sync', on)
+  })
+}
+
+/** The document's full state, comparable across replicas. */
+export const contentOf = (doc: Y.Doc) => {
+  const m = doc.getMap('m').toJSON()
+  const sorted = Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]))
+  return JSON.stringify({ m: sorted, a: doc.getArray('a').toJSON() })
+}
