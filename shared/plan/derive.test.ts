@@ -1,5 +1,6 @@
 import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
+import { inferRelation } from '../shapes/relations'
 import { derivePlan, healthScore } from './derive'
 import { FINDING_CODES, planRecordSchema, type FindingCode, type PlanRecord } from './schema'
 import { action, arrow, binding, blocker, faction, goodDoc, group, stakeholder, TODAY, type GoodDocOptions } from './testing/builders'
@@ -309,18 +310,46 @@ describe('relations', () => {
     expect(p.stakeholders[0]).toMatchObject({ influences: ['shape:y'], reportsTo: [] })
   })
 
-  it('derives relations from the end types when meta.relation is absent, in either direction', () => {
+  it('derives relations from the end types when meta.relation is absent', () => {
+    const p = only([
+      stakeholder('shape:s'),
+      blocker('shape:b'),
+      action('shape:a'),
+      ...arrow('shape:r1', 'shape:a', 'shape:b'),
+      ...arrow('shape:r2', 'shape:b', 'shape:s'),
+      ...arrow('shape:r3', 'shape:a', 'shape:s'),
+    ])
+    expect(p.relations).toEqual([
+      { id: 'shape:r1', kind: 'targets', from: 'shape:a', to: 'shape:b' },
+      { id: 'shape:r2', kind: 'held-by', from: 'shape:b', to: 'shape:s' },
+      { id: 'shape:r3', kind: 'targets', from: 'shape:a', to: 'shape:s' },
+    ])
+  })
+
+  it('arrows drawn the other way are plain arrows, as on the canvas', () => {
     const p = only([
       stakeholder('shape:s'),
       blocker('shape:b'),
       action('shape:a'),
       ...arrow('shape:r1', 'shape:b', 'shape:a'),
       ...arrow('shape:r2', 'shape:s', 'shape:b'),
+      ...arrow('shape:r3', 'shape:s', 'shape:a'),
     ])
-    expect(p.relations).toEqual([
-      { id: 'shape:r1', kind: 'targets', from: 'shape:a', to: 'shape:b' },
-      { id: 'shape:r2', kind: 'held-by', from: 'shape:b', to: 'shape:s' },
-    ])
+    expect(p.relations).toEqual([])
+    expect(codes(p)).not.toContain('relation.invalid')
+  })
+
+  it('agrees with the canvas rule (shared/shapes/relations.ts) for every pair of ends', () => {
+    const types = ['stakeholder', 'faction', 'blocker', 'action'] as const
+    const builders = { stakeholder, faction, blocker, action }
+    for (const from of types) {
+      for (const to of types) {
+        for (const declared of [undefined, 'reports-to', 'influences', 'targets', 'held-by']) {
+          const p = only([builders[from]('shape:x'), builders[to]('shape:y'), ...arrow('shape:r', 'shape:x', 'shape:y', declared)])
+          expect({ from, to, declared, kind: p.relations[0]?.kind }).toEqual({ from, to, declared, kind: inferRelation(from, to, declared) })
+        }
+      }
+    }
   })
 
   it('ignores plain arrows, loose ends and self-loops, and duplicate arrows count once', () => {

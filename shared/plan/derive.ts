@@ -314,10 +314,11 @@ function enclosingFaction(id: string, shapes: Map<string, ShapeNode>): string | 
 }
 
 /**
- * The relation an arrow stands for, from the shapes its ends are bound to. The end types decide
- * every relation but one: between two stakeholders `meta.relation` picks reports-to (the
- * default) or influences. Pairs whose meaning does not depend on direction (an action and a
- * blocker, a blocker and a stakeholder) are accepted drawn either way and normalised.
+ * The relation an arrow stands for, from the shapes its ends are bound to, by the same rule the
+ * canvas uses to label and style arrows (shared/shapes/relations.ts; a test holds the two
+ * together): stakeholder → stakeholder is reports-to unless `meta.relation` says influences;
+ * action → blocker or stakeholder is targets; blocker → stakeholder is held-by. Direction
+ * matters: an arrow drawn the other way is a plain arrow on the canvas, and so in the plan.
  */
 function resolveRelation(
   start: string | undefined,
@@ -327,20 +328,14 @@ function resolveRelation(
   declared: RelationKind | null | 'invalid',
 ): { kind: RelationKind; from: string; to: string } | null {
   if (start === undefined || end === undefined || start === end || !startType || !endType) return null
-  const pair = `${startType}>${endType}`
-  switch (pair) {
+  switch (`${startType}>${endType}`) {
     case 'stakeholder>stakeholder':
       return { kind: declared === 'influences' ? 'influences' : 'reports-to', from: start, to: end }
     case 'action>blocker':
     case 'action>stakeholder':
       return { kind: 'targets', from: start, to: end }
-    case 'blocker>action':
-    case 'stakeholder>action':
-      return { kind: 'targets', from: end, to: start }
     case 'blocker>stakeholder':
       return { kind: 'held-by', from: start, to: end }
-    case 'stakeholder>blocker':
-      return { kind: 'held-by', from: end, to: start }
     default:
       return null
   }

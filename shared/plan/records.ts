@@ -74,7 +74,7 @@ const factionSpec: FieldSpec<FactionFields> = {
 const blockerSpec: FieldSpec<BlockerFields> = {
   title: { ...text, fallback: '' },
   detail: { ...text, fallback: '' },
-  severity: { ...oneOf(BLOCKER_SEVERITIES), fallback: 'medium' },
+  severity: { ...oneOf(BLOCKER_SEVERITIES), fallback: 'high' },
   status: { ...oneOf(BLOCKER_STATUSES), fallback: 'open' },
   stage: { ...oneOf([...FUNNEL_STAGES, '']), fallback: '' },
 }

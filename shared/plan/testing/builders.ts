@@ -59,7 +59,7 @@ export function blocker(id: string, props: Partial<BlockerProps> = {}, parentId 
   return shape(
     id,
     'blocker',
-    { w: 220, h: 100, title: '', detail: '', severity: 'medium', status: 'open', stage: '', ...props },
+    { w: 220, h: 100, title: '', detail: '', severity: 'high', status: 'open', stage: '', ...props },
     parentId,
   )
 }
