@@ -8,6 +8,17 @@ import type { Room } from './Room.ts'
 import type { RoomManager } from './RoomManager.ts'
 import { ProtocolError, SyncConnection } from './SyncConnection.ts'
 
+// @hono/node-ws reports socket errors as ErrorEvent, which Node 20 does not define globally.
+globalThis.ErrorEvent ??= class ErrorEvent extends Event {
+  readonly error: unknown
+  readonly message: string
+  constructor(type: string, init: { error?: unknown; message?: string } = {}) {
+    super(type)
+    this.error = init.error
+    this.message = init.message ?? String(init.error ?? '')
+  }
+} as unknown as typeof globalThis.ErrorEvent
+
 export interface SyncAccess {
   readOnly: boolean
 }

@@ -25,7 +25,7 @@ afterAll(async () => {
 })
 
 const shapeIds = (page: Page) =>
-  page.evaluate(() => window.__warRoomEditor!.getCurrentPageShapeIds().values().toArray().sort())
+  page.evaluate(() => [...window.__warRoomEditor!.getCurrentPageShapeIds()].sort())
 
 const connectionState = (page: Page) => page.getByTestId('connection-state').getAttribute('data-state')
 

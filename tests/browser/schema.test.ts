@@ -5,7 +5,8 @@
  * document says so and writes nothing — also when the document is upgraded under it.
  */
 import { randomBytes } from 'node:crypto'
-import { createTLSchema, type SerializedSchemaV2, type TLRecord } from '@tldraw/tlschema'
+import type { SerializedSchemaV2 } from 'tldraw'
+import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import WebSocket from 'ws'

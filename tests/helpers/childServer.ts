@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+/** The real server entry point (`server/main.ts`) in a child process, for crash tests. */
+export interface ChildServer {
+  proc: ChildProcess
+  port: number
+  output: () => string
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>
+}
+
+export function spawnServer(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | string> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  proc.stdout!.on('data', (d) => (out += d))
+  proc.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)))
+  return { proc, output: () => out, exited }
+}
+
+export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+  const child = spawnServer(env)
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${child.output()}`)), 30_000)
+    const check = () => {
+      const m = /running at http:\/\/[^:]+:(\d+)/.exec(child.output())
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    }
+    child.proc.stdout!.on('data', check)
+    void child.exited.then(() => reject(new Error(`server exited:\n${child.output()}`)))
+  })
+  return { ...child, port }
+}

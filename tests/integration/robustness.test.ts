@@ -1,0 +1,261 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import type { RunningServer } from '../../server/server.ts'
+import type { DocStore } from '../../server/storage/DocStore.ts'
+import { FileDocStore } from '../../server/storage/FileDocStore.ts'
+import { encodeMessage } from '../../server/sync/Room.ts'
+import { CloseCode, MessageType } from '../../shared/protocol.ts'
+import { spawnServer, startChildServer } from '../helpers/childServer.ts'
+import { closed, eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
+})
+
+async function setup(options: object = {}) {
+  const data = tempDataDir()
+  cleanups.push(() => data.remove())
+  const server = await startTestServer({ dataDir: data.dir, ...options })
+  cleanups.push(() => server.close())
+  return { data, server }
+}
+
+function rawSocket(server: RunningServer, room: string) {
+  const ws = new WebSocket(`${wsUrl(server)}/${room}`)
+  // Errors show up as the close codes and HTTP statuses the tests assert.
+  ws.on('error', () => {})
+  cleanups.push(() => ws.terminate())
+  return ws
+}
+
+const syncUpdateFrame = (update: Uint8Array) =>
+  encodeMessage(MessageType.Sync, (enc) => {
+    encoding.writeVarUint(enc, syncProtocol.messageYjsUpdate)
+    encoding.writeVarUint8Array(enc, update)
+  })
+
+/** A populated room with one healthy client, to prove bad input affects nobody else. */
+async function roomWithBystander(options: object = {}) {
+  const { data, server } = await setup(options)
+  const bystander = connectClient(wsUrl(server), 'acme')
+  cleanups.push(() => bystander.destroy())
+  await whenSynced(bystander.provider)
+  bystander.doc.getMap('m').set('name', '华东电网')
+  await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('name')).toBe('华东电网'))
+  const before = Y.encodeStateAsUpdate(server.rooms.peek('acme')!.doc)
+  return { data, server, bystander, before }
+}
+
+async function expectRoomUnchanged(server: RunningServer, bystander: ReturnType<typeof connectClient>, before: Uint8Array, dataDir: string) {
+  const room = server.rooms.peek('acme')!
+  expect(Buffer.from(Y.encodeStateAsUpdate(room.doc)).equals(Buffer.from(before))).toBe(true)
+  // The healthy client is still connected and still syncing.
+  bystander.doc.getMap('m').set('after', true)
+  await eventually(() => expect(room.doc.getMap('m').get('after')).toBe(true))
+  expect(bystander.provider.wsconnected).toBe(true)
+  // And the stored copy holds exactly the bystander's edits.
+  const store = new FileDocStore(dataDir)
+  const stored = new Y.Doc()
+  await eventually(async () => {
+    for (const u of await store.load('acme')) Y.applyUpdate(stored, u)
+    expect(contentOf(stored)).toBe(contentOf(room.doc))
+  })
+}
+
+describe('bad input closes only the offending connection', () => {
+  it('refuses an invalid account id with HTTP 400 before the upgrade', async () => {
+    const { server } = await setup()
+    for (const bad of ['Acme', '-acme', 'a_b', 'x'.repeat(65), '%E4%B8%AD']) {
+      const res = await fetch(`${server.url}/sync/${bad}`)
+      expect(res.status, bad).toBe(400)
+      const ws = rawSocket(server, bad)
+      const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_q, r) => resolve(r.statusCode!)))
+      expect(status).toBe(400)
+    }
+  })
+
+  it('a malformed binary message closes with 1002 and changes nothing', async () => {
+    const { data, server, bystander, before } = await roomWithBystander()
+    for (const frame of [
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      // A sync update whose payload is garbage
+      syncUpdateFrame(new Uint8Array([1, 2, 3, 4, 5, 200, 7, 8, 9])),
+      // An update with valid structs but a truncated delete set
+      syncUpdateFrame(Y.encodeStateAsUpdate(bystander.doc).slice(0, -2)),
+      new Uint8Array([]),
+    ]) {
+      const ws = rawSocket(server, 'acme')
+      await opened(ws)
+      const done = closed(ws)
+      ws.send(frame)
+      expect((await done).code).toBe(CloseCode.ProtocolError)
+    }
+    await expectRoomUnchanged(server, bystander, before, data.dir)
+  })
+
+  it('an unknown message type closes with 1002', async () => {
+    const { data, server, bystander, before } = await roomWithBystander()
+    const ws = rawSocket(server, 'acme')
+    await opened(ws)
+    const done = closed(ws)
+    ws.send(new Uint8Array([42, 0, 0]))
+    expect(await done).toEqual({ code: CloseCode.ProtocolError, reason: 'malformed message' })
+    await expectRoomUnchanged(server, bystander, before, data.dir)
+  })
+
+  it('a text frame closes with 1003', async () => {
+    const { data, server, bystander, before } = await roomWithBystander()
+    const ws = rawSocket(server, 'acme')
+    await opened(ws)
+    const done = closed(ws)
+    ws.send('hello')
+    expect((await done).code).toBe(CloseCode.UnsupportedData)
+    await expectRoomUnchanged(server, bystander, before, data.dir)
+  })
+
+  it('a frame over the size limit closes with 1009', async () => {
+    const { data, server, bystander, before } = await roomWithBystander({ maxFrameBytes: 64 * 1024 })
+    const ws = rawSocket(server, 'acme')
+    await opened(ws)
+    const done = closed(ws)
+    const big = new Y.Doc()
+    big.getMap('m').set('blob', 'x'.repeat(100 * 1024))
+    ws.send(syncUpdateFrame(Y.encodeStateAsUpdate(big)))
+    expect((await done).code).toBe(CloseCode.MessageTooBig)
+    await expectRoomUnchanged(server, bystander, before, data.dir)
+  })
+
+  it('a client that stops reading is disconnected instead of buffering without bound', async () => {
+    const { server } = await setup({ maxBufferedBytes: 256 * 1024 })
+    const writer = connectClient(wsUrl(server), 'acme')
+    cleanups.push(() => writer.destroy())
+    await whenSynced(writer.provider)
+    const stalled = rawSocket(server, 'acme')
+    await opened(stalled)
+    await eventually(() => expect(server.rooms.peek('acme')?.connections.size).toBe(2))
+    // Stop reading: the kernel buffers fill, then the server's send buffer grows.
+    ;(stalled as unknown as { _socket: { pause(): void } })._socket.pause()
+    for (let i = 0; i < 200 && server.rooms.peek('acme')!.connections.size > 1; i++) {
+      writer.doc.getMap('m').set(`k${i}`, 'y'.repeat(64 * 1024))
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await eventually(() => expect(server.rooms.peek('acme')?.connections.size).toBe(1), 10_000)
+    expect(writer.provider.wsconnected).toBe(true)
+  })
+
+  it('drops a connection that stops answering keep-alive pings', async () => {
+    const { server } = await setup({ pingIntervalMs: 100 })
+    const dead = rawSocket(server, 'acme')
+    await opened(dead)
+    await eventually(() => expect(server.rooms.peek('acme')?.connections.size).toBe(1))
+    ;(dead as unknown as { _socket: { pause(): void } })._socket.pause()
+    await eventually(() => expect(server.rooms.peek('acme')?.connections.size ?? 0).toBe(0), 5000)
+  })
+})
+
+describe('loading and stored data', () => {
+  it('a slow-loading room answers nothing until its stored state is loaded', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const first = await startTestServer({ dataDir: data.dir })
+    const seed = connectClient(wsUrl(first), 'acme')
+    await whenSynced(seed.provider)
+    seed.doc.getMap('m').set('stakeholder', '王总')
+    await eventually(() => expect(first.rooms.peek('acme')?.doc.getMap('m').get('stakeholder')).toBe('王总'))
+    seed.destroy()
+    await first.close()
+
+    let releaseLoad!: () => void
+    const gate = new Promise<void>((r) => (releaseLoad = r))
+    const files = new FileDocStore(data.dir)
+    const slowStore: DocStore = {
+      load: async (room) => {
+        await gate
+        return files.load(room)
+      },
+      append: (room, u) => files.append(room, u),
+      compact: (room, s) => files.compact(room, s),
+      pendingLogBytes: (room) => files.pendingLogBytes(room),
+      release: (room) => files.release(room),
+      close: () => files.close(),
+    }
+    const server = await startTestServer({ dataDir: data.dir, store: slowStore })
+    cleanups.push(() => server.close())
+    // Two clients arrive during the load; neither may see an empty synced document.
+    const clients = [connectClient(wsUrl(server), 'acme'), connectClient(wsUrl(server), 'acme')]
+    const received: number[] = []
+    for (const c of clients) {
+      cleanups.push(() => c.destroy())
+      c.provider.on('sync', (s: boolean) => s && received.push(c.doc.getMap('m').size))
+    }
+    await eventually(() => expect(clients.every((c) => c.provider.wsconnected)).toBe(true))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(clients.some((c) => c.provider.synced)).toBe(false)
+    releaseLoad()
+    await Promise.all(clients.map((c) => whenSynced(c.provider)))
+    expect(received).toEqual([1, 1])
+    for (const c of clients) expect(c.doc.getMap('m').get('stakeholder')).toBe('王总')
+  })
+
+  it('skips a torn log tail with a warning and keeps every complete update', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    // A real server process, killed hard: its log is never compacted.
+    const child = await startChildServer({ DATA_DIR: data.dir })
+    const a = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme')
+    await whenSynced(a.provider)
+    for (let i = 0; i < 20; i++) a.doc.getArray('a').push([i])
+    const observer = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme')
+    await eventually(() => expect(observer.doc.getArray('a').length).toBe(20))
+    await new Promise((r) => setTimeout(r, 150))
+    const expected = contentOf(a.doc)
+    child.proc.kill('SIGKILL')
+    await child.exited
+    a.destroy()
+    observer.destroy()
+    // The crash left half a record at the end of the log.
+    const dir = path.join(data.dir, 'rooms', 'acme')
+    const logs = (await fs.readdir(dir)).filter((n) => n.startsWith('log-')).sort()
+    expect(logs.length).toBeGreaterThan(0)
+    await fs.appendFile(path.join(dir, logs.at(-1)!), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 9, 9]))
+
+    const messages: string[] = []
+    const server = await startTestServer({ dataDir: data.dir, log: (m) => messages.push(m) })
+    cleanups.push(() => server.close())
+    const b = connectClient(wsUrl(server), 'acme')
+    cleanups.push(() => b.destroy())
+    await whenSynced(b.provider)
+    expect(contentOf(b.doc)).toBe(expected)
+    expect(messages.join('\n')).toMatch(/torn or corrupt log tail/)
+  })
+
+  it('refuses a room whose stored data cannot be read, and leaves the files alone', async () => {
+    const { data, server } = await setup()
+    const dir = path.join(data.dir, 'rooms', 'acme')
+    await fs.mkdir(dir, { recursive: true })
+    const garbage = Buffer.from('WRS1 this is not a snapshot at all')
+    await fs.writeFile(path.join(dir, 'snapshot'), garbage)
+    const ws = rawSocket(server, 'acme')
+    const messages: Buffer[] = []
+    ws.on('message', (m) => messages.push(m as Buffer))
+    const done = closed(ws)
+    expect((await done).code).toBe(CloseCode.RoomUnavailable)
+    expect(messages).toEqual([])
+    expect(await fs.readFile(path.join(dir, 'snapshot'))).toEqual(garbage)
+    expect(server.rooms.peek('acme')).toBeNull()
+  })
+
+  it('a second server on the same DATA_DIR exits with a clear message', async () => {
+    const { data } = await setup()
+    const second = spawnServer({ DATA_DIR: data.dir })
+    expect(await second.exited).toBe(2)
+    expect(second.output()).toMatch(/DATA_DIR .* is in use by another War Room server/)
+  })
+})
