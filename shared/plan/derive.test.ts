@@ -437,6 +437,18 @@ describe('invalid records become findings', () => {
     expect(p.findings.find((f) => !f.shapeId && f.code === 'record.invalid')!.message.en).toContain('3 record(s)')
   })
 
+  it('a damaged war-room shape is left out and reported; a damaged plain shape is not the plan\'s business', () => {
+    const p = plan({
+      account: {},
+      records: [
+        { id: 'shape:s', typeName: 'shape', type: 'stakeholder', props: {} },
+        { id: 'shape:g', typeName: 'shape', type: 'geo' },
+      ],
+    })
+    expect(p.findings.filter((f) => f.code === 'record.invalid').map((f) => [f.shapeId, f.field])).toEqual([['shape:s', 'parentId']])
+    expect(p.stakeholders).toEqual([])
+  })
+
   it('records that are not an array are reported, not thrown', () => {
     const p = plan({ account: {}, records: { length: 3 } })
     expect(codes(p)).toContain('record.invalid')

@@ -4,9 +4,9 @@
  * panel). The input is untrusted: anything malformed becomes a finding, nothing throws.
  */
 import { parseAccount, type AccountFields, DEFAULT_ACCOUNT } from '../account'
-import { LIVE_ACTION_STATUSES, type ActionStatus, type RelationKind, type WarRoomShapeType } from '../shapes/types'
+import { LIVE_ACTION_STATUSES, WAR_ROOM_SHAPE_TYPES, type ActionStatus, type RelationKind, type WarRoomShapeType } from '../shapes/types'
 import { isIsoDate } from './dates'
-import { messages } from './messages'
+import { messages, type RecordKind } from './messages'
 import { analyzeOwner } from './owners'
 import {
   declaredRelation,
@@ -133,8 +133,10 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     if (record.typeName === 'shape') {
       const head = parseShapeHead(record)
       if (!head.success) {
+        // A damaged shape of another kind (geo, text, …) is tldraw's concern, not the plan's.
+        if (recordKind(record.type) === 'shape') continue
         const fields = [...new Set(head.error.issues.map((i) => String(i.path[0] ?? '')).filter(Boolean))]
-        findings.add('record.invalid', 'warning', messages.recordInvalid('record', fields), {
+        findings.add('record.invalid', 'warning', messages.recordInvalid(recordKind(record.type), fields), {
           shapeId: id.startsWith('shape:') ? id : undefined,
           field: fields[0],
         })
@@ -291,10 +293,14 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   }
 }
 
+function recordKind(type: unknown): RecordKind {
+  return type === 'arrow' || (WAR_ROOM_SHAPE_TYPES as readonly unknown[]).includes(type) ? (type as RecordKind) : 'shape'
+}
+
 function readProps<K extends WarRoomShapeType>(type: K, id: string, raw: unknown, findings: Findings) {
   const { props, invalidFields } = parseShapeProps(type, raw)
   if (invalidFields.length > 0) {
-    findings.add('record.invalid', 'warning', messages.recordInvalid(type, invalidFields), { shapeId: id, field: invalidFields[0] })
+    findings.add('record.invalid', 'warning', messages.propsInvalid(type, invalidFields), { shapeId: id, field: invalidFields[0] })
   }
   return props
 }

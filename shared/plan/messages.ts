@@ -24,14 +24,16 @@ function list(names: string[]): Bilingual {
   return { zh: clipped.join('、'), en: clipped.join(', ') }
 }
 
-const SHAPE_LABELS: Record<WarRoomShapeType | 'arrow' | 'binding' | 'record', Bilingual> = {
+export type RecordKind = WarRoomShapeType | 'arrow' | 'binding' | 'shape'
+
+const SHAPE_LABELS: Record<RecordKind, Bilingual> = {
   stakeholder: { zh: '决策链角色', en: 'Stakeholder' },
   faction: { zh: '派系', en: 'Faction' },
   blocker: { zh: '卡点', en: 'Blocker' },
   action: { zh: '行动项', en: 'Action' },
   arrow: { zh: '连线', en: 'Arrow' },
   binding: { zh: '连线端点', en: 'Arrow binding' },
-  record: { zh: '记录', en: 'Record' },
+  shape: { zh: '图形', en: 'Shape' },
 }
 
 const ACCOUNT_FIELD_LABELS: Record<AccountFieldName, Bilingual> = {
@@ -174,18 +176,25 @@ export const messages = {
       en: `Action ${q.en} is overdue: due ${due}, still “${s.en.toLowerCase()}”.`,
     }
   },
-  recordInvalid: (kind: keyof typeof SHAPE_LABELS, fields: string[]): Bilingual => {
+  /** A shape whose props were partly unusable: it still counts, with defaults for those props. */
+  propsInvalid: (kind: keyof typeof SHAPE_LABELS, fields: string[]): Bilingual => {
     const k = SHAPE_LABELS[kind]
-    if (fields.length === 0) {
-      return {
-        zh: `一条${k.zh}记录格式无效，已忽略。`,
-        en: `A ${k.en.toLowerCase()} record is malformed and was ignored.`,
-      }
-    }
     const f = list(fields)
     return {
       zh: `${k.zh}的字段 ${f.zh} 缺失或无效，已按默认值处理。`,
       en: `${k.en} field(s) ${f.en} are missing or invalid; defaults were used.`,
+    }
+  },
+  /** A record that could not be used at all and was left out of the plan. */
+  recordInvalid: (kind: keyof typeof SHAPE_LABELS, fields: string[]): Bilingual => {
+    const k = SHAPE_LABELS[kind]
+    if (fields.length === 0) {
+      return { zh: `一条${k.zh}记录格式无效，已忽略。`, en: `A ${k.en.toLowerCase()} record is malformed and was ignored.` }
+    }
+    const f = list(fields)
+    return {
+      zh: `一条${k.zh}记录的字段 ${f.zh} 缺失或无效，该记录已忽略。`,
+      en: `A ${k.en.toLowerCase()} record has missing or invalid field(s) ${f.en} and was ignored.`,
     }
   },
   relationInvalid: (declared: string, used: RelationKind | null): Bilingual => {
