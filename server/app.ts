@@ -8,6 +8,8 @@ import { isValidAccountId } from '../shared/protocol.ts'
 import type { ServerConfig } from './config.ts'
 import type { Database } from './db/Database.ts'
 import { mountAssetRoutes } from './http/assets.ts'
+import { mountPlanRoutes } from './http/plan.ts'
+import type { PlanService } from './plan/PlanService.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
 import { mountSyncRoute } from './sync/wsRoute.ts'
 
@@ -15,6 +17,7 @@ export interface AppDeps {
   config: ServerConfig
   rooms: RoomManager
   db: Database
+  plans: PlanService
 }
 
 /** Our page may load nothing from outside its own origin. */
@@ -39,7 +42,7 @@ export function validateAccountId(id: string) {
 }
 
 /** Builds the Hono app: health, sync, API and the built client. */
-export function createApp({ config, rooms }: AppDeps) {
+export function createApp({ config, rooms, plans }: AppDeps) {
   const app = new Hono()
   const nodeWs = createNodeWebSocket({ app })
   // Frames over the limit are refused by ws itself with close code 1009.
@@ -73,6 +76,8 @@ export function createApp({ config, rooms }: AppDeps) {
     maxAssetBytes: config.maxAssetBytes,
     authorize: (accountId) => authorizeAccount(accountId),
   })
+
+  mountPlanRoutes(app, { plans, authorize: (accountId) => authorizeAccount(accountId) })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 

@@ -21,6 +21,8 @@ export interface ServerConfig {
   compactLogBytes: number
   /** Debounce of the derived records (plan record) after the last change. */
   deriveDelayMs: number
+  /** Time zone whose calendar date decides what is overdue in plan records. */
+  planTimeZone: string
   /** Folder with the built client (vite build). */
   clientDir: string
   log: (msg: string) => void
@@ -38,6 +40,7 @@ export const defaultConfig = (): ServerConfig => ({
   flushIntervalMs: 20,
   compactLogBytes: 1024 * 1024,
   deriveDelayMs: 1_000,
+  planTimeZone: 'Asia/Shanghai',
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
   log: (msg) => console.log(msg),
 })
@@ -54,6 +57,7 @@ const ENV: Record<string, keyof ServerConfig> = {
   FLUSH_INTERVAL_MS: 'flushIntervalMs',
   COMPACT_LOG_BYTES: 'compactLogBytes',
   DERIVE_DELAY_MS: 'deriveDelayMs',
+  PLAN_TIME_ZONE: 'planTimeZone',
   CLIENT_DIR: 'clientDir',
 }
 
@@ -76,6 +80,11 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
   if (config.port > 65535) throw new Error(`PORT must be 0–65535, got ${config.port}`)
   for (const key of ['maxFrameBytes', 'maxBufferedBytes', 'maxAssetBytes', 'pingIntervalMs', 'flushIntervalMs'] as const) {
     if (!(config[key] > 0)) throw new Error(`${key} must be positive`)
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.planTimeZone })
+  } catch {
+    throw new Error(`PLAN_TIME_ZONE "${config.planTimeZone}" is not a known time zone (e.g. Asia/Shanghai)`)
   }
   if (config.flushIntervalMs > 80) throw new Error('FLUSH_INTERVAL_MS must be at most 80 (updates are durable within 100 ms)')
   return config

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { resolveConfig, type ServerConfig } from './config.ts'
 import { Database } from './db/Database.ts'
+import { PlanService } from './plan/PlanService.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
 import type { DocStore } from './storage/DocStore.ts'
 import { FileDocStore } from './storage/FileDocStore.ts'
@@ -15,6 +16,7 @@ export interface RunningServer {
   config: ServerConfig
   rooms: RoomManager
   db: Database
+  plans: PlanService
   /** Stops accepting, closes sockets, persists and unloads every room, releases the lock. */
   close(): Promise<void>
 }
@@ -34,12 +36,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     const store = customStore ?? new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: config.log })
     const db = await Database.open(config.dataDir)
+    const plans = new PlanService(db, { deriveDelayMs: config.deriveDelayMs, timeZone: config.planTimeZone, log: config.log })
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,
       compactLogBytes: config.compactLogBytes,
       log: config.log,
+      onDocChanged: plans.onDocChanged,
+      onUnload: plans.onUnload,
     })
-    const { app, injectWebSocket, wss } = createApp({ config, rooms, db })
+    plans.attach(rooms)
+    const { app, injectWebSocket, wss } = createApp({ config, rooms, db, plans })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
       s.once('error', reject)
@@ -53,12 +59,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       config,
       rooms,
       db,
+      plans,
       close() {
         closing ??= (async () => {
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
           for (const ws of wss.clients) ws.terminate()
           ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
           await rooms.closeAll()
+          plans.close()
           await store.close()
           await httpClosed
           lock.release()
