@@ -2,7 +2,7 @@ import { YKeyValue } from 'y-utility/y-keyvalue'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { derivePlan } from './derive'
-import { readDocRecords } from './readDoc'
+import { derivePlanFromDoc, readDocRecords } from './readDoc'
 import { goodDoc, TODAY } from './testing/builders'
 
 function docWith(records: Record<string, unknown>[], account: Record<string, unknown>): Y.Doc {
@@ -21,6 +21,7 @@ describe('readDocRecords', () => {
     const input = readDocRecords(doc)
     expect(input.records).toHaveLength(good.records.length)
     expect(derivePlan(input, { today: TODAY })).toEqual(derivePlan(good, { today: TODAY }))
+    expect(derivePlanFromDoc(doc, { today: TODAY })).toEqual(derivePlan(good, { today: TODAY }))
   })
 
   it('takes the rightmost entry for a key, and does not modify the document', () => {

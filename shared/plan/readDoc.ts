@@ -6,7 +6,8 @@
  */
 import * as Y from 'yjs'
 import { DocKeys } from '../protocol'
-import type { PlanInput } from './derive'
+import { derivePlan, type DeriveOptions, type PlanInput } from './derive'
+import type { PlanRecord } from './schema'
 
 function toPlain(value: unknown): unknown {
   return value instanceof Y.AbstractType ? value.toJSON() : value
@@ -36,4 +37,9 @@ export function readDocRecords(doc: Y.Doc): PlanInput {
   }
   const account = doc.share.has(DocKeys.account) ? doc.getMap<unknown>(DocKeys.account).toJSON() : {}
   return { account, records }
+}
+
+/** derivePlan(readDocRecords(doc), options): the plan of a room's document as it is now. */
+export function derivePlanFromDoc(doc: Y.Doc, options: DeriveOptions): PlanRecord {
+  return derivePlan(readDocRecords(doc), options)
 }
