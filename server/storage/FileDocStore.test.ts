@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { tempDataDir } from '../../tests/helpers/server.ts'
+import { RoomDataError } from './DocStore.ts'
+import { decodeLog, FileDocStore } from './FileDocStore.ts'
+
+const dirs: { remove(): void }[] = []
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
+
+function store() {
+  const d = tempDataDir()
+  dirs.push(d)
+  return { dir: d.dir, store: new FileDocStore(d.dir, { flushIntervalMs: 5, log: () => {} }) }
+}
+
+function replay(updates: Uint8Array[]) {
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return doc.getArray<number>('a').toArray()
+}
+
+describe('FileDocStore', () => {
+  it('an append resolves only once its record is on disk', async () => {
+    const { dir, store: s } = store()
+    const doc = new Y.Doc()
+    doc.on('update', (u: Uint8Array) => void s.append('r', u))
+    doc.getArray('a').push([1])
+    const update = Y.encodeStateAsUpdate(doc)
+    await s.append('r', update)
+    const files = await fs.readdir(path.join(dir, 'rooms', 'r'))
+    const log = await fs.readFile(path.join(dir, 'rooms', 'r', files.find((f) => f.startsWith('log-'))!))
+    expect(decodeLog(log).records.length).toBe(2)
+    await s.close()
+  })
+
+  it('keeps updates that arrive while a compaction is being written', async () => {
+    const { dir, store: s } = store()
+    const doc = new Y.Doc()
+    const pending: Promise<void>[] = []
+    doc.on('update', (u: Uint8Array) => pending.push(s.append('r', u)))
+    for (let i = 0; i < 50; i++) doc.getArray('a').push([i])
+    // Capture, compact, and keep writing before the compaction finishes.
+    const compaction = s.compact('r', Y.encodeStateAsUpdate(doc))
+    for (let i = 50; i < 100; i++) doc.getArray('a').push([i])
+    await compaction
+    await Promise.all(pending)
+    await s.close()
+    const reread = new FileDocStore(dir)
+    expect(replay(await reread.load('r'))).toEqual(Array.from({ length: 100 }, (_, i) => i))
+    // The first generation's log is gone; the second holds the late updates.
+    const logs = (await fs.readdir(path.join(dir, 'rooms', 'r'))).filter((f) => f.startsWith('log-'))
+    expect(logs).toEqual(['log-0000000001'])
+  })
+
+  it('refuses a room whose snapshot fails its checksum', async () => {
+    const { dir, store: s } = store()
+    const doc = new Y.Doc()
+    doc.getArray('a').push([1, 2, 3])
+    await s.compact('r', Y.encodeStateAsUpdate(doc))
+    const file = path.join(dir, 'rooms', 'r', 'snapshot')
+    const bytes = await fs.readFile(file)
+    bytes[bytes.length - 1] ^= 0xff
+    await fs.writeFile(file, bytes)
+    await expect(new FileDocStore(dir).load('r')).rejects.toBeInstanceOf(RoomDataError)
+    await s.close()
+  })
+
+  it('stops at a corrupt record and truncates the log there', async () => {
+    const { dir, store: s } = store()
+    const doc = new Y.Doc()
+    const pending: Promise<void>[] = []
+    doc.on('update', (u: Uint8Array) => pending.push(s.append('r', u)))
+    for (let i = 0; i < 3; i++) doc.getArray('a').push([i])
+    await Promise.all(pending)
+    await s.close()
+    const file = path.join(dir, 'rooms', 'r', 'log-0000000000')
+    const bytes = await fs.readFile(file)
+    const { validBytes } = decodeLog(bytes)
+    expect(validBytes).toBe(bytes.length)
+    bytes[bytes.length - 2] ^= 0xff
+    await fs.writeFile(file, bytes)
+    const warnings: string[] = []
+    const reread = new FileDocStore(dir, { log: (m) => warnings.push(m) })
+    expect(replay(await reread.load('r'))).toEqual([0, 1])
+    expect(warnings[0]).toMatch(/torn or corrupt log tail/)
+    expect((await fs.stat(file)).size).toBeLessThan(bytes.length)
+  })
+})
