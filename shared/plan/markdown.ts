@@ -315,7 +315,9 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
           s.lastContact || DASH,
         ]),
     )
-  for (const f of [...plan.factions].sort((x, y) => byText(x.name, y.name))) {
+  // Allies first, then the undecided, then the hostile camp: the order a divide-and-rule plan reads in.
+  const stanceOrder = { ally: 0, neutral: 1, hostile: 2 }
+  for (const f of [...plan.factions].sort((x, y) => stanceOrder[x.stance] - stanceOrder[y.stance] || byText(x.name, y.name))) {
     const title = f.name.trim() ? escapeMarkdown(f.name) : w.untitled
     out.push(`### ${w.faction}${w.colon}${title}${w.open}${label(STANCE_LABELS, f.stance, lang)}${w.close}`, '')
     const notes = [`${w.leader}${w.colon}${f.leader ? escapeMarkdown(nameOf(f.leader)) : DASH}`]
