@@ -67,7 +67,11 @@ function Room({ accountId }: { accountId: string }) {
       )
     case 'error':
       return (
-        <Notice title={t('room.error.title')} body={t('room.error.body', { message: room.error.message })}>
+        <Notice
+          title={t('room.error.title')}
+          body={t(room.kind === 'refused' ? 'room.error.refused' : 'room.error.body', { message: room.error.message })}
+          testId="room-error"
+        >
           {reload}
         </Notice>
       )

@@ -56,7 +56,8 @@ export type RoomState =
    * client upgraded the document during the session.
    */
   | { status: 'too-old'; store: TLStore | null }
-  | { status: 'error'; error: Error }
+  /** `refused`: the server closed the connection for good (e.g. 4403) before the room loaded. */
+  | { status: 'error'; kind: 'unreadable' | 'refused'; error: Error }
 
 export interface UseYjsStoreOptions {
   accountId: string
@@ -108,6 +109,9 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
 
     const provider = new WebsocketProvider(`${origin}/sync`, accountId, doc)
 
+    /** Set at the first sync, when the room's state has been read into the store. */
+    let loaded = false
+
     /* ------------------------------ connection ------------------------------ */
 
     let socketConnected = false
@@ -124,11 +128,22 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       socketConnected = status === 'connected'
       updateConnection()
     }
+    // Close codes 4400–4499 stop y-websocket's reconnecting (see shared/protocol.ts CloseCode).
+    const onClosed = ({ code, reason }: { code: number; reason: string }) => {
+      if (loaded) return
+      setRoom({
+        status: 'error',
+        kind: 'refused',
+        error: new Error(`the server refused the connection (${code}${reason ? `: ${reason}` : ''})`),
+      })
+    }
     provider.on('status', onStatus)
+    provider.on('closed', onClosed)
     window.addEventListener('online', updateConnection)
     window.addEventListener('offline', updateConnection)
     unsubs.push(() => {
       provider.off('status', onStatus)
+      provider.off('closed', onClosed)
       window.removeEventListener('online', updateConnection)
       window.removeEventListener('offline', updateConnection)
     })
@@ -160,7 +175,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     const load = () => {
       const stored = meta.get(DocKeys.schema)
       if (stored !== undefined && !isSerializedSchema(stored)) {
-        setRoom({ status: 'error', error: new Error(`unreadable '${DocKeys.schema}' entry in the document`) })
+        setRoom({ status: 'error', kind: 'unreadable', error: new Error(`unreadable '${DocKeys.schema}' entry in the document`) })
         return
       }
       const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
@@ -184,7 +199,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
         const snapshot: SerializedStore<TLRecord> = Object.fromEntries(entries.map(({ key, val }) => [key, val]))
         const result = store.schema.migrateStoreSnapshot({ store: snapshot, schema: stored })
         if (result.type === 'error') {
-          setRoom({ status: 'error', error: new Error(`the document could not be migrated (${result.reason})`) })
+          setRoom({ status: 'error', kind: 'unreadable', error: new Error(`the document could not be migrated (${result.reason})`) })
           return
         }
         records = Object.values(result.value)
@@ -316,7 +331,6 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
 
     /* ------------------------------- first sync ----------------------------- */
 
-    let loaded = false
     const onSync = (synced: boolean) => {
       updateConnection()
       // Wait for the room's state before creating anything: never overwrite it with defaults.
@@ -327,7 +341,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
         } catch (error) {
           console.error('[war-room] loading the room failed', error)
           frozen = true
-          setRoom({ status: 'error', error: error instanceof Error ? error : new Error(String(error)) })
+          setRoom({ status: 'error', kind: 'unreadable', error: error instanceof Error ? error : new Error(String(error)) })
         }
       }
     }

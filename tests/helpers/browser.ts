@@ -108,5 +108,15 @@ export async function openRecordedPage(
 
 /** Waits until the room's tldraw editor is mounted (exposed by the client as window.__warRoomEditor). */
 export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<void> {
-  await page.waitForFunction(() => Boolean(window.__warRoomEditor), undefined, { timeout: timeoutMs })
+  try {
+    await page.waitForFunction(() => Boolean(window.__warRoomEditor), undefined, { timeout: timeoutMs })
+  } catch (error) {
+    // Say what the page shows instead (still connecting? an error notice?) to make the failure readable.
+    const shown = await page.evaluate(() => document.body.innerText).catch(() => '(page unavailable)')
+    mkdirSync(ARTIFACTS_DIR, { recursive: true })
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, `no-editor-${Date.now()}.png`) }).catch(() => {})
+    throw new Error(`The editor did not mount within ${timeoutMs} ms; the page shows: ${JSON.stringify(shown.slice(0, 300))}`, {
+      cause: error,
+    })
+  }
 }

@@ -16,6 +16,7 @@ export const roomMessages = defineMessages({
     'room.reload': '刷新页面',
     'room.error.title': '无法加载此作战室',
     'room.error.body': '白板数据无法读取：{message}',
+    'room.error.refused': '服务器拒绝了连接：{message}',
     'room.defaultPage': '第 1 页',
   },
   en: {
@@ -32,6 +33,7 @@ export const roomMessages = defineMessages({
     'room.reload': 'Reload',
     'room.error.title': 'This war room could not be loaded',
     'room.error.body': 'The board data could not be read: {message}',
+    'room.error.refused': 'The server refused the connection: {message}',
     'room.defaultPage': 'Page 1',
   },
 })
