@@ -5,13 +5,20 @@ import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { isValidAccountId } from '../shared/protocol.ts'
+import { AccountService } from './accounts/AccountService.ts'
+import { AccessError, Auth } from './auth/Auth.ts'
+import { isAllowedOrigin, originCheck } from './auth/origin.ts'
 import type { ServerConfig } from './config.ts'
+import { seedDemoAccount } from './demo/demoAccount.ts'
+import { mountAccountRoutes } from './http/accounts.ts'
+import { mountAuthRoutes } from './http/auth.ts'
+import { mountUserRoutes } from './http/users.ts'
 import type { Database } from './db/Database.ts'
 import { mountAssetRoutes } from './http/assets.ts'
 import { mountPlanRoutes } from './http/plan.ts'
 import type { PlanService } from './plan/PlanService.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
-import { mountSyncRoute } from './sync/wsRoute.ts'
+import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
 
 export interface AppDeps {
   config: ServerConfig
@@ -42,7 +49,7 @@ export function validateAccountId(id: string) {
 }
 
 /** Builds the Hono app: health, sync, API and the built client. */
-export function createApp({ config, rooms, plans }: AppDeps) {
+export function createApp({ config, rooms, db, plans }: AppDeps) {
   const app = new Hono()
   const nodeWs = createNodeWebSocket({ app })
   // Frames over the limit are refused by ws itself with close code 1009.
@@ -58,26 +65,76 @@ export function createApp({ config, rooms, plans }: AppDeps) {
 
   app.get('/healthz', (c) => c.json({ ok: true, rooms: rooms.loadedRooms.length }))
 
-  // Until accounts and access exist (issue 5) every valid account is open to everyone.
-  const authorizeAccount = async (accountId: string) => validateAccountId(accountId)
+  const auth = new Auth(db, config)
+  const accounts = new AccountService(db, rooms, auth, config.dataDir)
+
+  // State-changing API requests must come from our own origin (CSRF model: server/auth/origin.ts).
+  app.use('/api/*', originCheck(config.allowedOrigins))
+
+  mountAuthRoutes(app, {
+    auth,
+    db,
+    config,
+    afterSetup: async (admin) => {
+      if (!config.seedDemo) return
+      try {
+        await seedDemoAccount(accounts, db, admin)
+      } catch (e) {
+        config.log(`[demo] the demo account could not be created: ${e instanceof Error ? e.stack : String(e)}`)
+      }
+    },
+  })
+  mountUserRoutes(app, { auth, db, config })
+  mountAccountRoutes(app, { auth, accounts, config })
+
+  /** Session + membership (+ not archived, for changes) for an account's HTTP routes. */
+  const authorizeAccount = async (accountId: string, request: Request, write: boolean) => {
+    auth.account(request, accountId, write ? 'write' : 'read')
+  }
 
   mountSyncRoute(app, {
     upgradeWebSocket: nodeWs.upgradeWebSocket,
     rooms,
     config,
     validateAccountId,
-    authorize: async (accountId) => {
-      await authorizeAccount(accountId)
-      return { readOnly: false }
+    authorize: async (accountId, request): Promise<SyncAccess> => {
+      if (!isAllowedOrigin(request, config.allowedOrigins)) {
+        throw new HTTPException(403, { message: 'WebSocket from another origin refused' })
+      }
+      let access
+      try {
+        access = auth.account(request, accountId, 'read')
+      } catch (e) {
+        if (e instanceof AccessError) return { readOnly: true, refuse: { code: 4000 + e.status, reason: e.message } }
+        throw e
+      }
+      const { user, key } = access
+      return {
+        // Viewers, and everyone on an archived account, get a canvas whose updates the room drops.
+        readOnly: access.role === 'viewer' || Boolean(access.account.archivedAt),
+        track: (close) => {
+          // Access may have ended between the upgrade request and the open.
+          const now = auth.session(request)
+          if (!now || now.user.id !== user.id) {
+            close(4401, 'sign in first')
+            return () => {}
+          }
+          if (!db.data.accounts[accountId] || !auth.roleOn(now.user, accountId)) {
+            close(db.data.accounts[accountId] ? 4403 : 4404, 'access ended')
+            return () => {}
+          }
+          return auth.sockets.add({ userId: user.id, sessionKey: key, accountId, close })
+        },
+      }
     },
   })
   mountAssetRoutes(app, {
     dataDir: config.dataDir,
     maxAssetBytes: config.maxAssetBytes,
-    authorize: (accountId) => authorizeAccount(accountId),
+    authorize: authorizeAccount,
   })
 
-  mountPlanRoutes(app, { plans, authorize: (accountId) => authorizeAccount(accountId) })
+  mountPlanRoutes(app, { plans, authorize: authorizeAccount })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 
@@ -100,5 +157,5 @@ export function createApp({ config, rooms, plans }: AppDeps) {
     )
   }
 
-  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss }
+  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, auth, accounts }
 }

@@ -23,6 +23,19 @@ export interface ServerConfig {
   deriveDelayMs: number
   /** Time zone whose calendar date decides what is overdue in plan records. */
   planTimeZone: string
+  /** Origins besides the request's own host allowed to change state and open sockets (ALLOWED_ORIGINS, comma-separated). */
+  allowedOrigins: string[]
+  /** Lifetime of a sign-in session. */
+  sessionTtlMs: number
+  /** scrypt cost as log2(N); stored with each hash, so it can be raised later. */
+  passwordScryptLogN: number
+  /** Failed sign-ins per email and address within loginWindowMs before 429. */
+  loginMaxFailures: number
+  loginWindowMs: number
+  /** Strategic + breakthrough accounts one owner may hold before the portfolio warns. */
+  portfolioFocusLimit: number
+  /** Create the demo account when the first administrator is set up (SEED_DEMO=0 to skip). */
+  seedDemo: boolean
   /** Folder with the built client (vite build). */
   clientDir: string
   log: (msg: string) => void
@@ -41,6 +54,13 @@ export const defaultConfig = (): ServerConfig => ({
   compactLogBytes: 1024 * 1024,
   deriveDelayMs: 1_000,
   planTimeZone: 'Asia/Shanghai',
+  allowedOrigins: [],
+  sessionTtlMs: 7 * 24 * 3600_000,
+  passwordScryptLogN: 17,
+  loginMaxFailures: 5,
+  loginWindowMs: 15 * 60_000,
+  portfolioFocusLimit: 3,
+  seedDemo: true,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
   log: (msg) => console.log(msg),
 })
@@ -59,6 +79,13 @@ const ENV: Record<string, keyof ServerConfig> = {
   DERIVE_DELAY_MS: 'deriveDelayMs',
   PLAN_TIME_ZONE: 'planTimeZone',
   CLIENT_DIR: 'clientDir',
+  ALLOWED_ORIGINS: 'allowedOrigins',
+  SESSION_TTL_MS: 'sessionTtlMs',
+  PASSWORD_SCRYPT_LOG_N: 'passwordScryptLogN',
+  LOGIN_MAX_FAILURES: 'loginMaxFailures',
+  LOGIN_WINDOW_MS: 'loginWindowMs',
+  PORTFOLIO_FOCUS_LIMIT: 'portfolioFocusLimit',
+  SEED_DEMO: 'seedDemo',
 }
 
 /** Builds the configuration from defaults, the environment and overrides; bad values throw here. */
@@ -68,7 +95,12 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
   for (const [name, key] of Object.entries(ENV)) {
     const raw = env[name]
     if (raw === undefined || raw === '') continue
-    if (typeof config[key] === 'number') {
+    if (Array.isArray(config[key])) {
+      mutable[key] = raw.split(',').map((s) => s.trim()).filter(Boolean)
+    } else if (typeof config[key] === 'boolean') {
+      if (!/^(0|1|true|false)$/.test(raw)) throw new Error(`${name} must be 0 or 1, got "${raw}"`)
+      mutable[key] = raw === '1' || raw === 'true'
+    } else if (typeof config[key] === 'number') {
       const n = Number(raw)
       if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`)
       mutable[key] = n
@@ -85,6 +117,12 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
     new Intl.DateTimeFormat('en', { timeZone: config.planTimeZone })
   } catch {
     throw new Error(`PLAN_TIME_ZONE "${config.planTimeZone}" is not a known time zone (e.g. Asia/Shanghai)`)
+  }
+  if (config.passwordScryptLogN < 14 || config.passwordScryptLogN > 20) {
+    throw new Error('PASSWORD_SCRYPT_LOG_N must be 14–20 (scrypt N = 2^value)')
+  }
+  for (const origin of config.allowedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`ALLOWED_ORIGINS entries look like https://host[:port], got "${origin}"`)
   }
   if (config.flushIntervalMs > 80) throw new Error('FLUSH_INTERVAL_MS must be at most 80 (updates are durable within 100 ms)')
   return config

@@ -7,15 +7,56 @@ export interface AccountRecord {
   id: string
   createdAt: string
   lastActivityAt: string
+  /**
+   * The fields given at creation (name, tier, owner). They seed the room's document, which is
+   * the source of truth from then on; lists prefer the stored plan's projection over these.
+   */
+  name?: string
+  tier?: string
+  owner?: string
+  /** User id of the creator. */
+  createdBy?: string
+  /** Set while the account is archived: readable by its members, changed by nobody. */
+  archivedAt?: string | null
 }
+
+/** `admin`: manages users and sees every account; `member`: sees the accounts they belong to. */
+export type UserRole = 'admin' | 'member'
+
+export interface UserRecord {
+  id: string
+  /** Lower-cased and trimmed; unique. */
+  email: string
+  name: string
+  role: UserRole
+  /** `scrypt$logN$r$p$salt$hash` (see server/auth/passwords.ts). */
+  passwordHash: string
+  disabled: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SessionRecord {
+  userId: string
+  createdAt: string
+  expiresAt: string
+}
+
+/** A person's role on one account. */
+export type MemberRole = 'owner' | 'editor' | 'viewer'
 
 export interface DbData {
   accounts: Record<string, AccountRecord>
   /** Derived plan records by account id (plan record issue). */
   plans: Record<string, unknown>
+  users: Record<string, UserRecord>
+  /** Keyed by the sha256 (hex) of the session token; the token itself is never stored. */
+  sessions: Record<string, SessionRecord>
+  /** accountId → userId → role. */
+  memberships: Record<string, Record<string, MemberRole>>
 }
 
-const empty = (): DbData => ({ accounts: {}, plans: {} })
+const empty = (): DbData => ({ accounts: {}, plans: {}, users: {}, sessions: {}, memberships: {} })
 
 /**
  * The server's records (accounts, and later plans, users, reviews) in

@@ -17,6 +17,8 @@ export interface DocStore {
   pendingLogBytes(room: string): number
   /** Forgets in-memory handles for a room that was unloaded. */
   release(room: string): Promise<void>
+  /** Deletes everything stored for a room (after {@link release}). */
+  remove(room: string): Promise<void>
   /** Flushes and closes everything. */
   close(): Promise<void>
 }

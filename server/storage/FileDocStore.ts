@@ -120,6 +120,11 @@ export class FileDocStore implements DocStore {
     await this.compactions.get(room)
   }
 
+  async remove(room: string): Promise<void> {
+    await this.compactions.get(room)
+    await fs.rm(this.roomDir(room), { recursive: true, force: true })
+  }
+
   async close(): Promise<void> {
     this.closed = true
     await Promise.all([...this.logs.keys()].map((room) => this.release(room)))

@@ -106,6 +106,38 @@ export class RoomManager {
     return done
   }
 
+  /**
+   * Deletes a room for good (account deletion): closes its connections, unloads it without
+   * persisting, and removes its stored data. An acquire arriving meanwhile waits for the end.
+   */
+  remove(name: string, closeCode: number, reason: string): Promise<void> {
+    const previous = this.unloading.get(name) ?? Promise.resolve()
+    const done = (async () => {
+      await previous
+      const entry = this.entries.get(name)
+      if (entry) {
+        this.entries.delete(name)
+        if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+        const room = await entry.loading.catch(() => null)
+        if (room) {
+          for (const conn of [...room.connections]) conn.close(closeCode, reason)
+          try {
+            await this.options.onUnload?.(room)
+          } catch (e) {
+            this.options.log(`[room ${name}] unload hook failed: ${String(e)}`)
+          }
+          room.destroy()
+        }
+      }
+      await this.store.release(name)
+      await this.store.remove(name)
+    })().finally(() => {
+      if (this.unloading.get(name) === done) this.unloading.delete(name)
+    })
+    this.unloading.set(name, done)
+    return done
+  }
+
   /** Persists and unloads every room (on shutdown). */
   async closeAll(): Promise<void> {
     const pending = [...this.entries.entries()].map(async ([name, entry]) => {

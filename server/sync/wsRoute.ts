@@ -21,6 +21,13 @@ globalThis.ErrorEvent ??= class ErrorEvent extends Event {
 
 export interface SyncAccess {
   readOnly: boolean
+  /**
+   * Accept the upgrade, then close at once with this code (4401/4403/4404): a browser cannot
+   * read the HTTP status of a refused upgrade, but it can read a close code.
+   */
+  refuse?: { code: number; reason: string }
+  /** Told when the connection opens, with a way to close it; returns what to call when it ends. */
+  track?: (close: (code: number, reason: string) => void) => () => void
 }
 
 /**
@@ -59,8 +66,11 @@ export function mountSyncRoute(
       let alive = true
       let pingTimer: NodeJS.Timeout | null = null
       let roomReady: Promise<Room> | null = null
+      let untrack: (() => void) | undefined
 
       const cleanup = () => {
+        untrack?.()
+        untrack = undefined
         if (pingTimer) clearInterval(pingTimer)
         pingTimer = null
         if (room && conn) room.leave(conn)
@@ -73,6 +83,10 @@ export function mountSyncRoute(
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket
+          if (access.refuse) {
+            raw.close(access.refuse.code, access.refuse.reason)
+            return
+          }
           conn = new SyncConnection(
             {
               send: (data) => raw.send(data),
@@ -88,6 +102,8 @@ export function mountSyncRoute(
             { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes },
           )
           conn.onClose(cleanup)
+          untrack = access.track?.((code, reason) => conn!.close(code, reason))
+          if (conn.closed) return
           raw.on('pong', () => {
             alive = true
           })

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.ts'
+import { api, createAccount, login, setupAdmin } from './auth.ts'
 
 /** A fresh temporary data directory, removed by the returned cleanup. */
 export function tempDataDir(prefix = 'war-room-test-'): { dir: string; remove(): void } {
@@ -9,20 +10,47 @@ export function tempDataDir(prefix = 'war-room-test-'): { dir: string; remove():
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Starts a real server on 127.0.0.1, port 0, quiet unless WAR_ROOM_TEST_LOG is set. */
-export async function startTestServer(options: StartOptions & { dataDir: string }): Promise<RunningServer> {
+export interface TestServerOptions extends StartOptions {
+  dataDir: string
+  /**
+   * Sign in as the first administrator (set up on a fresh data directory, logged in on a
+   * restart) and make sure these accounts exist; the server then carries the admin's `cookie`.
+   */
+  accounts?: string[]
+}
+
+export type TestServer = RunningServer & { logs: string[]; cookie: string }
+
+/**
+ * Starts a real server on 127.0.0.1, port 0, quiet unless WAR_ROOM_TEST_LOG is set. Password
+ * hashing is cheaper than in production (scrypt N = 2^14) and no demo account is created
+ * unless asked for.
+ */
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const { accounts, ...startOptions } = options
   const logs: string[] = []
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     roomUnloadGraceMs: 200,
+    passwordScryptLogN: 14,
+    seedDemo: false,
     log: (msg) => {
       logs.push(msg)
       if (process.env.WAR_ROOM_TEST_LOG) console.log(msg)
     },
-    ...options,
+    ...startOptions,
   })
-  return Object.assign(server, { logs })
+  let cookie = ''
+  if (accounts) {
+    const setup = (await (await fetch(`${server.url}/api/setup`)).json()) as { required: boolean }
+    cookie = setup.required ? await setupAdmin(server) : await login(server, 'admin@example.com')
+    for (const id of accounts) {
+      const existing = await api(server, 'GET', `/api/accounts/${id}`, { cookie })
+      if (existing.status === 404) await createAccount(server, cookie, { id })
+    }
+  }
+  return Object.assign(server, { logs, cookie })
 }
 
 export const wsUrl = (server: { port: number }) => `ws://127.0.0.1:${server.port}/sync`

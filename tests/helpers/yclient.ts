@@ -2,10 +2,24 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 
-/** A real y-websocket client (its own Y.Doc and provider) against a test server. */
-export function connectClient(serverWsUrl: string, room: string, doc = new Y.Doc()) {
+/** A `ws` WebSocket class that sends these headers (a session cookie) with its handshake. */
+export function webSocketWithHeaders(headers: Record<string, string>): typeof globalThis.WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers })
+    }
+  } as unknown as typeof globalThis.WebSocket
+}
+
+/**
+ * A real y-websocket client (its own Y.Doc and provider) against a test server; `cookie`
+ * (`wr_session=…`, see tests/helpers/auth.ts) signs its socket in.
+ */
+export function connectClient(serverWsUrl: string, room: string, doc = new Y.Doc(), options: { cookie?: string } = {}) {
   const provider = new WebsocketProvider(serverWsUrl, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: options.cookie
+      ? webSocketWithHeaders({ cookie: options.cookie })
+      : (WebSocket as unknown as typeof globalThis.WebSocket),
     // Clients in one test process would otherwise sync through BroadcastChannel, not the server.
     disableBc: true,
     resyncInterval: -1,

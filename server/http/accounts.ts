@@ -1,0 +1,92 @@
+/**
+ * Accounts and their members. Creating an account seeds its document; listing reads each
+ * account's stored plan projection; members carry a role (owner | editor | viewer).
+ */
+import type { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import { ACCOUNT_TIERS } from '../../shared/account.ts'
+import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
+import type { AccountService } from '../accounts/AccountService.ts'
+import type { Auth } from '../auth/Auth.ts'
+import { readJson } from '../auth/body.ts'
+import type { ServerConfig } from '../config.ts'
+
+const createBody = z.strictObject({
+  id: z.string().regex(ACCOUNT_ID_PATTERN, 'use 1–64 of a-z, 0-9 and "-", starting with a letter or digit').optional(),
+  name: z.string().trim().min(1, 'required').max(200),
+  tier: z.enum([...ACCOUNT_TIERS, '']).default(''),
+  owner: z.string().trim().max(100).default(''),
+})
+const patchBody = z.strictObject({ archived: z.boolean() })
+const memberBody = z.strictObject({
+  email: z.string().trim().toLowerCase().min(1, 'required').max(254),
+  role: z.enum(['owner', 'editor', 'viewer']),
+})
+const memberRemoveBody = z.strictObject({ email: z.string().trim().toLowerCase().min(1, 'required').max(254) })
+
+export function mountAccountRoutes(app: Hono, deps: { auth: Auth; accounts: AccountService; config: ServerConfig }) {
+  const { auth, accounts, config } = deps
+
+  app.get('/api/accounts', (c) => {
+    const { user } = auth.requireUser(c.req.raw)
+    return c.json({ accounts: accounts.visibleTo(user), portfolioFocusLimit: config.portfolioFocusLimit })
+  })
+
+  app.post('/api/accounts', async (c) => {
+    const { user } = auth.requireUser(c.req.raw)
+    const body = await readJson(c, createBody)
+    const account = await accounts.create(body, user)
+    return c.json(accounts.summary(account, 'owner'), 201)
+  })
+
+  app.get('/api/accounts/:id', (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'read')
+    return c.json({ ...accounts.summary(access.account, access.role), memberRole: access.memberRole })
+  })
+
+  app.patch('/api/accounts/:id', async (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
+    const body = await readJson(c, patchBody)
+    const account = await accounts.setArchived(access.account.id, body.archived)
+    return c.json(accounts.summary(account, access.role))
+  })
+
+  app.delete('/api/accounts/:id', async (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
+    await accounts.delete(access.account.id)
+    return c.body(null, 204)
+  })
+
+  app.get('/api/accounts/:id/members', (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'read')
+    return c.json({ members: accounts.members(access.account.id) })
+  })
+
+  app.put('/api/accounts/:id/members', async (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
+    const body = await readJson(c, memberBody)
+    const user = auth.findUserByEmail(body.email)
+    if (!user) throw new HTTPException(422, { message: 'no user with this email: an administrator creates users first' })
+    await accounts.setMember(access.account.id, user, body.role)
+    return c.json({ members: accounts.members(access.account.id) })
+  })
+
+  app.delete('/api/accounts/:id/members', async (c) => {
+    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
+    const query = c.req.query('email')
+    let wanted: string
+    if (query !== undefined) {
+      const parsed = memberRemoveBody.safeParse({ email: query })
+      if (!parsed.success) throw new HTTPException(400, { message: 'invalid request: email: required' })
+      wanted = parsed.data.email
+    } else {
+      wanted = (await readJson(c, memberRemoveBody)).email
+    }
+    const user = auth.findUserByEmail(wanted)
+    if (!user || !(await accounts.removeMember(access.account.id, user))) {
+      throw new HTTPException(404, { message: 'no member with this email' })
+    }
+    return c.json({ members: accounts.members(access.account.id) })
+  })
+}

@@ -1,0 +1,138 @@
+/**
+ * Sign-in: first-run set-up of the first administrator, login, logout, and "who am I".
+ * Sessions live in an httpOnly, SameSite=Lax cookie holding a random token whose sha256 is
+ * stored with an expiry (server/auth/Auth.ts).
+ */
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context, Hono } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import { HTTPException } from 'hono/http-exception'
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { Auth, SESSION_COOKIE, publicUser } from '../auth/Auth.ts'
+import { readJson } from '../auth/body.ts'
+import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
+import type { ServerConfig } from '../config.ts'
+import type { Database, UserRecord } from '../db/Database.ts'
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'not an email address' }))
+export const nameSchema = z.string().trim().min(1, 'required').max(100)
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters')
+
+const setupBody = z.strictObject({ email: emailSchema, name: nameSchema, password: passwordSchema })
+const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().max(254), password: z.string().max(200) })
+
+/** The one answer to every wrong email or password: it does not say which was wrong. */
+export const WRONG_CREDENTIALS = 'wrong email or password'
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    // In-process requests (app.request in tests) have no socket.
+    return 'local'
+  }
+}
+
+export function startSessionCookie(c: Context, token: string, expiresAt: Date) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    secure: new URL(c.req.url).protocol === 'https:',
+    expires: expiresAt,
+  })
+}
+
+export async function newUser(
+  config: ServerConfig,
+  fields: { email: string; name: string; password: string; role: UserRecord['role'] },
+): Promise<UserRecord> {
+  const now = new Date().toISOString()
+  return {
+    id: randomUUID(),
+    email: fields.email,
+    name: fields.name,
+    role: fields.role,
+    passwordHash: await hashPassword(fields.password, config.passwordScryptLogN),
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+  }
+}
+
+export function mountAuthRoutes(
+  app: Hono,
+  deps: {
+    auth: Auth
+    db: Database
+    config: ServerConfig
+    /** Runs once the first administrator exists (creates the demo account). */
+    afterSetup: (admin: UserRecord) => Promise<void>
+  },
+) {
+  const { auth, db, config } = deps
+  let settingUp = false
+
+  app.get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
+
+  app.post('/api/setup', async (c) => {
+    if (!auth.setupRequired || settingUp) throw new HTTPException(409, { message: 'already set up: sign in instead' })
+    const body = await readJson(c, setupBody)
+    if (!auth.setupRequired || settingUp) throw new HTTPException(409, { message: 'already set up: sign in instead' })
+    settingUp = true
+    try {
+      const admin = await newUser(config, { ...body, role: 'admin' })
+      await db.update((d) => {
+        d.users[admin.id] = admin
+      })
+      const { token, expiresAt } = await auth.createSession(admin.id)
+      startSessionCookie(c, token, expiresAt)
+      await deps.afterSetup(admin)
+      return c.json({ user: publicUser(admin) }, 201)
+    } finally {
+      settingUp = false
+    }
+  })
+
+  app.post('/api/login', async (c) => {
+    const { email, password } = await readJson(c, loginBody)
+    const key = `${email}|${clientAddress(c)}`
+    const wait = auth.loginLimiter.retryAfterMs(key)
+    if (wait > 0) {
+      c.header('Retry-After', String(Math.ceil(wait / 1000)))
+      throw new HTTPException(429, { message: 'too many failed sign-ins: try again later' })
+    }
+    const user = auth.findUserByEmail(email)
+    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstNothing(password, config.passwordScryptLogN)
+    // A disabled user gets the same answer as a wrong password.
+    if (!user || !ok || user.disabled) {
+      auth.loginLimiter.fail(key)
+      throw new HTTPException(401, { message: WRONG_CREDENTIALS })
+    }
+    auth.loginLimiter.succeed(key)
+    const { token, expiresAt } = await auth.createSession(user.id)
+    startSessionCookie(c, token, expiresAt)
+    return c.json({ user: publicUser(user) })
+  })
+
+  app.post('/api/logout', async (c) => {
+    const session = auth.session(c.req.raw)
+    if (session) {
+      await auth.endSession(session.key)
+      auth.sockets.closeSession(session.key, 4401, 'signed out')
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    return c.body(null, 204)
+  })
+
+  app.get('/api/me', (c) => {
+    const { user } = auth.requireUser(c.req.raw)
+    return c.json({ user: publicUser(user), portfolioFocusLimit: config.portfolioFocusLimit })
+  })
+}

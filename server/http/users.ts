@@ -1,0 +1,80 @@
+/**
+ * People (administrators only): create, list, disable/enable, reset a password, change a role.
+ * Disabling a user ends their sessions and closes their open sockets (4401) at once.
+ */
+import type { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import { CloseCode } from '../../shared/protocol.ts'
+import { type Auth, publicUser } from '../auth/Auth.ts'
+import { readJson } from '../auth/body.ts'
+import { hashPassword } from '../auth/passwords.ts'
+import type { ServerConfig } from '../config.ts'
+import type { Database } from '../db/Database.ts'
+import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
+
+const roleSchema = z.enum(['admin', 'member'])
+const createBody = z.strictObject({ email: emailSchema, name: nameSchema, password: passwordSchema, role: roleSchema })
+const patchBody = z
+  .strictObject({ disabled: z.boolean(), password: passwordSchema, role: roleSchema, name: nameSchema })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name')
+
+export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; config: ServerConfig }) {
+  const { auth, db, config } = deps
+
+  app.get('/api/users', (c) => {
+    auth.requireAdmin(c.req.raw)
+    const users = Object.values(db.data.users)
+      .map(publicUser)
+      .sort((a, b) => a.email.localeCompare(b.email))
+    return c.json({ users })
+  })
+
+  app.post('/api/users', async (c) => {
+    auth.requireAdmin(c.req.raw)
+    const body = await readJson(c, createBody)
+    if (auth.findUserByEmail(body.email)) throw new HTTPException(409, { message: 'a user with this email already exists' })
+    const user = await newUser(config, body)
+    // Checked again: hashing took a while and another request may have taken the email.
+    if (auth.findUserByEmail(body.email)) throw new HTTPException(409, { message: 'a user with this email already exists' })
+    await db.update((d) => {
+      d.users[user.id] = user
+    })
+    return c.json({ user: publicUser(user) }, 201)
+  })
+
+  app.patch('/api/users/:id', async (c) => {
+    const { user: me, key: mySession } = auth.requireAdmin(c.req.raw)
+    const body = await readJson(c, patchBody)
+    const target = db.data.users[c.req.param('id')]
+    if (!target) throw new HTTPException(404, { message: 'no such user' })
+    const activeAdmins = Object.values(db.data.users).filter((u) => u.role === 'admin' && !u.disabled)
+    const losesAdmin = (body.disabled === true || body.role === 'member') && target.role === 'admin' && !target.disabled
+    if (losesAdmin && activeAdmins.length === 1) {
+      throw new HTTPException(409, { message: 'this is the last active administrator' })
+    }
+    if (target.id === me.id && body.disabled === true) throw new HTTPException(409, { message: 'you cannot disable yourself' })
+    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, config.passwordScryptLogN)
+    await db.update((d) => {
+      const u = d.users[target.id]
+      if (body.disabled !== undefined) u.disabled = body.disabled
+      if (body.role !== undefined) u.role = body.role
+      if (body.name !== undefined) u.name = body.name
+      if (passwordHash) u.passwordHash = passwordHash
+      u.updatedAt = new Date().toISOString()
+    })
+    if (body.disabled === true) {
+      await auth.endUserSessions(target.id)
+      auth.sockets.closeUser(target.id, CloseCode.Unauthorized, 'account disabled')
+    } else if (passwordHash) {
+      // A reset password signs the user out everywhere (except the admin's own session when resetting their own).
+      await auth.endUserSessions(target.id, target.id === me.id ? mySession : undefined)
+      if (target.id !== me.id) auth.sockets.closeUser(target.id, CloseCode.Unauthorized, 'password reset')
+    } else if (body.role !== undefined) {
+      // Administrators see every account; a changed role changes what open sockets may do.
+      auth.sockets.closeUser(target.id, 1012, 'role changed')
+    }
+    return c.json({ user: publicUser(db.data.users[target.id]) })
+  })
+}
