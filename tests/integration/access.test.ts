@@ -1,0 +1,244 @@
+/**
+ * The authorisation matrix: every route (and the sync upgrade) × anonymous / viewer / editor /
+ * owner / admin / disabled user / signed-in non-member, asserting the exact status, against a
+ * real server.
+ */
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addMember, api, createAccount, createUser, login, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+
+const ACTORS = ['anonymous', 'viewer', 'editor', 'owner', 'admin', 'disabled', 'stranger'] as const
+type Actor = (typeof ACTORS)[number]
+type Expect = Record<Actor, number>
+
+/** Expected statuses in ACTORS order. */
+const row = (...statuses: number[]): Expect => Object.fromEntries(ACTORS.map((a, i) => [a, statuses[i]])) as Expect
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+let server: TestServer
+const data = tempDataDir()
+const cookies = {} as Record<Actor, string>
+let assetUrl = ''
+let dummyUserId = ''
+
+beforeAll(async () => {
+  server = await startTestServer({ dataDir: data.dir })
+  cookies.anonymous = ''
+  cookies.admin = await setupAdmin(server)
+  for (const actor of ['viewer', 'editor', 'owner', 'disabled', 'stranger'] as const) {
+    await createUser(server, cookies.admin, { email: `${actor}@example.com` })
+    cookies[actor] = await login(server, `${actor}@example.com`)
+  }
+  dummyUserId = await createUser(server, cookies.admin, { email: 'dummy@example.com' })
+  await createUser(server, cookies.admin, { email: 'extra@example.com' })
+  await createAccount(server, cookies.owner, { id: 'acme', name: '华东电网' })
+  await addMember(server, cookies.owner, 'acme', 'viewer@example.com', 'viewer')
+  await addMember(server, cookies.owner, 'acme', 'editor@example.com', 'editor')
+  await addMember(server, cookies.owner, 'acme', 'disabled@example.com', 'editor')
+  const disabledId = ((await (await api(server, 'GET', '/api/users', { cookie: cookies.admin })).json()) as {
+    users: { id: string; email: string }[]
+  }).users.find((u) => u.email === 'disabled@example.com')!.id
+  const res = await api(server, 'PATCH', `/api/users/${disabledId}`, { cookie: cookies.admin, body: { disabled: true } })
+  expect(res.status).toBe(200)
+  assetUrl = ((await (await upload(cookies.owner)).json()) as { url: string }).url
+})
+
+afterAll(async () => {
+  await server?.close()
+  data.remove()
+})
+
+function upload(cookie: string): Promise<Response> {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'dot.png')
+  return fetch(`${server.url}/api/accounts/acme/assets`, { method: 'POST', body: form, headers: cookie ? { cookie } : {} })
+}
+
+interface Case {
+  name: string
+  expect: Expect
+  /** Runs before each actor's request (to recreate what the previous actor deleted). */
+  prepare?: () => Promise<void>
+  request: (actor: Actor) => Promise<Response>
+}
+
+const call = (method: string, path: string, body?: (actor: Actor) => unknown): Case['request'] => (actor) =>
+  api(server, method, path, { cookie: cookies[actor], body: body?.(actor) })
+
+const CASES: Case[] = [
+  { name: 'GET /api/setup', expect: row(200, 200, 200, 200, 200, 200, 200), request: call('GET', '/api/setup') },
+  {
+    name: 'POST /api/setup',
+    expect: row(409, 409, 409, 409, 409, 409, 409),
+    request: call('POST', '/api/setup', () => ({ email: 'x@example.com', name: 'x', password: TEST_PASSWORD })),
+  },
+  { name: 'GET /api/me', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/me') },
+  { name: 'GET /api/users', expect: row(401, 403, 403, 403, 200, 401, 403), request: call('GET', '/api/users') },
+  {
+    name: 'POST /api/users',
+    expect: row(401, 403, 403, 403, 201, 401, 403),
+    request: call('POST', '/api/users', (a) => ({ email: `new-by-${a}@example.com`, name: 'n', password: TEST_PASSWORD, role: 'member' })),
+  },
+  {
+    name: 'PATCH /api/users/:id',
+    expect: row(401, 403, 403, 403, 200, 401, 403),
+    request: (a) => api(server, 'PATCH', `/api/users/${dummyUserId}`, { cookie: cookies[a], body: { name: `renamed by ${a}` } }),
+  },
+  { name: 'GET /api/accounts', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/accounts') },
+  {
+    name: 'POST /api/accounts',
+    expect: row(401, 201, 201, 201, 201, 401, 201),
+    request: call('POST', '/api/accounts', (a) => ({ id: `made-by-${a}`, name: `${a} 的客户`, tier: 'opportunity', owner: a })),
+  },
+  { name: 'GET /api/accounts/:id', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme') },
+  { name: 'GET /api/accounts/:unknown', expect: row(401, 404, 404, 404, 404, 401, 404), request: call('GET', '/api/accounts/nope') },
+  { name: 'GET /api/accounts/:bad-id', expect: row(400, 400, 400, 400, 400, 400, 400), request: call('GET', '/api/accounts/Bad_Id') },
+  {
+    name: 'PATCH /api/accounts/:id',
+    expect: row(401, 403, 403, 200, 200, 401, 403),
+    request: call('PATCH', '/api/accounts/acme', () => ({ archived: false })),
+  },
+  { name: 'GET /api/accounts/:id/members', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme/members') },
+  {
+    name: 'PUT /api/accounts/:id/members',
+    expect: row(401, 403, 403, 200, 200, 401, 403),
+    request: call('PUT', '/api/accounts/acme/members', () => ({ email: 'extra@example.com', role: 'viewer' })),
+  },
+  {
+    name: 'DELETE /api/accounts/:id/members',
+    expect: row(401, 403, 403, 200, 200, 401, 403),
+    prepare: () => addMember(server, cookies.admin, 'acme', 'extra@example.com', 'viewer'),
+    request: call('DELETE', '/api/accounts/acme/members?email=extra@example.com'),
+  },
+  {
+    name: 'DELETE /api/accounts/:id',
+    expect: row(401, 403, 403, 204, 204, 401, 403),
+    prepare: async () => {
+      if ((await api(server, 'GET', '/api/accounts/doomed', { cookie: cookies.admin })).status === 200) return
+      await createAccount(server, cookies.owner, { id: 'doomed' })
+      await addMember(server, cookies.owner, 'doomed', 'viewer@example.com', 'viewer')
+      await addMember(server, cookies.owner, 'doomed', 'editor@example.com', 'editor')
+      await addMember(server, cookies.owner, 'doomed', 'disabled@example.com', 'owner')
+    },
+    request: call('DELETE', '/api/accounts/doomed'),
+  },
+  { name: 'POST /api/accounts/:id/assets', expect: row(401, 403, 201, 201, 201, 401, 403), request: (a) => upload(cookies[a]) },
+  {
+    name: 'GET /api/accounts/:id/assets/:name',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: (a) => api(server, 'GET', assetUrl, { cookie: cookies[a] }),
+  },
+  { name: 'GET /api/accounts/:id/plan', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme/plan') },
+  {
+    name: 'GET /api/accounts/:id/plan.md',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/plan.md?lang=en'),
+  },
+  {
+    name: 'GET /api/accounts/:id/actions.csv',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/actions.csv'),
+  },
+  {
+    name: 'GET /api/accounts/:id/stakeholders.csv',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/stakeholders.csv'),
+  },
+  { name: 'GET /api/unknown-route', expect: row(404, 404, 404, 404, 404, 404, 404), request: call('GET', '/api/unknown-route') },
+]
+
+describe('authorisation matrix (HTTP)', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const got = {} as Expect
+      for (const actor of ACTORS) {
+        await c.prepare?.()
+        const res = await c.request(actor)
+        got[actor] = res.status
+        await res.body?.cancel()
+      }
+      expect(got).toEqual(c.expect)
+    })
+  }
+
+  it('POST /api/logout ends the session for everyone who has one, and answers 204 to all', async () => {
+    const victim = await login(server, 'editor@example.com')
+    for (const cookie of ['', victim]) {
+      const res = await api(server, 'POST', '/api/logout', { cookie })
+      expect(res.status).toBe(204)
+    }
+    expect((await api(server, 'GET', '/api/me', { cookie: victim })).status).toBe(401)
+    expect((await api(server, 'GET', '/api/me', { cookie: cookies.editor })).status).toBe(200)
+  })
+})
+
+/** Opens a raw sync socket; resolves with the close code, or 'open' once the server speaks sync. */
+function syncAttempt(path: string, cookie: string, headers: Record<string, string> = {}): Promise<number | 'open' | string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/${path}`, { headers: { ...(cookie ? { cookie } : {}), ...headers } })
+    ws.on('message', () => {
+      ws.close()
+      resolve('open')
+    })
+    ws.on('close', (code) => resolve(code))
+    ws.on('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`))
+    ws.on('error', () => {})
+  })
+}
+
+describe('authorisation matrix (sync upgrade)', () => {
+  const cases: [string, string, Record<Actor, number | 'open' | string>][] = [
+    [
+      'member account',
+      'acme',
+      { anonymous: 4401, viewer: 'open', editor: 'open', owner: 'open', admin: 'open', disabled: 4401, stranger: 4403 },
+    ],
+    ['unknown account', 'nope', { anonymous: 4401, viewer: 4404, editor: 4404, owner: 4404, admin: 4404, disabled: 4401, stranger: 4404 }],
+    [
+      'invalid account id',
+      'Bad_Id',
+      { anonymous: 'HTTP 400', viewer: 'HTTP 400', editor: 'HTTP 400', owner: 'HTTP 400', admin: 'HTTP 400', disabled: 'HTTP 400', stranger: 'HTTP 400' },
+    ],
+  ]
+  for (const [name, path, expected] of cases) {
+    it(name, async () => {
+      const got = {} as Record<Actor, number | 'open' | string>
+      for (const actor of ACTORS) got[actor] = await syncAttempt(path, cookies[actor])
+      expect(got).toEqual(expected)
+    })
+  }
+})
+
+describe('cross-site protection', () => {
+  const body = { name: 'csrf 测试', tier: 'opportunity', owner: 'x' }
+
+  it('refuses state changes whose Origin is another site, and accepts its own origin', async () => {
+    const evil = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: 'http://evil.example' } })
+    expect(evil.status).toBe(403)
+    const nullOrigin = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: 'null' } })
+    expect(nullOrigin.status).toBe(403)
+    const own = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: server.url } })
+    expect(own.status).toBe(201)
+  })
+
+  it('refuses cross-site Sec-Fetch-Site without Origin, and form-encoded bodies', async () => {
+    const crossSite = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { 'sec-fetch-site': 'cross-site' } })
+    expect(crossSite.status).toBe(403)
+    const form = await fetch(`${server.url}/api/accounts`, {
+      method: 'POST',
+      headers: { cookie: cookies.owner, 'content-type': 'text/plain' },
+      body: JSON.stringify(body),
+    })
+    expect(form.status).toBe(415)
+  })
+
+  it('refuses a WebSocket from another origin before the upgrade, and accepts its own', async () => {
+    expect(await syncAttempt('acme', cookies.owner, { origin: 'http://evil.example' })).toBe('HTTP 403')
+    expect(await syncAttempt('acme', cookies.owner, { origin: server.url })).toBe('open')
+  })
+})
