@@ -3,16 +3,19 @@
  * Pure and synchronous, used by the server (stored plan, API, exports) and the client (live
  * panel). The input is untrusted: anything malformed becomes a finding, nothing throws.
  */
+import type { z } from 'zod'
 import { parseAccount, type AccountFields, DEFAULT_ACCOUNT } from '../account'
 import { LIVE_ACTION_STATUSES, WAR_ROOM_SHAPE_TYPES, type ActionStatus, type RelationKind, type WarRoomShapeType } from '../shapes/types'
 import { isIsoDate } from './dates'
 import { messages, type RecordKind } from './messages'
 import { analyzeOwner } from './owners'
 import {
+  arrowBindingSchema,
   declaredRelation,
-  parseArrowBinding,
-  parseShapeHead,
+  isArrowBinding,
+  isShapeHead,
   parseShapeProps,
+  shapeRecordSchema,
   type ActionFields,
   type BlockerFields,
   type FactionFields,
@@ -131,18 +134,17 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
 
   for (const [id, record] of latest) {
     if (record.typeName === 'shape') {
-      const head = parseShapeHead(record)
-      if (!head.success) {
+      if (!isShapeHead(record)) {
         // A damaged shape of another kind (geo, text, …) is tldraw's concern, not the plan's.
         if (recordKind(record.type) === 'shape') continue
-        const fields = [...new Set(head.error.issues.map((i) => String(i.path[0] ?? '')).filter(Boolean))]
+        const fields = issueFields(shapeRecordSchema.safeParse(record).error, 1)
         findings.add('record.invalid', 'warning', messages.recordInvalid(recordKind(record.type), fields), {
           shapeId: id.startsWith('shape:') ? id : undefined,
           field: fields[0],
         })
         continue
       }
-      const shape = head.data
+      const shape = record
       shapes.set(id, { type: shape.type, parentId: shape.parentId })
       switch (shape.type) {
         case 'stakeholder':
@@ -164,16 +166,15 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     } else if (record.typeName === 'binding') {
       // Only arrow bindings carry relations; other binding kinds belong to other features.
       if (record.type !== 'arrow') continue
-      const binding = parseArrowBinding(record)
-      if (!binding.success) {
-        const fields = [...new Set(binding.error.issues.map((i) => i.path.join('.')).filter(Boolean))]
+      if (!isArrowBinding(record)) {
+        const fields = issueFields(arrowBindingSchema.safeParse(record).error, 2)
         findings.add('record.invalid', 'warning', messages.recordInvalid('binding', fields), {
           shapeId: typeof record.fromId === 'string' && record.fromId.startsWith('shape:') ? record.fromId : undefined,
           field: fields[0],
         })
         continue
       }
-      const { fromId, toId, props } = binding.data
+      const { fromId, toId, props } = record
       const ends = arrowEnds.get(fromId) ?? {}
       // Two bindings for one terminal cannot come from tldraw; keep the first by id, deterministically.
       if (ends[props.terminal] === undefined || toId < ends[props.terminal]!) ends[props.terminal] = toId
@@ -186,28 +187,70 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   if (unreadable > 0) findings.add('record.invalid', 'warning', messages.recordsUnreadable(unreadable))
 
   // Entities, in id order so the record is the same whatever order the document was edited in.
+  // Built field by field rather than by spreading: thousands of these per derivation.
   const stakeholders = new Map<string, PlanStakeholder>()
   for (const id of [...stakeholderFields.keys()].sort()) {
     const f = stakeholderFields.get(id)!
-    stakeholders.set(id, { id, ...f, faction: enclosingFaction(id, shapes), reportsTo: [], influences: [], targetedBy: [] })
+    stakeholders.set(id, {
+      id,
+      name: f.name,
+      title: f.title,
+      department: f.department,
+      role: f.role,
+      relationship: f.relationship,
+      influence: f.influence,
+      concern: f.concern,
+      champion: f.champion,
+      contact: f.contact,
+      lastContact: f.lastContact,
+      faction: enclosingFaction(id, shapes),
+      reportsTo: [],
+      influences: [],
+      targetedBy: [],
+    })
   }
   const factions = new Map<string, PlanFaction>()
   for (const id of [...factionFields.keys()].sort()) {
     const f = factionFields.get(id)!
-    factions.set(id, { id, ...f, leader: stakeholders.has(f.leader) ? f.leader : null, members: [] })
+    const leader = stakeholders.has(f.leader) ? f.leader : null
+    factions.set(id, { id, name: f.name, stance: f.stance, leader, strategy: f.strategy, members: [] })
   }
   for (const s of stakeholders.values()) if (s.faction) factions.get(s.faction)!.members.push(s.id)
 
   const blockers = new Map<string, PlanBlocker>()
   for (const id of [...blockerFields.keys()].sort()) {
-    blockers.set(id, { id, ...blockerFields.get(id)!, heldBy: [], targetedBy: [] })
+    const f = blockerFields.get(id)!
+    blockers.set(id, {
+      id,
+      title: f.title,
+      detail: f.detail,
+      severity: f.severity,
+      status: f.status,
+      stage: f.stage,
+      heldBy: [],
+      targetedBy: [],
+    })
   }
   const actions = new Map<string, PlanAction>()
   for (const id of [...actionFields.keys()].sort()) {
     const f = actionFields.get(id)!
     const live = isLive(f.status)
     const overdue = live && today !== null && f.due !== '' && f.due < today
-    actions.set(id, { id, ...f, targets: [], live, overdue })
+    actions.set(id, {
+      id,
+      title: f.title,
+      owner: f.owner,
+      department: f.department,
+      resources: f.resources,
+      due: f.due,
+      checkpoint: f.checkpoint,
+      status: f.status,
+      reviewCause: f.reviewCause,
+      reviewNote: f.reviewNote,
+      targets: [],
+      live,
+      overdue,
+    })
   }
 
   const typeOf = (id: string | undefined): WarRoomShapeType | null => {
@@ -237,7 +280,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     const key = `${resolved.kind}|${resolved.from}|${resolved.to}`
     if (seen.has(key)) continue
     seen.add(key)
-    relations.push({ id: arrow.id, ...resolved })
+    relations.push({ id: arrow.id, kind: resolved.kind, from: resolved.from, to: resolved.to })
     switch (resolved.kind) {
       case 'reports-to':
         stakeholders.get(resolved.from)!.reportsTo.push(resolved.to)
@@ -291,6 +334,12 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     metrics,
     findings: sorted,
   }
+}
+
+/** The distinct paths (cut to `depth` segments) a zod error names, for a finding's field. */
+function issueFields(error: z.ZodError | undefined, depth: number): string[] {
+  if (!error) return []
+  return [...new Set(error.issues.map((i) => i.path.slice(0, depth).join('.')).filter(Boolean))]
 }
 
 function recordKind(type: unknown): RecordKind {

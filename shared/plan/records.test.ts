@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { arrowBindingSchema, parseArrowBinding, parseShapeHead, parseShapeProps, shapePropsSchemas, shapeRecordSchema } from './records'
+import { arrowBindingSchema, isArrowBinding, isShapeHead, parseShapeProps, shapePropsSchemas, shapeRecordSchema } from './records'
 import { action, arrow, blocker, faction, stakeholder } from './testing/builders'
 import { WAR_ROOM_SHAPE_TYPES } from '../shapes/types'
 
@@ -60,8 +60,8 @@ describe('the fast checks agree with the zod schemas', () => {
       for (const key of keys) {
         for (const value of [...SAMPLES, { terminal: 'start' }, { terminal: 'middle' }]) {
           const candidate = { ...record, [key]: value }
-          expect(parseShapeHead(candidate).success).toBe(shapeRecordSchema.safeParse(candidate).success)
-          expect(parseArrowBinding(candidate).success).toBe(arrowBindingSchema.safeParse(candidate).success)
+          expect(isShapeHead(candidate)).toBe(shapeRecordSchema.safeParse(candidate).success)
+          expect(isArrowBinding(candidate)).toBe(arrowBindingSchema.safeParse(candidate).success)
         }
       }
     }

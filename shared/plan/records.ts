@@ -169,21 +169,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+const NONE: readonly string[] = Object.freeze([])
+
 /** Reads a war-room shape's props, falling back field by field. Never throws. */
 export function parseShapeProps<K extends WarRoomShapeType>(type: K, raw: unknown): ParsedProps<PlanFieldsMap[K]> {
   const { fields } = SPECS[type] as unknown as CompiledSpec<Record<string, unknown>>
   const source = isRecord(raw) ? raw : {}
   const props: Record<string, unknown> = {}
-  const invalidFields: string[] = []
+  let invalidFields: string[] | null = null
   for (const field of fields) {
     const value = source[field.key]
     if (field.accepts(value)) props[field.key] = value
     else {
       props[field.key] = field.fallback
-      invalidFields.push(field.key)
+      ;(invalidFields ??= []).push(field.key)
     }
   }
-  return { props: props as PlanFieldsMap[K], invalidFields }
+  // The common case allocates no list.
+  return { props: props as PlanFieldsMap[K], invalidFields: invalidFields ?? (NONE as string[]) }
 }
 
 /** The parts of a tldraw shape record the plan needs. */
@@ -197,13 +200,20 @@ export const shapeRecordSchema = z.object({
 })
 export type ShapeRecordHead = z.infer<typeof shapeRecordSchema>
 
-/** shapeRecordSchema.safeParse, with a plain check first for the common, well-formed case. */
-export function parseShapeHead(record: Record<string, unknown>): z.ZodSafeParseResult<ShapeRecordHead> {
+/**
+ * Whether a record has the shape head the plan needs: the plain equivalent of
+ * shapeRecordSchema (a test holds them together), run on every record of every derivation.
+ */
+export function isShapeHead(record: Record<string, unknown>): record is Record<string, unknown> & ShapeRecordHead {
   const { id, type, parentId } = record
-  if (typeof id === 'string' && id.startsWith('shape:') && record.typeName === 'shape' && typeof type === 'string' && type !== '' && typeof parentId === 'string') {
-    return { success: true, data: { id, typeName: 'shape', type, parentId, props: record.props, meta: record.meta } }
-  }
-  return shapeRecordSchema.safeParse(record)
+  return (
+    typeof id === 'string' &&
+    id.startsWith('shape:') &&
+    record.typeName === 'shape' &&
+    typeof type === 'string' &&
+    type !== '' &&
+    typeof parentId === 'string'
+  )
 }
 
 /**
@@ -220,11 +230,11 @@ export const arrowBindingSchema = z.object({
 })
 export type ArrowBindingHead = z.infer<typeof arrowBindingSchema>
 
-/** arrowBindingSchema.safeParse, with a plain check first for the common, well-formed case. */
-export function parseArrowBinding(record: Record<string, unknown>): z.ZodSafeParseResult<ArrowBindingHead> {
+/** The plain equivalent of arrowBindingSchema (a test holds them together). */
+export function isArrowBinding(record: Record<string, unknown>): record is Record<string, unknown> & ArrowBindingHead {
   const { id, fromId, toId, props } = record
   const terminal = typeof props === 'object' && props !== null ? (props as Record<string, unknown>).terminal : undefined
-  if (
+  return (
     typeof id === 'string' &&
     id.startsWith('binding:') &&
     record.typeName === 'binding' &&
@@ -234,10 +244,7 @@ export function parseArrowBinding(record: Record<string, unknown>): z.ZodSafePar
     typeof toId === 'string' &&
     toId.startsWith('shape:') &&
     (terminal === 'start' || terminal === 'end')
-  ) {
-    return { success: true, data: { id, typeName: 'binding', type: 'arrow', fromId, toId, props: { terminal } } }
-  }
-  return arrowBindingSchema.safeParse(record)
+  )
 }
 
 /** The relation an arrow's `meta.relation` declares, null when absent, 'invalid' when not a known kind. */
