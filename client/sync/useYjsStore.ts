@@ -134,7 +134,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       setRoom({
         status: 'error',
         kind: 'refused',
-        error: new Error(`the server refused the connection (${code}${reason ? `: ${reason}` : ''})`),
+        error: new Error(reason ? `${code} ${reason}` : String(code)),
       })
     }
     provider.on('status', onStatus)
