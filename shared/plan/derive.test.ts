@@ -533,6 +533,8 @@ describe('derivePlan never throws on garbage', () => {
       const input = r() < 0.1 ? garbage(r, 0) : { account: r() < 0.5 ? garbage(r, 0) : { owner: garbage(r, 1), competitors: garbage(r, 1) }, records }
       const p = derivePlan(input as never, { today: TODAY })
       expect(planRecordSchema.safeParse(p).success).toBe(true)
+      // What the API serves and the server stores is the same record after a JSON round trip.
+      expect(JSON.parse(JSON.stringify(p))).toEqual(p)
       expect(codes(p)).not.toContain('plan.derivation.failed')
     }
   })
