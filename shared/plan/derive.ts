@@ -176,7 +176,8 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
       }
       const { fromId, toId, props } = record
       const ends = arrowEnds.get(fromId) ?? {}
-      // Two bindings for one terminal cannot come from tldraw; keep the first by id, deterministically.
+      // tldraw never binds one terminal twice; if a document does, keep the smaller target id so
+      // the result does not depend on record order.
       if (ends[props.terminal] === undefined || toId < ends[props.terminal]!) ends[props.terminal] = toId
       arrowEnds.set(fromId, ends)
     } else if (typeof record.typeName !== 'string') {
