@@ -1,13 +1,18 @@
 import { useEffect } from 'react'
+import { LoginPage, SessionNotice, SetupPage } from './auth/AuthPages'
+import { SessionProvider, useSession } from './auth/session'
 import { LanguageProvider, useLang, useT } from './i18n'
-import { LandingPage } from './LandingPage'
+import { PortfolioPage } from './portfolio/PortfolioPage'
+import { UsersPage } from './portfolio/UsersPage'
 import { RoomPage } from './room/RoomPage'
 import { matchRoute, navigate, usePathname } from './router'
 
 export function App() {
   return (
     <LanguageProvider>
-      <Routes />
+      <SessionProvider>
+        <Routes />
+      </SessionProvider>
     </LanguageProvider>
   )
 }
@@ -16,6 +21,7 @@ function Routes() {
   const route = matchRoute(usePathname())
   const { lang } = useLang()
   const t = useT()
+  const { session } = useSession()
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
@@ -25,9 +31,23 @@ function Routes() {
     document.title = route.name === 'room' ? `${route.accountId} · ${t('app.name')}` : t('app.name')
   }, [route, t])
 
+  // Every page needs a signed-in user; the address stays as it is, so signing in continues there.
+  switch (session.status) {
+    case 'loading':
+      return <SessionNotice />
+    case 'error':
+      return <SessionNotice error={session.error} />
+    case 'setup':
+      return <SetupPage />
+    case 'signed-out':
+      return <LoginPage />
+  }
+
   switch (route.name) {
-    case 'landing':
-      return <LandingPage />
+    case 'portfolio':
+      return <PortfolioPage />
+    case 'users':
+      return <UsersPage />
     case 'room':
       // Keyed so that moving to another account builds a fresh room, never reusing a store.
       return <RoomPage key={route.accountId} accountId={route.accountId} />

@@ -1,5 +1,5 @@
 /**
- * Two routes do not need a router library: the History API, a `popstate`
+ * A few routes do not need a router library: the History API, a `popstate`
  * listener, and a match function.
  */
 import { useEffect, useState } from 'react'
@@ -26,11 +26,12 @@ export function usePathname(): string {
   return pathname
 }
 
-export type Route = { name: 'landing' } | { name: 'room'; accountId: string } | { name: 'not-found' }
+export type Route = { name: 'portfolio' } | { name: 'users' } | { name: 'room'; accountId: string } | { name: 'not-found' }
 
 /** `accountId` is returned as written; the room page validates it. */
 export function matchRoute(pathname: string): Route {
-  if (pathname === '/' || pathname === '') return { name: 'landing' }
+  if (pathname === '/' || pathname === '') return { name: 'portfolio' }
+  if (pathname === '/users' || pathname === '/users/') return { name: 'users' }
   const room = /^\/a\/([^/]+)\/?$/.exec(pathname)
   if (room) {
     let accountId: string

@@ -1,7 +1,8 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Tldraw, getUserPreferences, setUserPreferences, type Editor, type TLStore } from 'tldraw'
 import { isValidAccountId } from '../../shared/protocol'
+import { useAccountAccess, type AccountAccess } from '../auth/useAccountAccess'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { navigate } from '../router'
@@ -44,6 +45,7 @@ function Room({ accountId }: { accountId: string }) {
   const t = useT()
   const { lang } = useLang()
   const { room, connection } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
+  const access = useAccountAccess(accountId, connection === 'connected')
 
   // tldraw keeps its own UI language in the user preferences; keep it in step with ours.
   useEffect(() => {
@@ -84,14 +86,14 @@ function Room({ accountId }: { accountId: string }) {
         )
       }
       return (
-        <Canvas accountId={accountId} store={room.store} connection={connection}>
+        <Canvas accountId={accountId} store={room.store} connection={connection} access={null}>
           <div className="wr-banner" role="alert" data-testid="too-old">
             <strong>{t('room.tooOld.title')}</strong> {t('room.tooOld.body')} {reload}
           </div>
         </Canvas>
       )
     case 'ready':
-      return <Canvas accountId={accountId} store={room.store} connection={connection} />
+      return <Canvas accountId={accountId} store={room.store} connection={connection} access={access} />
   }
 }
 
@@ -99,20 +101,39 @@ function Canvas({
   accountId,
   store,
   connection,
+  access,
   children,
 }: {
   accountId: string
   store: TLStore
   connection: ConnectionState
+  /** Null while unknown, or when something else already governs editing (a too-old client). */
+  access: AccountAccess | null
   children?: React.ReactNode
 }) {
   const t = useT()
+  const [editor, setEditor] = useState<Editor | null>(null)
   const onMount = useCallback((editor: Editor) => {
     window.__warRoomEditor = editor
+    setEditor(editor)
     return () => {
       if (window.__warRoomEditor === editor) delete window.__warRoomEditor
     }
   }, [])
+
+  // The server drops a viewer's updates anyway; a read-only canvas keeps the screen honest.
+  const madeReadOnly = useRef(false)
+  const readOnly = access?.readOnly ?? false
+  useEffect(() => {
+    if (!editor) return
+    if (readOnly) {
+      editor.updateInstanceState({ isReadonly: true })
+      madeReadOnly.current = true
+    } else if (madeReadOnly.current) {
+      editor.updateInstanceState({ isReadonly: false })
+      madeReadOnly.current = false
+    }
+  }, [editor, readOnly])
 
   return (
     <div className="wr-room">
@@ -129,12 +150,27 @@ function Canvas({
         autoFocus
       />
       <div className="wr-roombar">
+        <a
+          href="/"
+          className="wr-roombar__home"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/')
+          }}
+        >
+          ← {t('room.portfolio')}
+        </a>
         <span className="wr-roombar__name">
           {t('app.name')} · <code>{accountId}</code>
         </span>
         <ConnectionBadge state={connection} />
         <LanguageSwitch />
       </div>
+      {access?.readOnlyReason && (
+        <div className="wr-readonly" role="status" data-testid="read-only">
+          {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
+        </div>
+      )}
       {children}
     </div>
   )

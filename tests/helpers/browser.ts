@@ -120,3 +120,20 @@ export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<voi
     })
   }
 }
+
+/**
+ * Context options that sign a browser context in with a session cookie (`wr_session=…`, from
+ * tests/helpers/auth.ts or `startTestServer({ accounts })`), e.g.
+ * `openRecordedPage(browser, url, signedIn(server, server.cookie))`.
+ */
+export function signedIn(server: { url: string }, cookie: string, options: BrowserContextOptions = {}): BrowserContextOptions {
+  const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)]
+  const { hostname } = new URL(server.url)
+  return {
+    ...options,
+    storageState: {
+      cookies: [{ name, value, domain: hostname, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }],
+      origins: [],
+    },
+  }
+}

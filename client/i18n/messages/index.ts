@@ -1,6 +1,6 @@
 import type { Lang } from '../lang'
+import { accessMessages } from './access'
 import { commonMessages } from './common'
-import { landingMessages } from './landing'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 
@@ -9,8 +9,8 @@ import { shapeMessages } from './shapes'
  * `defineMessages` and spread it here; its keys become valid `t()` keys.
  */
 export const messages = {
-  zh: { ...commonMessages.zh, ...landingMessages.zh, ...roomMessages.zh, ...shapeMessages.zh },
-  en: { ...commonMessages.en, ...landingMessages.en, ...roomMessages.en, ...shapeMessages.en },
+  zh: { ...commonMessages.zh, ...accessMessages.zh, ...roomMessages.zh, ...shapeMessages.zh },
+  en: { ...commonMessages.en, ...accessMessages.en, ...roomMessages.en, ...shapeMessages.en },
 } satisfies Record<Lang, Record<string, string>>
 
 export type MessageKey = keyof (typeof messages)['zh']

@@ -1,0 +1,171 @@
+/** First-run set-up of the administrator, and sign-in. Both start a session and reload it. */
+import { useState, type FormEvent, type ReactNode } from 'react'
+import { useT, type MessageKey } from '../i18n'
+import { LanguageSwitch } from '../LanguageSwitch'
+import { ApiError, apiFetch } from './api'
+import { useSession } from './session'
+import './auth.css'
+
+/** A message kept as a key, so that switching the language translates it too. */
+type Message = { key: MessageKey; params?: Record<string, string> } | null
+
+function AuthLayout({ title, intro, children }: { title: string; intro?: string; children: ReactNode }) {
+  const t = useT()
+  return (
+    <main className="wr-auth">
+      <header className="wr-auth__brand">
+        <span className="wr-auth__logo" aria-hidden>
+          作
+        </span>
+        <div>
+          <strong>{t('app.name')}</strong>
+          <small>{t('app.tagline')}</small>
+        </div>
+        <LanguageSwitch />
+      </header>
+      <section className="wr-card wr-auth__card">
+        <h1>{title}</h1>
+        {intro && <p className="wr-hint">{intro}</p>}
+        {children}
+      </section>
+    </main>
+  )
+}
+
+function Field(props: {
+  id: string
+  label: string
+  type?: string
+  value: string
+  onChange: (value: string) => void
+  autoComplete: string
+  hint?: string
+}) {
+  return (
+    <div className="wr-field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autoComplete={props.autoComplete}
+        required
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {props.hint && <small className="wr-hint">{props.hint}</small>}
+    </div>
+  )
+}
+
+export function SetupPage() {
+  const t = useT()
+  const { refresh } = useSession()
+  const [email, setEmail] = useState('')
+  const [name, setName] = useState('')
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<Message>(null)
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      await apiFetch('/api/setup', { method: 'POST', body: { email, name, password } })
+      await refresh()
+    } catch (e) {
+      setError({ key: 'auth.error', params: { message: (e as Error).message } })
+      // Someone else finished set-up meanwhile: show sign-in.
+      if (e instanceof ApiError && e.status === 409) await refresh()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <AuthLayout title={t('auth.setup.title')} intro={t('auth.setup.intro')}>
+      <form onSubmit={submit} data-testid="setup-form">
+        <Field id="email" label={t('auth.email')} type="email" value={email} onChange={setEmail} autoComplete="email" />
+        <Field id="name" label={t('auth.name')} value={name} onChange={setName} autoComplete="name" />
+        <Field
+          id="password"
+          label={t('auth.password')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          hint={t('auth.passwordHint')}
+        />
+        {error && (
+          <p className="wr-error" role="alert">
+            {t(error.key, error.params)}
+          </p>
+        )}
+        <button type="submit" className="wr-button wr-auth__submit" disabled={busy}>
+          {busy ? t('auth.working') : t('auth.setup.submit')}
+        </button>
+      </form>
+    </AuthLayout>
+  )
+}
+
+export function LoginPage() {
+  const t = useT()
+  const { refresh } = useSession()
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<Message>(null)
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      await apiFetch('/api/login', { method: 'POST', body: { email, password } })
+      await refresh()
+    } catch (e) {
+      const status = e instanceof ApiError ? e.status : 0
+      setError(
+        status === 401
+          ? { key: 'auth.login.wrong' }
+          : status === 429
+            ? { key: 'auth.login.tooMany' }
+            : { key: 'auth.error', params: { message: (e as Error).message } },
+      )
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <AuthLayout title={t('auth.login.title')}>
+      <form onSubmit={submit} data-testid="login-form">
+        <Field id="email" label={t('auth.email')} type="email" value={email} onChange={setEmail} autoComplete="username" />
+        <Field id="password" label={t('auth.password')} type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+        {error && (
+          <p className="wr-error" role="alert">
+            {t(error.key, error.params)}
+          </p>
+        )}
+        <button type="submit" className="wr-button wr-auth__submit" disabled={busy}>
+          {busy ? t('auth.working') : t('auth.login.submit')}
+        </button>
+        <p className="wr-hint">{t('auth.login.help')}</p>
+      </form>
+    </AuthLayout>
+  )
+}
+
+/** While the session loads, or when it cannot be read. */
+export function SessionNotice({ error }: { error?: Error }) {
+  const t = useT()
+  return (
+    <main className="wr-notice">
+      <div className="wr-card">
+        <p role={error ? 'alert' : 'status'}>{error ? t('auth.error', { message: error.message }) : t('auth.loading')}</p>
+      </div>
+    </main>
+  )
+}

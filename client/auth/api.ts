@@ -1,0 +1,61 @@
+/**
+ * The browser side of the JSON API: same-origin requests with the session cookie, JSON bodies
+ * (the server accepts only application/json for changes, part of its CSRF model), and errors as
+ * {@link ApiError} carrying the HTTP status.
+ */
+import type { AccountTier } from '../../shared/account'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export async function apiFetch<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: options.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  })
+  if (res.status === 204) return undefined as T
+  const data = (await res.json().catch(() => ({}))) as { error?: string }
+  if (!res.ok) throw new ApiError(res.status, data.error ?? res.statusText)
+  return data as T
+}
+
+export interface User {
+  id: string
+  email: string
+  name: string
+  role: 'admin' | 'member'
+  disabled: boolean
+  createdAt: string
+}
+
+export type MemberRole = 'owner' | 'editor' | 'viewer'
+
+export interface AccountSummary {
+  id: string
+  name: string
+  tier: AccountTier | ''
+  owner: string
+  stage: string
+  health: { score: number; findings: number; errors: number; warnings: number } | null
+  lastActivityAt: string
+  createdAt: string
+  archived: boolean
+  role: MemberRole
+}
+
+export interface Member {
+  userId: string
+  email: string
+  name: string
+  role: MemberRole
+  disabled: boolean
+}

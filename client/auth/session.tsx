@@ -1,0 +1,62 @@
+/**
+ * Who is signed in, for the whole app: loaded once from `/api/me` (or `/api/setup` when nobody
+ * is), updated by the sign-in pages and by signing out.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { ApiError, apiFetch, type User } from './api'
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'setup' }
+  | { status: 'signed-out' }
+  | { status: 'signed-in'; user: User; portfolioFocusLimit: number }
+  | { status: 'error'; error: Error }
+
+interface SessionContextValue {
+  session: SessionState
+  /** Reads the session from the server again (after sign-in or set-up). */
+  refresh: () => Promise<void>
+  signOut: () => Promise<void>
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null)
+
+async function loadSession(): Promise<SessionState> {
+  try {
+    const me = await apiFetch<{ user: User; portfolioFocusLimit: number }>('/api/me')
+    return { status: 'signed-in', user: me.user, portfolioFocusLimit: me.portfolioFocusLimit }
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401) return { status: 'error', error: error as Error }
+  }
+  const setup = await apiFetch<{ required: boolean }>('/api/setup')
+  return setup.required ? { status: 'setup' } : { status: 'signed-out' }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<SessionState>({ status: 'loading' })
+  const refresh = useCallback(async () => {
+    setSession(await loadSession().catch((error: Error) => ({ status: 'error' as const, error })))
+  }, [])
+  const signOut = useCallback(async () => {
+    await apiFetch('/api/logout', { method: 'POST' }).catch(() => {})
+    setSession({ status: 'signed-out' })
+  }, [])
+  useEffect(() => {
+    void refresh()
+  }, [refresh])
+  const value = useMemo(() => ({ session, refresh, signOut }), [session, refresh, signOut])
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext)
+  if (!value) throw new Error('useSession() needs a <SessionProvider> above it')
+  return value
+}
+
+/** The signed-in user (only under a signed-in gate). */
+export function useCurrentUser(): { user: User; portfolioFocusLimit: number } {
+  const { session } = useSession()
+  if (session.status !== 'signed-in') throw new Error('useCurrentUser() outside a signed-in page')
+  return session
+}

@@ -1,0 +1,98 @@
+/** An account's members and their roles; owners (and administrators) add, change and remove them. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { apiFetch, type AccountSummary, type Member, type MemberRole } from '../auth/api'
+import { useT } from '../i18n'
+
+const ROLES: MemberRole[] = ['owner', 'editor', 'viewer']
+
+export function MembersPanel({ account, onClose }: { account: AccountSummary; onClose: () => void }) {
+  const t = useT()
+  const [members, setMembers] = useState<Member[]>([])
+  const [email, setEmail] = useState('')
+  const [role, setRole] = useState<MemberRole>('editor')
+  const [error, setError] = useState('')
+
+  const run = useCallback(
+    async (request: Promise<{ members: Member[] }>) => {
+      try {
+        setMembers((await request).members)
+        setError('')
+      } catch (e) {
+        setError(t('auth.error', { message: (e as Error).message }))
+      }
+    },
+    [t],
+  )
+
+  useEffect(() => {
+    void run(apiFetch(`/api/accounts/${account.id}/members`))
+  }, [account.id, run])
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    await run(apiFetch(`/api/accounts/${account.id}/members`, { method: 'PUT', body: { email, role } }))
+    setEmail('')
+  }
+
+  return (
+    <section className="wr-card wr-members" aria-label={t('members.title', { name: account.name })} data-testid="members">
+      <div className="wr-members__head">
+        <h2>{t('members.title', { name: account.name })}</h2>
+        <button type="button" className="wr-button wr-button--quiet" onClick={onClose}>
+          {t('members.close')}
+        </button>
+      </div>
+      <p className="wr-hint">{t('members.hint')}</p>
+      <ul className="wr-members__list">
+        {members.map((m) => (
+          <li key={m.userId}>
+            <span>
+              {m.name} <small className="wr-hint">{m.email}</small>
+              {m.disabled && <span className="wr-tag">{t('users.disabled')}</span>}
+            </span>
+            <select
+              value={m.role}
+              aria-label={`${m.email} ${t('users.role')}`}
+              onChange={(e) =>
+                void run(apiFetch(`/api/accounts/${account.id}/members`, { method: 'PUT', body: { email: m.email, role: e.target.value } }))
+              }
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className="wr-button wr-button--quiet wr-button--danger"
+              onClick={() =>
+                void run(apiFetch(`/api/accounts/${account.id}/members?email=${encodeURIComponent(m.email)}`, { method: 'DELETE' }))
+              }
+            >
+              {t('members.remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="wr-row" onSubmit={submit}>
+        <input type="email" required placeholder={t('auth.email')} value={email} onChange={(e) => setEmail(e.target.value)} aria-label={t('auth.email')} />
+        <select value={role} onChange={(e) => setRole(e.target.value as MemberRole)} aria-label={t('users.role')}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="wr-button">
+          {t('members.add')}
+        </button>
+      </form>
+      {error && (
+        <p className="wr-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}
