@@ -82,7 +82,6 @@ function ActionCard({ shape }: { shape: ActionShape }) {
         <span className={`wr-chip wr-chip--action-${p.status}`}>
           {STATUS_MARK[p.status]} {label(ACTION_STATUS_LABELS, p.status)}
         </span>
-        {overdue && <span className="wr-chip wr-chip--overdue">⚠ {t('shape.overdue')}</span>}
       </div>
       <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-action__title" />
       <div className="wr-action__meta">
@@ -92,6 +91,7 @@ function ActionCard({ shape }: { shape: ActionShape }) {
         <span className={p.due ? 'wr-action__due' : 'wr-action__due wr-shape__missing'}>
           <span className="wr-shape__key">{t('shape.due')}</span> {p.due || t('shape.noDue')}
         </span>
+        {overdue && <span className="wr-chip wr-chip--overdue">⚠ {t('shape.overdue')}</span>}
       </div>
       <div className={p.checkpoint ? 'wr-action__checkpoint' : 'wr-action__checkpoint wr-shape__missing'}>
         <span className="wr-shape__key">{t('shape.checkpoint')}</span> {p.checkpoint || t('shape.noCheckpoint')}

@@ -66,12 +66,17 @@ function BlockerCard({ shape }: { shape: BlockerShape }) {
       <div className="wr-blocker__head">
         <span className="wr-blocker__kind">{t('inspector.title.blocker')}</span>
         <span className={`wr-chip wr-chip--severity-${p.severity}`}>{label(SEVERITY_LABELS, p.severity)}</span>
-        <span className={`wr-chip wr-chip--status-${p.status}`}>{label(BLOCKER_STATUS_LABELS, p.status)}</span>
       </div>
       <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-blocker__title" />
       {p.detail && <div className="wr-blocker__detail">{p.detail}</div>}
-      {p.stage && <div className="wr-blocker__stage">{label(STAGE_LABELS, p.stage)}</div>}
-      {p.status === 'cleared' && <div className="wr-blocker__stamp">✓ {label(BLOCKER_STATUS_LABELS, 'cleared')}</div>}
+      <div className="wr-blocker__foot">
+        <span className="wr-blocker__stage">{p.stage ? label(STAGE_LABELS, p.stage) : ''}</span>
+        {p.status === 'cleared' ? (
+          <span className="wr-blocker__stamp">✓ {label(BLOCKER_STATUS_LABELS, 'cleared')}</span>
+        ) : (
+          <span className={`wr-chip wr-chip--status-${p.status}`}>{label(BLOCKER_STATUS_LABELS, p.status)}</span>
+        )}
+      </div>
     </Card>
   )
 }

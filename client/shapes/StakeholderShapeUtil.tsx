@@ -4,6 +4,7 @@ import {
   RELATIONSHIP_LABELS,
   ROLE_BADGES,
   ROLE_LABELS,
+  type Label,
 } from '../../shared/shapes/labels'
 import {
   STAKEHOLDER_DEFAULT_SIZE,
@@ -11,7 +12,7 @@ import {
   stakeholderShapeMigrations,
   type StakeholderShape,
 } from '../../shared/shapes/stakeholder'
-import type { InfluenceLevel } from '../../shared/shapes/types'
+import type { InfluenceLevel, RelationshipLevel } from '../../shared/shapes/types'
 import { useT } from '../i18n'
 import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
 
@@ -97,9 +98,17 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
       </div>
       <div className="wr-stakeholder__subtitle">{subtitle || '\u00a0'}</div>
       <div className="wr-stakeholder__row">
-        <span className={`wr-cr wr-cr-chip--${p.relationship}`}>{label(RELATIONSHIP_LABELS, p.relationship)}</span>
-        <InfluenceBars level={p.influence} title={label(INFLUENCE_LABELS, p.influence)} />
+        <span className={`wr-cr wr-cr-chip--${p.relationship}`} title={label(RELATIONSHIP_LABELS, p.relationship)}>
+          {label(RELATIONSHIP_SHORT, p.relationship)}
+        </span>
+        <InfluenceBars level={p.influence} title={label(INFLUENCE_LABELS, p.influence)} short={label(INFLUENCE_SHORT, p.influence)} />
       </div>
+      {p.concern && (
+        <div className="wr-stakeholder__concern">
+          <span className="wr-shape__key">{t('shape.concern')}</span>
+          {p.concern}
+        </div>
+      )}
       <div className="wr-stakeholder__foot">
         {isLeader && <span className="wr-chip wr-chip--leader">♛ {t('shape.leader')}</span>}
         {p.competitor && (
@@ -117,14 +126,31 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   )
 }
 
-function InfluenceBars({ level, title }: { level: InfluenceLevel; title: string }) {
+/** Short relationship names for the card (the full names are in the inspector and the tooltip). */
+const RELATIONSHIP_SHORT: Record<RelationshipLevel, Label> = {
+  cr1: { zh: 'CR1 铁杆支持', en: 'CR1 Firm supporter' },
+  cr2: { zh: 'CR2 友善', en: 'CR2 Friendly' },
+  cr3: { zh: 'CR3 中立', en: 'CR3 Neutral' },
+  cr4: { zh: 'CR4 对手铁杆', en: 'CR4 Backs a rival' },
+  cr5: { zh: 'CR5 坚决反对', en: 'CR5 Firm opponent' },
+  unknown: { zh: '关系未知', en: 'Unknown' },
+}
+
+/** Short influence words for the card; the long form is its tooltip. */
+const INFLUENCE_SHORT: Record<InfluenceLevel, Label> = {
+  high: { zh: '影响力高', en: 'High' },
+  medium: { zh: '影响力中', en: 'Medium' },
+  low: { zh: '影响力低', en: 'Low' },
+}
+
+function InfluenceBars({ level, title, short }: { level: InfluenceLevel; title: string; short: string }) {
   const filled = level === 'high' ? 3 : level === 'medium' ? 2 : 1
   return (
     <span className={`wr-influence wr-influence--${level}`} title={title} aria-label={title}>
       {[1, 2, 3].map((i) => (
         <span key={i} className={i <= filled ? 'wr-influence__bar wr-influence__bar--on' : 'wr-influence__bar'} />
       ))}
-      <span className="wr-influence__text">{title}</span>
+      <span className="wr-influence__text">{short}</span>
     </span>
   )
 }

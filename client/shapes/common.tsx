@@ -85,7 +85,6 @@ export function Card({
       className={`wr-shape ${className}`}
       style={{ width: w, height: h, ...style }}
       data-testid={testId ?? `wr-${shape.type}`}
-      data-shape-id={shape.id}
     >
       {children}
     </HTMLContainer>
@@ -163,12 +162,14 @@ export function BrokenCard({
   problems: PropProblem[]
 }) {
   const t = useT()
+  // Wrong values first: they say more about what happened than the props that are merely missing.
+  const ordered = [...problems].sort((a, b) => Number(a.kind === 'missing') - Number(b.kind === 'missing'))
   return (
     <Card shape={shape} fallback={fallback} className="wr-broken" testId="wr-broken-shape">
       <div className="wr-broken__title">⚠ {t('shape.broken.title')}</div>
       <div className="wr-broken__type">{shape.type}</div>
       <ul className="wr-broken__list">
-        {problems.slice(0, 4).map((p) => (
+        {ordered.slice(0, 4).map((p) => (
           <li key={`${p.prop}:${p.kind}`}>
             <code>{p.prop || 'props'}</code> {p.kind === 'missing' ? '—' : ''} {p.message}
           </li>

@@ -44,8 +44,9 @@ function sameLook(arrow: TLArrowShape, look: typeof PLAIN_LOOK): boolean {
 
 /** Brings one arrow's `meta.relation` and look in line with what its ends are bound to. */
 export function syncArrowRelation(editor: Editor, arrowId: TLShapeId, chosen?: RelationKind): void {
-  const arrow = editor.getShape(arrowId)
-  if (!arrow || arrow.type !== 'arrow') return
+  const shape = editor.getShape(arrowId)
+  if (!shape || shape.type !== 'arrow') return
+  const arrow = shape as TLArrowShape
   const { from, to } = arrowEndTypes(editor, arrowId)
   const current = arrow.meta.relation
   const next = inferRelation(from, to, chosen ?? current)
@@ -55,12 +56,13 @@ export function syncArrowRelation(editor: Editor, arrowId: TLShapeId, chosen?: R
   let props: Partial<TLArrowShapeProps> | undefined
   if (next) props = RELATION_LOOKS[next]
   else if (isRelationKind(current) && sameLook(arrow, RELATION_LOOKS[current])) props = PLAIN_LOOK
-  editor.updateShape({
-    id: arrow.id,
-    type: 'arrow',
+  // A whole-record update: editor.updateShape merges meta, and a relation that ended must be removed.
+  const updated: TLArrowShape = {
+    ...arrow,
     meta: next ? { ...restMeta, relation: next } : restMeta,
-    ...(props ? { props } : {}),
-  })
+    props: { ...arrow.props, ...props },
+  }
+  editor.store.put([updated])
 }
 
 /**

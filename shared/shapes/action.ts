@@ -6,7 +6,7 @@ import { T, dimension, isoDateOrEmpty } from './validators'
 /** A battle action (行动项) aimed at a blocker or a stakeholder. */
 export type ActionShape = TLShape<'action'>
 
-export const ACTION_DEFAULT_SIZE = { w: 250, h: 150 } as const
+export const ACTION_DEFAULT_SIZE = { w: 280, h: 170 } as const
 
 export const actionShapeProps: RecordProps<ActionShape> = {
   w: dimension,

@@ -6,7 +6,7 @@ import { T, dimension } from './validators'
 /** Where the deal is stuck (卡点). */
 export type BlockerShape = TLShape<'blocker'>
 
-export const BLOCKER_DEFAULT_SIZE = { w: 240, h: 130 } as const
+export const BLOCKER_DEFAULT_SIZE = { w: 260, h: 160 } as const
 
 export const blockerShapeProps: RecordProps<BlockerShape> = {
   w: dimension,

@@ -6,7 +6,7 @@ import { T, dimension, shapeIdOrEmpty } from './validators'
 /** A camp inside the customer (派系); its members are the stakeholders placed inside it. */
 export type FactionShape = TLShape<'faction'>
 
-export const FACTION_DEFAULT_SIZE = { w: 560, h: 380 } as const
+export const FACTION_DEFAULT_SIZE = { w: 600, h: 420 } as const
 
 export const factionShapeProps: RecordProps<FactionShape> = {
   w: dimension,

@@ -52,7 +52,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipLevel, Label> = {
   cr1: { zh: 'CR1 铁杆支持者', en: 'CR1 Firm supporter' },
   cr2: { zh: 'CR2 友善者', en: 'CR2 Friendly' },
   cr3: { zh: 'CR3 中立者', en: 'CR3 Neutral' },
-  cr4: { zh: 'CR4 对手铁杆支持者', en: "CR4 Competitor's supporter" },
+  cr4: { zh: 'CR4 对手铁杆支持者', en: "CR4 Rival's supporter" },
   cr5: { zh: 'CR5 坚决反对者', en: 'CR5 Firm opponent' },
   unknown: { zh: '关系未知', en: 'Relationship unknown' },
 }

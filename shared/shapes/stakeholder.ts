@@ -6,7 +6,7 @@ import { T, dimension, isoDateOrEmpty } from './validators'
 /** A person on the customer side (决策链角色). */
 export type StakeholderShape = TLShape<'stakeholder'>
 
-export const STAKEHOLDER_DEFAULT_SIZE = { w: 240, h: 150 } as const
+export const STAKEHOLDER_DEFAULT_SIZE = { w: 260, h: 170 } as const
 
 export const stakeholderShapeProps: RecordProps<StakeholderShape> = {
   w: dimension,

@@ -9,34 +9,35 @@ import { randomBytes } from 'node:crypto'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import WebSocket from 'ws'
 import { YKeyValue } from 'y-utility/y-keyvalue'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
-import type { RunningServer } from '../../server/server.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
+import { createAccount } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, waitForEditor, type RecordedPage } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { eventually, startTestServer, tempDataDir, wsUrl, type TestServer } from '../helpers/server.ts'
+import { connectClient, whenSynced, type Client } from '../helpers/yclient.ts'
 
-let server: RunningServer
+let server: TestServer
 let browser: Browser
 const data = tempDataDir('war-room-browser-shapes-')
-const providers: WebsocketProvider[] = []
+const clients: Client[] = []
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
+  // Signed in as the first administrator, who may open every account.
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
   browser = await launchBrowser()
 })
 
 afterAll(async () => {
-  for (const provider of providers) provider.destroy()
+  for (const client of clients) client.destroy()
   await browser?.close()
   await server?.close()
   data.remove()
 })
 
-const newAccount = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
+async function newAccount(prefix: string): Promise<string> {
+  return createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+}
 
 interface ShapeInfo {
   id: string
@@ -93,7 +94,9 @@ function screenPoint(page: Page, id: string, dx: number, dy: number): Promise<{ 
 }
 
 async function openRoom(accountId: string, locale = 'en-US', viewport = { width: 1280, height: 800 }): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, { locale, viewport })
+  const [name, value] = server.cookie.split('=')
+  const storageState = { cookies: [{ name, value, domain: '127.0.0.1', path: '/' }], origins: [] }
+  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, { locale, viewport, storageState } as never)
   await waitForEditor(recorded.page)
   await eventually(
     async () => expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
@@ -106,7 +109,9 @@ async function openRoom(accountId: string, locale = 'en-US', viewport = { width:
 async function createFromToolbar(page: Page, type: string, x: number, y: number): Promise<ShapeInfo> {
   const before = new Set((await shapes(page, type)).map((s) => s.id))
   // Nothing selected, so the inspector is closed and cannot cover the spot.
-  await page.evaluate(() => window.__warRoomEditor!.selectNone())
+  await page.evaluate(() => {
+    window.__warRoomEditor!.selectNone()
+  })
   await page.getByTestId(`tools.${type}`).click()
   await page.mouse.click(x, y)
   const created = (await shapes(page, type)).filter((s) => !before.has(s.id))
@@ -144,13 +149,13 @@ async function drawArrow(page: Page, fromId: string, toId: string): Promise<Shap
 }
 
 test('each shape from the toolbar, every field edited in the inspector, seen by a second person', async () => {
-  const accountId = newAccount('shapes-edit')
+  const accountId = await newAccount('shapes-edit')
   const alice = await openRoom(accountId)
   const bob = await openRoom(accountId)
   const page = alice.page
 
   const faction = await createFromToolbar(page, 'faction', 360, 330)
-  expect(faction.props).toMatchObject({ w: 560, h: 380, stance: 'neutral' })
+  expect(faction.props).toMatchObject({ w: 600, h: 420, stance: 'neutral' })
   // A click inside the faction's body makes the new stakeholder a member straight away.
   const stakeholder = await createFromToolbar(page, 'stakeholder', 360, 380)
   expect(stakeholder.parentId).toBe(faction.id)
@@ -186,7 +191,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   }
   expect((await shape(page, stakeholder.id))!.props).toMatchObject(stakeholderProps)
   // The card shows what was entered.
-  const card = page.locator(`[data-shape-id="${stakeholder.id}"]`)
+  const card = page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`)
   await expect.poll(() => card.innerText()).toContain('王建国')
   expect(await card.innerText()).toContain('KDM')
   expect(await card.getAttribute('class')).toContain('wr-cr--cr2')
@@ -239,7 +244,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     reviewNote: '参观日期两次推迟',
   }
   expect((await shape(page, action.id))!.props).toMatchObject(actionProps)
-  const actionCard = page.locator(`[data-shape-id="${action.id}"]`)
+  const actionCard = page.locator(`[data-shape-id="${action.id}"] .wr-shape`)
   await expect.poll(() => actionCard.getAttribute('class')).toContain('wr-action--overdue')
   expect(await actionCard.innerText()).toContain('Overdue')
 
@@ -263,7 +268,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     expect((await shape(bob.page, blocker.id))?.props).toMatchObject(blockerProps)
     expect((await shape(bob.page, action.id))?.props).toMatchObject(actionProps)
   }, 10_000)
-  await expect.poll(() => bob.page.locator(`[data-shape-id="${stakeholder.id}"]`).innerText()).toContain('王建国')
+  await expect.poll(() => bob.page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`).innerText()).toContain('王建国')
 
   // Every record the browser wrote satisfies the shared (server-side) schema.
   for (const s of await shapes(page)) {
@@ -276,7 +281,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
 })
 
 test('keyboard shortcuts pick the four tools', async () => {
-  const { page } = await openRoom(newAccount('shapes-keys'))
+  const { page } = await openRoom(await newAccount('shapes-keys'))
   const toolAfter = async (key: string) => {
     await page.keyboard.press('Escape')
     await page.keyboard.press(key)
@@ -289,7 +294,7 @@ test('keyboard shortcuts pick the four tools', async () => {
 })
 
 test('each relation drawn with the arrow tool is recorded, switchable, styled and labelled for everyone', async () => {
-  const accountId = newAccount('shapes-relations')
+  const accountId = await newAccount('shapes-relations')
   const alice = await openRoom(accountId)
   const bob = await openRoom(accountId)
   const page = alice.page
@@ -322,7 +327,9 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
   expect(new Set(looks).size).toBe(3)
 
   // Between two stakeholders the relation is switchable in the inspector.
-  await page.evaluate((id) => window.__warRoomEditor!.select(id as never), reports.id)
+  await page.evaluate((id) => {
+    window.__warRoomEditor!.select(id as never)
+  }, reports.id)
   await page.getByTestId('wr-field-relation').selectOption('influences')
   expect(await relationOf(page, reports.id)).toBe('influences')
   expect(await look(reports.id)).not.toBe(looks[0])
@@ -340,14 +347,16 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
   expect(await bob.page.getByTestId('wr-relation-label').allInnerTexts()).toContain('influences')
 
   // Unbinding an end (deleting the shape it pointed at) ends the relation.
-  await page.evaluate((id) => window.__warRoomEditor!.deleteShape(id as never), boss.id)
+  await page.evaluate((id) => {
+    window.__warRoomEditor!.deleteShape(id as never)
+  }, boss.id)
   await eventually(async () => expect(await relationOf(page, held.id)).toBeUndefined())
   expect(alice.errors).toEqual([])
   await bob.screenshot('shapes-relations-bob')
 })
 
 test('a stakeholder dropped into a faction becomes a member and leaves when dragged out', async () => {
-  const accountId = newAccount('shapes-faction')
+  const accountId = await newAccount('shapes-faction')
   const alice = await openRoom(accountId)
   const bob = await openRoom(accountId)
   const page = alice.page
@@ -365,7 +374,7 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   await eventually(async () => expect((await shape(page, person.id))!.parentId).toBe(faction.id))
   await eventually(async () => expect((await shape(bob.page, person.id))?.parentId).toBe(faction.id), 10_000)
   await expect
-    .poll(() => bob.page.locator(`[data-shape-id="${faction.id}"]`).innerText())
+    .poll(() => bob.page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText())
     .toMatch(/Members: 1/)
 
   // And out again.
@@ -384,21 +393,14 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
 
 /** A real y-websocket client in this process: an outside tool writing straight into the document. */
 async function connectTool(accountId: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(wsUrl(server), accountId, doc, {
-    WebSocketPolyfill: WebSocket as never,
-    disableBc: true,
-  })
-  providers.push(provider)
-  await new Promise<void>((resolve) => {
-    if (provider.synced) resolve()
-    else provider.once('sync', () => resolve())
-  })
-  return new YKeyValue<TLRecord>(doc.getArray(DocKeys.records))
+  const client = connectClient(wsUrl(server), accountId, undefined, { cookie: server.cookie })
+  clients.push(client)
+  await whenSynced(client.provider)
+  return new YKeyValue<TLRecord>(client.doc.getArray(DocKeys.records))
 }
 
 test('a shape with invalid props shows as broken, keeps the editor alive, and can be repaired', async () => {
-  const accountId = newAccount('shapes-broken')
+  const accountId = await newAccount('shapes-broken')
   const alice = await openRoom(accountId)
   const page = alice.page
   const good = await createFromToolbar(page, 'stakeholder', 400, 300)
@@ -440,14 +442,14 @@ test('a shape with invalid props shows as broken, keeps the editor alive, and ca
   await brokenCard.waitFor({ state: 'detached' })
   await eventually(() => {
     const repaired = records.get(broken.id) as unknown as { props: Record<string, unknown> }
-    expect(repaired.props).toMatchObject({ name: '孙总', relationship: 'cr2', role: 'other', lastContact: '', w: 240 })
+    expect(repaired.props).toMatchObject({ name: '孙总', relationship: 'cr2', role: 'other', lastContact: '', w: 260 })
     expect(checkRecord(repaired).ok).toBe(true)
   }, 10_000)
   expect(alice.errors.filter((e) => !e.includes('WebSocket'))).toEqual([])
 })
 
 test('the template inserts a starter decision chain in the user’s language', async () => {
-  const accountId = newAccount('shapes-template')
+  const accountId = await newAccount('shapes-template')
   const { page, screenshot } = await openRoom(accountId, 'zh-CN')
   await page.getByTestId('wr-insert-template').click()
   await eventually(async () => expect(await shapes(page)).toHaveLength(13))
@@ -459,7 +461,9 @@ test('the template inserts a starter decision chain in the user’s language', a
   expect(relations).toEqual(['held-by', 'reports-to', 'reports-to', 'reports-to', 'reports-to', 'targets'])
   // The empty-page prompt is gone once there is something on the page.
   await page.getByTestId('wr-empty-prompt').waitFor({ state: 'detached' })
-  await page.evaluate(() => window.__warRoomEditor!.selectNone())
+  await page.evaluate(() => {
+    window.__warRoomEditor!.selectNone()
+  })
   await screenshot('shapes-template-zh')
 })
 
@@ -477,17 +481,17 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
     const id = () => `shape:map${++n}` as never
     const person = (x: number, y: number, p: Record<string, unknown>, parentId?: string) => {
       const sid = id()
-      editor.createShape({ id: sid, type: 'stakeholder', x, y, ...(parentId ? { parentId: parentId as never } : {}), props: { w: 260, h: 150, ...p } } as never)
+      editor.createShape({ id: sid, type: 'stakeholder', x, y, ...(parentId ? { parentId: parentId as never } : {}), props: { w: 260, h: 170, ...p } } as never)
       return sid as string
     }
     const faction = (x: number, y: number, p: Record<string, unknown>) => {
       const fid = id()
-      editor.createShape({ id: fid, type: 'faction', x, y, props: { w: 600, h: 560, ...p } } as never)
+      editor.createShape({ id: fid, type: 'faction', x, y, props: { w: 600, h: 700, ...p } } as never)
       return fid as string
     }
     const box = (type: 'blocker' | 'action', x: number, y: number, p: Record<string, unknown>) => {
       const bid = id()
-      editor.createShape({ id: bid, type, x, y, props: { w: 270, h: type === 'action' ? 160 : 150, ...p } } as never)
+      editor.createShape({ id: bid, type, x, y, props: { w: type === 'action' ? 280 : 300, h: type === 'action' ? 170 : 160, ...p } } as never)
       return bid as string
     }
     const arrow = (from: string, to: string) => {
@@ -503,7 +507,7 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
       return aid as string
     }
 
-    const ceo = person(960, -260, {
+    const ceo = person(960, -300, {
       name: L('周志远', 'Zhou Zhiyuan'), title: L('集团总裁', 'Group President'), department: L('总裁办', 'Executive office'),
       role: 'kdm', relationship: 'cr3', influence: 'high', contact: L('销售VP 钱峰', 'Sales VP Qian'), concern: L('数字化转型见效', 'Visible transformation results'),
     })
@@ -513,39 +517,39 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
 
     const cio = person(20, 90, { name: L('王建国', 'Wang Jianguo'), title: L('CIO', 'CIO'), department: L('信息中心', 'IT'), role: 'kdm', relationship: 'cr2', influence: 'high', champion: false, contact: L('陈亮', 'Chen Liang') }, tech)
     const arch = person(310, 90, { name: L('李娜', 'Li Na'), title: L('首席架构师', 'Chief Architect'), department: L('信息中心', 'IT'), role: 'gatekeeper', relationship: 'cr1', influence: 'high', champion: true, contact: L('售前 孙浩', 'Presales Sun') }, tech)
-    const ops = person(20, 260, { name: L('刘洋', 'Liu Yang'), title: L('运维经理', 'Ops Manager'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'cr2', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, tech)
-    const sec = person(310, 260, { name: L('赵敏', 'Zhao Min'), title: L('安全主管', 'Security Lead'), department: L('信息中心', 'IT'), role: 'ki', relationship: 'cr3', influence: 'medium', contact: '' }, tech)
-    const dev = person(20, 430, { name: L('黄磊', 'Huang Lei'), title: L('开发组长', 'Dev Lead'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'unknown', influence: 'low', contact: '' }, tech)
+    const ops = person(20, 290, { name: L('刘洋', 'Liu Yang'), title: L('运维经理', 'Ops Manager'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'cr2', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, tech)
+    const sec = person(310, 290, { name: L('赵敏', 'Zhao Min'), title: L('安全主管', 'Security Lead'), department: L('信息中心', 'IT'), role: 'ki', relationship: 'cr3', influence: 'medium', contact: '' }, tech)
+    const dev = person(20, 490, { name: L('黄磊', 'Huang Lei'), title: L('开发组长', 'Dev Lead'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'unknown', influence: 'low', contact: '' }, tech)
 
     const coo = person(20, 90, { name: L('孙丽', 'Sun Li'), title: L('COO', 'COO'), department: L('运营中心', 'Operations'), role: 'kdm', relationship: 'cr3', influence: 'high', contact: L('钱峰', 'Qian Feng') }, biz)
     const sales = person(310, 90, { name: L('吴刚', 'Wu Gang'), title: L('销售总监', 'Sales Director'), department: L('销售部', 'Sales'), role: 'ki', relationship: 'cr2', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, biz)
-    const svc = person(20, 260, { name: L('郑红', 'Zheng Hong'), title: L('客服经理', 'Service Manager'), department: L('客服中心', 'Service'), role: 'ku', relationship: 'cr1', influence: 'low', champion: true, contact: L('交付 周杰', 'Delivery Zhou') }, biz)
-    const mkt = person(310, 260, { name: L('冯涛', 'Feng Tao'), title: L('市场总监', 'Marketing Director'), department: L('市场部', 'Marketing'), role: 'ki', relationship: 'cr4', influence: 'medium', competitor: L('竞品A', 'Rival A'), contact: '' }, biz)
-    const store = person(20, 430, { name: L('何静', 'He Jing'), title: L('门店主管', 'Store Supervisor'), department: L('运营中心', 'Operations'), role: 'ku', relationship: 'cr3', influence: 'low', contact: '' }, biz)
+    const svc = person(20, 290, { name: L('郑红', 'Zheng Hong'), title: L('客服经理', 'Service Manager'), department: L('客服中心', 'Service'), role: 'ku', relationship: 'cr1', influence: 'low', champion: true, contact: L('交付 周杰', 'Delivery Zhou') }, biz)
+    const mkt = person(310, 290, { name: L('冯涛', 'Feng Tao'), title: L('市场总监', 'Marketing Director'), department: L('市场部', 'Marketing'), role: 'ki', relationship: 'cr4', influence: 'medium', competitor: L('竞品A', 'Rival A'), contact: '' }, biz)
+    const store = person(20, 490, { name: L('何静', 'He Jing'), title: L('门店主管', 'Store Supervisor'), department: L('运营中心', 'Operations'), role: 'ku', relationship: 'cr3', influence: 'low', contact: '' }, biz)
 
     const cfo = person(20, 90, { name: L('钱伟', 'Qian Wei'), title: L('CFO', 'CFO'), department: L('财务部', 'Finance'), role: 'kdm', relationship: 'cr5', influence: 'high', contact: L('钱峰', 'Qian Feng'), concern: L('投资回报与预算控制', 'ROI and budget control') }, fin)
     const proc = person(310, 90, { name: L('马骏', 'Ma Jun'), title: L('采购经理', 'Procurement Manager'), department: L('采购部', 'Procurement'), role: 'ki', relationship: 'cr3', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, fin)
-    const audit = person(20, 260, { name: L('林芳', 'Lin Fang'), title: L('审计主管', 'Audit Lead'), department: L('审计部', 'Audit'), role: 'gatekeeper', relationship: 'cr4', influence: 'medium', competitor: L('竞品B', 'Rival B'), contact: '' }, fin)
-    const budget = person(310, 260, { name: L('高远', 'Gao Yuan'), title: L('预算专员', 'Budget Analyst'), department: L('财务部', 'Finance'), role: 'other', relationship: 'unknown', influence: 'low', contact: '' }, fin)
+    const audit = person(20, 290, { name: L('林芳', 'Lin Fang'), title: L('审计主管', 'Audit Lead'), department: L('审计部', 'Audit'), role: 'gatekeeper', relationship: 'cr4', influence: 'medium', competitor: L('竞品B', 'Rival B'), contact: '' }, fin)
+    const budget = person(310, 290, { name: L('高远', 'Gao Yuan'), title: L('预算专员', 'Budget Analyst'), department: L('财务部', 'Finance'), role: 'other', relationship: 'unknown', influence: 'low', contact: '' }, fin)
 
     editor.updateShape({ id: tech as never, type: 'faction', props: { leader: cio } } as never)
     editor.updateShape({ id: biz as never, type: 'faction', props: { leader: coo } } as never)
     editor.updateShape({ id: fin as never, type: 'faction', props: { leader: cfo } } as never)
 
-    const b1 = box('blocker', 60, 760, { title: L('CFO 认为投资回报不清', 'CFO doubts the ROI'), detail: L('要求三年回本测算', 'Wants a 3-year payback model'), severity: 'critical', status: 'open', stage: 'P4' })
-    const b2 = box('blocker', 560, 760, { title: L('审计质疑单一来源', 'Audit questions single sourcing'), detail: L('需三家比价', 'Three quotes required'), severity: 'high', status: 'attacking', stage: 'P4' })
-    const b3 = box('blocker', 1060, 760, { title: L('市场总监偏向竞品A', 'Marketing backs Rival A'), detail: '', severity: 'medium', status: 'open', stage: 'P3' })
-    const b4 = box('blocker', 1560, 760, { title: L('安全合规评估未过', 'Security review not passed'), detail: L('已补充等保材料', 'Compliance papers supplied'), severity: 'high', status: 'cleared', stage: 'P3' })
+    const b1 = box('blocker', 60, 900, { title: L('CFO 认为投资回报不清', 'CFO doubts the ROI'), detail: L('要求三年回本测算', 'Wants a 3-year payback model'), severity: 'critical', status: 'open', stage: 'P4' })
+    const b2 = box('blocker', 560, 900, { title: L('审计质疑单一来源', 'Audit questions single sourcing'), detail: L('需三家比价', 'Three quotes required'), severity: 'high', status: 'attacking', stage: 'P4' })
+    const b3 = box('blocker', 1060, 900, { title: L('市场总监偏向竞品A', 'Marketing backs Rival A'), detail: '', severity: 'medium', status: 'open', stage: 'P3' })
+    const b4 = box('blocker', 1560, 900, { title: L('安全合规评估未过', 'Security review not passed'), detail: L('已补充等保材料', 'Compliance papers supplied'), severity: 'high', status: 'cleared', stage: 'P3' })
 
     const a = [
-      box('action', 0, 1010, { title: L('做三年 ROI 测算报告', 'Build a 3-year ROI model'), owner: L('孙浩', 'Sun Hao'), department: 'presales', resources: L('财务顾问 5 人天', '5 days of a finance consultant'), due: '2026-12-10', checkpoint: L('CFO 书面认可测算', 'CFO accepts the model in writing'), status: 'in-progress' }),
-      box('action', 290, 1010, { title: L('总裁层面高层拜访', 'Executive visit to the President'), owner: L('钱峰', 'Qian Feng'), department: 'management', resources: L('我方副总裁出面', 'Our VP attends'), due: '2025-09-30', checkpoint: L('总裁指示推进', 'President tells the team to proceed'), status: 'planned' }),
-      box('action', 580, 1010, { title: L('提供三家比价材料', 'Provide three quotes'), owner: L('陈亮', 'Chen Liang'), department: 'sales', resources: L('商务折扣授权', 'Discount authority'), due: '2026-12-20', checkpoint: L('审计签字', 'Audit signs off'), status: 'in-progress' }),
-      box('action', 870, 1010, { title: L('邀请审计参观标杆客户', 'Reference visit for Audit'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('差旅预算 2 万', 'Travel budget 20k'), due: '2026-12-05', checkpoint: L('参观后审计意见', 'Audit opinion after the visit'), status: 'planned' }),
-      box('action', 1160, 1010, { title: L('市场联合活动', 'Joint marketing event'), owner: L('吴倩', 'Wu Qian'), department: 'marketing', resources: L('活动预算 10 万', 'Event budget 100k'), due: '2027-01-15', checkpoint: L('冯涛出席并发言', 'Feng Tao attends and speaks'), status: 'planned' }),
-      box('action', 1450, 1010, { title: L('竞品对比演示', 'Head-to-head demo vs Rival A'), owner: L('孙浩', 'Sun Hao'), department: 'product', resources: L('产品经理支持', 'Product manager support'), due: '2026-11-01', checkpoint: L('演示后评分领先', 'Lead in the demo scoring'), status: 'done' }),
-      box('action', 1740, 1010, { title: L('补充等保测评材料', 'Supply compliance evidence'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('安全团队 3 人天', '3 days of the security team'), due: '2026-10-20', checkpoint: L('安全评估通过', 'Security review passed'), status: 'done' }),
-      box('action', 2030, 1010, { title: L('争取采购经理支持', 'Win the procurement manager'), owner: '', department: 'sales', resources: '', due: '', checkpoint: '', status: 'planned' }),
+      box('action', 0, 1150, { title: L('做三年 ROI 测算报告', 'Build a 3-year ROI model'), owner: L('孙浩', 'Sun Hao'), department: 'presales', resources: L('财务顾问 5 人天', '5 days of a finance consultant'), due: '2026-12-10', checkpoint: L('CFO 书面认可测算', 'CFO accepts the model in writing'), status: 'in-progress' }),
+      box('action', 300, 1150, { title: L('总裁层面高层拜访', 'Executive visit to the President'), owner: L('钱峰', 'Qian Feng'), department: 'management', resources: L('我方副总裁出面', 'Our VP attends'), due: '2025-09-30', checkpoint: L('总裁指示推进', 'President tells the team to proceed'), status: 'planned' }),
+      box('action', 600, 1150, { title: L('提供三家比价材料', 'Provide three quotes'), owner: L('陈亮', 'Chen Liang'), department: 'sales', resources: L('商务折扣授权', 'Discount authority'), due: '2026-12-20', checkpoint: L('审计签字', 'Audit signs off'), status: 'in-progress' }),
+      box('action', 900, 1150, { title: L('邀请审计参观标杆客户', 'Reference visit for Audit'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('差旅预算 2 万', 'Travel budget 20k'), due: '2026-12-05', checkpoint: L('参观后审计意见', 'Audit opinion after the visit'), status: 'planned' }),
+      box('action', 1200, 1150, { title: L('市场联合活动', 'Joint marketing event'), owner: L('吴倩', 'Wu Qian'), department: 'marketing', resources: L('活动预算 10 万', 'Event budget 100k'), due: '2027-01-15', checkpoint: L('冯涛出席并发言', 'Feng Tao attends and speaks'), status: 'planned' }),
+      box('action', 1500, 1150, { title: L('竞品对比演示', 'Head-to-head demo vs Rival A'), owner: L('孙浩', 'Sun Hao'), department: 'product', resources: L('产品经理支持', 'Product manager support'), due: '2026-11-01', checkpoint: L('演示后评分领先', 'Lead in the demo scoring'), status: 'done' }),
+      box('action', 1800, 1150, { title: L('补充等保测评材料', 'Supply compliance evidence'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('安全团队 3 人天', '3 days of the security team'), due: '2026-10-20', checkpoint: L('安全评估通过', 'Security review passed'), status: 'done' }),
+      box('action', 2100, 1150, { title: L('争取采购经理支持', 'Win the procurement manager'), owner: '', department: 'sales', resources: '', due: '', checkpoint: '', status: 'planned' }),
     ]
 
     for (const [from, to] of [[cio, ceo], [coo, ceo], [cfo, ceo], [arch, cio], [ops, cio], [sec, cio], [dev, arch], [sales, coo], [svc, coo], [mkt, coo], [store, coo], [proc, cfo], [audit, cfo], [budget, cfo]]) arrow(from, to)
@@ -573,7 +577,7 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     ['zh', 'zh-CN'],
     ['en', 'en-US'],
   ] as const) {
-    const accountId = newAccount(`shapes-map-${lang}`)
+    const accountId = await newAccount(`shapes-map-${lang}`)
     const viewport = { width: 1920, height: 1080 }
     const alice = await openRoom(accountId, locale, viewport)
     await buildRealisticMap(alice.page, lang)
@@ -601,7 +605,9 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     // A second person opening the account sees the same map.
     const bob = await openRoom(accountId, locale, viewport)
     await eventually(async () => expect(await counts(bob.page)).toEqual(expected), 15_000)
-    await bob.page.evaluate(() => window.__warRoomEditor!.zoomToFit())
+    await bob.page.evaluate(() => {
+      window.__warRoomEditor!.zoomToFit()
+    })
     await bob.page.waitForTimeout(300)
     await bob.screenshot(`shapes-map-${lang}`)
 
