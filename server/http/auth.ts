@@ -44,7 +44,8 @@ export function startSessionCookie(c: Context, token: string, expiresAt: Date) {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
+    // Behind a TLS-terminating proxy the request itself is plain HTTP; the proxy says so.
+    secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
     expires: expiresAt,
   })
 }

@@ -245,6 +245,58 @@ describe('accounts', () => {
   })
 })
 
+describe('membership changes on open sockets', () => {
+  it('a removed member’s socket closes with 4403 and does not come back', async () => {
+    const server = await fresh({ accounts: ['acme'] })
+    await createUser(server, server.cookie, { email: 'ed@example.com' })
+    await addMember(server, server.cookie, 'acme', 'ed@example.com', 'editor')
+    const cookie = await login(server, 'ed@example.com')
+    const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
+    cleanups.push(() => client.destroy())
+    await whenSynced(client.provider)
+    const ended = new Promise<number>((resolve) => client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    expect((await api(server, 'DELETE', '/api/accounts/acme/members', { cookie: server.cookie, body: { email: 'ed@example.com' } })).status).toBe(200)
+    expect(await ended).toBe(4403)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(client.provider.wsconnected).toBe(false)
+  })
+
+  it('a viewer promoted to editor reconnects and can write from then on', async () => {
+    const server = await fresh({ accounts: ['acme'] })
+    await createUser(server, server.cookie, { email: 'vi@example.com' })
+    await addMember(server, server.cookie, 'acme', 'vi@example.com', 'viewer')
+    const cookie = await login(server, 'vi@example.com')
+    const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
+    cleanups.push(() => client.destroy())
+    await whenSynced(client.provider)
+    client.doc.getMap('m').set('as-viewer', 1)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(server.rooms.peek('acme')?.doc.getMap('m').has('as-viewer')).toBe(false)
+    const ended = new Promise<number>((resolve) => client.provider.once('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    await addMember(server, server.cookie, 'acme', 'vi@example.com', 'editor')
+    expect(await ended).toBe(1012)
+    // On reconnection the client's state (including the edit made as a viewer) reaches the room.
+    await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('as-viewer')).toBe(1))
+    client.doc.getMap('m').set('as-editor', 2)
+    await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('as-editor')).toBe(2))
+  })
+
+  it('ALLOWED_ORIGINS admits another origin for changes and sockets', async () => {
+    const server = await fresh({ accounts: ['acme'], env: { ALLOWED_ORIGINS: 'http://localhost:5173, https://war.example.com' } })
+    expect(server.config.allowedOrigins).toEqual(['http://localhost:5173', 'https://war.example.com'])
+    const body = { name: 'from vite dev' }
+    const res = await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body, headers: { origin: 'http://localhost:5173' } })
+    expect(res.status).toBe(201)
+    const WebSocket = (await import('ws')).default
+    const ws = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie, origin: 'https://war.example.com' } })
+    cleanups.push(() => ws.terminate())
+    await new Promise((resolve, reject) => {
+      ws.once('message', resolve)
+      ws.once('close', (code) => reject(new Error(`closed ${code}`)))
+    })
+  })
+})
+
 describe('the demo account', () => {
   it('appears after set-up on a fresh installation, owned by the first admin, with a full valid map', async () => {
     const server = await fresh({ seedDemo: true })
