@@ -42,6 +42,8 @@ export interface AccountSummary {
 export function slugFor(name: string): string {
   const ascii = name
     .normalize('NFKD')
+    // Accents decompose into combining marks; dropping them keeps "É" as "e".
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
