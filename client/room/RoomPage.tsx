@@ -45,7 +45,7 @@ function Room({ accountId }: { accountId: string }) {
   const t = useT()
   const { lang } = useLang()
   const { room, connection } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
-  const access = useAccountAccess(accountId, connection === 'connected')
+  const { access, denied } = useAccountAccess(accountId, connection === 'connected')
 
   // tldraw keeps its own UI language in the user preferences; keep it in step with ours.
   useEffect(() => {
@@ -59,6 +59,16 @@ function Room({ accountId }: { accountId: string }) {
       {t('room.reload')}
     </button>
   )
+
+  if (denied) {
+    return (
+      <Notice title={t(denied === 403 ? 'room.denied.forbidden' : 'room.denied.notFound', { id: accountId })} testId="room-denied">
+        <button type="button" className="wr-button" onClick={() => navigate('/')}>
+          {t('room.portfolio')}
+        </button>
+      </Notice>
+    )
+  }
 
   switch (room.status) {
     case 'loading':

@@ -6,8 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { addMember, api, createAccount, createUser, TEST_PASSWORD } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { addMember, api, createAccount, createUser, login, TEST_PASSWORD } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
 import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 
 let server: TestServer
@@ -168,4 +168,16 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   expect(plan.account.name).toBe('东海航运')
 
   expect([...admin.foreignRequests, ...viewer.foreignRequests]).toEqual([])
+})
+
+test('someone who is not a member is told so instead of getting a canvas', async () => {
+  const adminCookie = await login(server, 'chen@example.com')
+  await createUser(server, adminCookie, { email: 'stranger@example.com', name: '路人' })
+  const cookie = await login(server, 'stranger@example.com')
+  const stranger = await openRecordedPage(browser, `${server.url}/a/donghai-shipping`, signedIn(server, cookie, { locale: 'zh-CN' }))
+  await stranger.page.getByTestId('room-denied').waitFor()
+  await expect(stranger.page.getByTestId('room-denied').textContent()).resolves.toContain('你不是客户 donghai-shipping 的成员')
+  expect(await stranger.page.evaluate(() => Boolean(window.__warRoomEditor))).toBe(false)
+  await stranger.page.getByRole('button', { name: '客户组合' }).click()
+  await stranger.page.getByText('还没有你可以查看的客户。在下方新建第一个。').waitFor()
 })

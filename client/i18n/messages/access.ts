@@ -81,6 +81,8 @@ export const accessMessages = defineMessages({
     'room.readOnly.viewer': '只读：你是此客户的查看者，能看到实时变化，但不能修改。',
     'room.readOnly.archived': '只读：此客户已归档，取消归档后才能修改。',
     'room.portfolio': '客户组合',
+    'room.denied.forbidden': '你不是客户 {id} 的成员。请联系它的所有者把你加入。',
+    'room.denied.notFound': '没有编号为 {id} 的客户。',
   },
   en: {
     'auth.loading': 'Loading…',
@@ -161,5 +163,7 @@ export const accessMessages = defineMessages({
     'room.readOnly.viewer': 'Read-only: you are a viewer of this account. You see live changes but cannot edit.',
     'room.readOnly.archived': 'Read-only: this account is archived. Unarchive it to make changes.',
     'room.portfolio': 'Portfolio',
+    'room.denied.forbidden': 'You are not a member of the account {id}. Ask its owner to add you.',
+    'room.denied.notFound': 'There is no account with the id {id}.',
   },
 })
