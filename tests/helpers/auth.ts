@@ -98,3 +98,23 @@ export async function addMember(
 ): Promise<void> {
   await expectOk(await api(server, 'PUT', `/api/accounts/${accountId}/members`, { cookie, body: { email, role } }), `add ${email} to ${accountId}`)
 }
+
+/** Creates the account unless it exists (idempotent; for tests that restart servers). */
+export async function ensureAccount(server: Endpoint, cookie: string, id: string, fields: { name?: string; tier?: string; owner?: string } = {}): Promise<void> {
+  const existing = await api(server, 'GET', `/api/accounts/${id}`, { cookie })
+  await existing.body?.cancel()
+  if (existing.status === 404) await createAccount(server, cookie, { id, ...fields })
+  else if (!existing.ok) throw new Error(`account ${id}: HTTP ${existing.status}`)
+}
+
+/**
+ * Signs in as the test administrator (`admin@example.com`): sets them up on a fresh server, logs
+ * in on one that already has users (a restarted data directory), and makes sure `accounts` exist.
+ * Returns the session cookie. Works for in-process and child-process servers alike.
+ */
+export async function signInAsAdmin(server: Endpoint, accounts: string[] = []): Promise<string> {
+  const setup = (await (await fetch(`${server.url}/api/setup`)).json()) as { required: boolean }
+  const cookie = setup.required ? await setupAdmin(server) : await login(server, 'admin@example.com')
+  for (const id of accounts) await ensureAccount(server, cookie, id)
+  return cookie
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.ts'
-import { api, createAccount, login, setupAdmin } from './auth.ts'
+import { ensureAccount, signInAsAdmin } from './auth.ts'
 
 /** A fresh temporary data directory, removed by the returned cleanup. */
 export function tempDataDir(prefix = 'war-room-test-'): { dir: string; remove(): void } {
@@ -19,7 +19,7 @@ export interface TestServerOptions extends StartOptions {
   accounts?: string[]
 }
 
-export type TestServer = RunningServer & { logs: string[]; cookie: string }
+export type TestServer = RunningServer & { logs: string[]; cookie: string; ensureAccount(id: string): Promise<void> }
 
 /**
  * Starts a real server on 127.0.0.1, port 0, quiet unless WAR_ROOM_TEST_LOG is set. Password
@@ -41,16 +41,13 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     },
     ...startOptions,
   })
-  let cookie = ''
-  if (accounts) {
-    const setup = (await (await fetch(`${server.url}/api/setup`)).json()) as { required: boolean }
-    cookie = setup.required ? await setupAdmin(server) : await login(server, 'admin@example.com')
-    for (const id of accounts) {
-      const existing = await api(server, 'GET', `/api/accounts/${id}`, { cookie })
-      if (existing.status === 404) await createAccount(server, cookie, { id })
-    }
-  }
-  return Object.assign(server, { logs, cookie })
+  const cookie = accounts ? await signInAsAdmin(server, accounts) : ''
+  return Object.assign(server, {
+    logs,
+    cookie,
+    /** Creates an account (as the admin) unless it exists; needs `accounts` at start. */
+    ensureAccount: (id: string) => ensureAccount(server, cookie, id),
+  })
 }
 
 export const wsUrl = (server: { port: number }) => `ws://127.0.0.1:${server.port}/sync`
