@@ -119,7 +119,9 @@ export function MainText({
   }, [isEditing])
 
   if (!isEditing) {
-    return <div className={`${className} ${value ? '' : 'wr-shape__placeholder'}`}>{value || placeholder}</div>
+    // Long (usually romanised) names step down a size rather than lose their end.
+    const long = [...value].length > 9 ? 'wr-shape__text--long' : ''
+    return <div className={`${className} ${long} ${value ? '' : 'wr-shape__placeholder'}`}>{value || placeholder}</div>
   }
   return (
     <input

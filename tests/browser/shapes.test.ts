@@ -165,7 +165,10 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
 
   // Stakeholder: every field, with the control that fits it.
   await selectOnly(page, stakeholder.id)
-  await page.getByTestId('wr-field-name').fill('王建国')
+  // Typed key by key with the caret moved back: the field must keep the caret where it is.
+  await page.getByTestId('wr-field-name').fill('建国')
+  await page.getByTestId('wr-field-name').press('Home')
+  await page.keyboard.type('王')
   await page.getByTestId('wr-field-title').fill('信息中心主任')
   await page.getByTestId('wr-field-department').fill('信息中心')
   await page.getByTestId('wr-field-role').selectOption('kdm')
@@ -254,7 +257,10 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.mouse.dblclick(blockerCenter.x, blockerCenter.y)
   const input = page.getByTestId('wr-main-text-input')
   await input.waitFor()
-  await input.fill('财务审批：三家比价')
+  await input.press('ControlOrMeta+a')
+  await page.keyboard.type('三家比价')
+  await page.keyboard.press('Home')
+  await page.keyboard.type('财务审批：')
   await input.press('Enter')
   await input.waitFor({ state: 'detached' })
   expect((await shape(page, blocker.id))!.props.title).toBe('财务审批：三家比价')
@@ -382,6 +388,16 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   await dragBetween(page, gripAgain, { x: 1100, y: 650 })
   await eventually(async () => expect((await shape(page, person.id))!.parentId).toBe(pageId))
   await eventually(async () => expect((await shape(bob.page, person.id))?.parentId).toBe(pageId), 10_000)
+
+  // The faction is selected and renamed from its header (its body is open space for members).
+  await page.keyboard.press('Escape')
+  const header = await screenPoint(page, faction.id, 200, 30)
+  await page.mouse.dblclick(header.x, header.y)
+  const nameInput = page.getByTestId('wr-main-text-input')
+  await nameInput.waitFor()
+  await page.keyboard.type('业务派')
+  await nameInput.press('Enter')
+  await eventually(async () => expect((await shape(bob.page, faction.id))?.props.name).toBe('业务派'), 10_000)
 
   // Other shapes pass over a faction without joining it.
   const blocker = await createFromToolbar(page, 'blocker', 1040, 200)
