@@ -5,6 +5,8 @@
  */
 import type { AccountTier } from '../../shared/account'
 
+export const SESSION_ENDED_EVENT = 'war-room:session-ended'
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -24,7 +26,12 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
   })
   if (res.status === 204) return undefined as T
   const data = (await res.json().catch(() => ({}))) as { error?: string }
-  if (!res.ok) throw new ApiError(res.status, data.error ?? res.statusText)
+  if (!res.ok) {
+    // A session that ended meanwhile (expired, signed out elsewhere, user disabled): the app
+    // shows the sign-in page again (see session.tsx).
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/me') window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
+    throw new ApiError(res.status, data.error ?? res.statusText)
+  }
   return data as T
 }
 

@@ -3,7 +3,7 @@
  * is), updated by the sign-in pages and by signing out.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { ApiError, apiFetch, type User } from './api'
+import { ApiError, apiFetch, SESSION_ENDED_EVENT, type User } from './api'
 
 export type SessionState =
   | { status: 'loading' }
@@ -43,6 +43,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
   useEffect(() => {
     void refresh()
+    const onEnded = () => void refresh()
+    window.addEventListener(SESSION_ENDED_EVENT, onEnded)
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, onEnded)
   }, [refresh])
   const value = useMemo(() => ({ session, refresh, signOut }), [session, refresh, signOut])
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
