@@ -3,7 +3,7 @@
  * relation follows from the shapes its ends are bound to (shared/shapes/relations.ts),
  * is recorded in the arrow's `meta.relation`, and the arrow takes that relation's look.
  */
-import type { Editor, TLArrowBinding, TLArrowShape, TLArrowShapeProps, TLShapeId } from 'tldraw'
+import type { Editor, TLArrowBinding, TLArrowShape, TLArrowShapeProps, TLShape, TLShapeId } from 'tldraw'
 import { inferRelation } from '../../shared/shapes/relations'
 import { RELATION_KINDS, type RelationKind } from '../../shared/shapes/types'
 
@@ -66,7 +66,8 @@ export function syncArrowRelation(editor: Editor, arrowId: TLShapeId, chosen?: R
 }
 
 /**
- * Keeps relations up to date as users draw, re-bind and delete. Only the user's
+ * Keeps relations up to date as users draw, re-bind and delete (and a faction's
+ * leader when that stakeholder is deleted). Only the user's
  * own changes are acted on: the client that drew the arrow records its relation,
  * and everyone else receives it through the document.
  */
@@ -75,10 +76,19 @@ export function registerRelationSideEffects(editor: Editor): () => void {
     if (source !== 'user' || binding.type !== 'arrow') return
     syncArrowRelation(editor, binding.fromId)
   }
+  // A faction whose leader is deleted has no leader, rather than a dangling id.
+  const onShapeDeleted = (shape: TLShape, source: 'user' | 'remote') => {
+    if (source !== 'user' || shape.type !== 'stakeholder') return
+    const led = editor
+      .getCurrentPageShapes()
+      .filter((s) => s.type === 'faction' && (s.props as { leader?: unknown }).leader === shape.id)
+    if (led.length) editor.updateShapes(led.map((f) => ({ id: f.id, type: 'faction', props: { leader: '' } })))
+  }
   const cleanups = [
     editor.sideEffects.registerAfterCreateHandler('binding', (b, source) => onBinding(b, source)),
     editor.sideEffects.registerAfterChangeHandler('binding', (_prev, next, source) => onBinding(next, source)),
     editor.sideEffects.registerAfterDeleteHandler('binding', (b, source) => onBinding(b, source)),
+    editor.sideEffects.registerAfterDeleteHandler('shape', (s, source) => onShapeDeleted(s, source)),
   ]
   return () => cleanups.forEach((cleanup) => cleanup())
 }

@@ -207,6 +207,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.getByTestId('wr-field-strategy').fill('以技术评审为突破口')
   const factionProps = { name: '技术派', stance: 'ally', leader: stakeholder.id, strategy: '以技术评审为突破口' }
   expect((await shape(page, faction.id))!.props).toMatchObject(factionProps)
+  await expect.poll(() => page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText()).toContain('Leader: 王建国')
 
   // Blocker.
   await selectOnly(page, blocker.id)
@@ -284,6 +285,12 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   expect(alice.errors).toEqual([])
   await alice.screenshot('shapes-edited-alice')
   await bob.screenshot('shapes-edited-bob')
+
+  // Deleting the leader leaves the faction without one, not with a dangling id.
+  await page.evaluate((id) => {
+    window.__warRoomEditor!.deleteShape(id as never)
+  }, stakeholder.id)
+  await eventually(async () => expect((await shape(bob.page, faction.id))?.props.leader).toBe(''), 10_000)
 })
 
 test('keyboard shortcuts pick the four tools', async () => {
