@@ -17,15 +17,14 @@ export interface AccountAccessState {
 }
 
 /**
- * The signed-in user's access to an account, read again each time the room (re)connects: a role
- * changed by an owner, or archiving, closes the socket and the reconnection brings the new access.
+ * The signed-in user's access to an account, read again each time the room connects or loses its
+ * connection: a changed role or archiving closes the socket and the reconnection brings the new
+ * access; a socket closed because access ended (4401/4403/4404) shows here as the sign-in page
+ * (a 401 ends the session, see api.ts) or as `denied`.
  */
 export function useAccountAccess(accountId: string, connected: boolean): AccountAccessState {
   const [state, setState] = useState<AccountAccessState>({ access: null, denied: null })
-  const known = state.access !== null || state.denied !== null
   useEffect(() => {
-    // Only the first load and each (re)connection ask again.
-    if (!connected && known) return
     let cancelled = false
     apiFetch<AccountSummary>(`/api/accounts/${encodeURIComponent(accountId)}`)
       .then((account) => {
@@ -44,6 +43,6 @@ export function useAccountAccess(accountId: string, connected: boolean): Account
     return () => {
       cancelled = true
     }
-  }, [accountId, connected, known])
+  }, [accountId, connected])
   return state
 }

@@ -181,3 +181,26 @@ test('someone who is not a member is told so instead of getting a canvas', async
   await stranger.page.getByRole('button', { name: '客户组合' }).click()
   await stranger.page.getByText('还没有你可以查看的客户。在下方新建第一个。').waitFor()
 })
+
+test('access that ends while the room is open: a removed member sees the notice, a disabled user the sign-in page', async () => {
+  const adminCookie = await login(server, 'chen@example.com')
+  const users = ((await (await api(server, 'GET', '/api/users', { cookie: adminCookie })).json()) as { users: { id: string; email: string }[] }).users
+  for (const email of ['stranger@example.com', 'viewer@example.com']) {
+    await addMember(server, adminCookie, 'huadong-grid', email, 'editor')
+  }
+  const open = async (email: string) => {
+    const page = await openRecordedPage(browser, `${server.url}/a/huadong-grid`, signedIn(server, await login(server, email), { locale: 'zh-CN' }))
+    await waitForEditor(page.page)
+    await eventually(async () => expect(await page.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'), 15_000)
+    return page
+  }
+  const removed = await open('stranger@example.com')
+  const disabled = await open('viewer@example.com')
+
+  await api(server, 'DELETE', '/api/accounts/huadong-grid/members?email=stranger@example.com', { cookie: adminCookie })
+  await removed.page.getByTestId('room-denied').waitFor({ timeout: 10_000 })
+
+  const viewerId = users.find((u) => u.email === 'viewer@example.com')!.id
+  await api(server, 'PATCH', `/api/users/${viewerId}`, { cookie: adminCookie, body: { disabled: true } })
+  await disabled.page.getByTestId('login-form').waitFor({ timeout: 10_000 })
+})
