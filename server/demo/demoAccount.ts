@@ -81,13 +81,14 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
   }
 
   const faction = (key: string, x: number, props: Partial<FactionProps>) =>
-    shape(`shape:demo-faction-${key}`, 'faction', { x, y: 0, w: 620, h: 480 }, { ...defaultFactionProps(), ...props })
+    shape(`shape:demo-faction-${key}`, 'faction', { x, y: 0, w: 880, h: 500 }, { ...defaultFactionProps(), ...props })
 
+  // Each faction: its leader on top, the three others in a row beneath, so reports-to arrows are short.
   const SLOTS = [
-    [30, 70],
-    [330, 70],
-    [30, 280],
-    [330, 280],
+    [310, 60],
+    [30, 290],
+    [310, 290],
+    [590, 290],
   ] as const
   const person = (key: string, parent: Box, slot: number, props: Partial<StakeholderProps>) =>
     shape(
@@ -98,7 +99,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     )
 
   const blocker = (key: string, x: number, props: Partial<BlockerProps>) =>
-    shape(`shape:demo-b-${key}`, 'blocker', { x, y: 620, w: 300, h: 160 }, { ...defaultBlockerProps(), ...props })
+    shape(`shape:demo-b-${key}`, 'blocker', { x, y: 580, w: 300, h: 160 }, { ...defaultBlockerProps(), ...props })
 
   const action = (key: string, x: number, y: number, props: Partial<ActionProps>) =>
     shape(`shape:demo-a-${key}`, 'action', { x, y, w: 300, h: 190 }, { ...defaultActionProps(), ...props })
@@ -110,13 +111,13 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     leader: 'shape:demo-s-liu',
     strategy: '借总经理的数字化考核压力，把平台定位为“一把手工程”',
   })
-  const steady = faction('steady', 700, {
+  const steady = faction('steady', 960, {
     name: '稳健财务派',
     stance: 'neutral',
     leader: 'shape:demo-s-sun',
     strategy: '用分阶段投资回报打消预算顾虑，争取中立转支持',
   })
-  const legacy = faction('legacy', 1400, {
+  const legacy = faction('legacy', 1920, {
     name: '信息中心旧体系派',
     stance: 'hostile',
     leader: 'shape:demo-s-zhou',
@@ -127,7 +128,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     name: '刘振宇', title: '总经理', department: '集团领导班子', role: 'kdm', relationship: 'cr2', influence: 'high',
     concern: '集团数字化考核指标，年内要见成效', contact: '王强（副总裁）', lastContact: isoInDays(today, -12),
   })
-  const chen = person('chen', reform, 1, {
+  const chen = person('chen', reform, 3, {
     name: '陈思远', title: '数字化转型办公室主任', department: '数字化办', role: 'ki', relationship: 'cr1', influence: 'high',
     champion: true, concern: '平台统一、数据打通，做出全省标杆', contact: '李明', lastContact: isoInDays(today, -3),
   })
@@ -135,7 +136,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     name: '王蕾', title: '生产运营部副部长', department: '生产运营部', role: 'ku', relationship: 'cr2', influence: 'medium',
     concern: '调度数据实时可见，少报表', contact: '李明', lastContact: isoInDays(today, -20),
   })
-  const he = person('he', reform, 3, {
+  const he = person('he', reform, 1, {
     name: '何军', title: '东川第二发电厂厂长', department: '二级单位', role: 'ku', relationship: 'cr3', influence: 'medium',
     concern: '试点不能影响安全生产', contact: '赵敏',
   })
@@ -172,40 +173,41 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     concern: '等保三级合规',
   })
 
-  const legacyPlan = blocker('legacy', 0, {
+  const legacyPlan = blocker('legacy', 1950, {
     title: '信息中心力推华信旧平台升级方案', detail: '周主任在技术论证会上主张“原厂升级、风险最小”', severity: 'critical',
     status: 'attacking', stage: 'P3',
   })
-  const budget = blocker('budget', 700, {
+  const budget = blocker('budget', 1100, {
     title: '项目预算未列入年度投资计划', detail: '财务部要求先看分阶段投资回报', severity: 'high', status: 'open', stage: 'P4',
   })
-  const security = blocker('security', 1400, {
+  const security = blocker('security', 2500, {
     title: '等保测评要求不明确', detail: '安全处尚未给出新平台的测评口径，招标条款可能被卡', severity: 'medium', status: 'open',
     stage: 'P4',
   })
 
-  const workshop = action('workshop', 0, 860, {
+  const workshop = action('workshop', 1920, 850, {
     title: '联合数字化办举办平台架构对标交流会', owner: '李明', department: 'presales',
     resources: '售前架构师 2 人；样板客户参观名额 2 个', due: isoInDays(today, 18),
     checkpoint: '信息中心书面认可新架构评估结论', status: 'in-progress',
   })
-  const visit = action('visit', 360, 860, {
+  // Beside the legacy faction's leader, whom it targets.
+  const visit = action('visit', 2840, 60, {
     title: '副总裁拜访周主任，承诺旧系统数据迁移保障', owner: '王强', department: 'management',
     resources: '公司副总裁出面；迁移团队 4 人', due: isoInDays(today, 10), checkpoint: '周主任同意联合论证', status: 'planned',
   })
-  const roi = action('roi', 720, 860, {
+  const roi = action('roi', 960, 850, {
     title: '提交分阶段投资回报测算', owner: '赵敏', department: 'sales', resources: '',
     due: isoInDays(today, 25), checkpoint: '财务部出具预算初审意见', status: 'planned',
   })
-  const meeting = action('meeting', 1080, 860, {
+  const meeting = action('meeting', 1300, 850, {
     title: '推动刘总在季度经营会上点名立项', owner: '张伟、刘洋', department: 'management',
     resources: '总部分管副总裁陪同汇报', due: isoInDays(today, -6), checkpoint: '会议纪要写明立项', status: 'in-progress',
   })
-  const pilot = action('pilot', 1440, 860, {
+  const pilot = action('pilot', 30, 850, {
     title: '二电厂样板试点方案', owner: '李明', department: 'delivery', resources: '交付团队 3 人 × 4 周',
     due: isoInDays(today, 40), checkpoint: '', status: 'planned',
   })
-  const whitepaper = action('whitepaper', 1800, 860, {
+  const whitepaper = action('whitepaper', 400, 850, {
     title: '完成竞品对比白皮书，供陈主任内部汇报', owner: '陈静', department: 'marketing', resources: '市场部预算 3 万元',
     due: isoInDays(today, -15), checkpoint: '陈主任在党委会上引用', status: 'done',
   })
@@ -267,15 +269,14 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
   }
 
   // The decision chain: who reports to whom, who sways whom.
-  for (const s of [chen, wang, he, sun, zhou]) link(s, liu, 'reports-to')
-  for (const s of [zheng, qian, feng]) link(s, sun, 'reports-to')
+  for (const s of [chen, wang, he, sun]) link(s, liu, 'reports-to')
+  for (const s of [zheng, qian, feng, zhou]) link(s, sun, 'reports-to')
   for (const s of [wu, lin, huang]) link(s, zhou, 'reports-to')
   link(chen, zheng, 'influences')
-  link(zhou, sun, 'influences')
+  link(wu, feng, 'influences')
   // Where the deal is stuck, and with whom.
-  link(legacyPlan, zhou, 'held-by')
   link(legacyPlan, wu, 'held-by')
-  link(budget, sun, 'held-by')
+  link(legacyPlan, lin, 'held-by')
   link(budget, zheng, 'held-by')
   link(security, huang, 'held-by')
   // What is aimed at it.
