@@ -7,16 +7,16 @@ import { randomBytes } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { RunningServer } from '../../server/server.ts'
-import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
+import { createAccount } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 
-let server: RunningServer
+let server: TestServer
 let browser: Browser
 const data = tempDataDir('war-room-browser-assets-')
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
   browser = await launchBrowser()
 })
 
@@ -69,9 +69,9 @@ const assetSources = (page: Page) =>
 
 test('an inserted image is uploaded and referenced by URL, and the other page loads it', async () => {
   const accountId = `assets-${randomBytes(4).toString('hex')}`
-  const url = `${server.url}/a/${accountId}`
-  const alice = await openRecordedPage(browser, url)
-  const bob = await openRecordedPage(browser, url)
+  const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
+  const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
+  const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
   await waitForEditor(alice.page)
   await waitForEditor(bob.page)
 
@@ -96,7 +96,7 @@ test('an inserted image is uploaded and referenced by URL, and the other page lo
   }, 10_000)
   // Bob's browser fetched the file from our server.
   await eventually(() => expect(bob.requests.some((request) => request.endsWith(src!))).toBe(true), 10_000)
-  const response = await fetch(`${server.url}${src}`)
+  const response = await fetch(`${server.url}${src}`, { headers: { cookie: server.cookie } })
   expect(response.status).toBe(200)
   expect(response.headers.get('content-type')).toBe('image/png')
   await bob.screenshot('assets-bob-sees-image')

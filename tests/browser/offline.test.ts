@@ -5,16 +5,16 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { RunningServer } from '../../server/server.ts'
-import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
+import { createAccount } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 
-let server: RunningServer
+let server: TestServer
 let browser: Browser
 const data = tempDataDir('war-room-browser-offline-')
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
   browser = await launchBrowser()
 })
 
@@ -41,11 +41,11 @@ async function drawRectangle(page: Page, x: number, y: number) {
 
 test('edits made on both sides while the server is away merge when it returns', async () => {
   const accountId = `offline-${randomBytes(4).toString('hex')}`
-  const url = `${server.url}/a/${accountId}`
+  const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
   const port = server.port
 
-  const alice = await openRecordedPage(browser, url)
-  const bob = await openRecordedPage(browser, url)
+  const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
+  const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
   for (const { page } of [alice, bob]) {
     await waitForEditor(page)
     await eventually(async () => expect(await connectionState(page)).toBe('connected'), 15_000)
@@ -67,7 +67,7 @@ test('edits made on both sides while the server is away merge when it returns', 
   expect(await shapeIds(alice.page)).not.toEqual(await shapeIds(bob.page))
   await bob.screenshot('offline-bob-reconnecting')
 
-  server = await startTestServer({ dataDir: data.dir, port })
+  server = await startTestServer({ dataDir: data.dir, port, accounts: [] })
   for (const { page } of [alice, bob]) {
     await eventually(async () => expect(await connectionState(page)).toBe('connected'), 20_000)
   }

@@ -9,22 +9,22 @@ import type { SerializedSchemaV2 } from 'tldraw'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import WebSocket from 'ws'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/server.ts'
 import { DocKeys } from '../../shared/protocol.ts'
-import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { createAccount } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, tempDataDir, wsUrl, type TestServer } from '../helpers/server.ts'
+import { webSocketWithHeaders } from '../helpers/yclient.ts'
 
-let server: RunningServer
+let server: TestServer
 let browser: Browser
 const data = tempDataDir('war-room-browser-schema-')
 const providers: WebsocketProvider[] = []
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
   browser = await launchBrowser()
 })
 
@@ -71,7 +71,7 @@ function seedRecords(): TLRecord[] {
 async function connectTool(accountId: string) {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(wsUrl(server), accountId, doc, {
-    WebSocketPolyfill: WebSocket as never,
+    WebSocketPolyfill: webSocketWithHeaders({ cookie: server.cookie }),
     disableBc: true,
   })
   providers.push(provider)
@@ -89,17 +89,20 @@ async function connectTool(accountId: string) {
   return { doc, records, meta, write }
 }
 
-const newAccount = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
+const newAccount = (prefix: string) => createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+
+const openRoom = (accountId: string) =>
+  openRecordedPage(browser, `${server.url}/a/${accountId}`, signedIn(server, server.cookie))
 
 const shapeProps = (page: Page, id: string) =>
   page.evaluate((shapeId) => window.__warRoomEditor!.getShape(shapeId as never)?.props ?? null, id)
 
 test('records written without a schema are taken as current, shown, and the schema is recorded', async () => {
-  const accountId = newAccount('schema-none')
+  const accountId = await newAccount('schema-none')
   const tool = await connectTool(accountId)
   tool.write(seedRecords())
 
-  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  const { page, screenshot } = await openRoom(accountId)
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ geo: 'rectangle', w: 240 })
   // The room already had a page: none was added.
@@ -113,7 +116,7 @@ test('records written without a schema are taken as current, shown, and the sche
 })
 
 test('an older document is migrated up, in the store and in the document', async () => {
-  const accountId = newAccount('schema-old')
+  const accountId = await newAccount('schema-old')
   const olderSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] - 1)
   const current = seedRecords()
   const older = current.map((record) => {
@@ -128,7 +131,7 @@ test('an older document is migrated up, in the store and in the document', async
   const tool = await connectTool(accountId)
   tool.write(older, olderSchema)
 
-  const { page } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  const { page } = await openRoom(accountId)
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ flipX: false, flipY: false })
   await eventually(() => {
@@ -138,13 +141,13 @@ test('an older document is migrated up, in the store and in the document', async
 })
 
 test('a client older than the document says so and writes nothing', async () => {
-  const accountId = newAccount('schema-new')
+  const accountId = await newAccount('schema-new')
   const newerSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1)
   const tool = await connectTool(accountId)
   tool.write(seedRecords(), newerSchema)
   const before = Y.encodeStateVector(tool.doc)
 
-  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  const { page, screenshot } = await openRoom(accountId)
   await page.getByTestId('too-old').waitFor()
   expect(await page.getByTestId('too-old').innerText()).toContain('This client is too old for this document')
   await screenshot('schema-too-old')
@@ -154,11 +157,11 @@ test('a client older than the document says so and writes nothing', async () => 
 })
 
 test('when another client upgrades the document mid-session, this one turns read-only and stops writing', async () => {
-  const accountId = newAccount('schema-upgraded')
+  const accountId = await newAccount('schema-upgraded')
   const tool = await connectTool(accountId)
   tool.write(seedRecords(), currentSchema)
 
-  const { page, screenshot } = await openRecordedPage(browser, `${server.url}/a/${accountId}`)
+  const { page, screenshot } = await openRoom(accountId)
   await waitForEditor(page)
   tool.write([], withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1))
   await page.getByTestId('too-old').waitFor()

@@ -6,16 +6,17 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { RunningServer } from '../../server/server.ts'
-import { launchBrowser, openRecordedPage, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
+import { createAccount } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 
-let server: RunningServer
+let server: TestServer
 let browser: Browser
 const data = tempDataDir('war-room-browser-')
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
+  // `accounts: []` sets up the first administrator, whose session both pages use.
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
   browser = await launchBrowser()
 })
 
@@ -48,10 +49,10 @@ function connectionState(page: Page): Promise<string | null> {
 
 test('a rectangle drawn on one page appears on the other and survives a reload', async () => {
   const accountId = `browser-${randomBytes(4).toString('hex')}`
-  const url = `${server.url}/a/${accountId}`
+  const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
 
-  const alice = await openRecordedPage(browser, url)
-  const bob = await openRecordedPage(browser, url)
+  const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
+  const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
   await waitForEditor(alice.page)
   await waitForEditor(bob.page)
   await eventually(async () => expect(await connectionState(alice.page)).toBe('connected'), 15_000)
