@@ -3,12 +3,13 @@ import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/lab
 import {
   ACTION_DEFAULT_SIZE,
   actionShapeMigrations,
+  actionShapeProps,
   defaultActionProps,
   type ActionShape,
 } from '../../shared/shapes/action'
 import { LIVE_ACTION_STATUSES, type ActionProps } from '../../shared/shapes/types'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, todayIso, useLabel } from './common'
+import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, boxGeometry, problemsOf, roundedRectPath, todayIso, useLabel } from './common'
 
 const MIN = { w: 180, h: 100 }
 
@@ -23,15 +24,20 @@ export function isOverdue(props: Pick<ActionProps, 'due' | 'status'>, today = to
  */
 export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
   static override type = 'action' as const
-  // No client-side `props` validators: see StakeholderShapeUtil.
+  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
+  static override props = tolerantProps(actionShapeProps)
   static override migrations = actionShapeMigrations
 
   override getDefaultProps() {
     return defaultActionProps()
   }
 
-  override canEdit() {
-    return true
+  override canEdit(shape: ActionShape) {
+    return brokenShapeGuards.canEdit(shape)
+  }
+
+  override canResize(shape: ActionShape) {
+    return brokenShapeGuards.canResize(shape)
   }
 
   override getGeometry(shape: ActionShape) {
@@ -47,7 +53,7 @@ export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
   }
 
   override getText(shape: ActionShape) {
-    return typeof shape.props.title === 'string' ? shape.props.title : undefined
+    return textProp(shape, 'title')
   }
 
   override component(shape: ActionShape) {

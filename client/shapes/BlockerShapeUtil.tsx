@@ -3,11 +3,12 @@ import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shar
 import {
   BLOCKER_DEFAULT_SIZE,
   blockerShapeMigrations,
+  blockerShapeProps,
   defaultBlockerProps,
   type BlockerShape,
 } from '../../shared/shapes/blocker'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
 
 const MIN = { w: 170, h: 90 }
 
@@ -17,15 +18,20 @@ const MIN = { w: 170, h: 90 }
  */
 export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
   static override type = 'blocker' as const
-  // No client-side `props` validators: see StakeholderShapeUtil.
+  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
+  static override props = tolerantProps(blockerShapeProps)
   static override migrations = blockerShapeMigrations
 
   override getDefaultProps() {
     return defaultBlockerProps()
   }
 
-  override canEdit() {
-    return true
+  override canEdit(shape: BlockerShape) {
+    return brokenShapeGuards.canEdit(shape)
+  }
+
+  override canResize(shape: BlockerShape) {
+    return brokenShapeGuards.canResize(shape)
   }
 
   override getGeometry(shape: BlockerShape) {
@@ -41,7 +47,7 @@ export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
   }
 
   override getText(shape: BlockerShape) {
-    return typeof shape.props.title === 'string' ? shape.props.title : undefined
+    return textProp(shape, 'title')
   }
 
   override component(shape: BlockerShape) {

@@ -14,10 +14,11 @@ import {
   FACTION_DEFAULT_SIZE,
   defaultFactionProps,
   factionShapeMigrations,
+  factionShapeProps,
   type FactionShape,
 } from '../../shared/shapes/faction'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, problemsOf, roundedRectPath, safeSize, useLabel } from './common'
+import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, type WarRoomShape, problemsOf, roundedRectPath, safeSize, useLabel } from './common'
 
 /** Height of the header band; a click there selects the faction (the body is open space for members). */
 export const FACTION_HEADER_HEIGHT = 64
@@ -30,15 +31,20 @@ const MIN = { w: 260, h: 160 }
  */
 export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
   static override type = 'faction' as const
-  // No client-side `props` validators: see StakeholderShapeUtil.
+  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
+  static override props = tolerantProps(factionShapeProps)
   static override migrations = factionShapeMigrations
 
   override getDefaultProps() {
     return defaultFactionProps()
   }
 
-  override canEdit() {
-    return true
+  override canEdit(shape: FactionShape) {
+    return brokenShapeGuards.canEdit(shape)
+  }
+
+  override canResize(shape: FactionShape) {
+    return brokenShapeGuards.canResize(shape)
   }
 
   /** Only stakeholders are members; other shapes pass over a faction untouched. */
@@ -71,7 +77,7 @@ export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
   }
 
   override getText(shape: FactionShape) {
-    return typeof shape.props.name === 'string' ? shape.props.name : undefined
+    return textProp(shape, 'name')
   }
 
   override component(shape: FactionShape) {
@@ -88,13 +94,14 @@ function FactionCard({ shape }: { shape: FactionShape }) {
     () => {
       const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
       const stakeholders = children.filter((c) => c?.type === 'stakeholder')
-      const leader = shape.props.leader ? editor.getShape(shape.props.leader as TLShape['id']) : undefined
+      const leaderId = textProp(shape, 'leader')
+      const leader = leaderId ? editor.getShape(leaderId as TLShape['id']) : undefined
       return {
         members: stakeholders.length,
-        leaderName: leader?.type === 'stakeholder' ? String((leader.props as { name?: unknown }).name ?? '') : '',
+        leaderName: leader?.type === 'stakeholder' ? (textProp(leader as WarRoomShape, 'name') ?? '') : '',
       }
     },
-    [editor, shape.id, shape.props.leader],
+    [editor, shape.id, textProp(shape, 'leader')],
   )
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />

@@ -45,7 +45,7 @@ import {
   type RelationKind,
 } from '../../shared/shapes/types'
 import { useLang, useT, type MessageKey } from '../i18n'
-import { problemsOf, repairShape, updateProps, type WarRoomShape } from './common'
+import { problemsOf, repairShape, textProp, updateProps, type WarRoomShape } from './common'
 import { arrowEndTypes, isRelationKind, syncArrowRelation } from './relations'
 
 /** tldraw's StylePanel slot: our inspector for War Room shapes and relation arrows, tldraw's panel otherwise. */
@@ -329,7 +329,7 @@ function LeaderField({ shape }: { shape: WarRoomShape }) {
         .filter((s): s is TLShape => s?.type === 'stakeholder')
       const leader = current ? editor.getShape(current as TLShapeId) : undefined
       if (leader && !members.some((m) => m.id === leader.id)) members.push(leader)
-      return members.map((m) => ({ id: m.id, name: String((m.props as { name?: unknown }).name ?? '') || m.id }))
+      return members.map((m) => ({ id: m.id, name: textProp(m as WarRoomShape, 'name') || m.id }))
     },
     [editor, shape.id, current],
   )

@@ -10,11 +10,12 @@ import {
   STAKEHOLDER_DEFAULT_SIZE,
   defaultStakeholderProps,
   stakeholderShapeMigrations,
+  stakeholderShapeProps,
   type StakeholderShape,
 } from '../../shared/shapes/stakeholder'
 import type { InfluenceLevel, RelationshipLevel } from '../../shared/shapes/types'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, type WarRoomShape, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
 
 const MIN = { w: 180, h: 110 }
 
@@ -25,19 +26,20 @@ const MIN = { w: 180, h: 110 }
  */
 export class StakeholderShapeUtil extends BaseBoxShapeUtil<StakeholderShape> {
   static override type = 'stakeholder' as const
-  // No `props` validators on the client on purpose: the store then accepts any
-  // JSON props for this type, so one malformed record from the shared document
-  // shows as a broken card instead of being dropped or aborting a sync batch.
-  // The component checks with the shared validators; the server validates
-  // strictly with createWarRoomSchema().
+  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
+  static override props = tolerantProps(stakeholderShapeProps)
   static override migrations = stakeholderShapeMigrations
 
   override getDefaultProps() {
     return defaultStakeholderProps()
   }
 
-  override canEdit() {
-    return true
+  override canEdit(shape: StakeholderShape) {
+    return brokenShapeGuards.canEdit(shape)
+  }
+
+  override canResize(shape: StakeholderShape) {
+    return brokenShapeGuards.canResize(shape)
   }
 
   override getGeometry(shape: StakeholderShape) {
@@ -53,7 +55,7 @@ export class StakeholderShapeUtil extends BaseBoxShapeUtil<StakeholderShape> {
   }
 
   override getText(shape: StakeholderShape) {
-    return typeof shape.props.name === 'string' ? shape.props.name : undefined
+    return textProp(shape, 'name')
   }
 
   override component(shape: StakeholderShape) {
@@ -70,7 +72,7 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
     'stakeholder is faction leader',
     () => {
       const parent = editor.getShape(shape.parentId as never)
-      return parent?.type === 'faction' && (parent.props as { leader?: string }).leader === shape.id
+      return parent?.type === 'faction' && textProp(parent as WarRoomShape, 'leader') === shape.id
     },
     [editor, shape.parentId, shape.id],
   )

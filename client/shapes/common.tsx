@@ -6,6 +6,8 @@ import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react'
 import {
   HTMLContainer,
   Rectangle2d,
+  T,
+  type RecordProps,
   stopEventPropagation,
   useEditor,
   useIsEditing,
@@ -49,6 +51,36 @@ export function roundedRectPath(props: unknown, fallback: { w: number; h: number
   const path = new Path2D()
   path.roundRect(0, 0, w, h, radius)
   return path
+}
+
+const anyValue = new T.Validator<unknown>((value) => value)
+
+/**
+ * The client store's validators for a War Room shape: props must be an object with
+ * only the contract's keys (tldraw itself needs that much), but each value is
+ * accepted as it is. A record with a wrong value thus reaches the canvas and shows
+ * as a broken card, instead of being dropped or aborting a sync batch; the card and
+ * the inspector check with the shared strict validators, and the server validates
+ * strictly with createWarRoomSchema().
+ */
+export function tolerantProps<S extends WarRoomShape>(strict: RecordProps<S>): RecordProps<S> {
+  return Object.fromEntries(Object.keys(strict).map((key) => [key, anyValue])) as unknown as RecordProps<S>
+}
+
+/** A string prop of a record that may be broken (props missing, null, or of the wrong type). */
+export function textProp(shape: WarRoomShape, prop: string): string | undefined {
+  const props = shape.props as unknown as Record<string, unknown> | null
+  const value = typeof props === 'object' && props !== null ? props[prop] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * A broken shape can be moved, selected, deleted and repaired, but not resized or
+ * edited in place: those read props that may not be there.
+ */
+export const brokenShapeGuards = {
+  canResize: (shape: WarRoomShape) => problemsOf(shape).length === 0,
+  canEdit: (shape: WarRoomShape) => problemsOf(shape).length === 0,
 }
 
 /** Problems of a shape's props, or none; memo-free because the check is cheap. */

@@ -81,7 +81,7 @@ export function registerRelationSideEffects(editor: Editor): () => void {
     if (source !== 'user' || shape.type !== 'stakeholder') return
     const led = editor
       .getCurrentPageShapes()
-      .filter((s) => s.type === 'faction' && (s.props as { leader?: unknown }).leader === shape.id)
+      .filter((s) => s.type === 'faction' && (s.props as { leader?: unknown } | null)?.leader === shape.id)
     if (led.length) editor.updateShapes(led.map((f) => ({ id: f.id, type: 'faction', props: { leader: '' } })))
   }
   const cleanups = [

@@ -446,6 +446,9 @@ test('a shape with invalid props shows as broken, keeps the editor alive, and ca
     props: { name: '孙总', role: 'boss', relationship: 'cr2', lastContact: '2026/11/02' },
   } as unknown as TLRecord
   expect(checkRecord(broken).ok).toBe(false)
+  // And one tldraw cannot hold at all (props must be an object): it is skipped, not fatal.
+  const empty = { ...broken, id: 'shape:broken2', type: 'action', x: 700, y: 450, index: 'a8', props: null } as unknown as TLRecord
+  records.set(empty.id, empty)
   records.set(broken.id, broken)
 
   const brokenCard = page.getByTestId('wr-broken-shape')
@@ -455,8 +458,10 @@ test('a shape with invalid props shows as broken, keeps the editor alive, and ca
   // The rest of the canvas still works and still syncs.
   const after = await createFromToolbar(page, 'blocker', 400, 600)
   await eventually(() => expect(records.get(after.id)).toBeDefined(), 10_000)
-  // The broken record was left exactly as the outside tool wrote it.
+  // The broken records were left exactly as the outside tool wrote them.
   expect(records.get(broken.id)).toEqual(broken)
+  expect(records.get(empty.id)).toEqual(empty)
+  expect(await page.evaluate(() => window.__warRoomEditor!.getShape('shape:broken2' as never) ?? null)).toBeNull()
 
   // The inspector explains and repairs it: valid values are kept, the rest take defaults.
   await selectOnly(page, broken.id)
