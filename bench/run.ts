@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark in bench/, one after the other. */
 import { main as deriveBench } from './derive'
+import { main as syncBench } from './sync'
 
-deriveBench(process.argv.slice(2))
+await deriveBench(process.argv.slice(2))
+await syncBench([])
