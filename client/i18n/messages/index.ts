@@ -1,6 +1,8 @@
 import type { Lang } from '../lang'
 import { accessMessages } from './access'
+import { accountMessages } from './account'
 import { commonMessages } from './common'
+import { planMessages } from './plan'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 
@@ -9,8 +11,8 @@ import { shapeMessages } from './shapes'
  * `defineMessages` and spread it here; its keys become valid `t()` keys.
  */
 export const messages = {
-  zh: { ...commonMessages.zh, ...accessMessages.zh, ...roomMessages.zh, ...shapeMessages.zh },
-  en: { ...commonMessages.en, ...accessMessages.en, ...roomMessages.en, ...shapeMessages.en },
+  zh: { ...commonMessages.zh, ...accessMessages.zh, ...roomMessages.zh, ...shapeMessages.zh, ...planMessages.zh, ...accountMessages.zh },
+  en: { ...commonMessages.en, ...accessMessages.en, ...roomMessages.en, ...shapeMessages.en, ...planMessages.en, ...accountMessages.en },
 } satisfies Record<Lang, Record<string, string>>
 
 export type MessageKey = keyof (typeof messages)['zh']
