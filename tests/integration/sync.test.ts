@@ -2,10 +2,9 @@ import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/server.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { MessageType } from '../../shared/protocol.ts'
-import { eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { eventually, opened, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -13,16 +12,19 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!()
 })
 
+/** Every account a test uses; the server starts signed in as an administrator who may open them. */
+const ACCOUNTS = ['acme', 'globex']
+
 async function setup(options: Parameters<typeof startTestServer>[0] | object = {}) {
   const data = tempDataDir()
   cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, ...options })
+  const server = await startTestServer({ dataDir: data.dir, accounts: ACCOUNTS, ...options })
   cleanups.push(() => server.close())
   return { data, server }
 }
 
-function client(server: RunningServer, room: string): Client {
-  const c = connectClient(wsUrl(server), room)
+function client(server: TestServer, room: string): Client {
+  const c = connectClient(wsUrl(server), room, undefined, { cookie: server.cookie })
   cleanups.push(() => c.destroy())
   return c
 }
@@ -88,7 +90,7 @@ describe('live sync between real y-websocket providers', () => {
     a.destroy()
     await server.close()
 
-    const again = await startTestServer({ dataDir: data.dir })
+    const again = await startTestServer({ dataDir: data.dir, accounts: ACCOUNTS })
     cleanups.push(() => again.close())
     const b = client(again, 'acme')
     await whenSynced(b.provider)
@@ -116,7 +118,7 @@ describe('live sync between real y-websocket providers', () => {
     await eventually(() => expect(server.rooms.peek('acme')?.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' }))
 
     // A raw client claims alice's id and tries to overwrite, then remove, her presence.
-    const spoof = new WebSocket(`${wsUrl(server)}/acme`)
+    const spoof = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie } })
     cleanups.push(() => spoof.terminate())
     await opened(spoof)
     const { Awareness, encodeAwarenessUpdate } = await import('y-protocols/awareness')
