@@ -9,19 +9,26 @@ afterEach(async () => {
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
+/** The administrator's session cookie of the current test's server (owner of acme and globex). */
+let cookie = ''
+
 async function setup(options: object = {}) {
   const data = tempDataDir()
   cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, ...options })
+  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme', 'globex'], ...options })
   cleanups.push(() => server.close())
+  cookie = server.cookie
   return server
 }
 
 function upload(url: string, bytes: Uint8Array, type: string, name = 'file') {
   const form = new FormData()
-  form.set(name, new File([bytes], 'pasted', { type }))
-  return fetch(url, { method: 'POST', body: form })
+  form.set(name, new File([new Uint8Array(bytes)], 'pasted', { type }))
+  return fetch(url, { method: 'POST', body: form, headers: { cookie } })
 }
+
+/** A signed-in request. */
+const get = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
 
 describe('asset uploads', () => {
   it('stores an image and serves it back by URL', async () => {
@@ -30,12 +37,12 @@ describe('asset uploads', () => {
     expect(res.status).toBe(201)
     const { url } = await res.json()
     expect(url).toMatch(/^\/api\/accounts\/acme\/assets\/[0-9a-f]{64}\.png$/)
-    const back = await fetch(`${server.url}${url}`)
+    const back = await get(`${server.url}${url}`)
     expect(back.status).toBe(200)
     expect(back.headers.get('content-type')).toBe('image/png')
     expect(Buffer.from(await back.arrayBuffer()).equals(PNG)).toBe(true)
     // Assets belong to their account.
-    expect((await fetch(`${server.url}${url.replace('/acme/', '/globex/')}`)).status).toBe(404)
+    expect((await get(`${server.url}${url.replace('/acme/', '/globex/')}`)).status).toBe(404)
   })
 
   it('refuses files over the size limit, of other types, or lying about their type', async () => {
@@ -45,9 +52,9 @@ describe('asset uploads', () => {
     expect((await upload(base, Buffer.from('MZ\x90\x00'), 'application/x-msdownload')).status).toBe(415)
     expect((await upload(base, Buffer.from('not a png at all'), 'image/png')).status).toBe(415)
     expect((await upload(base, PNG, 'image/png', 'other')).status).toBe(400)
-    expect((await fetch(base, { method: 'POST', body: 'x' })).status).toBe(400)
+    expect((await get(base, { method: 'POST', body: 'x' })).status).toBe(400)
     expect((await upload(`${server.url}/api/accounts/Bad_Id/assets`, PNG, 'image/png')).status).toBe(400)
-    const tooBig = await fetch(base, { method: 'POST', body: new Uint8Array(1024 * 1024), headers: { 'content-type': 'multipart/form-data; boundary=x' } })
+    const tooBig = await get(base, { method: 'POST', body: new Uint8Array(1024 * 1024), headers: { 'content-type': 'multipart/form-data; boundary=x' } })
     expect(tooBig.status).toBe(413)
   })
 
@@ -55,7 +62,7 @@ describe('asset uploads', () => {
     const server = await setup()
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     const { url } = await (await upload(`${server.url}/api/accounts/acme/assets`, svg, 'image/svg+xml')).json()
-    const back = await fetch(`${server.url}${url}`)
+    const back = await get(`${server.url}${url}`)
     expect(back.headers.get('content-security-policy')).toContain('sandbox')
     expect(back.headers.get('x-content-type-options')).toBe('nosniff')
   })

@@ -20,12 +20,18 @@ function shape(id: string, type: string, props: object, extra: object = {}) {
   }
 }
 
+/** The administrator's session cookie of the current test's server. */
+let cookie = ''
+/** A signed-in GET. */
+const get = (url: string) => fetch(url, { headers: { cookie } })
+
 async function accountWithMap() {
   const data = tempDataDir()
   cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, deriveDelayMs: 50 })
+  const server = await startTestServer({ dataDir: data.dir, deriveDelayMs: 50, accounts: ['acme'] })
   cleanups.push(() => server.close())
-  const writer = connectClient(wsUrl(server), 'acme')
+  cookie = server.cookie
+  const writer = connectClient(wsUrl(server), 'acme', undefined, { cookie })
   cleanups.push(() => writer.destroy())
   await whenSynced(writer.provider)
   const kv = new YKeyValue(writer.doc.getArray<{ key: string; val: unknown }>(DocKeys.records))
@@ -47,7 +53,7 @@ async function accountWithMap() {
 describe('plan record API', () => {
   it('derives the checked plan from the live document', async () => {
     const { server } = await accountWithMap()
-    const res = await fetch(`${server.url}/api/accounts/acme/plan`)
+    const res = await get(`${server.url}/api/accounts/acme/plan`)
     expect(res.status).toBe(200)
     const plan = await res.json()
     expect(plan.account.name).toBe('华东电网 <b>集团</b>')
@@ -66,35 +72,35 @@ describe('plan record API', () => {
     await eventually(() => expect((server.db.data.plans.acme as { account: { name: string } }).account.name).toBe('华东电网'))
     writer.destroy()
     await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
-    const plan = await (await fetch(`${server.url}/api/accounts/acme/plan`)).json()
+    const plan = await (await get(`${server.url}/api/accounts/acme/plan`)).json()
     expect(plan.account.name).toBe('华东电网')
     expect(server.rooms.peek('acme')).toBeNull()
   })
 
   it('renders Markdown with user input escaped, in both languages', async () => {
     const { server } = await accountWithMap()
-    const zh = await fetch(`${server.url}/api/accounts/acme/plan.md?lang=zh`)
+    const zh = await get(`${server.url}/api/accounts/acme/plan.md?lang=zh`)
     expect(zh.headers.get('content-type')).toBe('text/markdown; charset=utf-8')
     const md = await zh.text()
     expect(md).toContain('华东电网')
     expect(md).toContain('技术方案未获认可')
     expect(md).not.toContain('<script>')
     expect(md).not.toContain('<b>')
-    const en = await (await fetch(`${server.url}/api/accounts/acme/plan.md?lang=en`)).text()
+    const en = await (await get(`${server.url}/api/accounts/acme/plan.md?lang=en`)).text()
     expect(en).not.toBe(md)
-    expect((await fetch(`${server.url}/api/accounts/acme/plan.md?lang=fr`)).status).toBe(400)
+    expect((await get(`${server.url}/api/accounts/acme/plan.md?lang=fr`)).status).toBe(400)
   })
 
   it('exports CSV with a BOM and no cell a spreadsheet would run as a formula', async () => {
     const { server } = await accountWithMap()
-    const actions = await fetch(`${server.url}/api/accounts/acme/actions.csv`)
+    const actions = await get(`${server.url}/api/accounts/acme/actions.csv`)
     expect(actions.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     const bytes = new Uint8Array(await actions.arrayBuffer())
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes)
     expect(text).toContain("'+SUM(1,2)")
     expect(text).toContain('王五')
-    const people = await (await fetch(`${server.url}/api/accounts/acme/stakeholders.csv?lang=en`)).text()
+    const people = await (await get(`${server.url}/api/accounts/acme/stakeholders.csv?lang=en`)).text()
     expect(people).toContain(`'${HOSTILE}`)
     for (const line of people.split('\r\n').slice(1)) {
       for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/)
@@ -103,6 +109,6 @@ describe('plan record API', () => {
 
   it('refuses invalid account ids', async () => {
     const { server } = await accountWithMap()
-    expect((await fetch(`${server.url}/api/accounts/ACME/plan`)).status).toBe(400)
+    expect((await get(`${server.url}/api/accounts/ACME/plan`)).status).toBe(400)
   })
 })
