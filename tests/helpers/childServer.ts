@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
+import { signInAsAdmin } from './auth.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
@@ -10,12 +11,15 @@ export interface ChildServer {
   output: () => string
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>
+  /** Signs in as the test administrator (set up on first use) with these accounts; returns the session cookie. */
+  signIn(accounts?: string[]): Promise<string>
 }
 
 export function spawnServer(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | string> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    // Cheaper password hashing than production, and no demo account, unless a test asks.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_LOG_N: '14', SEED_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -39,5 +43,5 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     child.proc.stdout!.on('data', check)
     void child.exited.then(() => reject(new Error(`server exited:\n${child.output()}`)))
   })
-  return { ...child, port }
+  return { ...child, port, signIn: (accounts = []) => signInAsAdmin({ url: `http://127.0.0.1:${port}` }, accounts) }
 }

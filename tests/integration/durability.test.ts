@@ -21,8 +21,9 @@ describe('durability', () => {
     for (let round = 0; round < 3; round++) {
       const child = await startChildServer({ DATA_DIR: data.dir, COMPACT_LOG_BYTES: String(4 * 1024) })
       const url = `ws://127.0.0.1:${child.port}/sync`
-      const writer = connectClient(url, 'acme')
-      const observer = connectClient(url, 'acme')
+      const cookie = await child.signIn(['acme'])
+      const writer = connectClient(url, 'acme', undefined, { cookie })
+      const observer = connectClient(url, 'acme', undefined, { cookie })
       await Promise.all([whenSynced(writer.provider), whenSynced(observer.provider)])
       const list = writer.doc.getArray<string>('a')
       const start = list.length
@@ -44,8 +45,8 @@ describe('durability', () => {
 
       const mustSurvive = [...acceptedAt].filter(([, t]) => t < killedAt - DURABILITY_WINDOW_MS).map(([v]) => v)
       expect(mustSurvive.length).toBeGreaterThan(20)
-      const server = await startTestServer({ dataDir: data.dir })
-      const reader = connectClient(wsUrl(server), 'acme')
+      const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
+      const reader = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
       await whenSynced(reader.provider)
       const stored = new Set(reader.doc.getArray<string>('a').toArray())
       const lost = mustSurvive.filter((v) => !stored.has(v))
@@ -61,11 +62,13 @@ describe('seeded random convergence', () => {
   it('several clients with random edits, disconnects and a server restart converge', async () => {
     const data = tempDataDir()
     cleanups.push(() => data.remove())
-    let server = await startTestServer({ dataDir: data.dir, compactLogBytes: 2048 })
+    let server = await startTestServer({ dataDir: data.dir, compactLogBytes: 2048, accounts: ['acme'] })
     const port = server.port
     cleanups.push(() => server.close())
     const gen = prng.create(42)
-    const clients: Client[] = Array.from({ length: 5 }, () => connectClient(wsUrl(server), 'acme'))
+    // The session is stored with the data, so the clients' cookie outlives the restart below.
+    const { cookie } = server
+    const clients: Client[] = Array.from({ length: 5 }, () => connectClient(wsUrl(server), 'acme', undefined, { cookie }))
     for (const c of clients) cleanups.push(() => c.destroy())
     await Promise.all(clients.map((c) => whenSynced(c.provider)))
 
@@ -103,9 +106,9 @@ describe('seeded random convergence', () => {
     const expected = contentOf(clients[0].doc)
     for (const c of clients) c.destroy()
     await server.close()
-    const again = await startTestServer({ dataDir: data.dir })
+    const again = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
     cleanups.push(() => again.close())
-    const reader = connectClient(wsUrl(again), 'acme')
+    const reader = connectClient(wsUrl(again), 'acme', undefined, { cookie: again.cookie })
     cleanups.push(() => reader.destroy())
     await whenSynced(reader.provider)
     expect(contentOf(reader.doc)).toBe(expected)
