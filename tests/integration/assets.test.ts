@@ -21,7 +21,7 @@ async function setup(options: object = {}) {
   return server
 }
 
-function upload(url: string, bytes: Uint8Array, type: string, name = 'file') {
+function upload(url: string, bytes: Uint8Array<ArrayBuffer>, type: string, name = 'file') {
   const form = new FormData()
   form.set(name, new File([new Uint8Array(bytes)], 'pasted', { type }))
   return fetch(url, { method: 'POST', body: form, headers: { cookie } })

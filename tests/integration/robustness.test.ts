@@ -5,13 +5,12 @@ import * as syncProtocol from 'y-protocols/sync'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/server.ts'
 import type { DocStore } from '../../server/storage/DocStore.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { spawnServer, startChildServer } from '../helpers/childServer.ts'
-import { closed, eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { closed, eventually, opened, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
 import { connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -22,13 +21,14 @@ afterEach(async () => {
 async function setup(options: object = {}) {
   const data = tempDataDir()
   cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, ...options })
+  // Signed in as an administrator, who may open the account every test uses.
+  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'], ...options })
   cleanups.push(() => server.close())
   return { data, server }
 }
 
-function rawSocket(server: RunningServer, room: string) {
-  const ws = new WebSocket(`${wsUrl(server)}/${room}`)
+function rawSocket(server: TestServer, room: string) {
+  const ws = new WebSocket(`${wsUrl(server)}/${room}`, { headers: { cookie: server.cookie } })
   // Errors show up as the close codes and HTTP statuses the tests assert.
   ws.on('error', () => {})
   cleanups.push(() => ws.terminate())
@@ -44,7 +44,7 @@ const syncUpdateFrame = (update: Uint8Array) =>
 /** A populated room with one healthy client, to prove bad input affects nobody else. */
 async function roomWithBystander(options: object = {}) {
   const { data, server } = await setup(options)
-  const bystander = connectClient(wsUrl(server), 'acme')
+  const bystander = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
   cleanups.push(() => bystander.destroy())
   await whenSynced(bystander.provider)
   bystander.doc.getMap('m').set('name', '华东电网')
@@ -53,7 +53,7 @@ async function roomWithBystander(options: object = {}) {
   return { data, server, bystander, before }
 }
 
-async function expectRoomUnchanged(server: RunningServer, bystander: ReturnType<typeof connectClient>, before: Uint8Array, dataDir: string) {
+async function expectRoomUnchanged(server: TestServer, bystander: ReturnType<typeof connectClient>, before: Uint8Array, dataDir: string) {
   const room = server.rooms.peek('acme')!
   expect(Buffer.from(Y.encodeStateAsUpdate(room.doc)).equals(Buffer.from(before))).toBe(true)
   // The healthy client is still connected and still syncing.
@@ -134,7 +134,7 @@ describe('bad input closes only the offending connection', () => {
 
   it('a client that stops reading is disconnected instead of buffering without bound', async () => {
     const { server } = await setup({ maxBufferedBytes: 256 * 1024 })
-    const writer = connectClient(wsUrl(server), 'acme')
+    const writer = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
     cleanups.push(() => writer.destroy())
     await whenSynced(writer.provider)
     const stalled = rawSocket(server, 'acme')
@@ -164,8 +164,8 @@ describe('loading and stored data', () => {
   it('a slow-loading room answers nothing until its stored state is loaded', async () => {
     const data = tempDataDir()
     cleanups.push(() => data.remove())
-    const first = await startTestServer({ dataDir: data.dir })
-    const seed = connectClient(wsUrl(first), 'acme')
+    const first = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
+    const seed = connectClient(wsUrl(first), 'acme', undefined, { cookie: first.cookie })
     await whenSynced(seed.provider)
     seed.doc.getMap('m').set('stakeholder', '王总')
     await eventually(() => expect(first.rooms.peek('acme')?.doc.getMap('m').get('stakeholder')).toBe('王总'))
@@ -184,12 +184,14 @@ describe('loading and stored data', () => {
       compact: (room, s) => files.compact(room, s),
       pendingLogBytes: (room) => files.pendingLogBytes(room),
       release: (room) => files.release(room),
+      remove: (room) => files.remove(room),
       close: () => files.close(),
     }
-    const server = await startTestServer({ dataDir: data.dir, store: slowStore })
+    const server = await startTestServer({ dataDir: data.dir, store: slowStore, accounts: ['acme'] })
     cleanups.push(() => server.close())
     // Two clients arrive during the load; neither may see an empty synced document.
-    const clients = [connectClient(wsUrl(server), 'acme'), connectClient(wsUrl(server), 'acme')]
+    const { cookie } = server
+    const clients = [connectClient(wsUrl(server), 'acme', undefined, { cookie }), connectClient(wsUrl(server), 'acme', undefined, { cookie })]
     const received: number[] = []
     for (const c of clients) {
       cleanups.push(() => c.destroy())
@@ -209,10 +211,11 @@ describe('loading and stored data', () => {
     cleanups.push(() => data.remove())
     // A real server process, killed hard: its log is never compacted.
     const child = await startChildServer({ DATA_DIR: data.dir })
-    const a = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme')
+    const cookie = await child.signIn(['acme'])
+    const a = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme', undefined, { cookie })
     await whenSynced(a.provider)
     for (let i = 0; i < 20; i++) a.doc.getArray('a').push([i])
-    const observer = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme')
+    const observer = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme', undefined, { cookie })
     await eventually(() => expect(observer.doc.getArray('a').length).toBe(20))
     await new Promise((r) => setTimeout(r, 150))
     const expected = contentOf(a.doc)
@@ -227,9 +230,9 @@ describe('loading and stored data', () => {
     await fs.appendFile(path.join(dir, logs.at(-1)!), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 9, 9]))
 
     const messages: string[] = []
-    const server = await startTestServer({ dataDir: data.dir, log: (m) => messages.push(m) })
+    const server = await startTestServer({ dataDir: data.dir, log: (m) => messages.push(m), accounts: ['acme'] })
     cleanups.push(() => server.close())
-    const b = connectClient(wsUrl(server), 'acme')
+    const b = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
     cleanups.push(() => b.destroy())
     await whenSynced(b.provider)
     expect(contentOf(b.doc)).toBe(expected)
@@ -238,6 +241,8 @@ describe('loading and stored data', () => {
 
   it('refuses a room whose stored data cannot be read, and leaves the files alone', async () => {
     const { data, server } = await setup()
+    // Creating the account loaded its room; break the stored data once it is unloaded.
+    await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
     const dir = path.join(data.dir, 'rooms', 'acme')
     await fs.mkdir(dir, { recursive: true })
     const garbage = Buffer.from('WRS1 this is not a snapshot at all')
