@@ -1,10 +1,14 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Tldraw, getUserPreferences, setUserPreferences, type Editor, type TLStore } from 'tldraw'
+import type * as Y from 'yjs'
 import { isValidAccountId } from '../../shared/protocol'
 import { useAccountAccess, type AccountAccess } from '../auth/useAccountAccess'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
+import { withFindingBadges } from '../plan/FindingBadges'
+import { PlanProvider } from '../plan/PlanContext'
+import { PlanSidebar } from '../plan/PlanSidebar'
 import { navigate } from '../router'
 import {
   warRoomComponents,
@@ -18,6 +22,9 @@ import { ConnectionBadge } from './ConnectionBadge'
 
 /** tldraw's fonts, icons and translations, bundled by Vite and served from our own origin. */
 const assetUrls = getAssetUrlsByImport()
+
+/** The shapes' components plus the plan's finding badges in front of the canvas. */
+const roomComponents = withFindingBadges(warRoomComponents)
 
 declare global {
   interface Window {
@@ -103,19 +110,26 @@ function Room({ accountId }: { accountId: string }) {
         </Canvas>
       )
     case 'ready':
-      return <Canvas accountId={accountId} store={room.store} connection={connection} access={access} />
+      return (
+        <PlanProvider doc={room.doc}>
+          <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access} />
+        </PlanProvider>
+      )
   }
 }
 
 function Canvas({
   accountId,
   store,
+  doc,
   connection,
   access,
   children,
 }: {
   accountId: string
   store: TLStore
+  /** The room's Y.Doc, for the plan and account panels (inside a PlanProvider); absent when the document is not ours to edit. */
+  doc?: Y.Doc
   connection: ConnectionState
   /** Null while unknown, or when something else already governs editing (a too-old client). */
   access: AccountAccess | null
@@ -147,41 +161,47 @@ function Canvas({
 
   return (
     <div className="wr-room">
-      <Tldraw
-        store={store}
-        shapeUtils={warRoomShapeUtils}
-        bindingUtils={warRoomBindingUtils}
-        tools={warRoomTools}
-        overrides={warRoomUiOverrides}
-        components={warRoomComponents}
-        assetUrls={assetUrls}
-        licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
-        onMount={onMount}
-        autoFocus
-      />
-      <div className="wr-roombar">
-        <a
-          href="/"
-          className="wr-roombar__home"
-          onClick={(event) => {
-            event.preventDefault()
-            navigate('/')
-          }}
-        >
-          ← {t('room.portfolio')}
-        </a>
-        <span className="wr-roombar__name">
-          {t('app.name')} · <code>{accountId}</code>
-        </span>
-        <ConnectionBadge state={connection} />
-        <LanguageSwitch />
-      </div>
-      {access?.readOnlyReason && (
-        <div className="wr-readonly" role="status" data-testid="read-only">
-          {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
+      <div className="wr-room__layout">
+        <div className="wr-room__canvas">
+          <Tldraw
+            store={store}
+            shapeUtils={warRoomShapeUtils}
+            bindingUtils={warRoomBindingUtils}
+            tools={warRoomTools}
+            overrides={warRoomUiOverrides}
+            components={roomComponents}
+            assetUrls={assetUrls}
+            licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
+            onMount={onMount}
+            autoFocus
+          />
+          <div className="wr-roombar">
+            <a
+              href="/"
+              className="wr-roombar__home"
+              onClick={(event) => {
+                event.preventDefault()
+                navigate('/')
+              }}
+            >
+              ← {t('room.portfolio')}
+            </a>
+            <span className="wr-roombar__name">
+              {t('app.name')} · <code>{accountId}</code>
+            </span>
+            <ConnectionBadge state={connection} />
+            <LanguageSwitch />
+          </div>
+          {access?.readOnlyReason && (
+            <div className="wr-readonly" role="status" data-testid="read-only">
+              {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
+            </div>
+          )}
+          {children}
         </div>
-      )}
-      {children}
+        {/* Until access is known the account fields stay read-only: a viewer's edits would be dropped. */}
+        {doc && <PlanSidebar accountId={accountId} doc={doc} editor={editor} readOnly={access ? access.readOnly : true} />}
+      </div>
     </div>
   )
 }

@@ -49,7 +49,8 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'offline'
 
 export type RoomState =
   | { status: 'loading' }
-  | { status: 'ready'; store: TLStore }
+  /** `doc` is the room's Y.Doc, for what lives beside the records (the account fields, the plan). */
+  | { status: 'ready'; store: TLStore; doc: Y.Doc }
   /**
    * The document was written by a newer client. `store` is null when that was
    * known at load time (nothing was loaded), or the read-only store when another
@@ -274,7 +275,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       })
 
       startPresence()
-      setRoom({ status: 'ready', store })
+      setRoom({ status: 'ready', store, doc })
     }
 
     /* ------------------------------- presence ------------------------------- */
