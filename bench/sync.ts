@@ -2,6 +2,7 @@
  * Sync benchmark against a real server process on loopback:
  * - edit latency: one y-websocket client edits, another sees it (the time for an edit to reach
  *   another person's screen, minus rendering);
+ * - fan-out: one edit reaching 19 other clients (a workshop);
  * - disk: bytes on disk per 1,000 edits, in the update log and after compaction.
  * Run: `npx tsx bench/sync.ts [edits]` (or `npm run bench`).
  */
@@ -14,6 +15,9 @@ import { startChildServer } from '../tests/helpers/childServer'
 import { tempDataDir } from '../tests/helpers/server'
 import { connectClient, whenSynced } from '../tests/helpers/yclient'
 import { defaultStakeholderProps } from '../shared/shapes/index'
+
+// Each y-websocket provider adds a process 'exit' listener; a crowd of them is expected here.
+process.setMaxListeners(64)
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
@@ -57,6 +61,34 @@ export async function main(args: string[]) {
     latencies.push(performance.now() - t0)
   }
   latencies.sort((x, y) => x - y)
+
+  // Fan-out: a workshop of 20 people; time until every other client has seen an edit.
+  const crowd = Array.from({ length: 19 }, () => connectClient(url, 'bench', undefined, { cookie }))
+  await Promise.all(crowd.map((c) => whenSynced(c.provider)))
+  const fanout: number[] = []
+  for (let i = 0; i < 200; i++) {
+    const key = `fan${i}`
+    const seen = Promise.all(
+      crowd.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const map = c.doc.getMap('m')
+            const on = () => {
+              if (!map.has(key)) return
+              map.unobserve(on)
+              resolve()
+            }
+            map.observe(on)
+          }),
+      ),
+    )
+    const t0 = performance.now()
+    a.doc.getMap('m').set(key, i)
+    await seen
+    fanout.push(performance.now() - t0)
+  }
+  fanout.sort((x, y) => x - y)
+  for (const c of crowd) c.destroy()
   // Let the last group commit reach the disk.
   await new Promise((r) => setTimeout(r, 200))
   const roomDir = path.join(data.dir, 'rooms', 'bench')
@@ -70,6 +102,7 @@ export async function main(args: string[]) {
 
   console.log(`\nsync: ${edits} edits of a stakeholder record, client → server process → client on loopback`)
   console.log(`  latency ms   median ${pct(latencies, 50).toFixed(2)}   p95 ${pct(latencies, 95).toFixed(2)}   p99 ${pct(latencies, 99).toFixed(2)}   max ${latencies.at(-1)!.toFixed(2)}`)
+  console.log(`  fan-out ms   one edit seen by all 19 other clients: median ${pct(fanout, 50).toFixed(2)}   p95 ${pct(fanout, 95).toFixed(2)}`)
   console.log(`  disk         update log ${(logBytes / edits * 1000 / 1024).toFixed(1)} KiB per 1,000 edits; after compaction the room is ${(snapshotBytes / 1024).toFixed(1)} KiB (50 cards)`)
 }
 
