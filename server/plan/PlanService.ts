@@ -68,9 +68,11 @@ export class PlanService {
       const plan = this.derive(room)
       const now = (this.options.now?.() ?? new Date()).toISOString()
       await this.db.update((d) => {
+        // Plans belong to accounts; a room whose account was deleted meanwhile leaves no trace.
+        const account = d.accounts[room.name]
+        if (!account) return
         d.plans[room.name] = plan
-        d.accounts[room.name] ??= { id: room.name, createdAt: now, lastActivityAt: now }
-        d.accounts[room.name].lastActivityAt = now
+        account.lastActivityAt = now
       })
       return plan
     } catch (e) {
