@@ -99,12 +99,18 @@ export function useDerivedPlan(doc: Y.Doc | null): PlanRecord | null {
 
 const SIDEBAR_KEY = 'war-room.plan-sidebar'
 
+/** Below this window width the panel starts collapsed, so a laptop screen keeps its canvas. */
+export const SIDEBAR_OPEN_MIN_WIDTH = 1400
+
+/** The person's last choice on this browser, else open on wide screens (a projector, a desktop). */
 function initialSidebarOpen(): boolean {
   try {
-    return localStorage.getItem(SIDEBAR_KEY) !== 'closed'
+    const saved = localStorage.getItem(SIDEBAR_KEY)
+    if (saved === 'open' || saved === 'closed') return saved === 'open'
   } catch {
-    return true
+    // Storage can be unavailable (privacy modes); fall back to the screen's width.
   }
+  return window.innerWidth >= SIDEBAR_OPEN_MIN_WIDTH
 }
 
 const PlanContext = createContext<PlanContextValue | null>(null)

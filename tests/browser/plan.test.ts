@@ -46,6 +46,9 @@ async function openRoom(accountId: string, { locale = 'en-US', viewport = { widt
     async () => expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
     15_000,
   )
+  // Open on wide screens; collapsed to a strip (score and counts) below 1400 px until opened.
+  const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
+  if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
   await recorded.page.getByTestId('wr-plan-panel').waitFor()
   return recorded
 }
