@@ -173,7 +173,7 @@ function Metrics({ plan }: { plan: PlanRecord }) {
       label: t('plan.metrics.openBlockers'),
       value: openBlockers,
       alert: untargetedBlockers > 0,
-      note: untargetedBlockers > 0 ? `${t('plan.metrics.untargetedBlockers')} ${untargetedBlockers}` : undefined,
+      note: untargetedBlockers > 0 ? t('plan.metrics.untargetedBlockers', { count: untargetedBlockers }) : undefined,
     },
     { key: 'overdueActions', label: t('plan.metrics.overdueActions'), value: overdueActions, alert: overdueActions > 0 },
   ]
