@@ -5,6 +5,12 @@
  */
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../server/app.ts'
+import { resolveConfig } from '../../server/config.ts'
+import { Database } from '../../server/db/Database.ts'
+import { PlanService } from '../../server/plan/PlanService.ts'
+import { FileDocStore } from '../../server/storage/FileDocStore.ts'
+import { RoomManager } from '../../server/sync/RoomManager.ts'
 import { addMember, api, createAccount, createUser, login, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 
@@ -76,6 +82,21 @@ const CASES: Case[] = [
     name: 'POST /api/setup',
     expect: row(409, 409, 409, 409, 409, 409, 409),
     request: call('POST', '/api/setup', () => ({ email: 'x@example.com', name: 'x', password: TEST_PASSWORD })),
+  },
+  {
+    name: 'POST /api/login',
+    expect: row(401, 401, 401, 401, 401, 401, 401),
+    // A wrong password, on an email of its own per actor (sign-in is throttled per email).
+    request: call('POST', '/api/login', (a) => ({ email: `${a}@example.com`, password: 'not-the-password' })),
+  },
+  {
+    name: 'POST /api/logout',
+    expect: row(204, 204, 204, 204, 204, 204, 204),
+    // A second session per actor, so that the other rows keep theirs.
+    request: async (a) => {
+      const cookie = a === 'anonymous' || a === 'disabled' ? cookies[a] : await login(server, `${a}@example.com`)
+      return api(server, 'POST', '/api/logout', { cookie })
+    },
   },
   { name: 'GET /api/me', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/me') },
   { name: 'GET /api/users', expect: row(401, 403, 403, 403, 200, 401, 403), request: call('GET', '/api/users') },
@@ -153,6 +174,24 @@ const CASES: Case[] = [
 ]
 
 describe('authorisation matrix (HTTP)', () => {
+  it('covers every API route the app mounts', async () => {
+    // The app's own route table, so that a route added later without a row here fails this test.
+    const routes = tempDataDir()
+    const config = resolveConfig({ dataDir: routes.dir, log: () => {} })
+    const db = await Database.open(routes.dir)
+    const rooms = new RoomManager(new FileDocStore(routes.dir), { unloadGraceMs: 10, compactLogBytes: 1 << 20, log: () => {} })
+    const plans = new PlanService(db, { deriveDelayMs: 10, timeZone: 'Asia/Shanghai', log: () => {} })
+    const { app } = createApp({ config, rooms, db, plans })
+    const mounted = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && (r.path.startsWith('/api/') || r.path.startsWith('/sync/')))
+        .map((r) => `${r.method} ${r.path}`),
+    )
+    routes.remove()
+    const covered = new Set([...CASES.map((c) => c.name), 'GET /sync/:accountId'])
+    expect([...mounted].filter((route) => !covered.has(route))).toEqual([])
+  })
+
   for (const c of CASES) {
     it(c.name, async () => {
       const got = {} as Expect
