@@ -98,7 +98,7 @@ describe('renderPlanMarkdown', () => {
   it('has the sections of the plan in both languages', () => {
     const plan = derivePlan(goodDoc(), { today: TODAY })
     const zh = renderPlanMarkdown(plan, 'zh')
-    for (const heading of ['# 大客户作战计划：华东电网', '## 客户与目标', '## 决策链（按派系）', '### 派系：技术派（盟友）', '## 卡点', '## 行动项（按负责人）', '### 张三', '## 检查发现']) {
+    for (const heading of ['# 大客户作战计划：华东电网', '## 客户与目标', '## 决策链（按派系）', '### 派系：技术派（友方）', '## 卡点', '## 行动项（按负责人）', '### 张三', '## 检查发现']) {
       expect(zh.split('\n')).toContain(heading)
     }
     expect(zh).toContain('- 卡在：王总')
@@ -181,7 +181,7 @@ describe('CSV exports', () => {
     expect(zh[0]!.slice(0, 5)).toEqual(['图形ID', '姓名', '职务', '部门', '角色'])
     expect(zh).toHaveLength(5)
     const s2 = zh.find((r) => r[0] === 'shape:s2')!
-    expect(s2.slice(1, 11)).toEqual(['欧阳娜娜', "'+1 处长|副处长", '', '关键影响者', 'CR1 铁杆支持者', '高', '是', '技术派', '盟友', `'${FORMULA}`])
+    expect(s2.slice(1, 11)).toEqual(['欧阳娜娜', "'+1 处长|副处长", '', '关键影响者', 'CR1 铁杆支持者', '高', '是', '技术派', '友方', `'${FORMULA}`])
     const s1 = zh.find((r) => r[0] === 'shape:s1')!
     expect(s1[12]).toBe("'@SUM(A1:A9)")
     const s3 = zh.find((r) => r[0] === 'shape:s3')!
