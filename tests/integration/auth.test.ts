@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
+import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { checkRecord } from '../../shared/schema.ts'
 import { addMember, api, createAccount, createUser, login, sessionCookieOf, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
 import { eventually, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
@@ -212,6 +213,25 @@ describe('accounts', () => {
       expect(rows.accounts[0].stage).toBe('P4')
       expect(rows.accounts[0].health).toMatchObject({ score: expect.any(Number), findings: expect.any(Number) })
     })
+  })
+
+  it('adopts a room stored before accounts existed when an account is created with its id', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const old = new Y.Doc()
+    old.getMap('m').set('drawn', 'before accounts')
+    const store = new FileDocStore(data.dir)
+    await store.append('legacy', Y.encodeStateAsUpdate(old))
+    await store.close()
+    const server = await startTestServer({ dataDir: data.dir, accounts: [] })
+    cleanups.push(() => server.close())
+    expect((await api(server, 'GET', '/api/accounts/legacy', { cookie: server.cookie })).status).toBe(404)
+    await createAccount(server, server.cookie, { id: 'legacy', name: '老客户', tier: 'opportunity', owner: '王五' })
+    const client = connectClient(wsUrl(server), 'legacy', new Y.Doc(), { cookie: server.cookie })
+    cleanups.push(() => client.destroy())
+    await whenSynced(client.provider)
+    expect(client.doc.getMap('m').get('drawn')).toBe('before accounts')
+    expect(client.doc.getMap('account').toJSON()).toEqual({ name: '老客户', tier: 'opportunity', owner: '王五' })
   })
 
   it('keeps at least one owner', async () => {
