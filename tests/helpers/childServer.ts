@@ -25,7 +25,15 @@ export function spawnServer(env: Record<string, string>): { proc: ChildProcess; 
   let out = ''
   proc.stdout!.on('data', (d) => (out += d))
   proc.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)))
+  // A test that fails or times out before it stops its server must not leave it running.
+  const kill = () => proc.kill('SIGKILL')
+  process.once('exit', kill)
+  const exited = new Promise<number | string>((resolve) =>
+    proc.on('exit', (code, signal) => {
+      process.off('exit', kill)
+      resolve(code ?? signal ?? -1)
+    }),
+  )
   return { proc, output: () => out, exited }
 }
 

@@ -20,6 +20,7 @@ describe('durability', () => {
     const gen = prng.create(20261122)
     for (let round = 0; round < 3; round++) {
       const child = await startChildServer({ DATA_DIR: data.dir, COMPACT_LOG_BYTES: String(4 * 1024) })
+      cleanups.push(() => child.proc.kill('SIGKILL'))
       const url = `ws://127.0.0.1:${child.port}/sync`
       const cookie = await child.signIn(['acme'])
       const writer = connectClient(url, 'acme', undefined, { cookie })

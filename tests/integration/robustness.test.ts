@@ -211,6 +211,7 @@ describe('loading and stored data', () => {
     cleanups.push(() => data.remove())
     // A real server process, killed hard: its log is never compacted.
     const child = await startChildServer({ DATA_DIR: data.dir })
+    cleanups.push(() => child.proc.kill('SIGKILL'))
     const cookie = await child.signIn(['acme'])
     const a = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme', undefined, { cookie })
     await whenSynced(a.provider)
