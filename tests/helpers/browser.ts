@@ -8,7 +8,7 @@ import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { onTestFinished } from 'vitest'
 
-/** Flags from docs/TEAM-CONTEXT.md: headless, no sandbox (root in CI), and no background traffic. */
+/** Headless, no sandbox (root in CI), and no background traffic: this machine has no network beyond localhost. */
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
