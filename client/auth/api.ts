@@ -3,7 +3,7 @@
  * (the server accepts only application/json for changes, part of its CSRF model), and errors as
  * {@link ApiError} carrying the HTTP status.
  */
-import type { AccountTier } from '../../shared/account'
+import type { AccountSummary, MemberRole } from '../../shared/accounts'
 
 export const SESSION_ENDED_EVENT = 'war-room:session-ended'
 
@@ -44,20 +44,7 @@ export interface User {
   createdAt: string
 }
 
-export type MemberRole = 'owner' | 'editor' | 'viewer'
-
-export interface AccountSummary {
-  id: string
-  name: string
-  tier: AccountTier | ''
-  owner: string
-  stage: string
-  health: { score: number; findings: number; errors: number; warnings: number } | null
-  lastActivityAt: string
-  createdAt: string
-  archived: boolean
-  role: MemberRole
-}
+export type { AccountSummary, MemberRole }
 
 export interface Member {
   userId: string

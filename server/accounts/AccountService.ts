@@ -12,7 +12,8 @@ import type { AccountFields, AccountTier } from '../../shared/account.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import { CloseCode, DocKeys, isValidAccountId } from '../../shared/protocol.ts'
 import type { Auth } from '../auth/Auth.ts'
-import type { AccountRecord, Database, MemberRole, UserRecord } from '../db/Database.ts'
+import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
+import type { AccountRecord, Database, UserRecord } from '../db/Database.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
 export interface NewAccount {
@@ -20,22 +21,6 @@ export interface NewAccount {
   name: string
   tier: AccountTier | ''
   owner: string
-}
-
-/** What a portfolio row shows about an account. */
-export interface AccountSummary {
-  id: string
-  name: string
-  tier: AccountTier | ''
-  owner: string
-  stage: string
-  /** From the stored plan record; null until the plan has been derived once. */
-  health: { score: number; findings: number; errors: number; warnings: number } | null
-  lastActivityAt: string
-  createdAt: string
-  archived: boolean
-  /** The caller's effective role. */
-  role: MemberRole
 }
 
 /** A slug from an account name: ASCII words kept, anything else (Chinese names) gives a random id. */

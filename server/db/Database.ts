@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
+import type { MemberRole } from '../../shared/accounts.ts'
 
 /** An account known to this server. */
 export interface AccountRecord {
@@ -43,7 +44,7 @@ export interface SessionRecord {
 }
 
 /** A person's role on one account. */
-export type MemberRole = 'owner' | 'editor' | 'viewer'
+export type { MemberRole }
 
 export interface DbData {
   accounts: Record<string, AccountRecord>

@@ -6,6 +6,7 @@ import type { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { ACCOUNT_TIERS } from '../../shared/account.ts'
+import { MEMBER_ROLES } from '../../shared/accounts.ts'
 import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
 import type { Auth } from '../auth/Auth.ts'
@@ -21,7 +22,7 @@ const createBody = z.strictObject({
 const patchBody = z.strictObject({ archived: z.boolean() })
 const memberBody = z.strictObject({
   email: z.string().trim().toLowerCase().min(1, 'required').max(254),
-  role: z.enum(['owner', 'editor', 'viewer']),
+  role: z.enum(MEMBER_ROLES),
 })
 const memberRemoveBody = z.strictObject({ email: z.string().trim().toLowerCase().min(1, 'required').max(254) })
 
