@@ -4,7 +4,6 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { isValidAccountId } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { AccessError, Auth } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
@@ -41,12 +40,6 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'self'",
 ].join('; ')
-
-export function validateAccountId(id: string) {
-  if (!isValidAccountId(id)) {
-    throw new HTTPException(400, { message: 'invalid account id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit' })
-  }
-}
 
 /** Builds the Hono app: health, sync, API and the built client. */
 export function createApp({ config, rooms, db, plans }: AppDeps) {
@@ -96,7 +89,6 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
     upgradeWebSocket: nodeWs.upgradeWebSocket,
     rooms,
     config,
-    validateAccountId,
     authorize: async (accountId, request): Promise<SyncAccess> => {
       if (!isAllowedOrigin(request, config.allowedOrigins)) {
         throw new HTTPException(403, { message: 'WebSocket from another origin refused' })

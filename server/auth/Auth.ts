@@ -4,8 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { HTTPException } from 'hono/http-exception'
-import { isValidAccountId } from '../../shared/protocol.ts'
 import type { ServerConfig } from '../config.ts'
+import { validateAccountId } from '../http/accountId.ts'
 import type { AccountRecord, Database, MemberRole, UserRecord } from '../db/Database.ts'
 import { LoginRateLimiter } from './rateLimit.ts'
 import { SocketRegistry } from './SocketRegistry.ts'
@@ -136,9 +136,7 @@ export class Auth {
    * caller's role covers `need` (403), and that an archived account is not being changed (409).
    */
   account(request: Request, accountId: string, need: AccountNeed): AccountAccess {
-    if (!isValidAccountId(accountId)) {
-      throw new HTTPException(400, { message: 'invalid account id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit' })
-    }
+    validateAccountId(accountId)
     const session = this.requireUser(request)
     const account = this.db.data.accounts[accountId]
     if (!account) throw new AccessError(404, { message: 'no such account' })

@@ -3,6 +3,7 @@ import type { UpgradeWebSocket } from 'hono/ws'
 import type { WebSocket } from 'ws'
 import { CloseCode } from '../../shared/protocol.ts'
 import type { ServerConfig } from '../config.ts'
+import { validateAccountId } from '../http/accountId.ts'
 import { RoomDataError } from '../storage/DocStore.ts'
 import type { Room } from './Room.ts'
 import type { RoomManager } from './RoomManager.ts'
@@ -43,8 +44,6 @@ export function mountSyncRoute(
     config: ServerConfig
     /** Runs before the upgrade; throws an HTTPException to refuse it. */
     authorize: (accountId: string, request: Request) => Promise<SyncAccess>
-    /** Validates the account id before the upgrade (400 when bad). */
-    validateAccountId: (id: string) => void
   },
 ) {
   const { rooms, config } = deps
@@ -52,7 +51,8 @@ export function mountSyncRoute(
     '/sync/:accountId',
     async (c, next) => {
       const accountId = c.req.param('accountId')
-      deps.validateAccountId(accountId)
+      // A malformed id is refused with 400 before the upgrade.
+      validateAccountId(accountId)
       c.set('syncAccess' as never, (await deps.authorize(accountId, c.req.raw)) as never)
       await next()
     },

@@ -3,6 +3,7 @@
  * quoted here are user input: the messages are plain text, and every renderer escapes them.
  */
 import type { AccountFieldName } from '../account'
+import { SHAPE_TYPE_LABELS } from '../shapes/labels'
 import type { ActionStatus, RelationKind, StakeholderRole, WarRoomShapeType } from '../shapes/types'
 import { ACTION_STATUS_LABELS, RELATION_LABELS, ROLE_LABELS, type Bilingual } from './labels'
 
@@ -27,10 +28,7 @@ function list(names: string[]): Bilingual {
 export type RecordKind = WarRoomShapeType | 'arrow' | 'binding' | 'shape'
 
 const SHAPE_LABELS: Record<RecordKind, Bilingual> = {
-  stakeholder: { zh: '决策链角色', en: 'Stakeholder' },
-  faction: { zh: '派系', en: 'Faction' },
-  blocker: { zh: '卡点', en: 'Blocker' },
-  action: { zh: '行动项', en: 'Action' },
+  ...SHAPE_TYPE_LABELS,
   arrow: { zh: '连线', en: 'Arrow' },
   binding: { zh: '连线端点', en: 'Arrow binding' },
   shape: { zh: '图形', en: 'Shape' },
