@@ -8,7 +8,13 @@ import { cpus, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
-import { derivePlan, readDocRecords, renderActionsCsv, renderPlanMarkdown, renderStakeholdersCsv } from '../shared/plan/index'
+import {
+  derivePlan,
+  readDocRecords,
+  renderActionsCsv,
+  renderPlanMarkdown,
+  renderStakeholdersCsv,
+} from '../shared/plan/index'
 import { action, arrow, blocker, faction, goodAccount, stakeholder, TODAY } from '../shared/plan/testing/builders'
 import {
   ACTION_STATUSES,
@@ -49,7 +55,14 @@ export function buildDocument(seed = 4000): BenchDocument {
   const stakeholders = Array.from({ length: 1300 }, (_, i) => `shape:s${i}`)
   const blockers = Array.from({ length: 350 }, (_, i) => `shape:b${i}`)
   const actions = Array.from({ length: 700 }, (_, i) => `shape:a${i}`)
-  for (const id of factions) records.push(faction(id, { name: `${name()}派`, stance: pick(['ally', 'neutral', 'hostile'] as const), leader: pick(stakeholders) }))
+  for (const id of factions)
+    records.push(
+      faction(id, {
+        name: `${name()}派`,
+        stance: pick(['ally', 'neutral', 'hostile'] as const),
+        leader: pick(stakeholders),
+      }),
+    )
   for (const id of stakeholders) {
     records.push(
       stakeholder(
@@ -71,7 +84,15 @@ export function buildDocument(seed = 4000): BenchDocument {
     )
   }
   for (const id of blockers) {
-    records.push(blocker(id, { title: '预算未立项', detail: '需要财务部审批', severity: pick(BLOCKER_SEVERITIES), status: pick(BLOCKER_STATUSES), stage: 'P3' }))
+    records.push(
+      blocker(id, {
+        title: '预算未立项',
+        detail: '需要财务部审批',
+        severity: pick(BLOCKER_SEVERITIES),
+        status: pick(BLOCKER_STATUSES),
+        stage: 'P3',
+      }),
+    )
   }
   for (const id of actions) {
     records.push(
@@ -87,7 +108,20 @@ export function buildDocument(seed = 4000): BenchDocument {
     )
   }
   for (let i = 0; i < 170; i++) {
-    records.push({ id: `shape:g${i}`, typeName: 'shape', type: pick(['geo', 'text', 'note']), parentId: 'page:page', props: {}, meta: {}, x: 0, y: 0, rotation: 0, index: 'a1', isLocked: false, opacity: 1 })
+    records.push({
+      id: `shape:g${i}`,
+      typeName: 'shape',
+      type: pick(['geo', 'text', 'note']),
+      parentId: 'page:page',
+      props: {},
+      meta: {},
+      x: 0,
+      y: 0,
+      rotation: 0,
+      index: 'a1',
+      isLocked: false,
+      opacity: 1,
+    })
   }
   for (let i = 0; i < 1400; i++) {
     const kind = r()
@@ -141,7 +175,7 @@ export function runDeriveBench(runs = 200) {
   })
   const plan = derivePlan(doc, { today: TODAY })
   const results = {
-    'derivePlan': time(runs, 50, () => derivePlan(doc, { today: TODAY })),
+    derivePlan: time(runs, 50, () => derivePlan(doc, { today: TODAY })),
     'readDocRecords + derivePlan': time(runs, 50, () => derivePlan(readDocRecords(ydoc), { today: TODAY })),
     'renderPlanMarkdown (zh)': time(Math.min(runs, 50), 5, () => renderPlanMarkdown(plan, 'zh')),
     'renderActionsCsv + renderStakeholdersCsv': time(Math.min(runs, 50), 5, () => {

@@ -10,11 +10,11 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { YKeyValue } from 'y-utility/y-keyvalue'
+import { defaultStakeholderProps } from '../shared/shapes/index'
 import { signInAsAdmin } from '../tests/helpers/auth'
 import { startChildServer } from '../tests/helpers/childServer'
 import { tempDataDir } from '../tests/helpers/server'
 import { connectClient, whenSynced } from '../tests/helpers/yclient'
-import { defaultStakeholderProps } from '../shared/shapes/index'
 
 // Each y-websocket provider adds a process 'exit' listener; a crowd of them is expected here.
 process.setMaxListeners(64)
@@ -53,8 +53,17 @@ export async function main(args: string[]) {
     })
     const t0 = performance.now()
     kvA.set(id, {
-      id, typeName: 'shape', type: 'stakeholder', x: i, y: i, rotation: 0, index: 'a1', parentId: 'page:page',
-      isLocked: false, opacity: 1, meta: {},
+      id,
+      typeName: 'shape',
+      type: 'stakeholder',
+      x: i,
+      y: i,
+      rotation: 0,
+      index: 'a1',
+      parentId: 'page:page',
+      isLocked: false,
+      opacity: 1,
+      meta: {},
       props: { ...defaultStakeholderProps(), name: `联系人${i}`, title: '信息中心主任', concern: '系统稳定、上线周期' },
     })
     await seen
@@ -101,9 +110,16 @@ export async function main(args: string[]) {
   data.remove()
 
   console.log(`\nsync: ${edits} edits of a stakeholder record, client → server process → client on loopback`)
-  console.log(`  latency ms   median ${pct(latencies, 50).toFixed(2)}   p95 ${pct(latencies, 95).toFixed(2)}   p99 ${pct(latencies, 99).toFixed(2)}   max ${latencies.at(-1)!.toFixed(2)}`)
-  console.log(`  fan-out ms   one edit seen by all 19 other clients: median ${pct(fanout, 50).toFixed(2)}   p95 ${pct(fanout, 95).toFixed(2)}`)
-  console.log(`  disk         update log ${(logBytes / edits * 1000 / 1024).toFixed(1)} KiB per 1,000 edits; after compaction the room is ${(snapshotBytes / 1024).toFixed(1)} KiB (50 cards)`)
+  console.log(
+    `  latency ms   median ${pct(latencies, 50).toFixed(2)}   p95 ${pct(latencies, 95).toFixed(2)}   p99 ${pct(latencies, 99).toFixed(2)}   max ${latencies.at(-1)!.toFixed(2)}`,
+  )
+  console.log(
+    `  fan-out ms   one edit seen by all 19 other clients: median ${pct(fanout, 50).toFixed(2)}   p95 ${pct(fanout, 95).toFixed(2)}`,
+  )
+  console.log(
+    `  disk         update log ${(((logBytes / edits) * 1000) / 1024).toFixed(1)} KiB per 1,000 edits; after compaction the room is ${(snapshotBytes / 1024).toFixed(1)} KiB (50 cards)`,
+  )
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^\.?\/?/, "/"))) await main(process.argv.slice(2))
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^\.?\/?/, '/')))
+  await main(process.argv.slice(2))

@@ -26,7 +26,11 @@ export function usePathname(): string {
   return pathname
 }
 
-export type Route = { name: 'portfolio' } | { name: 'users' } | { name: 'room'; accountId: string } | { name: 'not-found' }
+export type Route =
+  | { name: 'portfolio' }
+  | { name: 'users' }
+  | { name: 'room'; accountId: string }
+  | { name: 'not-found' }
 
 /** `accountId` is returned as written; the room page validates it. */
 export function matchRoute(pathname: string): Route {

@@ -8,13 +8,13 @@ import { AccountService } from './accounts/AccountService.ts'
 import { AccessError, Auth } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
 import type { ServerConfig } from './config.ts'
+import type { Database } from './db/Database.ts'
 import { seedDemoAccount } from './demo/demoAccount.ts'
 import { mountAccountRoutes } from './http/accounts.ts'
-import { mountAuthRoutes } from './http/auth.ts'
-import { mountUserRoutes } from './http/users.ts'
-import type { Database } from './db/Database.ts'
 import { mountAssetRoutes } from './http/assets.ts'
+import { mountAuthRoutes } from './http/auth.ts'
 import { mountPlanRoutes } from './http/plan.ts'
+import { mountUserRoutes } from './http/users.ts'
 import type { PlanService } from './plan/PlanService.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
 import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
@@ -93,7 +93,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
       if (!isAllowedOrigin(request, config.allowedOrigins)) {
         throw new HTTPException(403, { message: 'WebSocket from another origin refused' })
       }
-      let access
+      let access: ReturnType<typeof auth.account>
       try {
         access = auth.account(request, accountId, 'read')
       } catch (e) {
@@ -145,7 +145,10 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
     app.get('*', serveStatic({ root: clientRoot, path: 'index.html' }))
   } else {
     app.get('*', (c) =>
-      c.text(`The client is not built (${config.clientDir} has no index.html). Run \`npm run build\`, or \`npm start\` which builds it.`, 503),
+      c.text(
+        `The client is not built (${config.clientDir} has no index.html). Run \`npm run build\`, or \`npm start\` which builds it.`,
+        503,
+      ),
     )
   }
 

@@ -96,7 +96,10 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
     const raw = env[name]
     if (raw === undefined || raw === '') continue
     if (Array.isArray(config[key])) {
-      mutable[key] = raw.split(',').map((s) => s.trim()).filter(Boolean)
+      mutable[key] = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     } else if (typeof config[key] === 'boolean') {
       if (!/^(0|1|true|false)$/.test(raw)) throw new Error(`${name} must be 0 or 1, got "${raw}"`)
       mutable[key] = raw === '1' || raw === 'true'
@@ -110,7 +113,13 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
   }
   Object.assign(config, overrides)
   if (config.port > 65535) throw new Error(`PORT must be 0–65535, got ${config.port}`)
-  for (const key of ['maxFrameBytes', 'maxBufferedBytes', 'maxAssetBytes', 'pingIntervalMs', 'flushIntervalMs'] as const) {
+  for (const key of [
+    'maxFrameBytes',
+    'maxBufferedBytes',
+    'maxAssetBytes',
+    'pingIntervalMs',
+    'flushIntervalMs',
+  ] as const) {
     if (!(config[key] > 0)) throw new Error(`${key} must be positive`)
   }
   try {
@@ -122,8 +131,10 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
     throw new Error('PASSWORD_SCRYPT_LOG_N must be 14–20 (scrypt N = 2^value)')
   }
   for (const origin of config.allowedOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`ALLOWED_ORIGINS entries look like https://host[:port], got "${origin}"`)
+    if (!/^https?:\/\/[^/]+$/.test(origin))
+      throw new Error(`ALLOWED_ORIGINS entries look like https://host[:port], got "${origin}"`)
   }
-  if (config.flushIntervalMs > 80) throw new Error('FLUSH_INTERVAL_MS must be at most 80 (updates are durable within 100 ms)')
+  if (config.flushIntervalMs > 80)
+    throw new Error('FLUSH_INTERVAL_MS must be at most 80 (updates are durable within 100 ms)')
   return config
 }

@@ -1,5 +1,5 @@
-import { DataDirLockedError } from './storage/DataDirLock.ts'
 import { startServer } from './server.ts'
+import { DataDirLockedError } from './storage/DataDirLock.ts'
 
 try {
   const server = await startServer({ env: process.env })

@@ -34,9 +34,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = resolveConfig(overrides, env)
   const lock = lockDataDir(config.dataDir)
   try {
-    const store = customStore ?? new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: config.log })
+    const store =
+      customStore ?? new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: config.log })
     const db = await Database.open(config.dataDir)
-    const plans = new PlanService(db, { deriveDelayMs: config.deriveDelayMs, timeZone: config.planTimeZone, log: config.log })
+    const plans = new PlanService(db, {
+      deriveDelayMs: config.deriveDelayMs,
+      timeZone: config.planTimeZone,
+      log: config.log,
+    })
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,
       compactLogBytes: config.compactLogBytes,

@@ -42,7 +42,16 @@ describe('parseAccount', () => {
       winProbability: 101,
       owner: '张三',
     })
-    expect(issues.map((i) => i.field)).toEqual(['name', 'tier', 'deadline', 'window', 'stage', 'closeness', 'potential', 'winProbability'])
+    expect(issues.map((i) => i.field)).toEqual([
+      'name',
+      'tier',
+      'deadline',
+      'window',
+      'stage',
+      'closeness',
+      'potential',
+      'winProbability',
+    ])
     expect(account).toEqual({ ...DEFAULT_ACCOUNT, owner: '张三' })
   })
 

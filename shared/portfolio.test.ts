@@ -22,7 +22,13 @@ describe('checkPortfolioFocus', () => {
       3,
     )
     expect(findings).toHaveLength(1)
-    expect(findings[0]).toMatchObject({ code: 'portfolio.focus.exceeded', severity: 'warning', owner: '张三', accountIds: ['a', 'b', 'c', 'd'], limit: 3 })
+    expect(findings[0]).toMatchObject({
+      code: 'portfolio.focus.exceeded',
+      severity: 'warning',
+      owner: '张三',
+      accountIds: ['a', 'b', 'c', 'd'],
+      limit: 3,
+    })
     expect(findings[0].message.zh).toContain('张三')
     expect(findings[0].message.zh).toContain('4')
     expect(findings[0].message.en).toContain('force spread evenly')
@@ -43,7 +49,12 @@ describe('checkPortfolioFocus', () => {
 
   it('counts an account for each person a shared owner field names, and ignores placeholders', () => {
     const findings = checkPortfolioFocus(
-      [acct('a', '张三、李四', 'strategic'), acct('b', '张三', 'strategic'), acct('c', '待定', 'strategic'), acct('d', ' 张三 ', 'breakthrough')],
+      [
+        acct('a', '张三、李四', 'strategic'),
+        acct('b', '张三', 'strategic'),
+        acct('c', '待定', 'strategic'),
+        acct('d', ' 张三 ', 'breakthrough'),
+      ],
       2,
     )
     expect(findings.map((f) => [f.owner, f.accountIds])).toEqual([['张三', ['a', 'b', 'd']]])

@@ -37,7 +37,10 @@ export interface PortfolioFinding {
  * One finding per owner who holds more than `limit` strategic + breakthrough accounts. An owner
  * field naming several people ("张三、李四") counts the account for each of them.
  */
-export function checkPortfolioFocus(accounts: readonly PortfolioAccount[], limit = DEFAULT_PORTFOLIO_FOCUS_LIMIT): PortfolioFinding[] {
+export function checkPortfolioFocus(
+  accounts: readonly PortfolioAccount[],
+  limit = DEFAULT_PORTFOLIO_FOCUS_LIMIT,
+): PortfolioFinding[] {
   const byOwner = new Map<string, { owner: string; ids: string[] }>()
   for (const account of accounts) {
     if (account.archived || !FOCUS_TIERS.includes(account.tier as AccountTier)) continue

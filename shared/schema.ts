@@ -10,10 +10,10 @@ import {
   type TLRecord,
   type TLSchema,
 } from '@tldraw/tlschema'
-import { diagnoseShapeProps, type PropProblem } from './shapes/diagnose'
 import { actionShapeMigrations, actionShapeProps } from './shapes/action'
 import { blockerShapeMigrations, blockerShapeProps } from './shapes/blocker'
 import { isWarRoomShapeType } from './shapes/definitions'
+import { diagnoseShapeProps, type PropProblem } from './shapes/diagnose'
 import { factionShapeMigrations, factionShapeProps } from './shapes/faction'
 import { stakeholderShapeMigrations, stakeholderShapeProps } from './shapes/stakeholder'
 import type { WarRoomShapeType } from './shapes/types'
@@ -49,7 +49,11 @@ let defaultSchema: TLSchema | undefined
  * is broken, without throwing. Records must already be migrated to the schema's
  * version (see `schema.migratePersistedRecord`).
  */
-export function checkRecord(record: unknown, schema: TLSchema = (defaultSchema ??= createWarRoomSchema())): RecordCheck {
+export function checkRecord(
+  record: unknown,
+  schema: TLSchema = (defaultSchema ??=
+    createWarRoomSchema()),
+): RecordCheck {
   const typeName = (record as { typeName?: unknown } | null)?.typeName
   const recordType = typeof typeName === 'string' ? schema.types[typeName as TLRecord['typeName']] : undefined
   if (!recordType) {

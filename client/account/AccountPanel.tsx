@@ -5,13 +5,19 @@
  * is written; an invalid entry stays in the field with a message and is not written. Viewers see
  * the fields but cannot change them.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import type * as Y from 'yjs'
-import { ACCOUNT_TIERS, accountFieldSchemas, type AccountFieldIssue, type AccountFieldName, type Competitor } from '../../shared/account'
+import {
+  ACCOUNT_TIERS,
+  type AccountFieldIssue,
+  type AccountFieldName,
+  accountFieldSchemas,
+  type Competitor,
+} from '../../shared/account'
 import { STAGE_LABELS, TIER_LABELS } from '../../shared/plan/labels'
 import { FUNNEL_STAGES } from '../../shared/shapes/types'
-import { useLang, useT, type MessageKey } from '../i18n'
-import { updateCompetitors, useAccountFields, writeAccountField, type AccountMap } from './useAccountFields'
+import { type MessageKey, useLang, useT } from '../i18n'
+import { type AccountMap, updateCompetitors, useAccountFields, writeAccountField } from './useAccountFields'
 import './account.css'
 
 /** What an entry means: a value to write, or the message that says why it cannot be. */
@@ -22,7 +28,9 @@ const asText = (text: string): Parsed<string> => ({ ok: true, value: text })
 function asDate(text: string, input: HTMLInputElement | HTMLTextAreaElement): Parsed<string> {
   // A half-typed date reads as '' with badInput set; writing '' would clear the stored date.
   if ('validity' in input && input.validity.badInput) return { ok: false, error: 'account.error.date' }
-  return accountFieldSchemas.deadline.safeParse(text).success ? { ok: true, value: text } : { ok: false, error: 'account.error.date' }
+  return accountFieldSchemas.deadline.safeParse(text).success
+    ? { ok: true, value: text }
+    : { ok: false, error: 'account.error.date' }
 }
 
 function asNumber(field: 'closeness' | 'potential' | 'winProbability') {
@@ -144,7 +152,20 @@ interface InputFieldProps<V> {
   numberRange?: { min: number; max: number; step: number }
 }
 
-function InputField<V>({ field, label, stored, parse, commit, readOnly, type = 'text', multiline, placeholder, hint, issue, numberRange }: InputFieldProps<V>) {
+function InputField<V>({
+  field,
+  label,
+  stored,
+  parse,
+  commit,
+  readOnly,
+  type = 'text',
+  multiline,
+  placeholder,
+  hint,
+  issue,
+  numberRange,
+}: InputFieldProps<V>) {
   const { error, props } = useDraft(stored, parse, commit)
   return (
     <FieldFrame field={field} label={label} hint={hint} error={error} issue={issue}>
@@ -176,7 +197,16 @@ interface SelectFieldProps<V extends string> {
   issue?: AccountFieldIssue
 }
 
-function SelectField<V extends string>({ field, label, value, options, onChange, readOnly, hint, issue }: SelectFieldProps<V>) {
+function SelectField<V extends string>({
+  field,
+  label,
+  value,
+  options,
+  onChange,
+  readOnly,
+  hint,
+  issue,
+}: SelectFieldProps<V>) {
   return (
     <FieldFrame field={field} label={label} hint={hint} issue={issue}>
       {(id, describedBy) => (
@@ -231,7 +261,11 @@ export function AccountPanel({ doc, readOnly, focusRequest }: AccountPanelProps)
     return () => clearTimeout(timer)
   }, [focusRequest])
 
-  const text = (field: 'name' | 'owner' | 'goal' | 'target', label: MessageKey, extra: Partial<InputFieldProps<string>> = {}) => (
+  const text = (
+    field: 'name' | 'owner' | 'goal' | 'target',
+    label: MessageKey,
+    extra: Partial<InputFieldProps<string>> = {},
+  ) => (
     <InputField
       field={field}
       label={t(label)}
@@ -286,7 +320,10 @@ export function AccountPanel({ doc, readOnly, focusRequest }: AccountPanelProps)
           field="tier"
           label={t('account.tier')}
           value={account.tier}
-          options={[{ value: '' as const, label: t('account.tier.none') }, ...ACCOUNT_TIERS.map((v) => ({ value: v, label: TIER_LABELS[v][lang] }))]}
+          options={[
+            { value: '' as const, label: t('account.tier.none') },
+            ...ACCOUNT_TIERS.map((v) => ({ value: v, label: TIER_LABELS[v][lang] })),
+          ]}
           onChange={(value) => writeAccountField(map, 'tier', value)}
           readOnly={readOnly}
           issue={issueOf('tier')}
@@ -296,7 +333,10 @@ export function AccountPanel({ doc, readOnly, focusRequest }: AccountPanelProps)
           field="stage"
           label={t('account.stage')}
           value={account.stage}
-          options={[{ value: '' as const, label: t('account.stage.none') }, ...FUNNEL_STAGES.map((v) => ({ value: v, label: STAGE_LABELS[v][lang] }))]}
+          options={[
+            { value: '' as const, label: t('account.stage.none') },
+            ...FUNNEL_STAGES.map((v) => ({ value: v, label: STAGE_LABELS[v][lang] })),
+          ]}
           onChange={(value) => writeAccountField(map, 'stage', value)}
           readOnly={readOnly}
           issue={issueOf('stage')}
@@ -350,6 +390,7 @@ function Competitors({
   // The index of a competitor just added here, whose name field takes the focus once it renders.
   const [added, setAdded] = useState<number | null>(null)
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again once the added competitor has rendered
   useEffect(() => {
     if (added === null || !listRef.current) return
     listRef.current.querySelector<HTMLElement>(`[data-account-field="competitors.${added}.name"]`)?.focus()
@@ -385,7 +426,9 @@ function Competitors({
                 label={t(label)}
                 stored={competitor[key]}
                 parse={asText}
-                commit={(value) => updateCompetitors(map, (list) => list.map((c, j) => (j === i ? { ...c, [key]: value } : c)))}
+                commit={(value) =>
+                  updateCompetitors(map, (list) => list.map((c, j) => (j === i ? { ...c, [key]: value } : c)))
+                }
                 readOnly={readOnly}
                 multiline={multiline}
               />

@@ -6,7 +6,14 @@
  */
 import { useEffect, useMemo, useState } from 'react'
 import type * as Y from 'yjs'
-import { accountFieldSchemas, parseAccount, type AccountFieldName, type AccountFields, type Competitor, type ParsedAccount } from '../../shared/account'
+import {
+  type AccountFieldName,
+  type AccountFields,
+  accountFieldSchemas,
+  type Competitor,
+  type ParsedAccount,
+  parseAccount,
+} from '../../shared/account'
 import { DocKeys } from '../../shared/protocol'
 
 export type AccountMap = Y.Map<unknown>
@@ -32,7 +39,11 @@ export function useAccountFields(doc: Y.Doc): ParsedAccount & { map: AccountMap 
  * Writes one field if the value passes its schema; returns false (and writes nothing) if not.
  * An unchanged value is not written, so focusing and leaving a field sends nothing.
  */
-export function writeAccountField<K extends AccountFieldName>(map: AccountMap, field: K, value: AccountFields[K]): boolean {
+export function writeAccountField<K extends AccountFieldName>(
+  map: AccountMap,
+  field: K,
+  value: AccountFields[K],
+): boolean {
   const result = accountFieldSchemas[field].safeParse(value)
   if (!result.success) return false
   const next = result.data

@@ -1,6 +1,6 @@
 /** First-run set-up of the administrator, and sign-in. Both start a session and reload it. */
-import { useState, type FormEvent, type ReactNode } from 'react'
-import { useT, type MessageKey } from '../i18n'
+import { type FormEvent, type ReactNode, useState } from 'react'
+import { type MessageKey, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { ApiError, apiFetch } from './api'
 import { useSession } from './session'
@@ -142,8 +142,22 @@ export function LoginPage() {
   return (
     <AuthLayout title={t('auth.login.title')}>
       <form onSubmit={submit} data-testid="login-form">
-        <Field id="email" label={t('auth.email')} type="email" value={email} onChange={setEmail} autoComplete="username" />
-        <Field id="password" label={t('auth.password')} type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+        <Field
+          id="email"
+          label={t('auth.email')}
+          type="email"
+          value={email}
+          onChange={setEmail}
+          autoComplete="username"
+        />
+        <Field
+          id="password"
+          label={t('auth.password')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+        />
         {error && (
           <p className="wr-error" role="alert">
             {t(error.key, error.params)}
@@ -164,7 +178,9 @@ export function SessionNotice({ error }: { error?: Error }) {
   return (
     <main className="wr-notice">
       <div className="wr-card">
-        <p role={error ? 'alert' : 'status'}>{error ? t('auth.error', { message: error.message }) : t('auth.loading')}</p>
+        <p role={error ? 'alert' : 'status'}>
+          {error ? t('auth.error', { message: error.message }) : t('auth.loading')}
+        </p>
       </div>
     </main>
   )

@@ -29,7 +29,8 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
   if (!res.ok) {
     // A session that ended meanwhile (expired, signed out elsewhere, user disabled): the app
     // shows the sign-in page again (see session.tsx).
-    if (res.status === 401 && path !== '/api/login' && path !== '/api/me') window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/me')
+      window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
     throw new ApiError(res.status, data.error ?? res.statusText)
   }
   return data as T

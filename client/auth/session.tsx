@@ -2,7 +2,7 @@
  * Who is signed in, for the whole app: loaded once from `/api/me` (or `/api/setup` when nobody
  * is), updated by the sign-in pages and by signing out.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { ApiError, apiFetch, SESSION_ENDED_EVENT, type User } from './api'
 
 export type SessionState =

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { ApiError, apiFetch, type AccountSummary } from './api'
+import { type AccountSummary, ApiError, apiFetch } from './api'
 
 export interface AccountAccess {
   role: AccountSummary['role']
@@ -24,6 +24,7 @@ export interface AccountAccessState {
  */
 export function useAccountAccess(accountId: string, connected: boolean): AccountAccessState {
   const [state, setState] = useState<AccountAccessState>({ access: null, denied: null })
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `connected` is not read, it is when to read access again
   useEffect(() => {
     let cancelled = false
     apiFetch<AccountSummary>(`/api/accounts/${encodeURIComponent(accountId)}`)
@@ -31,13 +32,20 @@ export function useAccountAccess(accountId: string, connected: boolean): Account
         if (cancelled) return
         const readOnlyReason = account.archived ? 'archived' : account.role === 'viewer' ? 'viewer' : null
         setState({
-          access: { role: account.role, archived: account.archived, name: account.name, readOnly: readOnlyReason !== null, readOnlyReason },
+          access: {
+            role: account.role,
+            archived: account.archived,
+            name: account.name,
+            readOnly: readOnlyReason !== null,
+            readOnlyReason,
+          },
           denied: null,
         })
       })
       .catch((error) => {
         if (cancelled) return
-        if (error instanceof ApiError && (error.status === 403 || error.status === 404)) setState({ access: null, denied: error.status })
+        if (error instanceof ApiError && (error.status === 403 || error.status === 404))
+          setState({ access: null, denied: error.status })
         else console.warn('[war-room] reading account access failed', error)
       })
     return () => {

@@ -2,11 +2,11 @@
  * A deliberately tiny i18n layer: string tables per area (./messages), a
  * language context, and `useT()` returning a typed `t(key, params)`.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
-import { initialLang, saveLang, type Lang } from './lang'
-import { messages, type MessageKey } from './messages'
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
+import { initialLang, type Lang, saveLang } from './lang'
+import { type MessageKey, messages } from './messages'
 
-export { LANGS, TLDRAW_LOCALE, type Lang } from './lang'
+export { LANGS, type Lang, TLDRAW_LOCALE } from './lang'
 export type { MessageKey } from './messages'
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string

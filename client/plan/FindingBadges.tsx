@@ -5,9 +5,9 @@
  * of the plan. Badges ignore the pointer: they must never get in the way of a resize handle.
  */
 import type { ComponentType } from 'react'
-import { useEditor, useValue, type TLComponents, type TLShapeId } from 'tldraw'
+import { type TLComponents, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { useLang, useT } from '../i18n'
-import { useOptionalPlanContext, type ShapeFindings } from './PlanContext'
+import { type ShapeFindings, useOptionalPlanContext } from './PlanContext'
 
 interface Badge extends ShapeFindings {
   id: string
@@ -23,24 +23,20 @@ export function FindingBadges() {
   const { lang } = useLang()
   const byShape = useOptionalPlanContext()?.byShape
 
-  const badges = useValue(
-    'war-room finding badges',
-    () => {
-      const result: Badge[] = []
-      if (!byShape?.size) return result
-      const pageId = editor.getCurrentPageId()
-      for (const [id, findings] of byShape) {
-        const shape = editor.getShape(id as TLShapeId)
-        if (!shape || editor.getAncestorPageId(shape) !== pageId) continue
-        const bounds = editor.getShapePageBounds(shape)
-        if (!bounds) continue
-        const corner = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
-        result.push({ id, x: corner.x, y: corner.y, ...findings })
-      }
-      return result
-    },
-    [editor, byShape],
-  )
+  const badges = useValue('war-room finding badges', () => {
+    const result: Badge[] = []
+    if (!byShape?.size) return result
+    const pageId = editor.getCurrentPageId()
+    for (const [id, findings] of byShape) {
+      const shape = editor.getShape(id as TLShapeId)
+      if (!shape || editor.getAncestorPageId(shape) !== pageId) continue
+      const bounds = editor.getShapePageBounds(shape)
+      if (!bounds) continue
+      const corner = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
+      result.push({ id, x: corner.x, y: corner.y, ...findings })
+    }
+    return result
+  }, [editor, byShape])
 
   if (badges.length === 0) return null
   return (
@@ -53,7 +49,9 @@ export function FindingBadges() {
           data-shape-id={badge.id}
           data-severity={badge.worst}
           data-count={badge.count}
-          title={[t('plan.badge.title', { count: badge.count }), ...badge.findings.map((f) => f.message[lang])].join('\n')}
+          title={[t('plan.badge.title', { count: badge.count }), ...badge.findings.map((f) => f.message[lang])].join(
+            '\n',
+          )}
           // Just above the top-right corner, right-aligned with it, clear of the corner handle.
           style={{ transform: `translate(${badge.x}px, ${badge.y}px) translate(calc(-100% + 6px), calc(-100% - 4px))` }}
         >
@@ -74,6 +72,7 @@ export function FindingBadges() {
  */
 export function withFindingBadges(components: TLComponents): TLComponents {
   const Before: ComponentType | null | undefined = components.InFrontOfTheCanvas
+  // biome-ignore lint/correctness/noComponentHookFactories: called once at module scope (see above), so the identity is stable
   function InFrontOfTheCanvas() {
     return (
       <>

@@ -5,9 +5,15 @@
  * Everything that reads the plan (the panel, the badges on the canvas) goes through this context,
  * so the document is derived once per change, not once per reader.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import type * as Y from 'yjs'
-import { derivePlanFromDoc, isoDateInTimeZone, type Finding, type FindingSeverity, type PlanRecord } from '../../shared/plan'
+import {
+  derivePlanFromDoc,
+  type Finding,
+  type FindingSeverity,
+  isoDateInTimeZone,
+  type PlanRecord,
+} from '../../shared/plan'
 
 /**
  * How long a change waits before the plan is derived again. A trailing throttle, not a debounce:

@@ -6,7 +6,13 @@
  */
 import type { Editor, TLShapeId } from 'tldraw'
 import type * as Y from 'yjs'
-import { FINDING_SEVERITIES, FINDING_SEVERITY_LABELS, type Finding, type FindingSeverity, type PlanRecord } from '../../shared/plan'
+import {
+  FINDING_SEVERITIES,
+  FINDING_SEVERITY_LABELS,
+  type Finding,
+  type FindingSeverity,
+  type PlanRecord,
+} from '../../shared/plan'
 import { AccountPanel } from '../account/AccountPanel'
 import { useLang, useT } from '../i18n'
 import { SEVERITY_GLYPH } from './FindingBadges'
@@ -51,7 +57,12 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
 
   if (!sidebarOpen) {
     return (
-      <aside className="wr-plan wr-plan--collapsed" data-testid="wr-plan-sidebar" data-open="false" aria-label={t('plan.sidebar.label')}>
+      <aside
+        className="wr-plan wr-plan--collapsed"
+        data-testid="wr-plan-sidebar"
+        data-open="false"
+        aria-label={t('plan.sidebar.label')}
+      >
         <button
           type="button"
           className="wr-plan__expand"
@@ -63,7 +74,11 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
           <span className="wr-plan__expand-arrow" aria-hidden="true">
             «
           </span>
-          {plan && <span className={`wr-plan__mini-score wr-health--${healthBand(plan.metrics.healthScore)}`}>{plan.metrics.healthScore}</span>}
+          {plan && (
+            <span className={`wr-plan__mini-score wr-health--${healthBand(plan.metrics.healthScore)}`}>
+              {plan.metrics.healthScore}
+            </span>
+          )}
           {plan &&
             (['error', 'warning'] as const).map(
               (severity) =>
@@ -113,7 +128,12 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
           »
         </button>
       </header>
-      <div className="wr-plan__body" role="tabpanel" id={`wr-plan-tabpanel-${tab}`} aria-labelledby={`wr-plan-tab-${tab}`}>
+      <div
+        className="wr-plan__body"
+        role="tabpanel"
+        id={`wr-plan-tabpanel-${tab}`}
+        aria-labelledby={`wr-plan-tab-${tab}`}
+      >
         {tab === 'plan' ? (
           plan && <PlanCheck plan={plan} accountId={accountId} editor={editor} />
         ) : (
@@ -175,13 +195,22 @@ function Metrics({ plan }: { plan: PlanRecord }) {
       alert: untargetedBlockers > 0,
       note: untargetedBlockers > 0 ? t('plan.metrics.untargetedBlockers', { count: untargetedBlockers }) : undefined,
     },
-    { key: 'overdueActions', label: t('plan.metrics.overdueActions'), value: overdueActions, alert: overdueActions > 0 },
+    {
+      key: 'overdueActions',
+      label: t('plan.metrics.overdueActions'),
+      value: overdueActions,
+      alert: overdueActions > 0,
+    },
   ]
   return (
     <section className="wr-metrics" aria-label={t('plan.metrics.title')}>
       <div className="wr-metrics__grid">
         {tiles.map((tile) => (
-          <div key={tile.key} className={`wr-metric${tile.alert ? ' wr-metric--alert' : ''}`} data-testid={`wr-metric-${tile.key}`}>
+          <div
+            key={tile.key}
+            className={`wr-metric${tile.alert ? ' wr-metric--alert' : ''}`}
+            data-testid={`wr-metric-${tile.key}`}
+          >
             <span className="wr-metric__value">{tile.value}</span>
             <span className="wr-metric__label">{tile.label}</span>
             {tile.note && <span className="wr-metric__note">{tile.note}</span>}
@@ -209,9 +238,10 @@ function Findings({ findings, editor }: { findings: Finding[]; editor: Editor | 
   const t = useT()
   const { lang } = useLang()
   const { focusAccountField } = usePlanContext()
-  const groups = FINDING_SEVERITIES.map((severity) => ({ severity, items: findings.filter((f) => f.severity === severity) })).filter(
-    (g) => g.items.length > 0,
-  )
+  const groups = FINDING_SEVERITIES.map((severity) => ({
+    severity,
+    items: findings.filter((f) => f.severity === severity),
+  })).filter((g) => g.items.length > 0)
 
   const target = (finding: Finding): 'shape' | 'field' | null =>
     finding.shapeId ? 'shape' : finding.field && finding.code.startsWith('account.') ? 'field' : null
@@ -233,7 +263,11 @@ function Findings({ findings, editor }: { findings: Finding[]; editor: Editor | 
         </p>
       )}
       {groups.map(({ severity, items }) => (
-        <div key={severity} className={`wr-findings__group wr-sev--${severity}`} data-testid={`wr-findings-${severity}`}>
+        <div
+          key={severity}
+          className={`wr-findings__group wr-sev--${severity}`}
+          data-testid={`wr-findings-${severity}`}
+        >
           <h4 className="wr-findings__group-title">
             <SeverityMark severity={severity} />
             {FINDING_SEVERITY_LABELS[severity][lang]} <span className="wr-findings__group-count">{items.length}</span>
@@ -245,7 +279,9 @@ function Findings({ findings, editor }: { findings: Finding[]; editor: Editor | 
                 <>
                   <span className="wr-finding__message">{finding.message[lang]}</span>
                   {kind && (
-                    <span className="wr-finding__go">{t(kind === 'shape' ? 'plan.finding.goToShape' : 'plan.finding.goToField')} →</span>
+                    <span className="wr-finding__go">
+                      {t(kind === 'shape' ? 'plan.finding.goToShape' : 'plan.finding.goToField')} →
+                    </span>
                   )}
                 </>
               )
@@ -259,7 +295,12 @@ function Findings({ findings, editor }: { findings: Finding[]; editor: Editor | 
               return (
                 <li key={`${finding.code}:${finding.shapeId ?? ''}:${finding.field ?? ''}:${i}`}>
                   {kind ? (
-                    <button type="button" className={`wr-finding wr-sev--${severity}`} onClick={() => open(finding)} {...data}>
+                    <button
+                      type="button"
+                      className={`wr-finding wr-sev--${severity}`}
+                      onClick={() => open(finding)}
+                      {...data}
+                    >
                       {body}
                     </button>
                   ) : (
@@ -299,7 +340,13 @@ function Exports({ accountId }: { accountId: string }) {
       <h3 className="wr-plan__heading">{t('plan.export.title')}</h3>
       <div className="wr-exports__links">
         {links.map((link) => (
-          <a key={link.key} href={link.href} download className="wr-exports__link" data-testid={`wr-export-${link.key}`}>
+          <a
+            key={link.key}
+            href={link.href}
+            download
+            className="wr-exports__link"
+            data-testid={`wr-export-${link.key}`}
+          >
             ⤓ {link.label}
           </a>
         ))}

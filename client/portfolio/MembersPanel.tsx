@@ -1,6 +1,6 @@
 /** An account's members and their roles; owners (and administrators) add, change and remove them. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
-import { apiFetch, type AccountSummary, type Member, type MemberRole } from '../auth/api'
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type AccountSummary, apiFetch, type Member, type MemberRole } from '../auth/api'
 import { useT } from '../i18n'
 
 const ROLES: MemberRole[] = ['owner', 'editor', 'viewer']
@@ -35,7 +35,11 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
   }
 
   return (
-    <section className="wr-card wr-members" aria-label={t('members.title', { name: account.name })} data-testid="members">
+    <section
+      className="wr-card wr-members"
+      aria-label={t('members.title', { name: account.name })}
+      data-testid="members"
+    >
       <div className="wr-members__head">
         <h2>{t('members.title', { name: account.name })}</h2>
         <button type="button" className="wr-button wr-button--quiet" onClick={onClose}>
@@ -54,7 +58,12 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
               value={m.role}
               aria-label={`${m.email} ${t('users.role')}`}
               onChange={(e) =>
-                void run(apiFetch(`/api/accounts/${account.id}/members`, { method: 'PUT', body: { email: m.email, role: e.target.value } }))
+                void run(
+                  apiFetch(`/api/accounts/${account.id}/members`, {
+                    method: 'PUT',
+                    body: { email: m.email, role: e.target.value },
+                  }),
+                )
               }
             >
               {ROLES.map((r) => (
@@ -67,7 +76,11 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
               type="button"
               className="wr-button wr-button--quiet wr-button--danger"
               onClick={() =>
-                void run(apiFetch(`/api/accounts/${account.id}/members?email=${encodeURIComponent(m.email)}`, { method: 'DELETE' }))
+                void run(
+                  apiFetch(`/api/accounts/${account.id}/members?email=${encodeURIComponent(m.email)}`, {
+                    method: 'DELETE',
+                  }),
+                )
               }
             >
               {t('members.remove')}
@@ -76,7 +89,14 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
         ))}
       </ul>
       <form className="wr-row" onSubmit={submit}>
-        <input type="email" required placeholder={t('auth.email')} value={email} onChange={(e) => setEmail(e.target.value)} aria-label={t('auth.email')} />
+        <input
+          type="email"
+          required
+          placeholder={t('auth.email')}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          aria-label={t('auth.email')}
+        />
         <select value={role} onChange={(e) => setRole(e.target.value as MemberRole)} aria-label={t('users.role')}>
           {ROLES.map((r) => (
             <option key={r} value={r}>

@@ -3,15 +3,15 @@
  * last activity from each account's stored plan; filters by tier and owner; the focus check
  * (portfolio.focus.exceeded); creating an account; members, archiving and deletion for owners.
  */
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react'
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { ACCOUNT_TIERS, type AccountTier } from '../../shared/account'
 import { STAGE_LABELS, TIER_LABELS } from '../../shared/plan/labels'
 import { checkPortfolioFocus } from '../../shared/portfolio'
 import { isValidAccountId } from '../../shared/protocol'
 import { FUNNEL_STAGES, type FunnelStage } from '../../shared/shapes/types'
-import { apiFetch, type AccountSummary } from '../auth/api'
+import { type AccountSummary, apiFetch } from '../auth/api'
 import { useCurrentUser, useSession } from '../auth/session'
-import { useLang, useT, type MessageKey } from '../i18n'
+import { type MessageKey, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { navigate } from '../router'
 import { MembersPanel } from './MembersPanel'
@@ -46,7 +46,10 @@ export function PortfolioPage() {
   }, [load])
 
   const owners = useMemo(
-    () => [...new Set((accounts ?? []).map((a) => a.owner.trim()).filter(Boolean))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
+    () =>
+      [...new Set((accounts ?? []).map((a) => a.owner.trim()).filter(Boolean))].sort((a, b) =>
+        a.localeCompare(b, 'zh-CN'),
+      ),
     [accounts],
   )
   const shown = (accounts ?? []).filter(
@@ -83,7 +86,9 @@ export function PortfolioPage() {
           {focus.map((f) => (
             <p key={f.owner} data-code={f.code}>
               {f.message[lang]}
-              <span className="wr-focus__accounts">{f.accountIds.map((id) => nameOf.get(id) ?? id).join(lang === 'zh' ? '、' : ', ')}</span>
+              <span className="wr-focus__accounts">
+                {f.accountIds.map((id) => nameOf.get(id) ?? id).join(lang === 'zh' ? '、' : ', ')}
+              </span>
             </p>
           ))}
         </section>
@@ -165,9 +170,19 @@ export function PortfolioPage() {
                     <code className="wr-account-id">{a.id}</code>
                     {a.archived && <span className="wr-tag">{t('portfolio.archived')}</span>}
                   </td>
-                  <td>{a.tier ? <span className={`wr-tier wr-tier--${a.tier}`}>{TIER_LABELS[a.tier][lang]}</span> : t('portfolio.none')}</td>
+                  <td>
+                    {a.tier ? (
+                      <span className={`wr-tier wr-tier--${a.tier}`}>{TIER_LABELS[a.tier][lang]}</span>
+                    ) : (
+                      t('portfolio.none')
+                    )}
+                  </td>
                   <td>{a.owner || t('portfolio.none')}</td>
-                  <td className="wr-nowrap">{(FUNNEL_STAGES as readonly string[]).includes(a.stage) ? STAGE_LABELS[a.stage as FunnelStage][lang] : t('portfolio.none')}</td>
+                  <td className="wr-nowrap">
+                    {(FUNNEL_STAGES as readonly string[]).includes(a.stage)
+                      ? STAGE_LABELS[a.stage as FunnelStage][lang]
+                      : t('portfolio.none')}
+                  </td>
                   <td>
                     <Health health={a.health} />
                   </td>
@@ -183,10 +198,18 @@ export function PortfolioPage() {
                         <button type="button" className="wr-button wr-button--quiet" onClick={() => setMembersOf(a)}>
                           {t('portfolio.manage.members')}
                         </button>
-                        <button type="button" className="wr-button wr-button--quiet" onClick={() => void manage(a, a.archived ? 'unarchive' : 'archive')}>
+                        <button
+                          type="button"
+                          className="wr-button wr-button--quiet"
+                          onClick={() => void manage(a, a.archived ? 'unarchive' : 'archive')}
+                        >
                           {t(a.archived ? 'portfolio.manage.unarchive' : 'portfolio.manage.archive')}
                         </button>
-                        <button type="button" className="wr-button wr-button--quiet wr-button--danger" onClick={() => void manage(a, 'delete')}>
+                        <button
+                          type="button"
+                          className="wr-button wr-button--quiet wr-button--danger"
+                          onClick={() => void manage(a, 'delete')}
+                        >
                           {t('portfolio.manage.delete')}
                         </button>
                       </>
@@ -213,7 +236,9 @@ function Health({ health }: { health: AccountSummary['health'] }) {
   return (
     <span className={`wr-health wr-health--${level}`}>
       <span className="wr-health__bar" style={{ width: `${health.score}%` }} aria-hidden />
-      <span className="wr-health__text">{t('portfolio.health.value', { score: health.score, findings: health.findings })}</span>
+      <span className="wr-health__text">
+        {t('portfolio.health.value', { score: health.score, findings: health.findings })}
+      </span>
     </span>
   )
 }
@@ -262,7 +287,11 @@ export function PortfolioHeader() {
           {user.name} · {t(user.role === 'admin' ? 'auth.role.admin' : 'auth.role.member')}
         </span>
         <LanguageSwitch />
-        <button type="button" className="wr-button wr-button--quiet" onClick={() => void signOut().then(() => navigate('/'))}>
+        <button
+          type="button"
+          className="wr-button wr-button--quiet"
+          onClick={() => void signOut().then(() => navigate('/'))}
+        >
           {t('auth.signOut')}
         </button>
       </nav>
@@ -308,7 +337,14 @@ function CreateAccountForm({ defaultOwner, onCreated }: { defaultOwner: string; 
       <div className="wr-create__grid">
         <div className="wr-field">
           <label htmlFor="account-name">{t('portfolio.create.name')}</label>
-          <input id="account-name" value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="某省能源集团" />
+          <input
+            id="account-name"
+            value={name}
+            required
+            maxLength={200}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="某省能源集团"
+          />
         </div>
         <div className="wr-field">
           <label htmlFor="account-tier">{t('portfolio.create.tier')}</label>

@@ -1,5 +1,5 @@
 /** `/users` (administrators): create users, disable or enable them, reset passwords, change roles. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { apiFetch, type User } from '../auth/api'
 import { useCurrentUser } from '../auth/session'
 import { useT } from '../i18n'
@@ -87,7 +87,11 @@ export function UsersPage() {
                 <td>{u.name}</td>
                 <td>{u.email}</td>
                 <td>
-                  <select value={u.role} onChange={(e) => void change(u, { role: e.target.value })} aria-label={`${u.email} ${t('users.role')}`}>
+                  <select
+                    value={u.role}
+                    onChange={(e) => void change(u, { role: e.target.value })}
+                    aria-label={`${u.email} ${t('users.role')}`}
+                  >
                     <option value="member">{t('auth.role.member')}</option>
                     <option value="admin">{t('auth.role.admin')}</option>
                   </select>
@@ -95,7 +99,11 @@ export function UsersPage() {
                 <td>{t(u.disabled ? 'users.disabled' : 'users.active')}</td>
                 <td className="wr-table__actions">
                   {u.id !== me.id && (
-                    <button type="button" className="wr-button wr-button--quiet" onClick={() => void change(u, { disabled: !u.disabled })}>
+                    <button
+                      type="button"
+                      className="wr-button wr-button--quiet"
+                      onClick={() => void change(u, { disabled: !u.disabled })}
+                    >
                       {t(u.disabled ? 'users.enable' : 'users.disable')}
                     </button>
                   )}
@@ -134,7 +142,11 @@ export function UsersPage() {
           ))}
           <div className="wr-field">
             <label htmlFor="user-role">{t('users.role')}</label>
-            <select id="user-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
+            <select
+              id="user-role"
+              value={form.role}
+              onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}
+            >
               <option value="member">{t('auth.role.member')}</option>
               <option value="admin">{t('auth.role.admin')}</option>
             </select>

@@ -1,4 +1,4 @@
-import { useT, type MessageKey } from '../i18n'
+import { type MessageKey, useT } from '../i18n'
 import type { ConnectionState } from '../sync/useYjsStore'
 
 const LABELS: Record<ConnectionState, { label: MessageKey; hint?: MessageKey }> = {

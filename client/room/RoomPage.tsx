@@ -1,23 +1,17 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { Tldraw, getUserPreferences, setUserPreferences, type Editor, type TLStore } from 'tldraw'
+import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldraw } from 'tldraw'
 import type * as Y from 'yjs'
 import { isValidAccountId } from '../../shared/protocol'
-import { useAccountAccess, type AccountAccess } from '../auth/useAccountAccess'
-import { LanguageSwitch } from '../LanguageSwitch'
+import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
+import { LanguageSwitch } from '../LanguageSwitch'
 import { withFindingBadges } from '../plan/FindingBadges'
 import { PlanProvider } from '../plan/PlanContext'
 import { PlanSidebar } from '../plan/PlanSidebar'
 import { navigate } from '../router'
-import {
-  warRoomComponents,
-  warRoomShapeUtils,
-  warRoomBindingUtils,
-  warRoomTools,
-  warRoomUiOverrides,
-} from '../shapes'
-import { useYjsStore, type ConnectionState } from '../sync/useYjsStore'
+import { warRoomBindingUtils, warRoomComponents, warRoomShapeUtils, warRoomTools, warRoomUiOverrides } from '../shapes'
+import { type ConnectionState, useYjsStore } from '../sync/useYjsStore'
 import { ConnectionBadge } from './ConnectionBadge'
 
 /** tldraw's fonts, icons and translations, bundled by Vite and served from our own origin. */
@@ -69,7 +63,10 @@ function Room({ accountId }: { accountId: string }) {
 
   if (denied) {
     return (
-      <Notice title={t(denied === 403 ? 'room.denied.forbidden' : 'room.denied.notFound', { id: accountId })} testId="room-denied">
+      <Notice
+        title={t(denied === 403 ? 'room.denied.forbidden' : 'room.denied.notFound', { id: accountId })}
+        testId="room-denied"
+      >
         <button type="button" className="wr-button" onClick={() => navigate('/')}>
           {t('room.portfolio')}
         </button>
@@ -200,7 +197,9 @@ function Canvas({
           {children}
         </div>
         {/* Until access is known the account fields stay read-only: a viewer's edits would be dropped. */}
-        {doc && <PlanSidebar accountId={accountId} doc={doc} editor={editor} readOnly={access ? access.readOnly : true} />}
+        {doc && (
+          <PlanSidebar accountId={accountId} doc={doc} editor={editor} readOnly={access ? access.readOnly : true} />
+        )}
       </div>
     </div>
   )

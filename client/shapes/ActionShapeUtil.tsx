@@ -1,15 +1,27 @@
 import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
-import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/labels'
 import {
   ACTION_DEFAULT_SIZE,
+  type ActionShape,
   actionShapeMigrations,
   actionShapeProps,
   defaultActionProps,
-  type ActionShape,
 } from '../../shared/shapes/action'
-import { LIVE_ACTION_STATUSES, type ActionProps } from '../../shared/shapes/types'
+import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/labels'
+import { type ActionProps, LIVE_ACTION_STATUSES } from '../../shared/shapes/types'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, boxGeometry, problemsOf, roundedRectPath, todayIso, useLabel } from './common'
+import {
+  BrokenCard,
+  boxGeometry,
+  brokenShapeGuards,
+  Card,
+  MainText,
+  problemsOf,
+  roundedRectPath,
+  textProp,
+  todayIso,
+  tolerantProps,
+  useLabel,
+} from './common'
 
 const MIN = { w: 180, h: 100 }
 

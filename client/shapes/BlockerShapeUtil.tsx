@@ -1,14 +1,25 @@
 import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
-import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shared/shapes/labels'
 import {
   BLOCKER_DEFAULT_SIZE,
+  type BlockerShape,
   blockerShapeMigrations,
   blockerShapeProps,
   defaultBlockerProps,
-  type BlockerShape,
 } from '../../shared/shapes/blocker'
+import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shared/shapes/labels'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+import {
+  BrokenCard,
+  boxGeometry,
+  brokenShapeGuards,
+  Card,
+  MainText,
+  problemsOf,
+  roundedRectPath,
+  textProp,
+  tolerantProps,
+  useLabel,
+} from './common'
 
 const MIN = { w: 170, h: 90 }
 

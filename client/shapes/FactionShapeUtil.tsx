@@ -2,23 +2,35 @@ import {
   BaseFrameLikeShapeUtil,
   Group2d,
   Rectangle2d,
-  Vec,
   resizeBox,
-  useEditor,
-  useValue,
   type TLResizeInfo,
   type TLShape,
+  useEditor,
+  useValue,
+  Vec,
 } from 'tldraw'
-import { STANCE_LABELS } from '../../shared/shapes/labels'
 import {
-  FACTION_DEFAULT_SIZE,
   defaultFactionProps,
+  FACTION_DEFAULT_SIZE,
+  type FactionShape,
   factionShapeMigrations,
   factionShapeProps,
-  type FactionShape,
 } from '../../shared/shapes/faction'
+import { STANCE_LABELS } from '../../shared/shapes/labels'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, type WarRoomShape, problemsOf, roundedRectPath, safeSize, useLabel } from './common'
+import {
+  BrokenCard,
+  brokenShapeGuards,
+  Card,
+  MainText,
+  problemsOf,
+  roundedRectPath,
+  safeSize,
+  textProp,
+  tolerantProps,
+  useLabel,
+  type WarRoomShape,
+} from './common'
 
 /** Height of the header band; a click there selects the faction (the body is open space for members). */
 export const FACTION_HEADER_HEIGHT = 64
@@ -89,20 +101,16 @@ function FactionCard({ shape }: { shape: FactionShape }) {
   const t = useT()
   const label = useLabel()
   const editor = useEditor()
-  const { members, leaderName } = useValue(
-    'faction members',
-    () => {
-      const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
-      const stakeholders = children.filter((c) => c?.type === 'stakeholder')
-      const leaderId = textProp(shape, 'leader')
-      const leader = leaderId ? editor.getShape(leaderId as TLShape['id']) : undefined
-      return {
-        members: stakeholders.length,
-        leaderName: leader?.type === 'stakeholder' ? (textProp(leader as WarRoomShape, 'name') ?? '') : '',
-      }
-    },
-    [editor, shape.id, textProp(shape, 'leader')],
-  )
+  const { members, leaderName } = useValue('faction members', () => {
+    const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
+    const stakeholders = children.filter((c) => c?.type === 'stakeholder')
+    const leaderId = textProp(shape, 'leader')
+    const leader = leaderId ? editor.getShape(leaderId as TLShape['id']) : undefined
+    return {
+      members: stakeholders.length,
+      leaderName: leader?.type === 'stakeholder' ? (textProp(leader as WarRoomShape, 'name') ?? '') : '',
+    }
+  }, [editor, shape.id, textProp(shape, 'leader')])
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />
 

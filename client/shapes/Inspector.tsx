@@ -4,16 +4,16 @@
  * style panel while such a shape is selected; edits go through the store and so
  * sync live to everyone.
  */
-import { useEffect, useRef, type ReactNode } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import {
   DefaultStylePanel,
   DefaultStylePanelContent,
-  useEditor,
-  usePassThroughWheelEvents,
-  useValue,
   type TLShape,
   type TLShapeId,
   type TLUiStylePanelProps,
+  useEditor,
+  usePassThroughWheelEvents,
+  useValue,
 } from 'tldraw'
 import { isWarRoomShapeType } from '../../shared/shapes/definitions'
 import {
@@ -21,6 +21,7 @@ import {
   BLOCKER_STATUS_LABELS,
   DEPARTMENT_LABELS,
   INFLUENCE_LABELS,
+  type Label,
   RELATION_LABELS,
   RELATIONSHIP_LABELS,
   REVIEW_CAUSE_LABELS,
@@ -28,7 +29,6 @@ import {
   SEVERITY_LABELS,
   STAGE_LABELS,
   STANCE_LABELS,
-  type Label,
 } from '../../shared/shapes/labels'
 import { relationChoices } from '../../shared/shapes/relations'
 import {
@@ -41,26 +41,22 @@ import {
   INFLUENCE_LEVELS,
   RELATIONSHIP_LEVELS,
   REVIEW_CAUSES,
-  STAKEHOLDER_ROLES,
   type RelationKind,
+  STAKEHOLDER_ROLES,
 } from '../../shared/shapes/types'
-import { useLang, useT, type MessageKey } from '../i18n'
+import { type MessageKey, useLang, useT } from '../i18n'
 import { problemsOf, repairShape, textProp, updateProps, type WarRoomShape } from './common'
 import { arrowEndTypes, isRelationKind, syncArrowRelation } from './relations'
 
 /** tldraw's StylePanel slot: our inspector for War Room shapes and relation arrows, tldraw's panel otherwise. */
 export function WarRoomStylePanel(props: TLUiStylePanelProps) {
   const editor = useEditor()
-  const selected = useValue(
-    'war-room inspector selection',
-    () => {
-      const ids = editor.getSelectedShapeIds()
-      if (ids.length !== 1) return null
-      const shape = editor.getShape(ids[0])
-      return shape ? { id: shape.id, type: shape.type } : null
-    },
-    [editor],
-  )
+  const selected = useValue('war-room inspector selection', () => {
+    const ids = editor.getSelectedShapeIds()
+    if (ids.length !== 1) return null
+    const shape = editor.getShape(ids[0])
+    return shape ? { id: shape.id, type: shape.type } : null
+  }, [editor])
   if (selected && isWarRoomShapeType(selected.type)) return <Inspector shapeId={selected.id} />
   if (selected?.type === 'arrow') {
     return (
@@ -125,7 +121,12 @@ function Inspector({ shapeId }: { shapeId: TLShapeId }) {
             </li>
           ))}
         </ul>
-        <button type="button" className="wr-inspector__button" onClick={() => repairShape(editor, shape)} data-testid="wr-repair">
+        <button
+          type="button"
+          className="wr-inspector__button"
+          onClick={() => repairShape(editor, shape)}
+          data-testid="wr-repair"
+        >
           {t('shape.broken.repair')}
         </button>
       </PanelFrame>
@@ -156,7 +157,13 @@ function Fields({ shape }: { shape: WarRoomShape }) {
             values={RELATIONSHIP_LEVELS}
             labels={RELATIONSHIP_LABELS}
           />
-          <SelectField shape={shape} prop="influence" label="field.influence" values={INFLUENCE_LEVELS} labels={INFLUENCE_LABELS} />
+          <SelectField
+            shape={shape}
+            prop="influence"
+            label="field.influence"
+            values={INFLUENCE_LEVELS}
+            labels={INFLUENCE_LABELS}
+          />
           <TextField shape={shape} prop="concern" label="field.concern" multiline />
           <CheckboxField shape={shape} prop="champion" label="field.champion" />
           <TextField shape={shape} prop="contact" label="field.contact" />
@@ -168,7 +175,13 @@ function Fields({ shape }: { shape: WarRoomShape }) {
       return (
         <>
           <TextField shape={shape} prop="name" label="field.factionName" />
-          <SelectField shape={shape} prop="stance" label="field.stance" values={FACTION_STANCES} labels={STANCE_LABELS} />
+          <SelectField
+            shape={shape}
+            prop="stance"
+            label="field.stance"
+            values={FACTION_STANCES}
+            labels={STANCE_LABELS}
+          />
           <LeaderField shape={shape} />
           <TextField shape={shape} prop="strategy" label="field.strategy" multiline />
         </>
@@ -178,8 +191,20 @@ function Fields({ shape }: { shape: WarRoomShape }) {
         <>
           <TextField shape={shape} prop="title" label="field.blockerTitle" />
           <TextField shape={shape} prop="detail" label="field.detail" multiline />
-          <SelectField shape={shape} prop="severity" label="field.severity" values={BLOCKER_SEVERITIES} labels={SEVERITY_LABELS} />
-          <SelectField shape={shape} prop="status" label="field.blockerStatus" values={BLOCKER_STATUSES} labels={BLOCKER_STATUS_LABELS} />
+          <SelectField
+            shape={shape}
+            prop="severity"
+            label="field.severity"
+            values={BLOCKER_SEVERITIES}
+            labels={SEVERITY_LABELS}
+          />
+          <SelectField
+            shape={shape}
+            prop="status"
+            label="field.blockerStatus"
+            values={BLOCKER_STATUSES}
+            labels={BLOCKER_STATUS_LABELS}
+          />
           <SelectField
             shape={shape}
             prop="stage"
@@ -195,12 +220,30 @@ function Fields({ shape }: { shape: WarRoomShape }) {
         <>
           <TextField shape={shape} prop="title" label="field.actionTitle" />
           <TextField shape={shape} prop="owner" label="field.owner" />
-          <SelectField shape={shape} prop="department" label="field.actionDepartment" values={DEPARTMENTS} labels={DEPARTMENT_LABELS} />
+          <SelectField
+            shape={shape}
+            prop="department"
+            label="field.actionDepartment"
+            values={DEPARTMENTS}
+            labels={DEPARTMENT_LABELS}
+          />
           <TextField shape={shape} prop="resources" label="field.resources" multiline />
           <DateField shape={shape} prop="due" label="field.due" />
           <TextField shape={shape} prop="checkpoint" label="field.checkpoint" multiline />
-          <SelectField shape={shape} prop="status" label="field.actionStatus" values={ACTION_STATUSES} labels={ACTION_STATUS_LABELS} />
-          <SelectField shape={shape} prop="reviewCause" label="field.reviewCause" values={REVIEW_CAUSES} labels={REVIEW_CAUSE_LABELS} />
+          <SelectField
+            shape={shape}
+            prop="status"
+            label="field.actionStatus"
+            values={ACTION_STATUSES}
+            labels={ACTION_STATUS_LABELS}
+          />
+          <SelectField
+            shape={shape}
+            prop="reviewCause"
+            label="field.reviewCause"
+            values={REVIEW_CAUSES}
+            labels={REVIEW_CAUSE_LABELS}
+          />
           <TextField shape={shape} prop="reviewNote" label="field.reviewNote" multiline />
         </>
       )
@@ -213,7 +256,7 @@ interface FieldProps {
   label: MessageKey
 }
 
-function valueOf(shape: WarRoomShape, prop: string): unknown {
+function propValue(shape: WarRoomShape, prop: string): unknown {
   return (shape.props as unknown as Record<string, unknown>)[prop]
 }
 
@@ -229,7 +272,7 @@ function Row({ label, prop, children }: { label: MessageKey; prop: string; child
 
 function TextField({ shape, prop, label, multiline }: FieldProps & { multiline?: boolean }) {
   const editor = useEditor()
-  const value = String(valueOf(shape, prop) ?? '')
+  const value = String(propValue(shape, prop) ?? '')
   const onChange = (next: string) => updateProps(editor, shape, { [prop]: next })
   return (
     <Row label={label} prop={prop}>
@@ -269,7 +312,7 @@ function SelectField({
     <Row label={label} prop={prop}>
       <select
         className="wr-field__input"
-        value={String(valueOf(shape, prop) ?? '')}
+        value={String(propValue(shape, prop) ?? '')}
         data-testid={`wr-field-${prop}`}
         onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.value })}
       >
@@ -290,7 +333,7 @@ function CheckboxField({ shape, prop, label }: FieldProps) {
     <label className="wr-field wr-field--checkbox" data-field={prop}>
       <input
         type="checkbox"
-        checked={valueOf(shape, prop) === true}
+        checked={propValue(shape, prop) === true}
         data-testid={`wr-field-${prop}`}
         onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.checked })}
       />
@@ -306,7 +349,7 @@ function DateField({ shape, prop, label }: FieldProps) {
       <input
         className="wr-field__input"
         type="date"
-        value={String(valueOf(shape, prop) ?? '')}
+        value={String(propValue(shape, prop) ?? '')}
         data-testid={`wr-field-${prop}`}
         // A date input reports '' while its value is incomplete or cleared: both mean "not set".
         onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.value })}
@@ -319,20 +362,16 @@ function DateField({ shape, prop, label }: FieldProps) {
 function LeaderField({ shape }: { shape: WarRoomShape }) {
   const editor = useEditor()
   const t = useT()
-  const current = String(valueOf(shape, 'leader') ?? '')
-  const options = useValue(
-    'faction leader options',
-    () => {
-      const members = editor
-        .getSortedChildIdsForParent(shape.id)
-        .map((id) => editor.getShape(id))
-        .filter((s): s is TLShape => s?.type === 'stakeholder')
-      const leader = current ? editor.getShape(current as TLShapeId) : undefined
-      if (leader && !members.some((m) => m.id === leader.id)) members.push(leader)
-      return members.map((m) => ({ id: m.id, name: textProp(m as WarRoomShape, 'name') || m.id }))
-    },
-    [editor, shape.id, current],
-  )
+  const current = String(propValue(shape, 'leader') ?? '')
+  const options = useValue('faction leader options', () => {
+    const members = editor
+      .getSortedChildIdsForParent(shape.id)
+      .map((id) => editor.getShape(id))
+      .filter((s): s is TLShape => s?.type === 'stakeholder')
+    const leader = current ? editor.getShape(current as TLShapeId) : undefined
+    if (leader && !members.some((m) => m.id === leader.id)) members.push(leader)
+    return members.map((m) => ({ id: m.id, name: textProp(m as WarRoomShape, 'name') || m.id }))
+  }, [editor, shape.id, current])
   return (
     <Row label="field.leader" prop="leader">
       <select
@@ -357,21 +396,19 @@ function RelationSection({ arrowId }: { arrowId: TLShapeId }) {
   const editor = useEditor()
   const t = useT()
   const { lang } = useLang()
-  const { relation, choices } = useValue(
-    'arrow relation',
-    () => {
-      const arrow = editor.getShape(arrowId)
-      const { from, to } = arrowEndTypes(editor, arrowId)
-      const raw = arrow?.meta.relation
-      return { relation: isRelationKind(raw) ? raw : undefined, choices: relationChoices(from, to) }
-    },
-    [editor, arrowId],
-  )
+  const { relation, choices } = useValue('arrow relation', () => {
+    const arrow = editor.getShape(arrowId)
+    const { from, to } = arrowEndTypes(editor, arrowId)
+    const raw = arrow?.meta.relation
+    return { relation: isRelationKind(raw) ? raw : undefined, choices: relationChoices(from, to) }
+  }, [editor, arrowId])
   return (
     <div className="wr-relation" data-testid="wr-relation">
       <div className="wr-field__label">{t('field.relation')}</div>
       {choices.length === 0 && <div className="wr-relation__none">{t('relation.none')}</div>}
-      {choices.length === 1 && <div className={`wr-relation__value wr-relation--${choices[0]}`}>{RELATION_LABELS[choices[0]][lang]}</div>}
+      {choices.length === 1 && (
+        <div className={`wr-relation__value wr-relation--${choices[0]}`}>{RELATION_LABELS[choices[0]][lang]}</div>
+      )}
       {choices.length > 1 && (
         <select
           className="wr-field__input"

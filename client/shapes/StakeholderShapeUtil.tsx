@@ -1,21 +1,27 @@
-import { BaseBoxShapeUtil, resizeBox, useEditor, useValue, type TLResizeInfo } from 'tldraw'
+import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo, useEditor, useValue } from 'tldraw'
+import { INFLUENCE_LABELS, type Label, RELATIONSHIP_LABELS, ROLE_BADGES, ROLE_LABELS } from '../../shared/shapes/labels'
 import {
-  INFLUENCE_LABELS,
-  RELATIONSHIP_LABELS,
-  ROLE_BADGES,
-  ROLE_LABELS,
-  type Label,
-} from '../../shared/shapes/labels'
-import {
-  STAKEHOLDER_DEFAULT_SIZE,
   defaultStakeholderProps,
+  STAKEHOLDER_DEFAULT_SIZE,
+  type StakeholderShape,
   stakeholderShapeMigrations,
   stakeholderShapeProps,
-  type StakeholderShape,
 } from '../../shared/shapes/stakeholder'
 import type { InfluenceLevel, RelationshipLevel } from '../../shared/shapes/types'
 import { useT } from '../i18n'
-import { BrokenCard, Card, MainText, brokenShapeGuards, textProp, tolerantProps, type WarRoomShape, boxGeometry, problemsOf, roundedRectPath, useLabel } from './common'
+import {
+  BrokenCard,
+  boxGeometry,
+  brokenShapeGuards,
+  Card,
+  MainText,
+  problemsOf,
+  roundedRectPath,
+  textProp,
+  tolerantProps,
+  useLabel,
+  type WarRoomShape,
+} from './common'
 
 const MIN = { w: 180, h: 110 }
 
@@ -68,25 +74,17 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   const label = useLabel()
   const editor = useEditor()
   // The leader of the faction this card sits in gets a mark of its own.
-  const isLeader = useValue(
-    'stakeholder is faction leader',
-    () => {
-      const parent = editor.getShape(shape.parentId as never)
-      return parent?.type === 'faction' && textProp(parent as WarRoomShape, 'leader') === shape.id
-    },
-    [editor, shape.parentId, shape.id],
-  )
+  const isLeader = useValue('stakeholder is faction leader', () => {
+    const parent = editor.getShape(shape.parentId as never)
+    return parent?.type === 'faction' && textProp(parent as WarRoomShape, 'leader') === shape.id
+  }, [editor, shape.parentId, shape.id])
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} problems={problems} />
 
   const p = shape.props
   const subtitle = [p.title, p.department].filter(Boolean).join(' · ')
   return (
-    <Card
-      shape={shape}
-      fallback={STAKEHOLDER_DEFAULT_SIZE}
-      className={`wr-stakeholder wr-cr--${p.relationship}`}
-    >
+    <Card shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} className={`wr-stakeholder wr-cr--${p.relationship}`}>
       <div className="wr-stakeholder__head">
         <span className={`wr-role wr-role--${p.role}`} title={label(ROLE_LABELS, p.role)}>
           {label(ROLE_BADGES, p.role)}
@@ -103,7 +101,11 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
         <span className={`wr-cr wr-cr-chip--${p.relationship}`} title={label(RELATIONSHIP_LABELS, p.relationship)}>
           {label(RELATIONSHIP_SHORT, p.relationship)}
         </span>
-        <InfluenceBars level={p.influence} title={label(INFLUENCE_LABELS, p.influence)} short={label(INFLUENCE_SHORT, p.influence)} />
+        <InfluenceBars
+          level={p.influence}
+          title={label(INFLUENCE_LABELS, p.influence)}
+          short={label(INFLUENCE_SHORT, p.influence)}
+        />
       </div>
       {p.concern && (
         <div className="wr-stakeholder__concern">
@@ -148,7 +150,7 @@ const INFLUENCE_SHORT: Record<InfluenceLevel, Label> = {
 function InfluenceBars({ level, title, short }: { level: InfluenceLevel; title: string; short: string }) {
   const filled = level === 'high' ? 3 : level === 'medium' ? 2 : 1
   return (
-    <span className={`wr-influence wr-influence--${level}`} title={title} aria-label={title}>
+    <span className={`wr-influence wr-influence--${level}`} title={title} role="img" aria-label={title}>
       {[1, 2, 3].map((i) => (
         <span key={i} className={i <= filled ? 'wr-influence__bar wr-influence__bar--on' : 'wr-influence__bar'} />
       ))}

@@ -2,22 +2,22 @@
  * Pieces the four War Room shape utils share: language, safe sizes for records
  * that may be broken, the in-place editor for a card's main text, the broken card.
  */
-import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react'
+import { type CSSProperties, type ReactNode, useEffect, useRef } from 'react'
 import {
+  type Editor,
   HTMLContainer,
-  Rectangle2d,
-  T,
   type RecordProps,
+  Rectangle2d,
   stopEventPropagation,
+  T,
+  type TLShape,
   useEditor,
   useIsEditing,
-  type Editor,
-  type TLShape,
 } from 'tldraw'
+import { diagnoseShapeProps, type PropProblem, repairShapeProps } from '../../shared/shapes/diagnose'
 import type { Label } from '../../shared/shapes/labels'
-import { diagnoseShapeProps, repairShapeProps, type PropProblem } from '../../shared/shapes/diagnose'
 import type { WarRoomShapeType } from '../../shared/shapes/types'
-import { useLang, useT, type Lang } from '../i18n'
+import { type Lang, useLang, useT } from '../i18n'
 
 export type WarRoomShape = TLShape<WarRoomShapeType>
 

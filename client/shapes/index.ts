@@ -32,5 +32,5 @@ export const warRoomTools: readonly TLStateNodeConstructor[] = WAR_ROOM_TOOLS
 export const warRoomUiOverrides: TLUiOverrides = overrides
 export const warRoomComponents: TLComponents = components
 
-export { insertTemplate, connect } from './template'
-export { syncArrowRelation, RELATION_LOOKS } from './relations'
+export { RELATION_LOOKS, syncArrowRelation } from './relations'
+export { connect, insertTemplate } from './template'

@@ -8,7 +8,10 @@ import { inferRelation } from '../../shared/shapes/relations'
 import { RELATION_KINDS, type RelationKind } from '../../shared/shapes/types'
 
 /** Line style and colour per relation, so the map reads at a glance. */
-export const RELATION_LOOKS: Record<RelationKind, Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'>> = {
+export const RELATION_LOOKS: Record<
+  RelationKind,
+  Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'>
+> = {
   'reports-to': { color: 'black', dash: 'solid', size: 'm', arrowheadEnd: 'arrow' },
   influences: { color: 'violet', dash: 'dashed', size: 'm', arrowheadEnd: 'arrow' },
   targets: { color: 'blue', dash: 'solid', size: 'l', arrowheadEnd: 'triangle' },
@@ -45,7 +48,7 @@ function sameLook(arrow: TLArrowShape, look: typeof PLAIN_LOOK): boolean {
 /** Brings one arrow's `meta.relation` and look in line with what its ends are bound to. */
 export function syncArrowRelation(editor: Editor, arrowId: TLShapeId, chosen?: RelationKind): void {
   const shape = editor.getShape(arrowId)
-  if (!shape || shape.type !== 'arrow') return
+  if (shape?.type !== 'arrow') return
   const arrow = shape as TLArrowShape
   const { from, to } = arrowEndTypes(editor, arrowId)
   const current = arrow.meta.relation
@@ -90,5 +93,7 @@ export function registerRelationSideEffects(editor: Editor): () => void {
     editor.sideEffects.registerAfterDeleteHandler('binding', (b, source) => onBinding(b, source)),
     editor.sideEffects.registerAfterDeleteHandler('shape', (s, source) => onShapeDeleted(s, source)),
   ]
-  return () => cleanups.forEach((cleanup) => cleanup())
+  return () => {
+    for (const cleanup of cleanups) cleanup()
+  }
 }

@@ -8,7 +8,7 @@ import { defaultActionProps } from '../../shared/shapes/action'
 import { defaultBlockerProps } from '../../shared/shapes/blocker'
 import { defaultStakeholderProps } from '../../shared/shapes/stakeholder'
 import type { RelationKind, StakeholderProps } from '../../shared/shapes/types'
-import { translate, type Lang, type MessageKey } from '../i18n'
+import { type Lang, type MessageKey, translate } from '../i18n'
 import { todayIso } from './common'
 import { RELATION_LOOKS } from './relations'
 
@@ -116,7 +116,11 @@ export function connect(editor: Editor, fromId: TLShapeId, toId: TLShapeId, rela
     x: a.x,
     y: a.y,
     meta: relation ? { relation } : {},
-    props: { start: { x: 0, y: 0 }, end: { x: b.x - a.x, y: b.y - a.y }, ...(relation ? RELATION_LOOKS[relation] : {}) },
+    props: {
+      start: { x: 0, y: 0 },
+      end: { x: b.x - a.x, y: b.y - a.y },
+      ...(relation ? RELATION_LOOKS[relation] : {}),
+    },
   })
   const anchor = { normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' as const }
   editor.createBindings([

@@ -14,6 +14,7 @@ import {
   EllipseToolbarItem,
   EraserToolbarItem,
   FrameToolbarItem,
+  getArrowInfo,
   HandToolbarItem,
   HighlightToolbarItem,
   LaserToolbarItem,
@@ -22,19 +23,18 @@ import {
   RectangleToolbarItem,
   SelectToolbarItem,
   TextToolbarItem,
-  TldrawUiMenuActionItem,
-  TldrawUiMenuGroup,
-  ToolbarItem,
-  getArrowInfo,
-  useEditor,
-  useValue,
   type TLArrowShape,
   type TLComponents,
   type TLUiOverrides,
+  TldrawUiMenuActionItem,
+  TldrawUiMenuGroup,
+  ToolbarItem,
+  useEditor,
+  useValue,
 } from 'tldraw'
 import { RELATION_LABELS } from '../../shared/shapes/labels'
-import { WAR_ROOM_SHAPE_TYPES, type RelationKind, type WarRoomShapeType } from '../../shared/shapes/types'
-import { useLang, useT, type Lang } from '../i18n'
+import { type RelationKind, WAR_ROOM_SHAPE_TYPES, type WarRoomShapeType } from '../../shared/shapes/types'
+import { type Lang, useLang, useT } from '../i18n'
 import { WarRoomStylePanel } from './Inspector'
 import { isRelationKind, registerRelationSideEffects } from './relations'
 import { insertTemplate } from './template'
@@ -53,17 +53,28 @@ const ICON_PATHS: Record<WarRoomShapeType, string> = {
   // A person.
   stakeholder: 'M9 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-5.5 7c0-3 2.5-5 5.5-5s5.5 2 5.5 5',
   // A box around people.
-  faction: 'M2 3h14v12H2Z M6.5 8.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3Zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3ZM4 13c0-2 1.2-3 2.5-3S9 11 9 13m0 0c0-2 1.2-3 2.5-3s2.5 1 2.5 3',
+  faction:
+    'M2 3h14v12H2Z M6.5 8.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3Zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3ZM4 13c0-2 1.2-3 2.5-3S9 11 9 13m0 0c0-2 1.2-3 2.5-3s2.5 1 2.5 3',
   // A stop sign.
   blocker: 'M6 1.5h6L16.5 6v6L12 16.5H6L1.5 12V6Z M5 9h8',
   // A target.
-  action: 'M9 16a7 7 0 1 0 0-14 7 7 0 0 0 0 14Zm0-3.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm0-2.5a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z',
+  action:
+    'M9 16a7 7 0 1 0 0-14 7 7 0 0 0 0 14Zm0-3.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm0-2.5a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z',
 }
 
 function ToolIcon({ type }: { type: WarRoomShapeType }) {
   return (
     <div className="wr-tool-icon">
-      <svg viewBox="0 0 18 18" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round">
+      <svg
+        viewBox="0 0 18 18"
+        width="18"
+        height="18"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      >
         <path d={ICON_PATHS[type]} />
       </svg>
     </div>
@@ -175,26 +186,22 @@ function WarRoomCanvasLayer() {
 
   useEffect(() => registerRelationSideEffects(editor), [editor])
 
-  const labels = useValue(
-    'war-room relation labels',
-    () => {
-      const result: RelationLabel[] = []
-      for (const shape of editor.getCurrentPageShapes()) {
-        if (shape.type !== 'arrow' || !isRelationKind(shape.meta.relation)) continue
-        // An arrow with its own text shows that instead.
-        if (editor.getShapeUtil(shape).getText(shape)?.trim()) continue
-        const info = getArrowInfo(editor, shape as TLArrowShape)
-        const transform = editor.getShapePageTransform(shape)
-        if (!info || !transform) continue
-        // Elbow arrows have no single middle point; their geometry's centre is close enough.
-        const middle = 'middle' in info ? info.middle : editor.getShapeGeometry(shape).bounds.center
-        const point = transform.applyToPoint(middle)
-        result.push({ id: shape.id, relation: shape.meta.relation, x: point.x, y: point.y })
-      }
-      return result
-    },
-    [editor],
-  )
+  const labels = useValue('war-room relation labels', () => {
+    const result: RelationLabel[] = []
+    for (const shape of editor.getCurrentPageShapes()) {
+      if (shape.type !== 'arrow' || !isRelationKind(shape.meta.relation)) continue
+      // An arrow with its own text shows that instead.
+      if (editor.getShapeUtil(shape).getText(shape)?.trim()) continue
+      const info = getArrowInfo(editor, shape as TLArrowShape)
+      const transform = editor.getShapePageTransform(shape)
+      if (!info || !transform) continue
+      // Elbow arrows have no single middle point; their geometry's centre is close enough.
+      const middle = 'middle' in info ? info.middle : editor.getShapeGeometry(shape).bounds.center
+      const point = transform.applyToPoint(middle)
+      result.push({ id: shape.id, relation: shape.meta.relation, x: point.x, y: point.y })
+    }
+    return result
+  }, [editor])
 
   return (
     <div className="wr-relation-labels">
@@ -225,7 +232,12 @@ function EmptyPagePrompt() {
     <div className="wr-empty" data-testid="wr-empty-prompt">
       <h2>{t('template.emptyTitle')}</h2>
       <p>{t('template.emptyBody')}</p>
-      <button type="button" className="wr-empty__button" data-testid="wr-insert-template" onClick={() => insertTemplate(editor, lang)}>
+      <button
+        type="button"
+        className="wr-empty__button"
+        data-testid="wr-insert-template"
+        onClick={() => insertTemplate(editor, lang)}
+      >
         {t('template.insert')}
       </button>
     </div>

@@ -5,27 +5,27 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import {
-  DocumentRecordType,
-  InstancePresenceRecordType,
-  PageRecordType,
-  TLDOCUMENT_ID,
-  UserRecordType,
   atom,
   computed,
   createPresenceStateDerivation,
   createTLStore,
   createUserId,
+  DocumentRecordType,
   defaultBindingUtils,
   defaultShapeUtils,
   defaultUserPreferences,
   getUserPreferences,
-  react,
   type IndexKey,
+  InstancePresenceRecordType,
+  PageRecordType,
+  react,
   type SerializedStore,
+  TLDOCUMENT_ID,
   type TLInstancePresence,
   type TLRecord,
   type TLStore,
   type TLUser,
+  UserRecordType,
 } from 'tldraw'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
@@ -176,7 +176,11 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     const load = () => {
       const stored = meta.get(DocKeys.schema)
       if (stored !== undefined && !isSerializedSchema(stored)) {
-        setRoom({ status: 'error', kind: 'unreadable', error: new Error(`unreadable '${DocKeys.schema}' entry in the document`) })
+        setRoom({
+          status: 'error',
+          kind: 'unreadable',
+          error: new Error(`unreadable '${DocKeys.schema}' entry in the document`),
+        })
         return
       }
       const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
@@ -193,14 +197,22 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
         // Only an empty room, after the first sync, gets the default records.
         records = [
           DocumentRecordType.create({ id: TLDOCUMENT_ID }),
-          PageRecordType.create({ id: PageRecordType.createId('page'), name: pageNameRef.current, index: 'a1' as IndexKey }),
+          PageRecordType.create({
+            id: PageRecordType.createId('page'),
+            name: pageNameRef.current,
+            index: 'a1' as IndexKey,
+          }),
         ]
         writes.push(...records)
       } else if (relation === 'older' && stored !== undefined) {
         const snapshot: SerializedStore<TLRecord> = Object.fromEntries(entries.map(({ key, val }) => [key, val]))
         const result = store.schema.migrateStoreSnapshot({ store: snapshot, schema: stored })
         if (result.type === 'error') {
-          setRoom({ status: 'error', kind: 'unreadable', error: new Error(`the document could not be migrated (${result.reason})`) })
+          setRoom({
+            status: 'error',
+            kind: 'unreadable',
+            error: new Error(`the document could not be migrated (${result.reason})`),
+          })
           return
         }
         records = Object.values(result.value)
@@ -305,7 +317,15 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       )
       unsubs.push(() => cancelAnimationFrame(frame))
 
-      const onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const onAwarenessChange = ({
+        added,
+        updated,
+        removed,
+      }: {
+        added: number[]
+        updated: number[]
+        removed: number[]
+      }) => {
         const states = awareness.getStates() as Map<number, AwarenessState>
         const toPut: TLInstancePresence[] = []
         const toRemove: TLInstancePresence['id'][] = []
@@ -342,7 +362,11 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
         } catch (error) {
           console.error('[war-room] loading the room failed', error)
           frozen = true
-          setRoom({ status: 'error', kind: 'unreadable', error: error instanceof Error ? error : new Error(String(error)) })
+          setRoom({
+            status: 'error',
+            kind: 'unreadable',
+            error: error instanceof Error ? error : new Error(String(error)),
+          })
         }
       }
     }

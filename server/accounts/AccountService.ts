@@ -9,10 +9,10 @@ import path from 'node:path'
 import { HTTPException } from 'hono/http-exception'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { AccountFields, AccountTier } from '../../shared/account.ts'
+import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import { CloseCode, DocKeys, isValidAccountId } from '../../shared/protocol.ts'
 import type { Auth } from '../auth/Auth.ts'
-import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
 import type { AccountRecord, Database, UserRecord } from '../db/Database.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
@@ -71,7 +71,9 @@ export class AccountService {
     seed: { fields?: Partial<AccountFields>; records?: Record<string, unknown>[] } = {},
   ): Promise<AccountRecord> {
     if (input.id !== undefined && !isValidAccountId(input.id)) {
-      throw new HTTPException(400, { message: 'invalid id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit' })
+      throw new HTTPException(400, {
+        message: 'invalid id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit',
+      })
     }
     const id = input.id ?? this.freeId(input.name)
     if (this.exists(id)) throw new HTTPException(409, { message: `an account with id "${id}" already exists` })
@@ -81,7 +83,12 @@ export class AccountService {
       try {
         room.doc.transact(() => {
           const fields = room.doc.getMap<unknown>(DocKeys.account)
-          for (const [key, value] of Object.entries({ ...seed.fields, name: input.name, tier: input.tier, owner: input.owner })) {
+          for (const [key, value] of Object.entries({
+            ...seed.fields,
+            name: input.name,
+            tier: input.tier,
+            owner: input.owner,
+          })) {
             fields.set(key, value)
           }
           if (seed.records?.length) {

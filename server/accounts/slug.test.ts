@@ -4,7 +4,15 @@ import { slugFor } from './AccountService.ts'
 
 describe('slugFor', () => {
   it('makes ids that match the account id pattern', () => {
-    for (const name of ['Acme Bank', '  ÉDF — Énergie  ', 'a'.repeat(200), '中国 Mobile 移动', '华东电网', '!!!', 'x']) {
+    for (const name of [
+      'Acme Bank',
+      '  ÉDF — Énergie  ',
+      'a'.repeat(200),
+      '中国 Mobile 移动',
+      '华东电网',
+      '!!!',
+      'x',
+    ]) {
       expect(isValidAccountId(slugFor(name)), name).toBe(true)
     }
   })

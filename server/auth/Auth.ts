@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { HTTPException } from 'hono/http-exception'
 import type { ServerConfig } from '../config.ts'
-import { validateAccountId } from '../http/accountId.ts'
 import type { AccountRecord, Database, MemberRole, UserRecord } from '../db/Database.ts'
+import { validateAccountId } from '../http/accountId.ts'
 import { LoginRateLimiter } from './rateLimit.ts'
 import { SocketRegistry } from './SocketRegistry.ts'
 
@@ -81,7 +81,8 @@ export class Auth {
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlMs)
     await this.db.update((d) => {
       // Expired sessions are dropped here rather than by a timer.
-      for (const [key, s] of Object.entries(d.sessions)) if (Date.parse(s.expiresAt) <= now.getTime()) delete d.sessions[key]
+      for (const [key, s] of Object.entries(d.sessions))
+        if (Date.parse(s.expiresAt) <= now.getTime()) delete d.sessions[key]
       d.sessions[tokenKey(token)] = { userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() }
     })
     return { token, expiresAt }
@@ -109,7 +110,8 @@ export class Auth {
   /** Ends every session of a user (disabled, or password reset). */
   async endUserSessions(userId: string, exceptKey?: string) {
     await this.db.update((d) => {
-      for (const [key, s] of Object.entries(d.sessions)) if (s.userId === userId && key !== exceptKey) delete d.sessions[key]
+      for (const [key, s] of Object.entries(d.sessions))
+        if (s.userId === userId && key !== exceptKey) delete d.sessions[key]
     })
   }
 
@@ -143,9 +145,12 @@ export class Auth {
     const role = this.roleOn(session.user, accountId)
     if (!role) throw new AccessError(403, { message: 'you are not a member of this account' })
     if (RANK[role] < NEED_RANK[need]) {
-      throw new AccessError(403, { message: need === 'write' ? 'viewers cannot change this account' : 'only the account owner can do this' })
+      throw new AccessError(403, {
+        message: need === 'write' ? 'viewers cannot change this account' : 'only the account owner can do this',
+      })
     }
-    if (need === 'write' && account.archivedAt) throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
+    if (need === 'write' && account.archivedAt)
+      throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
     const memberRole = this.db.data.memberships[accountId]?.[session.user.id] ?? null
     return { ...session, account, role, memberRole }
   }

@@ -3,7 +3,7 @@
  * parameters (`scrypt$logN$r$p$salt$hash`, base64url), so the cost can be raised later while
  * old hashes keep verifying.
  */
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto'
 
 const KEY_BYTES = 32
 const SALT_BYTES = 16
@@ -31,7 +31,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split('$')
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false
   const [logN, r, p] = parts.slice(1, 4).map(Number)
-  if (![logN, r, p].every(Number.isInteger) || logN < 10 || logN > 22 || r < 1 || r > 32 || p < 1 || p > 16) return false
+  if (![logN, r, p].every(Number.isInteger) || logN < 10 || logN > 22 || r < 1 || r > 32 || p < 1 || p > 16)
+    return false
   const salt = Buffer.from(parts[4], 'base64url')
   const expected = Buffer.from(parts[5], 'base64url')
   if (expected.length !== KEY_BYTES) return false

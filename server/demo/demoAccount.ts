@@ -13,7 +13,13 @@ import { defaultActionProps } from '../../shared/shapes/action.ts'
 import { defaultBlockerProps } from '../../shared/shapes/blocker.ts'
 import { defaultFactionProps } from '../../shared/shapes/faction.ts'
 import { defaultStakeholderProps } from '../../shared/shapes/stakeholder.ts'
-import type { ActionProps, BlockerProps, FactionProps, RelationKind, StakeholderProps } from '../../shared/shapes/types.ts'
+import type {
+  ActionProps,
+  BlockerProps,
+  FactionProps,
+  RelationKind,
+  StakeholderProps,
+} from '../../shared/shapes/types.ts'
 
 export const DEMO_ACCOUNT_ID = 'demo'
 export const DEMO_ACCOUNT_NAME = '东川省能源集团 · 智慧能源平台（演示）'
@@ -125,91 +131,205 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
   })
 
   const liu = person('liu', reform, 0, {
-    name: '刘振宇', title: '总经理', department: '集团领导班子', role: 'kdm', relationship: 'cr2', influence: 'high',
-    concern: '集团数字化考核指标，年内要见成效', contact: '王强（副总裁）', lastContact: isoInDays(today, -12),
+    name: '刘振宇',
+    title: '总经理',
+    department: '集团领导班子',
+    role: 'kdm',
+    relationship: 'cr2',
+    influence: 'high',
+    concern: '集团数字化考核指标，年内要见成效',
+    contact: '王强（副总裁）',
+    lastContact: isoInDays(today, -12),
   })
   const chen = person('chen', reform, 3, {
-    name: '陈思远', title: '数字化转型办公室主任', department: '数字化办', role: 'ki', relationship: 'cr1', influence: 'high',
-    champion: true, concern: '平台统一、数据打通，做出全省标杆', contact: '李明', lastContact: isoInDays(today, -3),
+    name: '陈思远',
+    title: '数字化转型办公室主任',
+    department: '数字化办',
+    role: 'ki',
+    relationship: 'cr1',
+    influence: 'high',
+    champion: true,
+    concern: '平台统一、数据打通，做出全省标杆',
+    contact: '李明',
+    lastContact: isoInDays(today, -3),
   })
   const wang = person('wang', reform, 2, {
-    name: '王蕾', title: '生产运营部副部长', department: '生产运营部', role: 'ku', relationship: 'cr2', influence: 'medium',
-    concern: '调度数据实时可见，少报表', contact: '李明', lastContact: isoInDays(today, -20),
+    name: '王蕾',
+    title: '生产运营部副部长',
+    department: '生产运营部',
+    role: 'ku',
+    relationship: 'cr2',
+    influence: 'medium',
+    concern: '调度数据实时可见，少报表',
+    contact: '李明',
+    lastContact: isoInDays(today, -20),
   })
   const he = person('he', reform, 1, {
-    name: '何军', title: '东川第二发电厂厂长', department: '二级单位', role: 'ku', relationship: 'cr3', influence: 'medium',
-    concern: '试点不能影响安全生产', contact: '赵敏',
+    name: '何军',
+    title: '东川第二发电厂厂长',
+    department: '二级单位',
+    role: 'ku',
+    relationship: 'cr3',
+    influence: 'medium',
+    concern: '试点不能影响安全生产',
+    contact: '赵敏',
   })
   const sun = person('sun', steady, 0, {
-    name: '孙立新', title: '副总经理（分管财务、信息化）', department: '集团领导班子', role: 'kdm', relationship: 'unknown',
-    influence: 'high', concern: '投资合规，不想担风险',
+    name: '孙立新',
+    title: '副总经理（分管财务、信息化）',
+    department: '集团领导班子',
+    role: 'kdm',
+    relationship: 'unknown',
+    influence: 'high',
+    concern: '投资合规，不想担风险',
   })
   const zheng = person('zheng', steady, 1, {
-    name: '郑涛', title: '财务部部长', department: '财务部', role: 'ki', relationship: 'cr3', influence: 'high',
-    concern: '投资回报测算、预算口径', contact: '赵敏', lastContact: isoInDays(today, -30),
+    name: '郑涛',
+    title: '财务部部长',
+    department: '财务部',
+    role: 'ki',
+    relationship: 'cr3',
+    influence: 'high',
+    concern: '投资回报测算、预算口径',
+    contact: '赵敏',
+    lastContact: isoInDays(today, -30),
   })
   const qian = person('qian', steady, 2, {
-    name: '钱宏', title: '审计部部长', department: '审计部', role: 'gatekeeper', relationship: 'cr3', influence: 'medium',
+    name: '钱宏',
+    title: '审计部部长',
+    department: '审计部',
+    role: 'gatekeeper',
+    relationship: 'cr3',
+    influence: 'medium',
     concern: '采购流程经得起审计',
   })
   const feng = person('feng', steady, 3, {
-    name: '冯雪', title: '采购中心主任', department: '采购中心', role: 'ki', relationship: 'cr3', influence: 'medium',
-    concern: '招标文件技术条款公平', contact: '赵敏',
+    name: '冯雪',
+    title: '采购中心主任',
+    department: '采购中心',
+    role: 'ki',
+    relationship: 'cr3',
+    influence: 'medium',
+    concern: '招标文件技术条款公平',
+    contact: '赵敏',
   })
   const zhou = person('zhou', legacy, 0, {
-    name: '周建国', title: '信息中心主任', department: '信息中心', role: 'ki', relationship: 'cr4', influence: 'high',
-    competitor: '华信软件', concern: '保住现有系统和团队的话语权', contact: '王强', lastContact: isoInDays(today, -45),
+    name: '周建国',
+    title: '信息中心主任',
+    department: '信息中心',
+    role: 'ki',
+    relationship: 'cr4',
+    influence: 'high',
+    competitor: '华信软件',
+    concern: '保住现有系统和团队的话语权',
+    contact: '王强',
+    lastContact: isoInDays(today, -45),
   })
   const wu = person('wu', legacy, 1, {
-    name: '吴海', title: '信息中心副主任', department: '信息中心', role: 'gatekeeper', relationship: 'cr5', influence: 'high',
-    competitor: '华信软件', concern: '技术路线由他把关，倾向原厂升级',
+    name: '吴海',
+    title: '信息中心副主任',
+    department: '信息中心',
+    role: 'gatekeeper',
+    relationship: 'cr5',
+    influence: 'high',
+    competitor: '华信软件',
+    concern: '技术路线由他把关，倾向原厂升级',
   })
   const lin = person('lin', legacy, 2, {
-    name: '林芳', title: '系统架构师', department: '信息中心', role: 'ku', relationship: 'cr4', influence: 'low',
+    name: '林芳',
+    title: '系统架构师',
+    department: '信息中心',
+    role: 'ku',
+    relationship: 'cr4',
+    influence: 'low',
     concern: '新平台学习成本',
   })
   const huang = person('huang', legacy, 3, {
-    name: '黄斌', title: '网络安全处处长', department: '信息中心', role: 'gatekeeper', relationship: 'cr3', influence: 'medium',
+    name: '黄斌',
+    title: '网络安全处处长',
+    department: '信息中心',
+    role: 'gatekeeper',
+    relationship: 'cr3',
+    influence: 'medium',
     concern: '等保三级合规',
   })
 
   const legacyPlan = blocker('legacy', 1950, {
-    title: '信息中心力推华信旧平台升级方案', detail: '周主任在技术论证会上主张“原厂升级、风险最小”', severity: 'critical',
-    status: 'attacking', stage: 'P3',
+    title: '信息中心力推华信旧平台升级方案',
+    detail: '周主任在技术论证会上主张“原厂升级、风险最小”',
+    severity: 'critical',
+    status: 'attacking',
+    stage: 'P3',
   })
   const budget = blocker('budget', 1100, {
-    title: '项目预算未列入年度投资计划', detail: '财务部要求先看分阶段投资回报', severity: 'high', status: 'open', stage: 'P4',
+    title: '项目预算未列入年度投资计划',
+    detail: '财务部要求先看分阶段投资回报',
+    severity: 'high',
+    status: 'open',
+    stage: 'P4',
   })
   const security = blocker('security', 2500, {
-    title: '等保测评要求不明确', detail: '安全处尚未给出新平台的测评口径，招标条款可能被卡', severity: 'medium', status: 'open',
+    title: '等保测评要求不明确',
+    detail: '安全处尚未给出新平台的测评口径，招标条款可能被卡',
+    severity: 'medium',
+    status: 'open',
     stage: 'P4',
   })
 
   const workshop = action('workshop', 1920, 850, {
-    title: '联合数字化办举办平台架构对标交流会', owner: '李明', department: 'presales',
-    resources: '售前架构师 2 人；样板客户参观名额 2 个', due: isoInDays(today, 18),
-    checkpoint: '信息中心书面认可新架构评估结论', status: 'in-progress',
+    title: '联合数字化办举办平台架构对标交流会',
+    owner: '李明',
+    department: 'presales',
+    resources: '售前架构师 2 人；样板客户参观名额 2 个',
+    due: isoInDays(today, 18),
+    checkpoint: '信息中心书面认可新架构评估结论',
+    status: 'in-progress',
   })
   // Beside the legacy faction's leader, whom it targets.
   const visit = action('visit', 2840, 60, {
-    title: '副总裁拜访周主任，承诺旧系统数据迁移保障', owner: '王强', department: 'management',
-    resources: '公司副总裁出面；迁移团队 4 人', due: isoInDays(today, 10), checkpoint: '周主任同意联合论证', status: 'planned',
+    title: '副总裁拜访周主任，承诺旧系统数据迁移保障',
+    owner: '王强',
+    department: 'management',
+    resources: '公司副总裁出面；迁移团队 4 人',
+    due: isoInDays(today, 10),
+    checkpoint: '周主任同意联合论证',
+    status: 'planned',
   })
   const roi = action('roi', 960, 850, {
-    title: '提交分阶段投资回报测算', owner: '赵敏', department: 'sales', resources: '',
-    due: isoInDays(today, 25), checkpoint: '财务部出具预算初审意见', status: 'planned',
+    title: '提交分阶段投资回报测算',
+    owner: '赵敏',
+    department: 'sales',
+    resources: '',
+    due: isoInDays(today, 25),
+    checkpoint: '财务部出具预算初审意见',
+    status: 'planned',
   })
   const meeting = action('meeting', 1300, 850, {
-    title: '推动刘总在季度经营会上点名立项', owner: '张伟、刘洋', department: 'management',
-    resources: '总部分管副总裁陪同汇报', due: isoInDays(today, -6), checkpoint: '会议纪要写明立项', status: 'in-progress',
+    title: '推动刘总在季度经营会上点名立项',
+    owner: '张伟、刘洋',
+    department: 'management',
+    resources: '总部分管副总裁陪同汇报',
+    due: isoInDays(today, -6),
+    checkpoint: '会议纪要写明立项',
+    status: 'in-progress',
   })
   const pilot = action('pilot', 30, 850, {
-    title: '二电厂样板试点方案', owner: '李明', department: 'delivery', resources: '交付团队 3 人 × 4 周',
-    due: isoInDays(today, 40), checkpoint: '', status: 'planned',
+    title: '二电厂样板试点方案',
+    owner: '李明',
+    department: 'delivery',
+    resources: '交付团队 3 人 × 4 周',
+    due: isoInDays(today, 40),
+    checkpoint: '',
+    status: 'planned',
   })
   const whitepaper = action('whitepaper', 400, 850, {
-    title: '完成竞品对比白皮书，供陈主任内部汇报', owner: '陈静', department: 'marketing', resources: '市场部预算 3 万元',
-    due: isoInDays(today, -15), checkpoint: '陈主任在党委会上引用', status: 'done',
+    title: '完成竞品对比白皮书，供陈主任内部汇报',
+    owner: '陈静',
+    department: 'marketing',
+    resources: '市场部预算 3 万元',
+    due: isoInDays(today, -15),
+    checkpoint: '陈主任在党委会上引用',
+    status: 'done',
   })
 
   const pageCenter = (b: Box) => {
@@ -255,7 +375,10 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
       },
       meta: { relation },
     })
-    for (const [terminal, target] of [['start', from], ['end', to]] as const) {
+    for (const [terminal, target] of [
+      ['start', from],
+      ['end', to],
+    ] as const) {
       records.push({
         id: `binding:${key}-${terminal}`,
         typeName: 'binding',
@@ -300,7 +423,12 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     potential: 5,
     winProbability: 45,
     competitors: [
-      { name: '华信软件', manager: '周启明', strengths: '与信息中心合作十年，价格低', weaknesses: '平台架构老旧，交付团队薄弱' },
+      {
+        name: '华信软件',
+        manager: '周启明',
+        strengths: '与信息中心合作十年，价格低',
+        weaknesses: '平台架构老旧，交付团队薄弱',
+      },
       { name: '云擎科技', manager: '韩冰', strengths: '云原生技术新，资本背景强', weaknesses: '没有能源行业案例' },
     ],
   }
@@ -318,6 +446,9 @@ export async function seedDemoAccount(
 ): Promise<boolean> {
   if (Object.keys(db.data.accounts).length > 0) return false
   const { fields, records } = buildDemoAccount(admin.name)
-  await accounts.create({ id: DEMO_ACCOUNT_ID, name: fields.name, tier: fields.tier, owner: fields.owner }, admin, { fields, records })
+  await accounts.create({ id: DEMO_ACCOUNT_ID, name: fields.name, tier: fields.tier, owner: fields.owner }, admin, {
+    fields,
+    records,
+  })
   return true
 }

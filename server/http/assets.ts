@@ -7,10 +7,16 @@ import { HTTPException } from 'hono/http-exception'
 
 /** Accepted upload types, each with the leading bytes its content must start with. */
 const TYPES: Record<string, { ext: string; magic?: (b: Buffer) => boolean }> = {
-  'image/png': { ext: 'png', magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  'image/png': {
+    ext: 'png',
+    magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   'image/jpeg': { ext: 'jpg', magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   'image/gif': { ext: 'gif', magic: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  'image/webp': { ext: 'webp', magic: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  'image/webp': {
+    ext: 'webp',
+    magic: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
   'image/svg+xml': { ext: 'svg', magic: (b) => /<svg[\s>]/i.test(b.subarray(0, 4096).toString('utf8')) },
   'video/mp4': { ext: 'mp4', magic: (b) => b.subarray(4, 8).toString('latin1') === 'ftyp' },
   'video/webm': { ext: 'webm', magic: (b) => b.readUInt32BE(0) === 0x1a45dfa3 },
@@ -41,34 +47,44 @@ export function mountAssetRoutes(
       await next()
     },
     // Multipart framing adds a little over the file itself.
-    bodyLimit({ maxSize: deps.maxAssetBytes + 64 * 1024, onError: () => { throw tooLarge() } }),
+    bodyLimit({
+      maxSize: deps.maxAssetBytes + 64 * 1024,
+      onError: () => {
+        throw tooLarge()
+      },
+    }),
     async (c) => {
-    const accountId = c.req.param('id')
-    let form: FormData
-    try {
-      form = await c.req.raw.formData()
-    } catch {
-      throw new HTTPException(400, { message: 'expected multipart/form-data with a "file" field' })
-    }
-    const file = form.get('file')
-    if (!(file instanceof File)) throw new HTTPException(400, { message: 'expected a "file" field' })
-    if (file.size > deps.maxAssetBytes) throw tooLarge()
-    const type = TYPES[file.type]
-    if (!type) {
-      throw new HTTPException(415, { message: `unsupported file type "${file.type}"; allowed: ${Object.keys(TYPES).join(', ')}` })
-    }
-    const bytes = Buffer.from(await file.arrayBuffer())
-    if (type.magic && !type.magic(bytes)) {
-      throw new HTTPException(415, { message: `file content is not ${file.type}` })
-    }
-    const name = `${createHash('sha256').update(bytes).digest('hex')}.${type.ext}`
-    const dir = dirFor(accountId)
-    await fs.mkdir(dir, { recursive: true })
-    const target = path.join(dir, name)
-    const tmp = `${target}.${process.pid}.tmp`
-    await fs.writeFile(tmp, bytes)
-    await fs.rename(tmp, target)
-    return c.json({ url: `/api/accounts/${accountId}/assets/${name}`, name, size: bytes.length, type: file.type }, 201)
+      const accountId = c.req.param('id')
+      let form: FormData
+      try {
+        form = await c.req.raw.formData()
+      } catch {
+        throw new HTTPException(400, { message: 'expected multipart/form-data with a "file" field' })
+      }
+      const file = form.get('file')
+      if (!(file instanceof File)) throw new HTTPException(400, { message: 'expected a "file" field' })
+      if (file.size > deps.maxAssetBytes) throw tooLarge()
+      const type = TYPES[file.type]
+      if (!type) {
+        throw new HTTPException(415, {
+          message: `unsupported file type "${file.type}"; allowed: ${Object.keys(TYPES).join(', ')}`,
+        })
+      }
+      const bytes = Buffer.from(await file.arrayBuffer())
+      if (type.magic && !type.magic(bytes)) {
+        throw new HTTPException(415, { message: `file content is not ${file.type}` })
+      }
+      const name = `${createHash('sha256').update(bytes).digest('hex')}.${type.ext}`
+      const dir = dirFor(accountId)
+      await fs.mkdir(dir, { recursive: true })
+      const target = path.join(dir, name)
+      const tmp = `${target}.${process.pid}.tmp`
+      await fs.writeFile(tmp, bytes)
+      await fs.rename(tmp, target)
+      return c.json(
+        { url: `/api/accounts/${accountId}/assets/${name}`, name, size: bytes.length, type: file.type },
+        201,
+      )
     },
   )
 

@@ -3,13 +3,14 @@
  * Sessions live in an httpOnly, SameSite=Lax cookie holding a random token whose sha256 is
  * stored with an expiry (server/auth/Auth.ts).
  */
+
+import { randomUUID } from 'node:crypto'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
-import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { Auth, SESSION_COOKIE, publicUser } from '../auth/Auth.ts'
+import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
@@ -110,7 +111,9 @@ export function mountAuthRoutes(
       throw new HTTPException(429, { message: 'too many failed sign-ins: try again later' })
     }
     const user = auth.findUserByEmail(email)
-    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstNothing(password, config.passwordScryptLogN)
+    const ok = user
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyAgainstNothing(password, config.passwordScryptLogN)
     // A disabled user gets the same answer as a wrong password.
     if (!user || !ok || user.disabled) {
       auth.loginLimiter.fail(key)

@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono'
-import { renderActionsCsv, renderStakeholdersCsv, type CsvLang } from '../../shared/plan/csv.ts'
+import { HTTPException } from 'hono/http-exception'
+import { type CsvLang, renderActionsCsv, renderStakeholdersCsv } from '../../shared/plan/csv.ts'
 import { renderPlanMarkdown } from '../../shared/plan/markdown.ts'
 import type { PlanService } from '../plan/PlanService.ts'
-import { HTTPException } from 'hono/http-exception'
 
 function langOf(c: Context, allowBoth: boolean): 'zh' | 'en' | 'both' {
   const lang = c.req.query('lang') ?? (allowBoth ? 'both' : 'zh')

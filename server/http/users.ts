@@ -34,10 +34,12 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
   app.post('/api/users', async (c) => {
     auth.requireAdmin(c.req.raw)
     const body = await readJson(c, createBody)
-    if (auth.findUserByEmail(body.email)) throw new HTTPException(409, { message: 'a user with this email already exists' })
+    if (auth.findUserByEmail(body.email))
+      throw new HTTPException(409, { message: 'a user with this email already exists' })
     const user = await newUser(config, body)
     // Checked again: hashing took a while and another request may have taken the email.
-    if (auth.findUserByEmail(body.email)) throw new HTTPException(409, { message: 'a user with this email already exists' })
+    if (auth.findUserByEmail(body.email))
+      throw new HTTPException(409, { message: 'a user with this email already exists' })
     await db.update((d) => {
       d.users[user.id] = user
     })
@@ -54,8 +56,10 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
     if (losesAdmin && activeAdmins.length === 1) {
       throw new HTTPException(409, { message: 'this is the last active administrator' })
     }
-    if (target.id === me.id && body.disabled === true) throw new HTTPException(409, { message: 'you cannot disable yourself' })
-    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, config.passwordScryptLogN)
+    if (target.id === me.id && body.disabled === true)
+      throw new HTTPException(409, { message: 'you cannot disable yourself' })
+    const passwordHash =
+      body.password === undefined ? undefined : await hashPassword(body.password, config.passwordScryptLogN)
     await db.update((d) => {
       const u = d.users[target.id]
       if (body.disabled !== undefined) u.disabled = body.disabled

@@ -1,5 +1,5 @@
-import { derivePlanFromDoc } from '../../shared/plan/readDoc.ts'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
+import { derivePlanFromDoc } from '../../shared/plan/readDoc.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Database } from '../db/Database.ts'
 import type { Room } from '../sync/Room.ts'

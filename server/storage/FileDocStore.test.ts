@@ -7,7 +7,9 @@ import { RoomDataError } from './DocStore.ts'
 import { decodeLog, FileDocStore } from './FileDocStore.ts'
 
 const dirs: { remove(): void }[] = []
-afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.remove()
+})
 
 function store() {
   const d = tempDataDir()

@@ -1,4 +1,4 @@
-import { constants as fsc, promises as fs } from 'node:fs'
+import { promises as fs, constants as fsc } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -47,7 +47,9 @@ export class FileDocStore implements DocStore {
       updates.push(...records)
       size += validBytes
       if (validBytes < log.length) {
-        this.warn(`room ${room}: skipped a torn or corrupt log tail in ${logName(gen)} (${log.length - validBytes} bytes after offset ${validBytes})`)
+        this.warn(
+          `room ${room}: skipped a torn or corrupt log tail in ${logName(gen)} (${log.length - validBytes} bytes after offset ${validBytes})`,
+        )
         await fs.truncate(file, validBytes)
       }
     }

@@ -64,9 +64,15 @@ export class Room {
     this.options.onDocChanged?.(this)
   }
 
-  private onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-  ) => {
+  private onAwarenessUpdate = ({
+    added,
+    updated,
+    removed,
+  }: {
+    added: number[]
+    updated: number[]
+    removed: number[]
+  }) => {
     const changed = [...added, ...updated, ...removed]
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
     const message = encodeMessage(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, update))
@@ -120,7 +126,10 @@ export class Room {
         this.handleSync(conn, decoder)
         return
       case MessageType.Awareness:
-        this.handleAwareness(conn, readOrFail(() => decoding.readVarUint8Array(decoder)))
+        this.handleAwareness(
+          conn,
+          readOrFail(() => decoding.readVarUint8Array(decoder)),
+        )
         return
       case MessageType.QueryAwareness: {
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
@@ -138,9 +147,7 @@ export class Room {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = readOrFail(() => decoding.readVarUint8Array(decoder))
         readOrFail(() => Y.decodeStateVector(stateVector))
-        conn.send(
-          encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep2(enc, this.doc, stateVector)),
-        )
+        conn.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep2(enc, this.doc, stateVector)))
         return
       }
       case syncProtocol.messageYjsSyncStep2:

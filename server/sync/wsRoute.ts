@@ -76,7 +76,10 @@ export function mountSyncRoute(
         if (room && conn) room.leave(conn)
         if (roomReady && !released) {
           released = true
-          roomReady.then(() => rooms.release(accountId), () => {})
+          roomReady.then(
+            () => rooms.release(accountId),
+            () => {},
+          )
         }
       }
 

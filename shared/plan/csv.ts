@@ -5,15 +5,15 @@
  */
 import {
   ACTION_STATUS_LABELS,
+  type Bilingual,
   DEPARTMENT_LABELS,
   INFLUENCE_LABELS,
+  type Lang,
+  label,
   RELATIONSHIP_LABELS,
   REVIEW_CAUSE_LABELS,
   ROLE_LABELS,
   STANCE_LABELS,
-  label,
-  type Bilingual,
-  type Lang,
 } from './labels'
 import type { PlanRecord } from './schema'
 

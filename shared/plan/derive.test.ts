@@ -2,8 +2,19 @@ import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
 import { inferRelation } from '../shapes/relations'
 import { derivePlan, healthScore } from './derive'
-import { FINDING_CODES, planRecordSchema, type FindingCode, type PlanRecord } from './schema'
-import { action, arrow, binding, blocker, faction, goodDoc, group, stakeholder, TODAY, type GoodDocOptions } from './testing/builders'
+import { FINDING_CODES, type FindingCode, type PlanRecord, planRecordSchema } from './schema'
+import {
+  action,
+  arrow,
+  binding,
+  blocker,
+  faction,
+  type GoodDocOptions,
+  goodDoc,
+  group,
+  stakeholder,
+  TODAY,
+} from './testing/builders'
 
 function plan(doc: { account: unknown; records: unknown }, today = TODAY): PlanRecord {
   const p = derivePlan(doc, { today })
@@ -31,7 +42,14 @@ describe('the reference document', () => {
     expect(s['shape:s1']!.faction).toBeNull()
     expect(s['shape:s4']!.targetedBy).toEqual(['shape:a2'])
     expect(p.factions).toEqual([
-      { id: 'shape:f1', name: '技术派', stance: 'ally', leader: 'shape:s2', strategy: '以技术方案打动', members: ['shape:s2', 'shape:s3'] },
+      {
+        id: 'shape:f1',
+        name: '技术派',
+        stance: 'ally',
+        leader: 'shape:s2',
+        strategy: '以技术方案打动',
+        members: ['shape:s2', 'shape:s3'],
+      },
     ])
     expect(p.blockers[0]).toMatchObject({ id: 'shape:b1', heldBy: ['shape:s1'], targetedBy: ['shape:a1'] })
     expect(p.actions.map((a) => [a.id, a.targets, a.live, a.overdue])).toEqual([
@@ -87,12 +105,48 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { code: 'account.owner.missing', broken: { account: { owner: '' } }, fixed: { account: { owner: '张三' } }, severity: 'error', field: 'owner' },
-  { code: 'account.owner.missing', broken: { account: { owner: '待定' } }, fixed: { account: { owner: '王五' } }, severity: 'error', field: 'owner' },
-  { code: 'account.owner.multiple', broken: { account: { owner: '张三、李四' } }, fixed: { account: { owner: '张三' } }, severity: 'error', field: 'owner' },
-  { code: 'account.tier.missing', broken: { account: { tier: '' } }, fixed: { account: { tier: 'opportunity' } }, severity: 'warning', field: 'tier' },
-  { code: 'account.goal.incomplete', broken: { account: { target: ' ' } }, fixed: { account: { target: '1 亿元' } }, severity: 'error', field: 'target' },
-  { code: 'account.goal.incomplete', broken: { account: { deadline: '' } }, fixed: { account: { deadline: '2027-01-31' } }, severity: 'error', field: 'deadline' },
+  {
+    code: 'account.owner.missing',
+    broken: { account: { owner: '' } },
+    fixed: { account: { owner: '张三' } },
+    severity: 'error',
+    field: 'owner',
+  },
+  {
+    code: 'account.owner.missing',
+    broken: { account: { owner: '待定' } },
+    fixed: { account: { owner: '王五' } },
+    severity: 'error',
+    field: 'owner',
+  },
+  {
+    code: 'account.owner.multiple',
+    broken: { account: { owner: '张三、李四' } },
+    fixed: { account: { owner: '张三' } },
+    severity: 'error',
+    field: 'owner',
+  },
+  {
+    code: 'account.tier.missing',
+    broken: { account: { tier: '' } },
+    fixed: { account: { tier: 'opportunity' } },
+    severity: 'warning',
+    field: 'tier',
+  },
+  {
+    code: 'account.goal.incomplete',
+    broken: { account: { target: ' ' } },
+    fixed: { account: { target: '1 亿元' } },
+    severity: 'error',
+    field: 'target',
+  },
+  {
+    code: 'account.goal.incomplete',
+    broken: { account: { deadline: '' } },
+    fixed: { account: { deadline: '2027-01-31' } },
+    severity: 'error',
+    field: 'deadline',
+  },
   {
     code: 'account.window.missing',
     broken: { account: { tier: 'breakthrough', window: '' } },
@@ -158,19 +212,39 @@ const cases: Case[] = [
   },
   {
     code: 'blocker.untargeted',
-    broken: { actions: { 'shape:a1': { status: 'done' } }, blockers: { 'shape:b1': { severity: 'low', status: 'attacking' } } },
-    fixed: { actions: { 'shape:a1': { status: 'done' } }, blockers: { 'shape:b1': { severity: 'low', status: 'cleared' } } },
+    broken: {
+      actions: { 'shape:a1': { status: 'done' } },
+      blockers: { 'shape:b1': { severity: 'low', status: 'attacking' } },
+    },
+    fixed: {
+      actions: { 'shape:a1': { status: 'done' } },
+      blockers: { 'shape:b1': { severity: 'low', status: 'cleared' } },
+    },
     severity: 'warning',
     shapeId: 'shape:b1',
   },
   {
     code: 'action.untargeted',
     broken: {
-      extra: [action('shape:a3', { title: '请客户吃饭', owner: '王五', resources: '招待费', due: '2026-12-01', checkpoint: '约到处长' })],
+      extra: [
+        action('shape:a3', {
+          title: '请客户吃饭',
+          owner: '王五',
+          resources: '招待费',
+          due: '2026-12-01',
+          checkpoint: '约到处长',
+        }),
+      ],
     },
     fixed: {
       extra: [
-        action('shape:a3', { title: '请客户吃饭', owner: '王五', resources: '招待费', due: '2026-12-01', checkpoint: '约到处长' }),
+        action('shape:a3', {
+          title: '请客户吃饭',
+          owner: '王五',
+          resources: '招待费',
+          due: '2026-12-01',
+          checkpoint: '约到处长',
+        }),
         ...arrow('shape:r9', 'shape:a3', 'shape:s3'),
       ],
     },
@@ -268,15 +342,21 @@ describe('each finding code: a document that triggers exactly it, and its fixed 
 })
 
 describe('live and overdue actions', () => {
-  it.each(['done', 'failed', 'dropped'] as const)('a %s action past its due date is not overdue and is not checked', (status) => {
-    const p = plan(
-      goodDoc({
-        extra: [action('shape:a3', { title: '旧行动', status, due: '2026-01-01' }), ...arrow('shape:r9', 'shape:a3', 'shape:b1')],
-      }),
-    )
-    expect(p.findings).toEqual([])
-    expect(p.actions.find((a) => a.id === 'shape:a3')).toMatchObject({ live: false, overdue: false })
-  })
+  it.each(['done', 'failed', 'dropped'] as const)(
+    'a %s action past its due date is not overdue and is not checked',
+    (status) => {
+      const p = plan(
+        goodDoc({
+          extra: [
+            action('shape:a3', { title: '旧行动', status, due: '2026-01-01' }),
+            ...arrow('shape:r9', 'shape:a3', 'shape:b1'),
+          ],
+        }),
+      )
+      expect(p.findings).toEqual([])
+      expect(p.actions.find((a) => a.id === 'shape:a3')).toMatchObject({ live: false, overdue: false })
+    },
+  )
 
   it('an in-progress action due yesterday is overdue; the clock is injected', () => {
     const doc = goodDoc({ actions: { 'shape:a1': { due: '2026-12-15', status: 'in-progress' } } })
@@ -305,7 +385,11 @@ describe('relations', () => {
   }
 
   it('reads meta.relation "influences" between stakeholders', () => {
-    const p = only([stakeholder('shape:x'), stakeholder('shape:y'), ...arrow('shape:r', 'shape:x', 'shape:y', 'influences')])
+    const p = only([
+      stakeholder('shape:x'),
+      stakeholder('shape:y'),
+      ...arrow('shape:r', 'shape:x', 'shape:y', 'influences'),
+    ])
     expect(p.relations).toEqual([{ id: 'shape:r', kind: 'influences', from: 'shape:x', to: 'shape:y' }])
     expect(p.stakeholders[0]).toMatchObject({ influences: ['shape:y'], reportsTo: [] })
   })
@@ -345,8 +429,17 @@ describe('relations', () => {
     for (const from of types) {
       for (const to of types) {
         for (const declared of [undefined, 'reports-to', 'influences', 'targets', 'held-by']) {
-          const p = only([builders[from]('shape:x'), builders[to]('shape:y'), ...arrow('shape:r', 'shape:x', 'shape:y', declared)])
-          expect({ from, to, declared, kind: p.relations[0]?.kind }).toEqual({ from, to, declared, kind: inferRelation(from, to, declared) })
+          const p = only([
+            builders[from]('shape:x'),
+            builders[to]('shape:y'),
+            ...arrow('shape:r', 'shape:x', 'shape:y', declared),
+          ])
+          expect({ from, to, declared, kind: p.relations[0]?.kind }).toEqual({
+            from,
+            to,
+            declared,
+            kind: inferRelation(from, to, declared),
+          })
         }
       }
     }
@@ -369,7 +462,12 @@ describe('relations', () => {
   })
 
   it('reports a declared relation the ends cannot carry, and an unknown relation kind', () => {
-    const p = only([stakeholder('shape:s'), faction('shape:f'), ...arrow('shape:r1', 'shape:f', 'shape:s', 'held-by'), ...arrow('shape:r2', 'shape:s', undefined, 'likes')])
+    const p = only([
+      stakeholder('shape:s'),
+      faction('shape:f'),
+      ...arrow('shape:r1', 'shape:f', 'shape:s', 'held-by'),
+      ...arrow('shape:r2', 'shape:s', undefined, 'likes'),
+    ])
     const invalid = p.findings.filter((f) => f.code === 'relation.invalid')
     expect(invalid.map((f) => f.shapeId)).toEqual(['shape:r1', 'shape:r2'])
     expect(invalid[1]!.message.en).toContain('likes')
@@ -390,7 +488,11 @@ describe('relations', () => {
   })
 
   it('keeps a faction leader only when it names a stakeholder', () => {
-    const p = only([faction('shape:f', { leader: 'shape:nobody' }), faction('shape:g', { leader: 'shape:s' }), stakeholder('shape:s')])
+    const p = only([
+      faction('shape:f', { leader: 'shape:nobody' }),
+      faction('shape:g', { leader: 'shape:s' }),
+      stakeholder('shape:s'),
+    ])
     expect(p.factions.map((f) => f.leader)).toEqual([null, 'shape:s'])
   })
 
@@ -406,13 +508,22 @@ describe('relations', () => {
       { id: 'camera:page:page', typeName: 'camera', x: 0, y: 0, z: 1, meta: {} },
       { id: 'shape:geo', typeName: 'shape', type: 'geo', parentId: 'page:page', props: {} },
     ])
-    expect(codes(p)).toEqual(['account.owner.missing', 'account.goal.incomplete', 'chain.kdm.missing', 'account.tier.missing', 'champion.missing'])
+    expect(codes(p)).toEqual([
+      'account.owner.missing',
+      'account.goal.incomplete',
+      'chain.kdm.missing',
+      'account.tier.missing',
+      'champion.missing',
+    ])
   })
 })
 
 describe('invalid records become findings', () => {
   it('a shape with several bad props keeps its good ones and is reported once', () => {
-    const p = plan({ account: {}, records: [stakeholder('shape:s', { name: '王总', role: 'boss' as never, champion: 'yes' as never })] })
+    const p = plan({
+      account: {},
+      records: [stakeholder('shape:s', { name: '王总', role: 'boss' as never, champion: 'yes' as never })],
+    })
     const f = p.findings.filter((x) => x.code === 'record.invalid')
     expect(f).toHaveLength(1)
     expect(f[0]).toMatchObject({ shapeId: 'shape:s', field: 'role' })
@@ -437,7 +548,7 @@ describe('invalid records become findings', () => {
     expect(p.findings.find((f) => !f.shapeId && f.code === 'record.invalid')!.message.en).toContain('3 record(s)')
   })
 
-  it('a damaged war-room shape is left out and reported; a damaged plain shape is not the plan\'s business', () => {
+  it("a damaged war-room shape is left out and reported; a damaged plain shape is not the plan's business", () => {
     const p = plan({
       account: {},
       records: [
@@ -445,7 +556,9 @@ describe('invalid records become findings', () => {
         { id: 'shape:g', typeName: 'shape', type: 'geo' },
       ],
     })
-    expect(p.findings.filter((f) => f.code === 'record.invalid').map((f) => [f.shapeId, f.field])).toEqual([['shape:s', 'parentId']])
+    expect(p.findings.filter((f) => f.code === 'record.invalid').map((f) => [f.shapeId, f.field])).toEqual([
+      ['shape:s', 'parentId'],
+    ])
     expect(p.stakeholders).toEqual([])
   })
 
@@ -463,7 +576,12 @@ describe('health score', () => {
     expect(healthScore([{ code: 'relation.invalid', severity: 'info' }])).toBe(100)
     const many = Array.from({ length: 20 }, () => ({ code: 'action.overdue' as const, severity: 'error' as const }))
     expect(healthScore(many)).toBe(55)
-    expect(healthScore([...many, ...many.map(() => ({ code: 'action.owner.missing' as const, severity: 'error' as const }))])).toBe(10)
+    expect(
+      healthScore([
+        ...many,
+        ...many.map(() => ({ code: 'action.owner.missing' as const, severity: 'error' as const })),
+      ]),
+    ).toBe(10)
   })
 
   it('an empty canvas scores low', () => {
@@ -496,7 +614,19 @@ describe('derivePlan never throws on garbage', () => {
       case 2:
         return Math.floor(r() * 2000) - 1000
       case 3:
-        return pick(r, ['', 'kdm', 'cr5', 'planned', '2026-02-30', '2026-11-01', '张三、李四', '=cmd', NaN, Infinity, true])
+        return pick(r, [
+          '',
+          'kdm',
+          'cr5',
+          'planned',
+          '2026-02-30',
+          '2026-11-01',
+          '张三、李四',
+          '=cmd',
+          NaN,
+          Infinity,
+          true,
+        ])
       case 4:
         return pick(r, ids)
       case 5:
@@ -505,7 +635,25 @@ describe('derivePlan never throws on garbage', () => {
         return Array.from({ length: Math.floor(r() * 4) }, () => garbage(r, depth + 1))
       default: {
         const o: Record<string, unknown> = {}
-        const keys = ['id', 'typeName', 'type', 'parentId', 'props', 'meta', 'fromId', 'toId', 'relation', 'terminal', 'name', 'role', 'owner', 'due', 'status', 'relationship', 'champion']
+        const keys = [
+          'id',
+          'typeName',
+          'type',
+          'parentId',
+          'props',
+          'meta',
+          'fromId',
+          'toId',
+          'relation',
+          'terminal',
+          'name',
+          'role',
+          'owner',
+          'due',
+          'status',
+          'relationship',
+          'champion',
+        ]
         for (let i = Math.floor(r() * 6); i > 0; i--) o[pick(r, keys)] = garbage(r, depth + 1)
         return o
       }
@@ -522,7 +670,22 @@ describe('derivePlan never throws on garbage', () => {
     ]) as Record<string, unknown>
     const copy: Record<string, unknown> = { ...base, props: { ...(base.props as object) } }
     const target = r() < 0.5 ? copy : (copy.props as Record<string, unknown>)
-    target[pick(r, ['id', 'typeName', 'type', 'parentId', 'props', 'meta', 'name', 'role', 'owner', 'terminal', 'due', 'toId'])] = garbage(r, 1)
+    target[
+      pick(r, [
+        'id',
+        'typeName',
+        'type',
+        'parentId',
+        'props',
+        'meta',
+        'name',
+        'role',
+        'owner',
+        'terminal',
+        'due',
+        'toId',
+      ])
+    ] = garbage(r, 1)
     return copy
   }
 
@@ -530,7 +693,10 @@ describe('derivePlan never throws on garbage', () => {
     const r = rng(20261122)
     for (let i = 0; i < 500; i++) {
       const records = Array.from({ length: Math.floor(r() * 30) }, () => (r() < 0.5 ? mutatedRecord(r) : garbage(r, 0)))
-      const input = r() < 0.1 ? garbage(r, 0) : { account: r() < 0.5 ? garbage(r, 0) : { owner: garbage(r, 1), competitors: garbage(r, 1) }, records }
+      const input =
+        r() < 0.1
+          ? garbage(r, 0)
+          : { account: r() < 0.5 ? garbage(r, 0) : { owner: garbage(r, 1), competitors: garbage(r, 1) }, records }
       const p = derivePlan(input as never, { today: TODAY })
       expect(planRecordSchema.safeParse(p).success).toBe(true)
       // What the API serves and the server stores is the same record after a JSON round trip.

@@ -4,29 +4,35 @@
  * panel). The input is untrusted: anything malformed becomes a finding, nothing throws.
  */
 import type { z } from 'zod'
-import { parseAccount, type AccountFields, DEFAULT_ACCOUNT } from '../account'
-import { LIVE_ACTION_STATUSES, WAR_ROOM_SHAPE_TYPES, type ActionStatus, type RelationKind, type WarRoomShapeType } from '../shapes/types'
+import { type AccountFields, DEFAULT_ACCOUNT, parseAccount } from '../account'
+import {
+  type ActionStatus,
+  LIVE_ACTION_STATUSES,
+  type RelationKind,
+  WAR_ROOM_SHAPE_TYPES,
+  type WarRoomShapeType,
+} from '../shapes/types'
 import { isIsoDate } from './dates'
 import { messages, type RecordKind } from './messages'
 import { analyzeOwner } from './owners'
 import {
+  type ActionFields,
   arrowBindingSchema,
+  type BlockerFields,
   declaredRelation,
+  type FactionFields,
   isArrowBinding,
   isShapeHead,
   parseShapeProps,
-  shapeRecordSchema,
-  type ActionFields,
-  type BlockerFields,
-  type FactionFields,
   type StakeholderFields,
+  shapeRecordSchema,
 } from './records'
 import {
   FINDING_CODES,
-  PLAN_RECORD_VERSION,
   type Finding,
   type FindingCode,
   type FindingSeverity,
+  PLAN_RECORD_VERSION,
   type PlanAction,
   type PlanBlocker,
   type PlanFaction,
@@ -93,7 +99,12 @@ export function derivePlan(input: PlanInput, options: DeriveOptions): PlanRecord
 
 class Findings {
   readonly list: Finding[] = []
-  add(code: FindingCode, severity: FindingSeverity, message: Finding['message'], where: { shapeId?: string; field?: string } = {}) {
+  add(
+    code: FindingCode,
+    severity: FindingSeverity,
+    message: Finding['message'],
+    where: { shapeId?: string; field?: string } = {},
+  ) {
     const finding: Finding = { code, severity, message }
     if (where.shapeId !== undefined) finding.shapeId = where.shapeId
     if (where.field !== undefined) finding.field = where.field
@@ -108,7 +119,9 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
 
   const { account, issues } = parseAccount(source.account)
   for (const issue of issues) {
-    findings.add('account.field.invalid', 'warning', messages.accountFieldInvalid(issue.field), { field: issue.field || undefined })
+    findings.add('account.field.invalid', 'warning', messages.accountFieldInvalid(issue.field), {
+      field: issue.field || undefined,
+    })
   }
 
   // The document is a key-value log: when an id appears twice, the later record wins.
@@ -272,10 +285,15 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     const resolved = resolveRelation(ends?.start, typeOf(ends?.start), ends?.end, typeOf(ends?.end), declared)
     if (declared !== null && (declared === 'invalid' || resolved?.kind !== declared)) {
       const raw = (arrow.meta as Record<string, unknown>).relation
-      findings.add('relation.invalid', 'info', messages.relationInvalid(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '', resolved?.kind ?? null), {
-        shapeId: arrow.id,
-        field: 'meta.relation',
-      })
+      findings.add(
+        'relation.invalid',
+        'info',
+        messages.relationInvalid(typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? ''), resolved?.kind ?? null),
+        {
+          shapeId: arrow.id,
+          field: 'meta.relation',
+        },
+      )
     }
     if (!resolved) continue
     const key = `${resolved.kind}|${resolved.from}|${resolved.to}`
@@ -321,7 +339,15 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   const stakeholderList = [...stakeholders.values()]
   const blockerList = [...blockers.values()]
   const actionList = [...actions.values()]
-  const metrics = computeMetrics(stakeholderList, factions.size, blockerList, actionList, relations.length, sorted, live)
+  const metrics = computeMetrics(
+    stakeholderList,
+    factions.size,
+    blockerList,
+    actionList,
+    relations.length,
+    sorted,
+    live,
+  )
 
   return {
     version: PLAN_RECORD_VERSION,
@@ -344,13 +370,18 @@ function issueFields(error: z.ZodError | undefined, depth: number): string[] {
 }
 
 function recordKind(type: unknown): RecordKind {
-  return type === 'arrow' || (WAR_ROOM_SHAPE_TYPES as readonly unknown[]).includes(type) ? (type as RecordKind) : 'shape'
+  return type === 'arrow' || (WAR_ROOM_SHAPE_TYPES as readonly unknown[]).includes(type)
+    ? (type as RecordKind)
+    : 'shape'
 }
 
 function readProps<K extends WarRoomShapeType>(type: K, id: string, raw: unknown, findings: Findings) {
   const { props, invalidFields } = parseShapeProps(type, raw)
   if (invalidFields.length > 0) {
-    findings.add('record.invalid', 'warning', messages.propsInvalid(type, invalidFields), { shapeId: id, field: invalidFields[0] })
+    findings.add('record.invalid', 'warning', messages.propsInvalid(type, invalidFields), {
+      shapeId: id,
+      field: invalidFields[0],
+    })
   }
   return props
 }
@@ -399,15 +430,19 @@ function resolveRelation(
 
 function checkAccount(account: AccountFields, findings: Findings) {
   const owner = analyzeOwner(account.owner)
-  if (owner.kind === 'missing') findings.add('account.owner.missing', 'error', messages.accountOwnerMissing(), { field: 'owner' })
+  if (owner.kind === 'missing')
+    findings.add('account.owner.missing', 'error', messages.accountOwnerMissing(), { field: 'owner' })
   else if (owner.kind === 'multiple')
     findings.add('account.owner.multiple', 'error', messages.accountOwnerMultiple(owner.names), { field: 'owner' })
 
-  if (account.tier === '') findings.add('account.tier.missing', 'warning', messages.accountTierMissing(), { field: 'tier' })
+  if (account.tier === '')
+    findings.add('account.tier.missing', 'warning', messages.accountTierMissing(), { field: 'tier' })
 
   const missing = (['goal', 'target', 'deadline'] as const).filter((f) => blank(account[f]))
   if (missing.length > 0) {
-    findings.add('account.goal.incomplete', 'error', messages.accountGoalIncomplete([...missing]), { field: missing[0] })
+    findings.add('account.goal.incomplete', 'error', messages.accountGoalIncomplete([...missing]), {
+      field: missing[0],
+    })
   }
   if (account.tier === 'breakthrough' && account.window === '') {
     findings.add('account.window.missing', 'warning', messages.accountWindowMissing(), { field: 'window' })
@@ -425,7 +460,9 @@ function checkDecisionChain(stakeholders: PlanStakeholder[], live: (id: string) 
       })
     }
     if (s.influence === 'high' && (s.relationship === 'cr4' || s.relationship === 'cr5') && !s.targetedBy.some(live)) {
-      findings.add('opponent.unaddressed', 'warning', messages.opponentUnaddressed(s.name, s.relationship), { shapeId: s.id })
+      findings.add('opponent.unaddressed', 'warning', messages.opponentUnaddressed(s.name, s.relationship), {
+        shapeId: s.id,
+      })
     }
   }
 }
@@ -452,13 +489,24 @@ function checkActions(actions: PlanAction[], findings: Findings) {
     if (owner.kind === 'missing')
       findings.add('action.owner.missing', 'error', messages.actionOwnerMissing(a.title), { ...at, field: 'owner' })
     else if (owner.kind === 'multiple')
-      findings.add('action.owner.multiple', 'error', messages.actionOwnerMultiple(a.title, owner.names), { ...at, field: 'owner' })
+      findings.add('action.owner.multiple', 'error', messages.actionOwnerMultiple(a.title, owner.names), {
+        ...at,
+        field: 'owner',
+      })
     if (blank(a.resources))
-      findings.add('action.resources.missing', 'warning', messages.actionResourcesMissing(a.title), { ...at, field: 'resources' })
-    if (a.due === '') findings.add('action.due.missing', 'warning', messages.actionDueMissing(a.title), { ...at, field: 'due' })
+      findings.add('action.resources.missing', 'warning', messages.actionResourcesMissing(a.title), {
+        ...at,
+        field: 'resources',
+      })
+    if (a.due === '')
+      findings.add('action.due.missing', 'warning', messages.actionDueMissing(a.title), { ...at, field: 'due' })
     if (blank(a.checkpoint))
-      findings.add('action.checkpoint.missing', 'warning', messages.actionCheckpointMissing(a.title), { ...at, field: 'checkpoint' })
-    if (a.overdue) findings.add('action.overdue', 'error', messages.actionOverdue(a.title, a.due, a.status), { ...at, field: 'due' })
+      findings.add('action.checkpoint.missing', 'warning', messages.actionCheckpointMissing(a.title), {
+        ...at,
+        field: 'checkpoint',
+      })
+    if (a.overdue)
+      findings.add('action.overdue', 'error', messages.actionOverdue(a.title, a.due, a.status), { ...at, field: 'due' })
   }
 }
 
@@ -535,7 +583,9 @@ function computeMetrics(
 }
 
 function failedPlan(options: DeriveOptions): PlanRecord {
-  const findings: Finding[] = [{ code: 'plan.derivation.failed', severity: 'error', message: messages.derivationFailed() }]
+  const findings: Finding[] = [
+    { code: 'plan.derivation.failed', severity: 'error', message: messages.derivationFailed() },
+  ]
   let asOf = ''
   try {
     asOf = isIsoDate(options?.today) ? options.today : ''

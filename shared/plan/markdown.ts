@@ -11,6 +11,8 @@ import {
   DEPARTMENT_LABELS,
   FINDING_SEVERITY_LABELS,
   INFLUENCE_LABELS,
+  type Lang,
+  label,
   RELATIONSHIP_LABELS,
   REVIEW_CAUSE_LABELS,
   ROLE_LABELS,
@@ -18,17 +20,18 @@ import {
   STAGE_LABELS,
   STANCE_LABELS,
   TIER_LABELS,
-  label,
-  type Lang,
 } from './labels'
 import { FINDING_SEVERITIES, type PlanAction, type PlanRecord, type PlanStakeholder } from './schema'
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]+/g
 // Bidirectional overrides can make a name display as something else; they are dropped.
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g
 // Only what can open inline syntax: without [ and ] no link or image can form, so ( ) ! stay readable.
 const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g
-const NEEDS_ESCAPE = /[\u0000-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\\`*_[\]|~#&<>]|^[-+=\s]|\d[.)]|\s$| {2}/
+const NEEDS_ESCAPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters force the escaped form
+  /[\u0000-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\\`*_[\]|~#&<>]|^[-+=\s]|\d[.)]|\s$| {2}/
 
 /**
  * Escapes user text for Markdown: line breaks and control characters become spaces (so text
@@ -114,7 +117,20 @@ const WORDS: Record<Lang, Words> = {
     strategy: '策略',
     noFaction: '未归入派系',
     noStakeholders: '决策链上还没有人。',
-    stakeholderColumns: ['姓名', '职务', '部门', '角色', '客户关系', '影响力', '代言人', '汇报给', '影响', '核心关切', '我方对接人', '最近接触'],
+    stakeholderColumns: [
+      '姓名',
+      '职务',
+      '部门',
+      '角色',
+      '客户关系',
+      '影响力',
+      '代言人',
+      '汇报给',
+      '影响',
+      '核心关切',
+      '我方对接人',
+      '最近接触',
+    ],
     yes: '是',
     blockersSection: '卡点',
     noBlockers: '还没有标出卡点。',
@@ -197,7 +213,16 @@ const WORDS: Record<Lang, Words> = {
     actionsSection: 'Actions by owner',
     noActions: 'No actions yet.',
     noOwner: '(no owner)',
-    actionColumns: ['Action', 'Department', 'Due', 'Status', 'Targets', 'Resources and authority', 'Checkpoint', 'Review'],
+    actionColumns: [
+      'Action',
+      'Department',
+      'Due',
+      'Status',
+      'Targets',
+      'Resources and authority',
+      'Checkpoint',
+      'Review',
+    ],
     findingsSection: 'Findings',
     noFindings: 'No findings.',
     untitled: '(untitled)',
@@ -267,8 +292,13 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
   const out: string[] = []
 
   out.push(`# ${w.title}${w.colon}${a.name.trim() ? escapeMarkdown(a.name) : w.unnamedAccount}`, '')
-  const counts = FINDING_SEVERITIES.map((s) => `${FINDING_SEVERITY_LABELS[s][lang]} ${plan.metrics.findings[s]}`).join(' · ')
-  out.push(`${w.generated}${w.colon}${plan.asOf || DASH} · ${w.health}${w.colon}**${plan.metrics.healthScore} / 100** · ${counts}`, '')
+  const counts = FINDING_SEVERITIES.map((s) => `${FINDING_SEVERITY_LABELS[s][lang]} ${plan.metrics.findings[s]}`).join(
+    ' · ',
+  )
+  out.push(
+    `${w.generated}${w.colon}${plan.asOf || DASH} · ${w.health}${w.colon}**${plan.metrics.healthScore} / 100** · ${counts}`,
+    '',
+  )
 
   out.push(`## ${w.accountSection}`, '')
   const score = (n: number | null) => (n === null ? DASH : `${n} / 5`)
@@ -290,7 +320,13 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
   out.push(...table([w.fieldColumn, w.valueColumn], fields), '')
   if (a.competitors.length > 0) {
     out.push(`### ${w.competitors}`, '')
-    out.push(...table(w.competitorColumns, a.competitors.map((c) => [cell(c.name), cell(c.manager), cell(c.strengths), cell(c.weaknesses)])), '')
+    out.push(
+      ...table(
+        w.competitorColumns,
+        a.competitors.map((c) => [cell(c.name), cell(c.manager), cell(c.strengths), cell(c.weaknesses)]),
+      ),
+      '',
+    )
   }
 
   out.push(`## ${w.chainSection}`, '')
@@ -317,7 +353,9 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
     )
   // Allies first, then the undecided, then the hostile camp: the order a divide-and-rule plan reads in.
   const stanceOrder = { ally: 0, neutral: 1, hostile: 2 }
-  for (const f of [...plan.factions].sort((x, y) => stanceOrder[x.stance] - stanceOrder[y.stance] || byText(x.name, y.name))) {
+  for (const f of [...plan.factions].sort(
+    (x, y) => stanceOrder[x.stance] - stanceOrder[y.stance] || byText(x.name, y.name),
+  )) {
     const title = f.name.trim() ? escapeMarkdown(f.name) : w.untitled
     out.push(`### ${w.faction}${w.colon}${title}${w.open}${label(STANCE_LABELS, f.stance, lang)}${w.close}`, '')
     const notes = [`${w.leader}${w.colon}${f.leader ? escapeMarkdown(nameOf(f.leader)) : DASH}`]
@@ -337,7 +375,10 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
   const severityOrder = { critical: 0, high: 1, medium: 2, low: 3 }
   const statusOrder = { open: 0, attacking: 1, cleared: 2 }
   const blockerList = [...plan.blockers].sort(
-    (x, y) => statusOrder[x.status] - statusOrder[y.status] || severityOrder[x.severity] - severityOrder[y.severity] || byText(x.title, y.title),
+    (x, y) =>
+      statusOrder[x.status] - statusOrder[y.status] ||
+      severityOrder[x.severity] - severityOrder[y.severity] ||
+      byText(x.title, y.title),
   )
   for (const b of blockerList) {
     const facts = [
@@ -359,7 +400,9 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
           `${w.due}${w.colon}${x.due || DASH}`,
           label(ACTION_STATUS_LABELS, x.status, lang),
         ]
-        out.push(`  - ${x.title.trim() ? escapeMarkdown(x.title) : w.untitled}${w.open}${details.join(' · ')}${w.close}`)
+        out.push(
+          `  - ${x.title.trim() ? escapeMarkdown(x.title) : w.untitled}${w.open}${details.join(' · ')}${w.close}`,
+        )
       }
     }
     out.push('')
@@ -387,7 +430,9 @@ export function renderPlanMarkdown(plan: PlanRecord, lang: Lang): string {
           names(x.targets),
           cell(x.resources),
           cell(x.checkpoint),
-          [label(REVIEW_CAUSE_LABELS, x.reviewCause, lang), escapeMarkdown(x.reviewNote)].filter(Boolean).join(w.colon) || DASH,
+          [label(REVIEW_CAUSE_LABELS, x.reviewCause, lang), escapeMarkdown(x.reviewNote)]
+            .filter(Boolean)
+            .join(w.colon) || DASH,
         ]),
       ),
       '',

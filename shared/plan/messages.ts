@@ -5,7 +5,7 @@
 import type { AccountFieldName } from '../account'
 import { SHAPE_TYPE_LABELS } from '../shapes/labels'
 import type { ActionStatus, RelationKind, StakeholderRole, WarRoomShapeType } from '../shapes/types'
-import { ACTION_STATUS_LABELS, RELATION_LABELS, ROLE_LABELS, type Bilingual } from './labels'
+import { ACTION_STATUS_LABELS, type Bilingual, RELATION_LABELS, ROLE_LABELS } from './labels'
 
 const MAX_NAME = 40
 
@@ -110,7 +110,10 @@ export const messages = {
   }),
   opponentUnaddressed: (name: string, level: 'cr4' | 'cr5'): Bilingual => {
     const q = quoted(name)
-    const who = level === 'cr4' ? { zh: '对手铁杆支持者', en: "competitor's firm supporter" } : { zh: '坚决反对者', en: 'firm opponent' }
+    const who =
+      level === 'cr4'
+        ? { zh: '对手铁杆支持者', en: "competitor's firm supporter" }
+        : { zh: '坚决反对者', en: 'firm opponent' }
     return {
       zh: `高影响力的${who.zh}${q.zh}没有任何进行中的行动项针对，这是风险。`,
       en: `High-influence ${who.en} ${q.en} is not targeted by any live action: a risk.`,
@@ -187,7 +190,10 @@ export const messages = {
   recordInvalid: (kind: keyof typeof SHAPE_LABELS, fields: string[]): Bilingual => {
     const k = SHAPE_LABELS[kind]
     if (fields.length === 0) {
-      return { zh: `一条${k.zh}记录格式无效，已忽略。`, en: `A ${k.en.toLowerCase()} record is malformed and was ignored.` }
+      return {
+        zh: `一条${k.zh}记录格式无效，已忽略。`,
+        en: `A ${k.en.toLowerCase()} record is malformed and was ignored.`,
+      }
     }
     const f = list(fields)
     return {

@@ -61,9 +61,12 @@ describe('analyzeOwner', () => {
     expect(analyzeOwner(owner)).toEqual({ kind: 'single', name })
   })
 
-  it.each(['', '   ', '待定', 'TBD', 'n/a', '-', '？', '无', null, undefined, 42, ['张三']])('%j is no owner', (owner) => {
-    expect(analyzeOwner(owner)).toEqual({ kind: 'missing' })
-  })
+  it.each(['', '   ', '待定', 'TBD', 'n/a', '-', '？', '无', null, undefined, 42, ['张三']])(
+    '%j is no owner',
+    (owner) => {
+      expect(analyzeOwner(owner)).toEqual({ kind: 'missing' })
+    },
+  )
 
   it('documented blind spot: surnames only joined by 和 read as one name', () => {
     expect(analyzeOwner('张和李').kind).toBe('single')

@@ -46,7 +46,18 @@ const PLACEHOLDERS = new Set([
   '...',
   '…',
 ])
-const COLLECTIVE_WORDS = new Set(['大家', '全员', '所有人', '全体', 'everyone', 'everybody', 'all', 'team', 'the team', 'all hands'])
+const COLLECTIVE_WORDS = new Set([
+  '大家',
+  '全员',
+  '所有人',
+  '全体',
+  'everyone',
+  'everybody',
+  'all',
+  'team',
+  'the team',
+  'all hands',
+])
 const COLLECTIVE_SUFFIX = /(团队|小组|全员|全体|各部门|部门)$/
 const ET_AL = /^(.+?)\s*等人?$/
 const HARD_SEPARATORS = /[、,;/\\|&+\n\r]|\s+(?:and|or)\s+/i

@@ -1,5 +1,5 @@
-import { YKeyValue } from 'y-utility/y-keyvalue'
 import { describe, expect, it } from 'vitest'
+import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { derivePlan } from './derive'
 import { derivePlanFromDoc, readDocRecords } from './readDoc'

@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs'
 import { DocKeys } from '../protocol'
-import { derivePlan, type DeriveOptions, type PlanInput } from './derive'
+import { type DeriveOptions, derivePlan, type PlanInput } from './derive'
 import type { PlanRecord } from './schema'
 
 function toPlain(value: unknown): unknown {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { arrowBindingSchema, isArrowBinding, isShapeHead, parseShapeProps, shapePropsSchemas, shapeRecordSchema } from './records'
-import { action, arrow, blocker, faction, stakeholder } from './testing/builders'
 import { WAR_ROOM_SHAPE_TYPES } from '../shapes/types'
+import {
+  arrowBindingSchema,
+  isArrowBinding,
+  isShapeHead,
+  parseShapeProps,
+  shapePropsSchemas,
+  shapeRecordSchema,
+} from './records'
+import { action, arrow, blocker, faction, stakeholder } from './testing/builders'
 
 const SAMPLES: unknown[] = [
   undefined,
@@ -40,7 +47,12 @@ const SAMPLES: unknown[] = [
 
 describe('the fast checks agree with the zod schemas', () => {
   it.each(WAR_ROOM_SHAPE_TYPES)('%s props, field by field', (type) => {
-    const base = { stakeholder: stakeholder('shape:x'), faction: faction('shape:x'), blocker: blocker('shape:x'), action: action('shape:x') }[type]
+    const base = {
+      stakeholder: stakeholder('shape:x'),
+      faction: faction('shape:x'),
+      blocker: blocker('shape:x'),
+      action: action('shape:x'),
+    }[type]
     const props = base.props as Record<string, unknown>
     const keys = Object.keys(props).filter((k) => k !== 'w' && k !== 'h')
     for (const key of keys) {

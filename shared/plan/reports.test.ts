@@ -81,11 +81,46 @@ describe('escapeMarkdown', () => {
 
 describe('escapeMarkdown fast path', () => {
   it('returns text unchanged only when the full escaping would not change it', () => {
-    const alphabet = ['a', 'Z', '张', '三', ' ', '  ', '\u3000', '\n', '\t', '1', '.', ')', '-', '+', '=', '#', '*', '_', '[', ']', '|', '~', '`', '\\', '&', '<', '>', '(', '!', '\u202e', ':']
+    const alphabet = [
+      'a',
+      'Z',
+      '张',
+      '三',
+      ' ',
+      '  ',
+      '\u3000',
+      '\n',
+      '\t',
+      '1',
+      '.',
+      ')',
+      '-',
+      '+',
+      '=',
+      '#',
+      '*',
+      '_',
+      '[',
+      ']',
+      '|',
+      '~',
+      '`',
+      '\\',
+      '&',
+      '<',
+      '>',
+      '(',
+      '!',
+      '\u202e',
+      ':',
+    ]
     let seed = 7
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
     for (let i = 0; i < 5000; i++) {
-      const text = Array.from({ length: 1 + Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')
+      const text = Array.from(
+        { length: 1 + Math.floor(next() * 6) },
+        () => alphabet[Math.floor(next() * alphabet.length)],
+      ).join('')
       // Escaping the text with a prefix bypasses the fast path's start-of-text checks only.
       const full = escapeMarkdown(`${text}\u0000`).replace(/ $/, '')
       const expected = escapeMarkdown(text)
@@ -98,21 +133,39 @@ describe('renderPlanMarkdown', () => {
   it('has the sections of the plan in both languages', () => {
     const plan = derivePlan(goodDoc(), { today: TODAY })
     const zh = renderPlanMarkdown(plan, 'zh')
-    for (const heading of ['# 大客户作战计划：华东电网', '## 客户与目标', '## 决策链（按派系）', '### 派系：技术派（友方）', '## 卡点', '## 行动项（按负责人）', '### 张三', '## 检查发现']) {
+    for (const heading of [
+      '# 大客户作战计划：华东电网',
+      '## 客户与目标',
+      '## 决策链（按派系）',
+      '### 派系：技术派（友方）',
+      '## 卡点',
+      '## 行动项（按负责人）',
+      '### 张三',
+      '## 检查发现',
+    ]) {
       expect(zh.split('\n')).toContain(heading)
     }
     expect(zh).toContain('- 卡在：王总')
     expect(zh).toContain('  - 高层拜访，推动立项（负责人：张三 · 截止：2026-12-15 · 进行中）')
     expect(zh).toContain('没有发现问题。')
     const en = renderPlanMarkdown(plan, 'en')
-    for (const heading of ['# Key account plan: 华东电网', '## Account and goal', '## Decision chain by faction', '## Blockers', '## Actions by owner', '## Findings']) {
+    for (const heading of [
+      '# Key account plan: 华东电网',
+      '## Account and goal',
+      '## Decision chain by faction',
+      '## Blockers',
+      '## Actions by owner',
+      '## Findings',
+    ]) {
       expect(en.split('\n')).toContain(heading)
     }
     expect(en).toContain('| 李处 | 信息处处长 | — | Key influencer | CR1 Firm supporter | High | Yes | 王总 |')
   })
 
   it('lists findings by severity with their messages', () => {
-    const plan = derivePlan(goodDoc({ account: { owner: '' }, actions: { 'shape:a1': { checkpoint: '' } } }), { today: TODAY })
+    const plan = derivePlan(goodDoc({ account: { owner: '' }, actions: { 'shape:a1': { checkpoint: '' } } }), {
+      today: TODAY,
+    })
     const md = renderPlanMarkdown(plan, 'zh')
     const findings = md.slice(md.indexOf('## 检查发现'))
     expect(findings).toContain('### 错误（1）\n\n- 客户还没有唯一负责人')
@@ -151,7 +204,7 @@ describe('CSV exports', () => {
     expect(csvCell('-5')).toBe("'-5")
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
     expect(csvCell('\t=1')).toBe("'\t=1")
-    expect(csvCell('\r=1')).toBe("\"'\r=1\"")
+    expect(csvCell('\r=1')).toBe('"\'\r=1"')
     expect(csvCell('  =1')).toBe("'  =1")
     expect(csvCell('＝1')).toBe("'＝1")
     expect(csvCell(FORMULA)).toBe(`'${FORMULA}`)
@@ -181,7 +234,18 @@ describe('CSV exports', () => {
     expect(zh[0]!.slice(0, 5)).toEqual(['图形ID', '姓名', '职务', '部门', '角色'])
     expect(zh).toHaveLength(5)
     const s2 = zh.find((r) => r[0] === 'shape:s2')!
-    expect(s2.slice(1, 11)).toEqual(['欧阳娜娜', "'+1 处长|副处长", '', '关键影响者', 'CR1 铁杆支持者', '高', '是', '技术派', '友方', `'${FORMULA}`])
+    expect(s2.slice(1, 11)).toEqual([
+      '欧阳娜娜',
+      "'+1 处长|副处长",
+      '',
+      '关键影响者',
+      'CR1 铁杆支持者',
+      '高',
+      '是',
+      '技术派',
+      '友方',
+      `'${FORMULA}`,
+    ])
     const s1 = zh.find((r) => r[0] === 'shape:s1')!
     expect(s1[12]).toBe("'@SUM(A1:A9)")
     const s3 = zh.find((r) => r[0] === 'shape:s3')!
@@ -192,8 +256,21 @@ describe('CSV exports', () => {
   })
 
   it('an empty plan still has a header', () => {
-    const plan = derivePlan({ account: {}, records: [faction('shape:f'), stakeholder('shape:s', {}, 'shape:f'), action('shape:a'), ...arrow('shape:r', 'shape:a', 'shape:s')] }, { today: TODAY })
+    const plan = derivePlan(
+      {
+        account: {},
+        records: [
+          faction('shape:f'),
+          stakeholder('shape:s', {}, 'shape:f'),
+          action('shape:a'),
+          ...arrow('shape:r', 'shape:a', 'shape:s'),
+        ],
+      },
+      { today: TODAY },
+    )
     expect(parseCsv(renderActionsCsv(plan, 'en').slice(1))).toHaveLength(2)
-    expect(parseCsv(renderStakeholdersCsv(derivePlan({ account: {}, records: [] }, { today: TODAY })).slice(1))).toHaveLength(1)
+    expect(
+      parseCsv(renderStakeholdersCsv(derivePlan({ account: {}, records: [] }, { today: TODAY })).slice(1)),
+    ).toHaveLength(1)
   })
 })

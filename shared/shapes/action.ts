@@ -1,7 +1,7 @@
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import type { TLShape } from '@tldraw/tlschema'
-import { ACTION_STATUSES, DEPARTMENTS, REVIEW_CAUSES, type ActionProps } from './types'
-import { T, dimension, isoDateOrEmpty } from './validators'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
+import { ACTION_STATUSES, type ActionProps, DEPARTMENTS, REVIEW_CAUSES } from './types'
+import { dimension, isoDateOrEmpty, T } from './validators'
 
 /** A battle action (行动项) aimed at a blocker or a stakeholder. */
 export type ActionShape = TLShape<'action'>

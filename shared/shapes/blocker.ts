@@ -1,7 +1,7 @@
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import type { TLShape } from '@tldraw/tlschema'
-import { BLOCKER_SEVERITIES, BLOCKER_STATUSES, FUNNEL_STAGES, type BlockerProps } from './types'
-import { T, dimension } from './validators'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
+import { BLOCKER_SEVERITIES, BLOCKER_STATUSES, type BlockerProps, FUNNEL_STAGES } from './types'
+import { dimension, T } from './validators'
 
 /** Where the deal is stuck (卡点). */
 export type BlockerShape = TLShape<'blocker'>

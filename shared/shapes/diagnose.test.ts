@@ -28,7 +28,13 @@ describe('diagnoseShapeProps', () => {
 
 describe('repairShapeProps', () => {
   it('keeps valid values, defaults invalid or missing ones, drops unknown ones', () => {
-    const repaired = repairShapeProps('stakeholder', { name: '王芳', role: 'boss', champion: true, colour: 'red', w: -1 })
+    const repaired = repairShapeProps('stakeholder', {
+      name: '王芳',
+      role: 'boss',
+      champion: true,
+      colour: 'red',
+      w: -1,
+    })
     expect(repaired).toEqual({ ...defaultStakeholderProps(), name: '王芳', champion: true })
     expect(diagnoseShapeProps('stakeholder', repaired)).toEqual([])
   })

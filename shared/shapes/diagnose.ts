@@ -1,4 +1,4 @@
-import { T } from '@tldraw/validate'
+import type { T } from '@tldraw/validate'
 import { warRoomShapeDefinitions } from './definitions'
 import type { WarRoomShapePropsMap, WarRoomShapeType } from './types'
 
@@ -22,7 +22,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function diagnoseShapeProps(type: WarRoomShapeType, props: unknown): PropProblem[] {
   if (!isPlainObject(props)) {
-    return [{ prop: '', kind: 'not-an-object', message: `Expected props to be an object, got ${JSON.stringify(props)}` }]
+    return [
+      { prop: '', kind: 'not-an-object', message: `Expected props to be an object, got ${JSON.stringify(props)}` },
+    ]
   }
   const validators = warRoomShapeDefinitions[type].props as Record<string, T.Validatable<unknown>>
   const problems: PropProblem[] = []

@@ -1,7 +1,7 @@
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import type { TLShape } from '@tldraw/tlschema'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import { FACTION_STANCES, type FactionProps } from './types'
-import { T, dimension, shapeIdOrEmpty } from './validators'
+import { dimension, shapeIdOrEmpty, T } from './validators'
 
 /** A camp inside the customer (派系); its members are the stakeholders placed inside it. */
 export type FactionShape = TLShape<'faction'>

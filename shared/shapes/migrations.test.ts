@@ -51,12 +51,18 @@ describe('War Room shape migrations', () => {
   it('stakeholder v0 → v1 keeps a competitor an outside tool already wrote', () => {
     const props = { ...defaultStakeholderProps(), competitor: '竞品A' }
     const result = schema.migratePersistedRecord(stakeholderRecord(props), schemaAt('com.tldraw.shape.stakeholder', 0))
-    expect(result.type === 'success' && (result.value as { props: { competitor: string } }).props.competitor).toBe('竞品A')
+    expect(result.type === 'success' && (result.value as { props: { competitor: string } }).props.competitor).toBe(
+      '竞品A',
+    )
   })
 
   it('stakeholder v1 → v0 (down) removes competitor', () => {
     const v1 = { ...defaultStakeholderProps(), competitor: '竞品A' }
-    const result = schema.migratePersistedRecord(stakeholderRecord(v1), schemaAt('com.tldraw.shape.stakeholder', 0), 'down')
+    const result = schema.migratePersistedRecord(
+      stakeholderRecord(v1),
+      schemaAt('com.tldraw.shape.stakeholder', 0),
+      'down',
+    )
     expect(result.type).toBe('success')
     if (result.type !== 'success') return
     const { competitor: _c, ...v0 } = v1

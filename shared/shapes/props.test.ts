@@ -55,8 +55,17 @@ describe('War Room shape props validators', () => {
     ['stakeholder', 'lastContact'],
     ['action', 'due'],
   ] as const)('%s.%s takes a real YYYY-MM-DD day or empty', (type, prop) => {
-    for (const good of ['', '2026-11-22', '2024-02-29', '1999-12-31']) expect(accepts(type, { [prop]: good }), good).toBe(true)
-    for (const bad of ['2026-13-01', '2025-02-29', '2026-1-5', '22/11/2026', '2026-11-22T10:00:00Z', 'tomorrow', null]) {
+    for (const good of ['', '2026-11-22', '2024-02-29', '1999-12-31'])
+      expect(accepts(type, { [prop]: good }), good).toBe(true)
+    for (const bad of [
+      '2026-13-01',
+      '2025-02-29',
+      '2026-1-5',
+      '22/11/2026',
+      '2026-11-22T10:00:00Z',
+      'tomorrow',
+      null,
+    ]) {
       expect(accepts(type, { [prop]: bad }), String(bad)).toBe(false)
     }
   })

@@ -1,7 +1,7 @@
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import type { TLShape } from '@tldraw/tlschema'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps } from '@tldraw/tlschema'
 import { INFLUENCE_LEVELS, RELATIONSHIP_LEVELS, STAKEHOLDER_ROLES, type StakeholderProps } from './types'
-import { T, dimension, isoDateOrEmpty } from './validators'
+import { dimension, isoDateOrEmpty, T } from './validators'
 
 /** A person on the customer side (决策链角色). */
 export type StakeholderShape = TLShape<'stakeholder'>

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { addMember, api, createAccount, createUser, login, TEST_PASSWORD } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
 let browser: Browser
@@ -40,7 +40,9 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   await expect(admin.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('首次设置：创建管理员')
   await admin.screenshot('access-setup-zh')
   await switchLanguage(admin.page, 'en')
-  await expect(admin.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('First-time setup: create the administrator')
+  await expect(admin.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+    'First-time setup: create the administrator',
+  )
   await admin.screenshot('access-setup-en')
   await switchLanguage(admin.page, 'zh')
 
@@ -103,7 +105,10 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   await row.getByRole('link', { name: '东海航运' }).click()
   await admin.page.waitForURL(`${server.url}/a/donghai-shipping`)
   await waitForEditor(admin.page)
-  await eventually(async () => expect(await admin.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'), 15_000)
+  await eventually(
+    async () => expect(await admin.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+    15_000,
+  )
   await admin.page.keyboard.press('r')
   await admin.page.mouse.move(420, 300)
   await admin.page.mouse.down()
@@ -164,7 +169,9 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   })
   await admin.page.waitForTimeout(800)
   expect(await shapeCount(admin.page)).toBe(2)
-  const plan = (await (await api(server, 'GET', '/api/accounts/donghai-shipping/plan', { cookie })).json()) as { account: { name: string } }
+  const plan = (await (await api(server, 'GET', '/api/accounts/donghai-shipping/plan', { cookie })).json()) as {
+    account: { name: string }
+  }
   expect(plan.account.name).toBe('东海航运')
 
   expect([...admin.foreignRequests, ...viewer.foreignRequests]).toEqual([])
@@ -174,9 +181,15 @@ test('someone who is not a member is told so instead of getting a canvas', async
   const adminCookie = await login(server, 'chen@example.com')
   await createUser(server, adminCookie, { email: 'stranger@example.com', name: '路人' })
   const cookie = await login(server, 'stranger@example.com')
-  const stranger = await openRecordedPage(browser, `${server.url}/a/donghai-shipping`, signedIn(server, cookie, { locale: 'zh-CN' }))
+  const stranger = await openRecordedPage(
+    browser,
+    `${server.url}/a/donghai-shipping`,
+    signedIn(server, cookie, { locale: 'zh-CN' }),
+  )
   await stranger.page.getByTestId('room-denied').waitFor()
-  await expect(stranger.page.getByTestId('room-denied').textContent()).resolves.toContain('你不是客户 donghai-shipping 的成员')
+  await expect(stranger.page.getByTestId('room-denied').textContent()).resolves.toContain(
+    '你不是客户 donghai-shipping 的成员',
+  )
   expect(await stranger.page.evaluate(() => Boolean(window.__warRoomEditor))).toBe(false)
   await stranger.page.getByRole('button', { name: '客户组合' }).click()
   await stranger.page.getByText('还没有你可以查看的客户。在下方新建第一个。').waitFor()
@@ -184,14 +197,25 @@ test('someone who is not a member is told so instead of getting a canvas', async
 
 test('access that ends while the room is open: a removed member sees the notice, a disabled user the sign-in page', async () => {
   const adminCookie = await login(server, 'chen@example.com')
-  const users = ((await (await api(server, 'GET', '/api/users', { cookie: adminCookie })).json()) as { users: { id: string; email: string }[] }).users
+  const users = (
+    (await (await api(server, 'GET', '/api/users', { cookie: adminCookie })).json()) as {
+      users: { id: string; email: string }[]
+    }
+  ).users
   for (const email of ['stranger@example.com', 'viewer@example.com']) {
     await addMember(server, adminCookie, 'huadong-grid', email, 'editor')
   }
   const open = async (email: string) => {
-    const page = await openRecordedPage(browser, `${server.url}/a/huadong-grid`, signedIn(server, await login(server, email), { locale: 'zh-CN' }))
+    const page = await openRecordedPage(
+      browser,
+      `${server.url}/a/huadong-grid`,
+      signedIn(server, await login(server, email), { locale: 'zh-CN' }),
+    )
     await waitForEditor(page.page)
-    await eventually(async () => expect(await page.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'), 15_000)
+    await eventually(
+      async () => expect(await page.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+      15_000,
+    )
     return page
   }
   const removed = await open('stranger@example.com')

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createAccount } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
 let browser: Browser
@@ -62,9 +62,7 @@ function solidPng(width: number, height: number, [r, g, b]: [number, number, num
 
 const assetSources = (page: Page) =>
   page.evaluate(() =>
-    window.__warRoomEditor!
-      .getAssets()
-      .map((asset) => (asset.props as { src?: string | null }).src ?? null),
+    window.__warRoomEditor!.getAssets().map((asset) => (asset.props as { src?: string | null }).src ?? null),
   )
 
 test('an inserted image is uploaded and referenced by URL, and the other page loads it', async () => {
@@ -77,7 +75,11 @@ test('an inserted image is uploaded and referenced by URL, and the other page lo
 
   const chooser = alice.page.waitForEvent('filechooser')
   await alice.page.getByTestId('tools.asset').click()
-  await (await chooser).setFiles({ name: 'org-chart.png', mimeType: 'image/png', buffer: solidPng(320, 200, [220, 40, 40]) })
+  await (await chooser).setFiles({
+    name: 'org-chart.png',
+    mimeType: 'image/png',
+    buffer: solidPng(320, 200, [220, 40, 40]),
+  })
 
   const uploaded = new RegExp(`^/api/accounts/${accountId}/assets/[0-9a-f]{64}\\.png$`)
   await eventually(async () => {
@@ -89,8 +91,8 @@ test('an inserted image is uploaded and referenced by URL, and the other page lo
 
   await eventually(async () => {
     expect(await assetSources(bob.page)).toEqual([src])
-    const images = await bob.page.evaluate(() =>
-      window.__warRoomEditor!.getCurrentPageShapes().filter((shape) => shape.type === 'image').length,
+    const images = await bob.page.evaluate(
+      () => window.__warRoomEditor!.getCurrentPageShapes().filter((shape) => shape.type === 'image').length,
     )
     expect(images).toBe(1)
   }, 10_000)

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createAccount } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
 let browser: Browser
@@ -24,8 +24,7 @@ afterAll(async () => {
   data.remove()
 })
 
-const shapeIds = (page: Page) =>
-  page.evaluate(() => [...window.__warRoomEditor!.getCurrentPageShapeIds()].sort())
+const shapeIds = (page: Page) => page.evaluate(() => [...window.__warRoomEditor!.getCurrentPageShapeIds()].sort())
 
 const connectionState = (page: Page) => page.getByTestId('connection-state').getAttribute('data-state')
 

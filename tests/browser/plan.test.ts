@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor, type RecordedPage } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
 let browser: Browser
@@ -39,11 +39,19 @@ interface OpenOptions {
   cookie?: string
 }
 
-async function openRoom(accountId: string, { locale = 'en-US', viewport = { width: 1400, height: 860 }, cookie = server.cookie }: OpenOptions = {}): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, signedIn(server, cookie, { locale, viewport }))
+async function openRoom(
+  accountId: string,
+  { locale = 'en-US', viewport = { width: 1400, height: 860 }, cookie = server.cookie }: OpenOptions = {},
+): Promise<RecordedPage> {
+  const recorded = await openRecordedPage(
+    browser,
+    `${server.url}/a/${accountId}`,
+    signedIn(server, cookie, { locale, viewport }),
+  )
   await waitForEditor(recorded.page)
   await eventually(
-    async () => expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+    async () =>
+      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
     15_000,
   )
   // Open on wide screens; collapsed to a strip (score and counts) below 1400 px until opened.
@@ -108,7 +116,8 @@ async function drawArrow(page: Page, fromId: string, toId: string): Promise<void
 
 const finding = (page: Page, code: string, shapeId?: string) =>
   page.locator(`[data-testid="wr-finding"][data-code="${code}"]${shapeId ? `[data-shape-id="${shapeId}"]` : ''}`)
-const badge = (page: Page, shapeId: string) => page.locator(`[data-testid="wr-finding-badge"][data-shape-id="${shapeId}"]`)
+const badge = (page: Page, shapeId: string) =>
+  page.locator(`[data-testid="wr-finding-badge"][data-shape-id="${shapeId}"]`)
 
 /** Milliseconds until `condition` holds in the page, polled every animation frame. */
 async function msUntil(page: Page, condition: string, timeoutMs = 10_000): Promise<number> {
@@ -118,7 +127,8 @@ async function msUntil(page: Page, condition: string, timeoutMs = 10_000): Promi
         const start = performance.now()
         const check = () => {
           if (document.querySelector(condition) === null) return resolve(performance.now() - start)
-          if (performance.now() - start > timeoutMs) return reject(new Error(`still present after ${timeoutMs} ms: ${condition}`))
+          if (performance.now() - start > timeoutMs)
+            return reject(new Error(`still present after ${timeoutMs} ms: ${condition}`))
           requestAnimationFrame(check)
         }
         check()
@@ -196,7 +206,9 @@ test('a finding appears, is fixed on the canvas, and disappears for both people;
   for (const { page } of [alice, bob]) {
     await eventually(async () => expect(await badge(page, action.id).count()).toBe(0), 5000)
   }
-  await eventually(async () => expect(Number(await bob.page.getByTestId('wr-health-score').innerText())).toBeGreaterThan(before))
+  await eventually(async () =>
+    expect(Number(await bob.page.getByTestId('wr-health-score').innerText())).toBeGreaterThan(before),
+  )
   await bob.screenshot('plan-fixed-1280')
 
   expect(alice.errors).toEqual([])
@@ -226,7 +238,9 @@ test('account fields: edited live, validated, synced; account findings open the 
   // Clicking it opens the account tab with the owner field focused.
   await finding(bob.page, 'account.owner.multiple').click()
   await eventually(async () =>
-    expect(await bob.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.accountField)).toBe('owner'),
+    expect(await bob.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.accountField)).toBe(
+      'owner',
+    ),
   )
 
   // Fixed by the other person: gone on both pages.
@@ -240,7 +254,9 @@ test('account fields: edited live, validated, synced; account findings open the 
 
   // A goal without target and deadline is incomplete; filling them clears it.
   await finding(alice.page, 'account.goal.incomplete').click()
-  expect(await alice.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.accountField)).toBe('goal')
+  expect(await alice.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.accountField)).toBe(
+    'goal',
+  )
   await field(alice.page, 'goal').fill('拿下 2027 年调度系统升级')
   await field(alice.page, 'target').fill('合同额 1200 万')
   await field(alice.page, 'deadline').fill('2027-06-30')
@@ -319,13 +335,17 @@ test('export links download the Markdown plan and the CSVs with the account’s 
     return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') }
   }
   // The server stores the plan about a second after the last change.
-  await eventually(async () => {
-    const md = await download('wr-export-markdown')
-    expect(md.name).toBe(`${accountId}-plan-zh.md`)
-    expect(md.text).toContain('华东电网')
-    expect(md.text).toContain('王建国')
-    expect(md.text).toContain('安排技术交流会')
-  }, 10_000, 300)
+  await eventually(
+    async () => {
+      const md = await download('wr-export-markdown')
+      expect(md.name).toBe(`${accountId}-plan-zh.md`)
+      expect(md.text).toContain('华东电网')
+      expect(md.text).toContain('王建国')
+      expect(md.text).toContain('安排技术交流会')
+    },
+    10_000,
+    300,
+  )
   const actions = await download('wr-export-actions')
   expect(actions.name).toBe(`${accountId}-actions.csv`)
   expect(actions.text).toContain('安排技术交流会')
@@ -342,15 +362,29 @@ test('the room with its plan and account panels, in Chinese and in English (scre
     ['en', 'en-US'],
   ] as const) {
     const name = lang === 'zh' ? '华东电网' : 'East China Grid'
-    const accountId = await newAccount(`plan-shot-${lang}`, { name, owner: lang === 'zh' ? '张三、李四' : 'Zhang San and Li Si', tier: 'breakthrough' })
+    const accountId = await newAccount(`plan-shot-${lang}`, {
+      name,
+      owner: lang === 'zh' ? '张三、李四' : 'Zhang San and Li Si',
+      tier: 'breakthrough',
+    })
     const { page, screenshot, errors } = await openRoom(accountId, { locale, viewport: { width: 1920, height: 1080 } })
     await page.getByTestId('wr-insert-template').click()
     // Beside the template: a blocker nobody works on and an action with no owner, as a map in progress has.
     await page.evaluate((lang) => {
       const editor = window.__warRoomEditor!
       const bounds = editor.getCurrentPageBounds()!
-      editor.createShape({ type: 'blocker', x: bounds.maxX + 80, y: bounds.minY + 240, props: { title: lang === 'zh' ? '预算尚未立项' : 'No budget approved yet', severity: 'critical' } })
-      editor.createShape({ type: 'action', x: bounds.maxX + 80, y: bounds.minY + 520, props: { title: lang === 'zh' ? '拜访财务总监' : 'Meet the CFO' } })
+      editor.createShape({
+        type: 'blocker',
+        x: bounds.maxX + 80,
+        y: bounds.minY + 240,
+        props: { title: lang === 'zh' ? '预算尚未立项' : 'No budget approved yet', severity: 'critical' },
+      })
+      editor.createShape({
+        type: 'action',
+        x: bounds.maxX + 80,
+        y: bounds.minY + 520,
+        props: { title: lang === 'zh' ? '拜访财务总监' : 'Meet the CFO' },
+      })
       editor.selectNone()
       editor.zoomToFit()
     }, lang)

@@ -5,9 +5,9 @@
  * document says so and writes nothing — also when the document is upgraded under it.
  */
 import { randomBytes } from 'node:crypto'
-import type { SerializedSchemaV2 } from 'tldraw'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import type { Browser, Page } from 'playwright-core'
+import type { SerializedSchemaV2 } from 'tldraw'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
@@ -15,7 +15,7 @@ import * as Y from 'yjs'
 import { DocKeys } from '../../shared/protocol.ts'
 import { createAccount } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl, type TestServer } from '../helpers/server.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { webSocketWithHeaders } from '../helpers/yclient.ts'
 
 let server: TestServer
@@ -57,9 +57,23 @@ function seedRecords(): TLRecord[] {
       x: 200,
       y: 150,
       props: {
-        geo: 'rectangle', dash: 'draw', url: '', w: 240, h: 120, growY: 0, scale: 1, flipX: false, flipY: false,
-        labelColor: 'black', color: 'blue', fill: 'solid', size: 'm', font: 'draw', align: 'middle',
-        verticalAlign: 'middle', richText: { type: 'doc', content: [{ type: 'paragraph' }] },
+        geo: 'rectangle',
+        dash: 'draw',
+        url: '',
+        w: 240,
+        h: 120,
+        growY: 0,
+        scale: 1,
+        flipX: false,
+        flipY: false,
+        labelColor: 'black',
+        color: 'blue',
+        fill: 'solid',
+        size: 'm',
+        font: 'draw',
+        align: 'middle',
+        verticalAlign: 'middle',
+        richText: { type: 'doc', content: [{ type: 'paragraph' }] },
       },
     } as never),
   ] as TLRecord[]
@@ -89,7 +103,8 @@ async function connectTool(accountId: string) {
   return { doc, records, meta, write }
 }
 
-const newAccount = (prefix: string) => createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+const newAccount = (prefix: string) =>
+  createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
 
 const openRoom = (accountId: string) =>
   openRecordedPage(browser, `${server.url}/a/${accountId}`, signedIn(server, server.cookie))

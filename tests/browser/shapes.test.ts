@@ -13,9 +13,9 @@ import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, waitForEditor, type RecordedPage } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl, type TestServer } from '../helpers/server.ts'
-import { connectClient, whenSynced, type Client } from '../helpers/yclient.ts'
+import { launchBrowser, openRecordedPage, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 let server: TestServer
 let browser: Browser
@@ -93,13 +93,22 @@ function screenPoint(page: Page, id: string, dx: number, dy: number): Promise<{ 
   )
 }
 
-async function openRoom(accountId: string, locale = 'en-US', viewport = { width: 1280, height: 800 }): Promise<RecordedPage> {
+async function openRoom(
+  accountId: string,
+  locale = 'en-US',
+  viewport = { width: 1280, height: 800 },
+): Promise<RecordedPage> {
   const [name, value] = server.cookie.split('=')
   const storageState = { cookies: [{ name, value, domain: '127.0.0.1', path: '/' }], origins: [] }
-  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, { locale, viewport, storageState } as never)
+  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, {
+    locale,
+    viewport,
+    storageState,
+  } as never)
   await waitForEditor(recorded.page)
   await eventually(
-    async () => expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+    async () =>
+      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
     15_000,
   )
   return recorded
@@ -207,7 +216,9 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.getByTestId('wr-field-strategy').fill('以技术评审为突破口')
   const factionProps = { name: '技术派', stance: 'ally', leader: stakeholder.id, strategy: '以技术评审为突破口' }
   expect((await shape(page, faction.id))!.props).toMatchObject(factionProps)
-  await expect.poll(() => page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText()).toContain('Leader: 王建国')
+  await expect
+    .poll(() => page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText())
+    .toContain('Leader: 王建国')
 
   // Blocker.
   await selectOnly(page, blocker.id)
@@ -275,7 +286,9 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     expect((await shape(bob.page, blocker.id))?.props).toMatchObject(blockerProps)
     expect((await shape(bob.page, action.id))?.props).toMatchObject(actionProps)
   }, 10_000)
-  await expect.poll(() => bob.page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`).innerText()).toContain('王建国')
+  await expect
+    .poll(() => bob.page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`).innerText())
+    .toContain('王建国')
 
   // Every record the browser wrote satisfies the shared (server-side) schema.
   for (const s of await shapes(page)) {
@@ -355,7 +368,9 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
     expect(await relationOf(bob.page, targetsPerson.id)).toBe('targets')
   }, 10_000)
   const labels = async (p: Page) =>
-    (await p.getByTestId('wr-relation-label').evaluateAll((els) => els.map((e) => e.getAttribute('data-relation')))).sort()
+    (
+      await p.getByTestId('wr-relation-label').evaluateAll((els) => els.map((e) => e.getAttribute('data-relation')))
+    ).sort()
   await expect.poll(() => labels(bob.page)).toEqual(['held-by', 'influences', 'targets', 'targets'])
   expect(await bob.page.getByTestId('wr-relation-label').allInnerTexts()).toContain('influences')
 
@@ -447,7 +462,15 @@ test('a shape with invalid props shows as broken, keeps the editor alive, and ca
   } as unknown as TLRecord
   expect(checkRecord(broken).ok).toBe(false)
   // And one tldraw cannot hold at all (props must be an object): it is skipped, not fatal.
-  const empty = { ...broken, id: 'shape:broken2', type: 'action', x: 700, y: 450, index: 'a8', props: null } as unknown as TLRecord
+  const empty = {
+    ...broken,
+    id: 'shape:broken2',
+    type: 'action',
+    x: 700,
+    y: 450,
+    index: 'a8',
+    props: null,
+  } as unknown as TLRecord
   records.set(empty.id, empty)
   records.set(broken.id, broken)
 
@@ -509,7 +532,14 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
     const id = () => `shape:map${++n}` as never
     const person = (x: number, y: number, p: Record<string, unknown>, parentId?: string) => {
       const sid = id()
-      editor.createShape({ id: sid, type: 'stakeholder', x, y, ...(parentId ? { parentId: parentId as never } : {}), props: { w: 260, h: 170, ...p } } as never)
+      editor.createShape({
+        id: sid,
+        type: 'stakeholder',
+        x,
+        y,
+        ...(parentId ? { parentId: parentId as never } : {}),
+        props: { w: 260, h: 170, ...p },
+      } as never)
       return sid as string
     }
     const faction = (x: number, y: number, p: Record<string, unknown>) => {
@@ -519,14 +549,26 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
     }
     const box = (type: 'blocker' | 'action', x: number, y: number, p: Record<string, unknown>) => {
       const bid = id()
-      editor.createShape({ id: bid, type, x, y, props: { w: type === 'action' ? 280 : 300, h: type === 'action' ? 170 : 160, ...p } } as never)
+      editor.createShape({
+        id: bid,
+        type,
+        x,
+        y,
+        props: { w: type === 'action' ? 280 : 300, h: type === 'action' ? 170 : 160, ...p },
+      } as never)
       return bid as string
     }
     const arrow = (from: string, to: string) => {
       const a = editor.getShapePageBounds(from as never)!.center
       const b = editor.getShapePageBounds(to as never)!.center
       const aid = id()
-      editor.createShape({ id: aid, type: 'arrow', x: a.x, y: a.y, props: { start: { x: 0, y: 0 }, end: { x: b.x - a.x, y: b.y - a.y } } } as never)
+      editor.createShape({
+        id: aid,
+        type: 'arrow',
+        x: a.x,
+        y: a.y,
+        props: { start: { x: 0, y: 0 }, end: { x: b.x - a.x, y: b.y - a.y } },
+      } as never)
       const anchor = { normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' }
       editor.createBindings([
         { type: 'arrow', fromId: aid, toId: from as never, props: { terminal: 'start', ...anchor } },
@@ -536,53 +578,368 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
     }
 
     const ceo = person(960, -300, {
-      name: L('周志远', 'Zhou Zhiyuan'), title: L('集团总裁', 'Group President'), department: L('总裁办', 'Executive office'),
-      role: 'kdm', relationship: 'cr3', influence: 'high', contact: L('销售VP 钱峰', 'Sales VP Qian'), concern: L('数字化转型见效', 'Visible transformation results'),
+      name: L('周志远', 'Zhou Zhiyuan'),
+      title: L('集团总裁', 'Group President'),
+      department: L('总裁办', 'Executive office'),
+      role: 'kdm',
+      relationship: 'cr3',
+      influence: 'high',
+      contact: L('销售VP 钱峰', 'Sales VP Qian'),
+      concern: L('数字化转型见效', 'Visible transformation results'),
     })
-    const tech = faction(0, 120, { name: L('技术派', 'Technology camp'), stance: 'ally', strategy: L('以技术评审为突破口', 'Win through the technical review') })
-    const biz = faction(680, 120, { name: L('业务派', 'Business camp'), stance: 'neutral', strategy: L('用标杆案例争取', 'Win over with reference cases') })
-    const fin = faction(1360, 120, { name: L('财务派', 'Finance camp'), stance: 'hostile', strategy: L('分化：争取采购，孤立CFO', 'Divide: win procurement, isolate the CFO') })
+    const tech = faction(0, 120, {
+      name: L('技术派', 'Technology camp'),
+      stance: 'ally',
+      strategy: L('以技术评审为突破口', 'Win through the technical review'),
+    })
+    const biz = faction(680, 120, {
+      name: L('业务派', 'Business camp'),
+      stance: 'neutral',
+      strategy: L('用标杆案例争取', 'Win over with reference cases'),
+    })
+    const fin = faction(1360, 120, {
+      name: L('财务派', 'Finance camp'),
+      stance: 'hostile',
+      strategy: L('分化：争取采购，孤立CFO', 'Divide: win procurement, isolate the CFO'),
+    })
 
-    const cio = person(20, 90, { name: L('王建国', 'Wang Jianguo'), title: L('CIO', 'CIO'), department: L('信息中心', 'IT'), role: 'kdm', relationship: 'cr2', influence: 'high', champion: false, contact: L('陈亮', 'Chen Liang') }, tech)
-    const arch = person(310, 90, { name: L('李娜', 'Li Na'), title: L('首席架构师', 'Chief Architect'), department: L('信息中心', 'IT'), role: 'gatekeeper', relationship: 'cr1', influence: 'high', champion: true, contact: L('售前 孙浩', 'Presales Sun') }, tech)
-    const ops = person(20, 290, { name: L('刘洋', 'Liu Yang'), title: L('运维经理', 'Ops Manager'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'cr2', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, tech)
-    const sec = person(310, 290, { name: L('赵敏', 'Zhao Min'), title: L('安全主管', 'Security Lead'), department: L('信息中心', 'IT'), role: 'ki', relationship: 'cr3', influence: 'medium', contact: '' }, tech)
-    const dev = person(20, 490, { name: L('黄磊', 'Huang Lei'), title: L('开发组长', 'Dev Lead'), department: L('信息中心', 'IT'), role: 'ku', relationship: 'unknown', influence: 'low', contact: '' }, tech)
+    const cio = person(
+      20,
+      90,
+      {
+        name: L('王建国', 'Wang Jianguo'),
+        title: L('CIO', 'CIO'),
+        department: L('信息中心', 'IT'),
+        role: 'kdm',
+        relationship: 'cr2',
+        influence: 'high',
+        champion: false,
+        contact: L('陈亮', 'Chen Liang'),
+      },
+      tech,
+    )
+    const arch = person(
+      310,
+      90,
+      {
+        name: L('李娜', 'Li Na'),
+        title: L('首席架构师', 'Chief Architect'),
+        department: L('信息中心', 'IT'),
+        role: 'gatekeeper',
+        relationship: 'cr1',
+        influence: 'high',
+        champion: true,
+        contact: L('售前 孙浩', 'Presales Sun'),
+      },
+      tech,
+    )
+    const ops = person(
+      20,
+      290,
+      {
+        name: L('刘洋', 'Liu Yang'),
+        title: L('运维经理', 'Ops Manager'),
+        department: L('信息中心', 'IT'),
+        role: 'ku',
+        relationship: 'cr2',
+        influence: 'medium',
+        contact: L('陈亮', 'Chen Liang'),
+      },
+      tech,
+    )
+    const sec = person(
+      310,
+      290,
+      {
+        name: L('赵敏', 'Zhao Min'),
+        title: L('安全主管', 'Security Lead'),
+        department: L('信息中心', 'IT'),
+        role: 'ki',
+        relationship: 'cr3',
+        influence: 'medium',
+        contact: '',
+      },
+      tech,
+    )
+    const dev = person(
+      20,
+      490,
+      {
+        name: L('黄磊', 'Huang Lei'),
+        title: L('开发组长', 'Dev Lead'),
+        department: L('信息中心', 'IT'),
+        role: 'ku',
+        relationship: 'unknown',
+        influence: 'low',
+        contact: '',
+      },
+      tech,
+    )
 
-    const coo = person(20, 90, { name: L('孙丽', 'Sun Li'), title: L('COO', 'COO'), department: L('运营中心', 'Operations'), role: 'kdm', relationship: 'cr3', influence: 'high', contact: L('钱峰', 'Qian Feng') }, biz)
-    const sales = person(310, 90, { name: L('吴刚', 'Wu Gang'), title: L('销售总监', 'Sales Director'), department: L('销售部', 'Sales'), role: 'ki', relationship: 'cr2', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, biz)
-    const svc = person(20, 290, { name: L('郑红', 'Zheng Hong'), title: L('客服经理', 'Service Manager'), department: L('客服中心', 'Service'), role: 'ku', relationship: 'cr1', influence: 'low', champion: true, contact: L('交付 周杰', 'Delivery Zhou') }, biz)
-    const mkt = person(310, 290, { name: L('冯涛', 'Feng Tao'), title: L('市场总监', 'Marketing Director'), department: L('市场部', 'Marketing'), role: 'ki', relationship: 'cr4', influence: 'medium', competitor: L('竞品A', 'Rival A'), contact: '' }, biz)
-    const store = person(20, 490, { name: L('何静', 'He Jing'), title: L('门店主管', 'Store Supervisor'), department: L('运营中心', 'Operations'), role: 'ku', relationship: 'cr3', influence: 'low', contact: '' }, biz)
+    const coo = person(
+      20,
+      90,
+      {
+        name: L('孙丽', 'Sun Li'),
+        title: L('COO', 'COO'),
+        department: L('运营中心', 'Operations'),
+        role: 'kdm',
+        relationship: 'cr3',
+        influence: 'high',
+        contact: L('钱峰', 'Qian Feng'),
+      },
+      biz,
+    )
+    const sales = person(
+      310,
+      90,
+      {
+        name: L('吴刚', 'Wu Gang'),
+        title: L('销售总监', 'Sales Director'),
+        department: L('销售部', 'Sales'),
+        role: 'ki',
+        relationship: 'cr2',
+        influence: 'medium',
+        contact: L('陈亮', 'Chen Liang'),
+      },
+      biz,
+    )
+    const svc = person(
+      20,
+      290,
+      {
+        name: L('郑红', 'Zheng Hong'),
+        title: L('客服经理', 'Service Manager'),
+        department: L('客服中心', 'Service'),
+        role: 'ku',
+        relationship: 'cr1',
+        influence: 'low',
+        champion: true,
+        contact: L('交付 周杰', 'Delivery Zhou'),
+      },
+      biz,
+    )
+    const mkt = person(
+      310,
+      290,
+      {
+        name: L('冯涛', 'Feng Tao'),
+        title: L('市场总监', 'Marketing Director'),
+        department: L('市场部', 'Marketing'),
+        role: 'ki',
+        relationship: 'cr4',
+        influence: 'medium',
+        competitor: L('竞品A', 'Rival A'),
+        contact: '',
+      },
+      biz,
+    )
+    const store = person(
+      20,
+      490,
+      {
+        name: L('何静', 'He Jing'),
+        title: L('门店主管', 'Store Supervisor'),
+        department: L('运营中心', 'Operations'),
+        role: 'ku',
+        relationship: 'cr3',
+        influence: 'low',
+        contact: '',
+      },
+      biz,
+    )
 
-    const cfo = person(20, 90, { name: L('钱伟', 'Qian Wei'), title: L('CFO', 'CFO'), department: L('财务部', 'Finance'), role: 'kdm', relationship: 'cr5', influence: 'high', contact: L('钱峰', 'Qian Feng'), concern: L('投资回报与预算控制', 'ROI and budget control') }, fin)
-    const proc = person(310, 90, { name: L('马骏', 'Ma Jun'), title: L('采购经理', 'Procurement Manager'), department: L('采购部', 'Procurement'), role: 'ki', relationship: 'cr3', influence: 'medium', contact: L('陈亮', 'Chen Liang') }, fin)
-    const audit = person(20, 290, { name: L('林芳', 'Lin Fang'), title: L('审计主管', 'Audit Lead'), department: L('审计部', 'Audit'), role: 'gatekeeper', relationship: 'cr4', influence: 'medium', competitor: L('竞品B', 'Rival B'), contact: '' }, fin)
-    const budget = person(310, 290, { name: L('高远', 'Gao Yuan'), title: L('预算专员', 'Budget Analyst'), department: L('财务部', 'Finance'), role: 'other', relationship: 'unknown', influence: 'low', contact: '' }, fin)
+    const cfo = person(
+      20,
+      90,
+      {
+        name: L('钱伟', 'Qian Wei'),
+        title: L('CFO', 'CFO'),
+        department: L('财务部', 'Finance'),
+        role: 'kdm',
+        relationship: 'cr5',
+        influence: 'high',
+        contact: L('钱峰', 'Qian Feng'),
+        concern: L('投资回报与预算控制', 'ROI and budget control'),
+      },
+      fin,
+    )
+    const proc = person(
+      310,
+      90,
+      {
+        name: L('马骏', 'Ma Jun'),
+        title: L('采购经理', 'Procurement Manager'),
+        department: L('采购部', 'Procurement'),
+        role: 'ki',
+        relationship: 'cr3',
+        influence: 'medium',
+        contact: L('陈亮', 'Chen Liang'),
+      },
+      fin,
+    )
+    const audit = person(
+      20,
+      290,
+      {
+        name: L('林芳', 'Lin Fang'),
+        title: L('审计主管', 'Audit Lead'),
+        department: L('审计部', 'Audit'),
+        role: 'gatekeeper',
+        relationship: 'cr4',
+        influence: 'medium',
+        competitor: L('竞品B', 'Rival B'),
+        contact: '',
+      },
+      fin,
+    )
+    const budget = person(
+      310,
+      290,
+      {
+        name: L('高远', 'Gao Yuan'),
+        title: L('预算专员', 'Budget Analyst'),
+        department: L('财务部', 'Finance'),
+        role: 'other',
+        relationship: 'unknown',
+        influence: 'low',
+        contact: '',
+      },
+      fin,
+    )
 
     editor.updateShape({ id: tech as never, type: 'faction', props: { leader: cio } } as never)
     editor.updateShape({ id: biz as never, type: 'faction', props: { leader: coo } } as never)
     editor.updateShape({ id: fin as never, type: 'faction', props: { leader: cfo } } as never)
 
-    const b1 = box('blocker', 60, 900, { title: L('CFO 认为投资回报不清', 'CFO doubts the ROI'), detail: L('要求三年回本测算', 'Wants a 3-year payback model'), severity: 'critical', status: 'open', stage: 'P4' })
-    const b2 = box('blocker', 560, 900, { title: L('审计质疑单一来源', 'Audit questions single sourcing'), detail: L('需三家比价', 'Three quotes required'), severity: 'high', status: 'attacking', stage: 'P4' })
-    const b3 = box('blocker', 1060, 900, { title: L('市场总监偏向竞品A', 'Marketing backs Rival A'), detail: '', severity: 'medium', status: 'open', stage: 'P3' })
-    const b4 = box('blocker', 1560, 900, { title: L('安全合规评估未过', 'Security review not passed'), detail: L('已补充等保材料', 'Compliance papers supplied'), severity: 'high', status: 'cleared', stage: 'P3' })
+    const b1 = box('blocker', 60, 900, {
+      title: L('CFO 认为投资回报不清', 'CFO doubts the ROI'),
+      detail: L('要求三年回本测算', 'Wants a 3-year payback model'),
+      severity: 'critical',
+      status: 'open',
+      stage: 'P4',
+    })
+    const b2 = box('blocker', 560, 900, {
+      title: L('审计质疑单一来源', 'Audit questions single sourcing'),
+      detail: L('需三家比价', 'Three quotes required'),
+      severity: 'high',
+      status: 'attacking',
+      stage: 'P4',
+    })
+    const b3 = box('blocker', 1060, 900, {
+      title: L('市场总监偏向竞品A', 'Marketing backs Rival A'),
+      detail: '',
+      severity: 'medium',
+      status: 'open',
+      stage: 'P3',
+    })
+    const b4 = box('blocker', 1560, 900, {
+      title: L('安全合规评估未过', 'Security review not passed'),
+      detail: L('已补充等保材料', 'Compliance papers supplied'),
+      severity: 'high',
+      status: 'cleared',
+      stage: 'P3',
+    })
 
     const a = [
-      box('action', 0, 1150, { title: L('做三年 ROI 测算报告', 'Build a 3-year ROI model'), owner: L('孙浩', 'Sun Hao'), department: 'presales', resources: L('财务顾问 5 人天', '5 days of a finance consultant'), due: '2026-12-10', checkpoint: L('CFO 书面认可测算', 'CFO accepts the model in writing'), status: 'in-progress' }),
-      box('action', 300, 1150, { title: L('总裁层面高层拜访', 'Executive visit to the President'), owner: L('钱峰', 'Qian Feng'), department: 'management', resources: L('我方副总裁出面', 'Our VP attends'), due: '2025-09-30', checkpoint: L('总裁指示推进', 'President tells the team to proceed'), status: 'planned' }),
-      box('action', 600, 1150, { title: L('提供三家比价材料', 'Provide three quotes'), owner: L('陈亮', 'Chen Liang'), department: 'sales', resources: L('商务折扣授权', 'Discount authority'), due: '2026-12-20', checkpoint: L('审计签字', 'Audit signs off'), status: 'in-progress' }),
-      box('action', 900, 1150, { title: L('邀请审计参观标杆客户', 'Reference visit for Audit'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('差旅预算 2 万', 'Travel budget 20k'), due: '2026-12-05', checkpoint: L('参观后审计意见', 'Audit opinion after the visit'), status: 'planned' }),
-      box('action', 1200, 1150, { title: L('市场联合活动', 'Joint marketing event'), owner: L('吴倩', 'Wu Qian'), department: 'marketing', resources: L('活动预算 10 万', 'Event budget 100k'), due: '2027-01-15', checkpoint: L('冯涛出席并发言', 'Feng Tao attends and speaks'), status: 'planned' }),
-      box('action', 1500, 1150, { title: L('竞品对比演示', 'Head-to-head demo vs Rival A'), owner: L('孙浩', 'Sun Hao'), department: 'product', resources: L('产品经理支持', 'Product manager support'), due: '2026-11-01', checkpoint: L('演示后评分领先', 'Lead in the demo scoring'), status: 'done' }),
-      box('action', 1800, 1150, { title: L('补充等保测评材料', 'Supply compliance evidence'), owner: L('周杰', 'Zhou Jie'), department: 'delivery', resources: L('安全团队 3 人天', '3 days of the security team'), due: '2026-10-20', checkpoint: L('安全评估通过', 'Security review passed'), status: 'done' }),
-      box('action', 2100, 1150, { title: L('争取采购经理支持', 'Win the procurement manager'), owner: '', department: 'sales', resources: '', due: '', checkpoint: '', status: 'planned' }),
+      box('action', 0, 1150, {
+        title: L('做三年 ROI 测算报告', 'Build a 3-year ROI model'),
+        owner: L('孙浩', 'Sun Hao'),
+        department: 'presales',
+        resources: L('财务顾问 5 人天', '5 days of a finance consultant'),
+        due: '2026-12-10',
+        checkpoint: L('CFO 书面认可测算', 'CFO accepts the model in writing'),
+        status: 'in-progress',
+      }),
+      box('action', 300, 1150, {
+        title: L('总裁层面高层拜访', 'Executive visit to the President'),
+        owner: L('钱峰', 'Qian Feng'),
+        department: 'management',
+        resources: L('我方副总裁出面', 'Our VP attends'),
+        due: '2025-09-30',
+        checkpoint: L('总裁指示推进', 'President tells the team to proceed'),
+        status: 'planned',
+      }),
+      box('action', 600, 1150, {
+        title: L('提供三家比价材料', 'Provide three quotes'),
+        owner: L('陈亮', 'Chen Liang'),
+        department: 'sales',
+        resources: L('商务折扣授权', 'Discount authority'),
+        due: '2026-12-20',
+        checkpoint: L('审计签字', 'Audit signs off'),
+        status: 'in-progress',
+      }),
+      box('action', 900, 1150, {
+        title: L('邀请审计参观标杆客户', 'Reference visit for Audit'),
+        owner: L('周杰', 'Zhou Jie'),
+        department: 'delivery',
+        resources: L('差旅预算 2 万', 'Travel budget 20k'),
+        due: '2026-12-05',
+        checkpoint: L('参观后审计意见', 'Audit opinion after the visit'),
+        status: 'planned',
+      }),
+      box('action', 1200, 1150, {
+        title: L('市场联合活动', 'Joint marketing event'),
+        owner: L('吴倩', 'Wu Qian'),
+        department: 'marketing',
+        resources: L('活动预算 10 万', 'Event budget 100k'),
+        due: '2027-01-15',
+        checkpoint: L('冯涛出席并发言', 'Feng Tao attends and speaks'),
+        status: 'planned',
+      }),
+      box('action', 1500, 1150, {
+        title: L('竞品对比演示', 'Head-to-head demo vs Rival A'),
+        owner: L('孙浩', 'Sun Hao'),
+        department: 'product',
+        resources: L('产品经理支持', 'Product manager support'),
+        due: '2026-11-01',
+        checkpoint: L('演示后评分领先', 'Lead in the demo scoring'),
+        status: 'done',
+      }),
+      box('action', 1800, 1150, {
+        title: L('补充等保测评材料', 'Supply compliance evidence'),
+        owner: L('周杰', 'Zhou Jie'),
+        department: 'delivery',
+        resources: L('安全团队 3 人天', '3 days of the security team'),
+        due: '2026-10-20',
+        checkpoint: L('安全评估通过', 'Security review passed'),
+        status: 'done',
+      }),
+      box('action', 2100, 1150, {
+        title: L('争取采购经理支持', 'Win the procurement manager'),
+        owner: '',
+        department: 'sales',
+        resources: '',
+        due: '',
+        checkpoint: '',
+        status: 'planned',
+      }),
     ]
 
-    for (const [from, to] of [[cio, ceo], [coo, ceo], [cfo, ceo], [arch, cio], [ops, cio], [sec, cio], [dev, arch], [sales, coo], [svc, coo], [mkt, coo], [store, coo], [proc, cfo], [audit, cfo], [budget, cfo]]) arrow(from, to)
+    for (const [from, to] of [
+      [cio, ceo],
+      [coo, ceo],
+      [cfo, ceo],
+      [arch, cio],
+      [ops, cio],
+      [sec, cio],
+      [dev, arch],
+      [sales, coo],
+      [svc, coo],
+      [mkt, coo],
+      [store, coo],
+      [proc, cfo],
+      [audit, cfo],
+      [budget, cfo],
+    ])
+      arrow(from, to)
     const influence = arrow(arch, proc)
-    editor.updateShape({ id: influence as never, type: 'arrow', meta: { relation: 'influences' }, props: { color: 'violet', dash: 'dashed' } } as never)
+    editor.updateShape({
+      id: influence as never,
+      type: 'arrow',
+      meta: { relation: 'influences' },
+      props: { color: 'violet', dash: 'dashed' },
+    } as never)
     arrow(b1, cfo)
     arrow(b2, audit)
     arrow(b3, mkt)

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createAccount } from '../helpers/auth.ts'
 import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
 let browser: Browser

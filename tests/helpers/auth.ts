@@ -44,13 +44,19 @@ export async function setupAdmin(
   admin: { email?: string; name?: string; password?: string } = {},
 ): Promise<string> {
   const res = await api(server, 'POST', '/api/setup', {
-    body: { email: admin.email ?? 'admin@example.com', name: admin.name ?? '管理员', password: admin.password ?? TEST_PASSWORD },
+    body: {
+      email: admin.email ?? 'admin@example.com',
+      name: admin.name ?? '管理员',
+      password: admin.password ?? TEST_PASSWORD,
+    },
   })
   return sessionCookieOf(await expectOk(res, 'setup'))
 }
 
 export async function login(server: Endpoint, email: string, password = TEST_PASSWORD): Promise<string> {
-  return sessionCookieOf(await expectOk(await api(server, 'POST', '/api/login', { body: { email, password } }), `login ${email}`))
+  return sessionCookieOf(
+    await expectOk(await api(server, 'POST', '/api/login', { body: { email, password } }), `login ${email}`),
+  )
 }
 
 /** An administrator creates a user; returns the user's id. */
@@ -61,7 +67,12 @@ export async function createUser(
 ): Promise<string> {
   const res = await api(server, 'POST', '/api/users', {
     cookie: adminCookie,
-    body: { email: user.email, name: user.name ?? user.email.split('@')[0], password: user.password ?? TEST_PASSWORD, role: user.role ?? 'member' },
+    body: {
+      email: user.email,
+      name: user.name ?? user.email.split('@')[0],
+      password: user.password ?? TEST_PASSWORD,
+      role: user.role ?? 'member',
+    },
   })
   return ((await (await expectOk(res, `create user ${user.email}`)).json()) as { user: { id: string } }).user.id
 }
@@ -84,7 +95,12 @@ export async function createAccount(
 ): Promise<string> {
   const res = await api(server, 'POST', '/api/accounts', {
     cookie,
-    body: { name: account.name ?? account.id ?? '测试客户', tier: account.tier ?? 'strategic', owner: account.owner ?? '张三', ...(account.id ? { id: account.id } : {}) },
+    body: {
+      name: account.name ?? account.id ?? '测试客户',
+      tier: account.tier ?? 'strategic',
+      owner: account.owner ?? '张三',
+      ...(account.id ? { id: account.id } : {}),
+    },
   })
   return ((await (await expectOk(res, `create account ${account.id ?? ''}`)).json()) as { id: string }).id
 }
@@ -96,11 +112,19 @@ export async function addMember(
   email: string,
   role: 'owner' | 'editor' | 'viewer',
 ): Promise<void> {
-  await expectOk(await api(server, 'PUT', `/api/accounts/${accountId}/members`, { cookie, body: { email, role } }), `add ${email} to ${accountId}`)
+  await expectOk(
+    await api(server, 'PUT', `/api/accounts/${accountId}/members`, { cookie, body: { email, role } }),
+    `add ${email} to ${accountId}`,
+  )
 }
 
 /** Creates the account unless it exists (idempotent; for tests that restart servers). */
-export async function ensureAccount(server: Endpoint, cookie: string, id: string, fields: { name?: string; tier?: string; owner?: string } = {}): Promise<void> {
+export async function ensureAccount(
+  server: Endpoint,
+  cookie: string,
+  id: string,
+  fields: { name?: string; tier?: string; owner?: string } = {},
+): Promise<void> {
   const existing = await api(server, 'GET', `/api/accounts/${id}`, { cookie })
   await existing.body?.cancel()
   if (existing.status === 404) await createAccount(server, cookie, { id, ...fields })

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
 import { onTestFinished } from 'vitest'
 
 /** Headless, no sandbox (root in CI), and no background traffic: this machine has no network beyond localhost. */
@@ -67,7 +67,11 @@ export async function openRecordedPage(
   url: string,
   contextOptions: BrowserContextOptions = {},
 ): Promise<RecordedPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...contextOptions })
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
+    ...contextOptions,
+  })
   const requests: string[] = []
   const foreignRequests: string[] = []
   const errors: string[] = []
@@ -115,9 +119,12 @@ export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<voi
     const shown = await page.evaluate(() => document.body.innerText).catch(() => '(page unavailable)')
     mkdirSync(ARTIFACTS_DIR, { recursive: true })
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, `no-editor-${Date.now()}.png`) }).catch(() => {})
-    throw new Error(`The editor did not mount within ${timeoutMs} ms; the page shows: ${JSON.stringify(shown.slice(0, 300))}`, {
-      cause: error,
-    })
+    throw new Error(
+      `The editor did not mount within ${timeoutMs} ms; the page shows: ${JSON.stringify(shown.slice(0, 300))}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
@@ -126,13 +133,19 @@ export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<voi
  * tests/helpers/auth.ts or `startTestServer({ accounts })`), e.g.
  * `openRecordedPage(browser, url, signedIn(server, server.cookie))`.
  */
-export function signedIn(server: { url: string }, cookie: string, options: BrowserContextOptions = {}): BrowserContextOptions {
+export function signedIn(
+  server: { url: string },
+  cookie: string,
+  options: BrowserContextOptions = {},
+): BrowserContextOptions {
   const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)]
   const { hostname } = new URL(server.url)
   return {
     ...options,
     storageState: {
-      cookies: [{ name, value, domain: hostname, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }],
+      cookies: [
+        { name, value, domain: hostname, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' },
+      ],
       origins: [],
     },
   }

@@ -15,7 +15,11 @@ export interface ChildServer {
   signIn(accounts?: string[]): Promise<string>
 }
 
-export function spawnServer(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | string> } {
+export function spawnServer(env: Record<string, string>): {
+  proc: ChildProcess
+  output: () => string
+  exited: Promise<number | string>
+} {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
     cwd: root,
     // Cheaper password hashing than production, and no demo account, unless a test asks.

@@ -53,7 +53,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
 export const wsUrl = (server: { port: number }) => `ws://127.0.0.1:${server.port}/sync`
 
 /** Polls an assertion until it passes (instead of fixed sleeps). */
-export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5000, intervalMs = 20): Promise<void> {
+export async function eventually(
+  assertion: () => void | Promise<void>,
+  timeoutMs = 5000,
+  intervalMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {

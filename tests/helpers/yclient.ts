@@ -44,6 +44,10 @@ export function whenSynced(provider: WebsocketProvider): Promise<void> {
 /** The document's full state, comparable across replicas. */
 export const contentOf = (doc: Y.Doc) => {
   const m = doc.getMap('m').toJSON()
-  const sorted = Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]))
+  const sorted = Object.fromEntries(
+    Object.keys(m)
+      .sort()
+      .map((k) => [k, m[k]]),
+  )
   return JSON.stringify({ m: sorted, a: doc.getArray('a').toJSON() })
 }

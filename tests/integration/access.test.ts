@@ -3,8 +3,9 @@
  * owner / admin / disabled user / signed-in non-member, asserting the exact status, against a
  * real server.
  */
-import WebSocket from 'ws'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { createApp } from '../../server/app.ts'
 import { resolveConfig } from '../../server/config.ts'
 import { Database } from '../../server/db/Database.ts'
@@ -12,7 +13,7 @@ import { PlanService } from '../../server/plan/PlanService.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { RoomManager } from '../../server/sync/RoomManager.ts'
 import { addMember, api, createAccount, createUser, login, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
-import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts'
+import { startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 const ACTORS = ['anonymous', 'viewer', 'editor', 'owner', 'admin', 'disabled', 'stranger'] as const
 type Actor = (typeof ACTORS)[number]
@@ -46,10 +47,15 @@ beforeAll(async () => {
   await addMember(server, cookies.owner, 'acme', 'viewer@example.com', 'viewer')
   await addMember(server, cookies.owner, 'acme', 'editor@example.com', 'editor')
   await addMember(server, cookies.owner, 'acme', 'disabled@example.com', 'editor')
-  const disabledId = ((await (await api(server, 'GET', '/api/users', { cookie: cookies.admin })).json()) as {
-    users: { id: string; email: string }[]
-  }).users.find((u) => u.email === 'disabled@example.com')!.id
-  const res = await api(server, 'PATCH', `/api/users/${disabledId}`, { cookie: cookies.admin, body: { disabled: true } })
+  const disabledId = (
+    (await (await api(server, 'GET', '/api/users', { cookie: cookies.admin })).json()) as {
+      users: { id: string; email: string }[]
+    }
+  ).users.find((u) => u.email === 'disabled@example.com')!.id
+  const res = await api(server, 'PATCH', `/api/users/${disabledId}`, {
+    cookie: cookies.admin,
+    body: { disabled: true },
+  })
   expect(res.status).toBe(200)
   assetUrl = ((await (await upload(cookies.owner)).json()) as { url: string }).url
 })
@@ -62,7 +68,11 @@ afterAll(async () => {
 function upload(cookie: string): Promise<Response> {
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'dot.png')
-  return fetch(`${server.url}/api/accounts/acme/assets`, { method: 'POST', body: form, headers: cookie ? { cookie } : {} })
+  return fetch(`${server.url}/api/accounts/acme/assets`, {
+    method: 'POST',
+    body: form,
+    headers: cookie ? { cookie } : {},
+  })
 }
 
 interface Case {
@@ -73,8 +83,10 @@ interface Case {
   request: (actor: Actor) => Promise<Response>
 }
 
-const call = (method: string, path: string, body?: (actor: Actor) => unknown): Case['request'] => (actor) =>
-  api(server, method, path, { cookie: cookies[actor], body: body?.(actor) })
+const call =
+  (method: string, path: string, body?: (actor: Actor) => unknown): Case['request'] =>
+  (actor) =>
+    api(server, method, path, { cookie: cookies[actor], body: body?.(actor) })
 
 const CASES: Case[] = [
   { name: 'GET /api/setup', expect: row(200, 200, 200, 200, 200, 200, 200), request: call('GET', '/api/setup') },
@@ -103,28 +115,55 @@ const CASES: Case[] = [
   {
     name: 'POST /api/users',
     expect: row(401, 403, 403, 403, 201, 401, 403),
-    request: call('POST', '/api/users', (a) => ({ email: `new-by-${a}@example.com`, name: 'n', password: TEST_PASSWORD, role: 'member' })),
+    request: call('POST', '/api/users', (a) => ({
+      email: `new-by-${a}@example.com`,
+      name: 'n',
+      password: TEST_PASSWORD,
+      role: 'member',
+    })),
   },
   {
     name: 'PATCH /api/users/:id',
     expect: row(401, 403, 403, 403, 200, 401, 403),
-    request: (a) => api(server, 'PATCH', `/api/users/${dummyUserId}`, { cookie: cookies[a], body: { name: `renamed by ${a}` } }),
+    request: (a) =>
+      api(server, 'PATCH', `/api/users/${dummyUserId}`, { cookie: cookies[a], body: { name: `renamed by ${a}` } }),
   },
   { name: 'GET /api/accounts', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/accounts') },
   {
     name: 'POST /api/accounts',
     expect: row(401, 201, 201, 201, 201, 401, 201),
-    request: call('POST', '/api/accounts', (a) => ({ id: `made-by-${a}`, name: `${a} 的客户`, tier: 'opportunity', owner: a })),
+    request: call('POST', '/api/accounts', (a) => ({
+      id: `made-by-${a}`,
+      name: `${a} 的客户`,
+      tier: 'opportunity',
+      owner: a,
+    })),
   },
-  { name: 'GET /api/accounts/:id', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme') },
-  { name: 'GET /api/accounts/:unknown', expect: row(401, 404, 404, 404, 404, 401, 404), request: call('GET', '/api/accounts/nope') },
-  { name: 'GET /api/accounts/:bad-id', expect: row(400, 400, 400, 400, 400, 400, 400), request: call('GET', '/api/accounts/Bad_Id') },
+  {
+    name: 'GET /api/accounts/:id',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme'),
+  },
+  {
+    name: 'GET /api/accounts/:unknown',
+    expect: row(401, 404, 404, 404, 404, 401, 404),
+    request: call('GET', '/api/accounts/nope'),
+  },
+  {
+    name: 'GET /api/accounts/:bad-id',
+    expect: row(400, 400, 400, 400, 400, 400, 400),
+    request: call('GET', '/api/accounts/Bad_Id'),
+  },
   {
     name: 'PATCH /api/accounts/:id',
     expect: row(401, 403, 403, 200, 200, 401, 403),
     request: call('PATCH', '/api/accounts/acme', () => ({ archived: false })),
   },
-  { name: 'GET /api/accounts/:id/members', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme/members') },
+  {
+    name: 'GET /api/accounts/:id/members',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/members'),
+  },
   {
     name: 'PUT /api/accounts/:id/members',
     expect: row(401, 403, 403, 200, 200, 401, 403),
@@ -148,13 +187,21 @@ const CASES: Case[] = [
     },
     request: call('DELETE', '/api/accounts/doomed'),
   },
-  { name: 'POST /api/accounts/:id/assets', expect: row(401, 403, 201, 201, 201, 401, 403), request: (a) => upload(cookies[a]) },
+  {
+    name: 'POST /api/accounts/:id/assets',
+    expect: row(401, 403, 201, 201, 201, 401, 403),
+    request: (a) => upload(cookies[a]),
+  },
   {
     name: 'GET /api/accounts/:id/assets/:name',
     expect: row(401, 200, 200, 200, 200, 401, 403),
     request: (a) => api(server, 'GET', assetUrl, { cookie: cookies[a] }),
   },
-  { name: 'GET /api/accounts/:id/plan', expect: row(401, 200, 200, 200, 200, 401, 403), request: call('GET', '/api/accounts/acme/plan') },
+  {
+    name: 'GET /api/accounts/:id/plan',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/plan'),
+  },
   {
     name: 'GET /api/accounts/:id/plan.md',
     expect: row(401, 200, 200, 200, 200, 401, 403),
@@ -170,7 +217,11 @@ const CASES: Case[] = [
     expect: row(401, 200, 200, 200, 200, 401, 403),
     request: call('GET', '/api/accounts/acme/stakeholders.csv'),
   },
-  { name: 'GET /api/unknown-route', expect: row(404, 404, 404, 404, 404, 404, 404), request: call('GET', '/api/unknown-route') },
+  {
+    name: 'GET /api/unknown-route',
+    expect: row(404, 404, 404, 404, 404, 404, 404),
+    request: call('GET', '/api/unknown-route'),
+  },
 ]
 
 describe('authorisation matrix (HTTP)', () => {
@@ -179,7 +230,11 @@ describe('authorisation matrix (HTTP)', () => {
     const routes = tempDataDir()
     const config = resolveConfig({ dataDir: routes.dir, log: () => {} })
     const db = await Database.open(routes.dir)
-    const rooms = new RoomManager(new FileDocStore(routes.dir), { unloadGraceMs: 10, compactLogBytes: 1 << 20, log: () => {} })
+    const rooms = new RoomManager(new FileDocStore(routes.dir), {
+      unloadGraceMs: 10,
+      compactLogBytes: 1 << 20,
+      log: () => {},
+    })
     const plans = new PlanService(db, { deriveDelayMs: 10, timeZone: 'Asia/Shanghai', log: () => {} })
     const { app } = createApp({ config, rooms, db, plans })
     const mounted = new Set(
@@ -217,9 +272,15 @@ describe('authorisation matrix (HTTP)', () => {
 })
 
 /** Opens a raw sync socket; resolves with the close code, or 'open' once the server speaks sync. */
-function syncAttempt(path: string, cookie: string, headers: Record<string, string> = {}): Promise<number | 'open' | string> {
+function syncAttempt(
+  path: string,
+  cookie: string,
+  headers: Record<string, string> = {},
+): Promise<number | 'open' | string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/${path}`, { headers: { ...(cookie ? { cookie } : {}), ...headers } })
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/${path}`, {
+      headers: { ...(cookie ? { cookie } : {}), ...headers },
+    })
     ws.on('message', () => {
       ws.close()
       resolve('open')
@@ -237,11 +298,23 @@ describe('authorisation matrix (sync upgrade)', () => {
       'acme',
       { anonymous: 4401, viewer: 'open', editor: 'open', owner: 'open', admin: 'open', disabled: 4401, stranger: 4403 },
     ],
-    ['unknown account', 'nope', { anonymous: 4401, viewer: 4404, editor: 4404, owner: 4404, admin: 4404, disabled: 4401, stranger: 4404 }],
+    [
+      'unknown account',
+      'nope',
+      { anonymous: 4401, viewer: 4404, editor: 4404, owner: 4404, admin: 4404, disabled: 4401, stranger: 4404 },
+    ],
     [
       'invalid account id',
       'Bad_Id',
-      { anonymous: 'HTTP 400', viewer: 'HTTP 400', editor: 'HTTP 400', owner: 'HTTP 400', admin: 'HTTP 400', disabled: 'HTTP 400', stranger: 'HTTP 400' },
+      {
+        anonymous: 'HTTP 400',
+        viewer: 'HTTP 400',
+        editor: 'HTTP 400',
+        owner: 'HTTP 400',
+        admin: 'HTTP 400',
+        disabled: 'HTTP 400',
+        stranger: 'HTTP 400',
+      },
     ],
   ]
   for (const [name, path, expected] of cases) {
@@ -257,16 +330,32 @@ describe('cross-site protection', () => {
   const body = { name: 'csrf 测试', tier: 'opportunity', owner: 'x' }
 
   it('refuses state changes whose Origin is another site, and accepts its own origin', async () => {
-    const evil = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: 'http://evil.example' } })
+    const evil = await api(server, 'POST', '/api/accounts', {
+      cookie: cookies.owner,
+      body,
+      headers: { origin: 'http://evil.example' },
+    })
     expect(evil.status).toBe(403)
-    const nullOrigin = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: 'null' } })
+    const nullOrigin = await api(server, 'POST', '/api/accounts', {
+      cookie: cookies.owner,
+      body,
+      headers: { origin: 'null' },
+    })
     expect(nullOrigin.status).toBe(403)
-    const own = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { origin: server.url } })
+    const own = await api(server, 'POST', '/api/accounts', {
+      cookie: cookies.owner,
+      body,
+      headers: { origin: server.url },
+    })
     expect(own.status).toBe(201)
   })
 
   it('refuses cross-site Sec-Fetch-Site without Origin, and form-encoded bodies', async () => {
-    const crossSite = await api(server, 'POST', '/api/accounts', { cookie: cookies.owner, body, headers: { 'sec-fetch-site': 'cross-site' } })
+    const crossSite = await api(server, 'POST', '/api/accounts', {
+      cookie: cookies.owner,
+      body,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
     expect(crossSite.status).toBe(403)
     const form = await fetch(`${server.url}/api/accounts`, {
       method: 'POST',

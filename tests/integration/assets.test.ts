@@ -7,7 +7,10 @@ afterEach(async () => {
 })
 
 // A 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
 
 /** The administrator's session cookie of the current test's server (owner of acme and globex). */
 let cookie = ''
@@ -28,7 +31,8 @@ function upload(url: string, bytes: Uint8Array<ArrayBuffer>, type: string, name 
 }
 
 /** A signed-in request. */
-const get = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
+const get = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
 
 describe('asset uploads', () => {
   it('stores an image and serves it back by URL', async () => {
@@ -54,7 +58,11 @@ describe('asset uploads', () => {
     expect((await upload(base, PNG, 'image/png', 'other')).status).toBe(400)
     expect((await get(base, { method: 'POST', body: 'x' })).status).toBe(400)
     expect((await upload(`${server.url}/api/accounts/Bad_Id/assets`, PNG, 'image/png')).status).toBe(400)
-    const tooBig = await get(base, { method: 'POST', body: new Uint8Array(1024 * 1024), headers: { 'content-type': 'multipart/form-data; boundary=x' } })
+    const tooBig = await get(base, {
+      method: 'POST',
+      body: new Uint8Array(1024 * 1024),
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    })
     expect(tooBig.status).toBe(413)
   })
 

@@ -3,12 +3,21 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
+import * as Y from 'yjs'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { checkRecord } from '../../shared/schema.ts'
-import { addMember, api, createAccount, createUser, login, sessionCookieOf, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
-import { eventually, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
+import {
+  addMember,
+  api,
+  createAccount,
+  createUser,
+  login,
+  sessionCookieOf,
+  setupAdmin,
+  TEST_PASSWORD,
+} from '../helpers/auth.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -16,10 +25,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function fresh(options: Parameters<typeof startTestServer>[0] extends infer O ? Partial<O> : never = {}): Promise<TestServer> {
+async function fresh(
+  options: Parameters<typeof startTestServer>[0] extends infer O ? Partial<O> : never = {},
+): Promise<TestServer> {
   const data = tempDataDir()
   const server = await startTestServer({ dataDir: data.dir, ...options })
-  cleanups.push(() => data.remove(), () => server.close())
+  cleanups.push(
+    () => data.remove(),
+    () => server.close(),
+  )
   return server
 }
 
@@ -27,26 +41,46 @@ describe('first-run set-up', () => {
   it('creates the first administrator once, signs them in, and answers 409 afterwards', async () => {
     const server = await fresh()
     expect(await (await api(server, 'GET', '/api/setup')).json()).toEqual({ required: true })
-    const res = await api(server, 'POST', '/api/setup', { body: { email: ' Boss@Example.com ', name: '王总', password: TEST_PASSWORD } })
+    const res = await api(server, 'POST', '/api/setup', {
+      body: { email: ' Boss@Example.com ', name: '王总', password: TEST_PASSWORD },
+    })
     expect(res.status).toBe(201)
-    expect(((await res.json()) as { user: unknown }).user).toMatchObject({ email: 'boss@example.com', name: '王总', role: 'admin' })
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      email: 'boss@example.com',
+      name: '王总',
+      role: 'admin',
+    })
     const me = await api(server, 'GET', '/api/me', { cookie: sessionCookieOf(res) })
     expect(me.status).toBe(200)
     expect(await (await api(server, 'GET', '/api/setup')).json()).toEqual({ required: false })
-    const again = await api(server, 'POST', '/api/setup', { body: { email: 'x@example.com', name: 'x', password: TEST_PASSWORD } })
+    const again = await api(server, 'POST', '/api/setup', {
+      body: { email: 'x@example.com', name: 'x', password: TEST_PASSWORD },
+    })
     expect(again.status).toBe(409)
   })
 
   it('validates the body with clear 400s', async () => {
     const server = await fresh()
-    const res = await api(server, 'POST', '/api/setup', { body: { email: 'not-an-email', name: '', password: 'short' } })
+    const res = await api(server, 'POST', '/api/setup', {
+      body: { email: 'not-an-email', name: '', password: 'short' },
+    })
     expect(res.status).toBe(400)
     const { error } = (await res.json()) as { error: string }
     expect(error).toContain('email')
     expect(error).toContain('name')
     expect(error).toContain('password: at least 8 characters')
-    expect((await api(server, 'POST', '/api/setup', { body: { email: 'a@b.co', name: 'a', password: TEST_PASSWORD, role: 'x' } })).status).toBe(400)
-    const notJson = await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })
+    expect(
+      (
+        await api(server, 'POST', '/api/setup', {
+          body: { email: 'a@b.co', name: 'a', password: TEST_PASSWORD, role: 'x' },
+        })
+      ).status,
+    ).toBe(400)
+    const notJson = await fetch(`${server.url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    })
     expect(notJson.status).toBe(400)
   })
 })
@@ -55,7 +89,9 @@ describe('sessions', () => {
   it('puts a random token in an httpOnly SameSite cookie and stores only its sha256, with an expiry', async () => {
     const server = await fresh()
     await setupAdmin(server)
-    const res = await api(server, 'POST', '/api/login', { body: { email: 'admin@example.com', password: TEST_PASSWORD } })
+    const res = await api(server, 'POST', '/api/login', {
+      body: { email: 'admin@example.com', password: TEST_PASSWORD },
+    })
     expect(res.status).toBe(200)
     const header = res.headers.getSetCookie().find((c) => c.startsWith('wr_session='))!
     expect(header).toMatch(/HttpOnly/i)
@@ -103,10 +139,14 @@ describe('sessions', () => {
     const server = await fresh()
     await setupAdmin(server)
     for (let i = 0; i < 5; i++) {
-      const res = await api(server, 'POST', '/api/login', { body: { email: 'admin@example.com', password: `wrong-${i}` } })
+      const res = await api(server, 'POST', '/api/login', {
+        body: { email: 'admin@example.com', password: `wrong-${i}` },
+      })
       expect(res.status).toBe(401)
     }
-    const blocked = await api(server, 'POST', '/api/login', { body: { email: 'admin@example.com', password: TEST_PASSWORD } })
+    const blocked = await api(server, 'POST', '/api/login', {
+      body: { email: 'admin@example.com', password: TEST_PASSWORD },
+    })
     expect(blocked.status).toBe(429)
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800)
     // Another email from the same address is not affected.
@@ -119,7 +159,9 @@ describe('sessions', () => {
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
-    const ended = new Promise<number>((resolve) => client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    const ended = new Promise<number>((resolve) =>
+      client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    )
     expect((await api(server, 'POST', '/api/logout', { cookie: server.cookie })).status).toBe(204)
     expect(await ended).toBe(4401)
     expect((await api(server, 'GET', '/api/me', { cookie: server.cookie })).status).toBe(401)
@@ -135,7 +177,9 @@ describe('users', () => {
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
-    const ended = new Promise<number>((resolve) => client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    const ended = new Promise<number>((resolve) =>
+      client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    )
     const res = await api(server, 'PATCH', `/api/users/${id}`, { cookie: server.cookie, body: { disabled: true } })
     expect(res.status).toBe(200)
     expect(await ended).toBe(4401)
@@ -150,23 +194,37 @@ describe('users', () => {
     const admin = server.cookie
     const id = await createUser(server, admin, { email: 'pat@example.com' })
     const patCookie = await login(server, 'pat@example.com')
-    expect((await api(server, 'PATCH', `/api/users/${id}`, { cookie: admin, body: { password: 'new-password-1' } })).status).toBe(200)
+    expect(
+      (await api(server, 'PATCH', `/api/users/${id}`, { cookie: admin, body: { password: 'new-password-1' } })).status,
+    ).toBe(200)
     expect((await api(server, 'GET', '/api/me', { cookie: patCookie })).status).toBe(401)
-    expect((await api(server, 'POST', '/api/login', { body: { email: 'pat@example.com', password: TEST_PASSWORD } })).status).toBe(401)
+    expect(
+      (await api(server, 'POST', '/api/login', { body: { email: 'pat@example.com', password: TEST_PASSWORD } })).status,
+    ).toBe(401)
     const patAgain = await login(server, 'pat@example.com', 'new-password-1')
     expect((await api(server, 'GET', '/api/users', { cookie: patAgain })).status).toBe(403)
     await api(server, 'PATCH', `/api/users/${id}`, { cookie: admin, body: { role: 'admin' } })
     expect((await api(server, 'GET', '/api/users', { cookie: patAgain })).status).toBe(200)
 
-    const dup = await api(server, 'POST', '/api/users', { cookie: admin, body: { email: 'PAT@example.com', name: 'p', password: TEST_PASSWORD, role: 'member' } })
+    const dup = await api(server, 'POST', '/api/users', {
+      cookie: admin,
+      body: { email: 'PAT@example.com', name: 'p', password: TEST_PASSWORD, role: 'member' },
+    })
     expect(dup.status).toBe(409)
-    const me = ((await (await api(server, 'GET', '/api/me', { cookie: admin })).json()) as { user: { id: string } }).user.id
-    expect((await api(server, 'PATCH', `/api/users/${me}`, { cookie: admin, body: { disabled: true } })).status).toBe(409)
+    const me = ((await (await api(server, 'GET', '/api/me', { cookie: admin })).json()) as { user: { id: string } })
+      .user.id
+    expect((await api(server, 'PATCH', `/api/users/${me}`, { cookie: admin, body: { disabled: true } })).status).toBe(
+      409,
+    )
     await api(server, 'PATCH', `/api/users/${id}`, { cookie: admin, body: { role: 'member' } })
-    expect((await api(server, 'PATCH', `/api/users/${me}`, { cookie: admin, body: { role: 'member' } })).status).toBe(409)
+    expect((await api(server, 'PATCH', `/api/users/${me}`, { cookie: admin, body: { role: 'member' } })).status).toBe(
+      409,
+    )
     expect((await api(server, 'PATCH', `/api/users/nope`, { cookie: admin, body: { name: 'x' } })).status).toBe(404)
     expect((await api(server, 'PATCH', `/api/users/${id}`, { cookie: admin, body: {} })).status).toBe(400)
-    const list = (await (await api(server, 'GET', '/api/users', { cookie: admin })).json()) as { users: Record<string, unknown>[] }
+    const list = (await (await api(server, 'GET', '/api/users', { cookie: admin })).json()) as {
+      users: Record<string, unknown>[]
+    }
     expect(list.users.map((u) => u.email)).toEqual(['admin@example.com', 'pat@example.com'])
     expect(JSON.stringify(list)).not.toContain('scrypt')
   })
@@ -175,23 +233,51 @@ describe('users', () => {
 describe('accounts', () => {
   it('creates an account with a slug id, seeds its document, makes the creator owner, and refuses a taken id', async () => {
     const server = await fresh({ accounts: [] })
-    const res = await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { name: 'Acme Bank', tier: 'breakthrough', owner: '李四' } })
+    const res = await api(server, 'POST', '/api/accounts', {
+      cookie: server.cookie,
+      body: { name: 'Acme Bank', tier: 'breakthrough', owner: '李四' },
+    })
     expect(res.status).toBe(201)
     const created = (await res.json()) as { id: string; role: string }
-    expect(created).toMatchObject({ id: 'acme-bank', name: 'Acme Bank', tier: 'breakthrough', owner: '李四', role: 'owner' })
-    const chinese = (await (await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { name: '华东电网', tier: 'strategic', owner: '张三' } })).json()) as { id: string }
+    expect(created).toMatchObject({
+      id: 'acme-bank',
+      name: 'Acme Bank',
+      tier: 'breakthrough',
+      owner: '李四',
+      role: 'owner',
+    })
+    const chinese = (await (
+      await api(server, 'POST', '/api/accounts', {
+        cookie: server.cookie,
+        body: { name: '华东电网', tier: 'strategic', owner: '张三' },
+      })
+    ).json()) as { id: string }
     expect(chinese.id).toMatch(/^account-[0-9a-f]{6}$/)
-    const second = (await (await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { name: 'Acme Bank', tier: '', owner: '' } })).json()) as { id: string }
+    const second = (await (
+      await api(server, 'POST', '/api/accounts', {
+        cookie: server.cookie,
+        body: { name: 'Acme Bank', tier: '', owner: '' },
+      })
+    ).json()) as { id: string }
     expect(second.id).toBe('acme-bank-2')
-    expect((await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { id: 'acme-bank', name: 'x' } })).status).toBe(409)
-    expect((await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { id: 'Bad Id', name: 'x' } })).status).toBe(400)
-    expect((await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { name: 'x', tier: 'vip' } })).status).toBe(400)
+    expect(
+      (await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { id: 'acme-bank', name: 'x' } }))
+        .status,
+    ).toBe(409)
+    expect(
+      (await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { id: 'Bad Id', name: 'x' } })).status,
+    ).toBe(400)
+    expect(
+      (await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body: { name: 'x', tier: 'vip' } })).status,
+    ).toBe(400)
 
     const client = connectClient(wsUrl(server), 'acme-bank', new Y.Doc(), { cookie: server.cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
     expect(client.doc.getMap('account').toJSON()).toEqual({ name: 'Acme Bank', tier: 'breakthrough', owner: '李四' })
-    const members = (await (await api(server, 'GET', '/api/accounts/acme-bank/members', { cookie: server.cookie })).json()) as { members: { email: string; role: string }[] }
+    const members = (await (
+      await api(server, 'GET', '/api/accounts/acme-bank/members', { cookie: server.cookie })
+    ).json()) as { members: { email: string; role: string }[] }
     expect(members.members).toEqual([expect.objectContaining({ email: 'admin@example.com', role: 'owner' })])
   })
 
@@ -200,7 +286,10 @@ describe('accounts', () => {
     await createUser(server, server.cookie, { email: 'm@example.com' })
     await addMember(server, server.cookie, 'beta', 'm@example.com', 'viewer')
     const cookie = await login(server, 'm@example.com')
-    const list = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as { accounts: { id: string; role: string }[]; portfolioFocusLimit: number }
+    const list = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as {
+      accounts: { id: string; role: string }[]
+      portfolioFocusLimit: number
+    }
     expect(list.accounts.map((a) => [a.id, a.role])).toEqual([['beta', 'viewer']])
     expect(list.portfolioFocusLimit).toBe(3)
     // An edit on the canvas reaches the list through the stored plan record.
@@ -209,7 +298,9 @@ describe('accounts', () => {
     await whenSynced(client.provider)
     client.doc.getMap('account').set('stage', 'P4')
     await eventually(async () => {
-      const rows = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as { accounts: { stage: string; health: unknown }[] }
+      const rows = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as {
+        accounts: { stage: string; health: unknown }[]
+      }
       expect(rows.accounts[0].stage).toBe('P4')
       expect(rows.accounts[0].health).toMatchObject({ score: expect.any(Number), findings: expect.any(Number) })
     })
@@ -238,8 +329,18 @@ describe('accounts', () => {
     const server = await fresh({ accounts: ['acme'] })
     const body = { email: 'admin@example.com', role: 'editor' }
     expect((await api(server, 'PUT', '/api/accounts/acme/members', { cookie: server.cookie, body })).status).toBe(409)
-    expect((await api(server, 'DELETE', '/api/accounts/acme/members?email=admin@example.com', { cookie: server.cookie })).status).toBe(409)
-    expect((await api(server, 'PUT', '/api/accounts/acme/members', { cookie: server.cookie, body: { email: 'nobody@example.com', role: 'viewer' } })).status).toBe(422)
+    expect(
+      (await api(server, 'DELETE', '/api/accounts/acme/members?email=admin@example.com', { cookie: server.cookie }))
+        .status,
+    ).toBe(409)
+    expect(
+      (
+        await api(server, 'PUT', '/api/accounts/acme/members', {
+          cookie: server.cookie,
+          body: { email: 'nobody@example.com', role: 'viewer' },
+        })
+      ).status,
+    ).toBe(422)
   })
 
   it('an archived account is readable but nobody changes it: uploads 409, canvas updates dropped', async () => {
@@ -257,10 +358,16 @@ describe('accounts', () => {
     expect(server.rooms.peek('acme')?.doc.getMap('m').get('late')).toBeUndefined()
     const form = new FormData()
     form.append('file', new Blob(['GIF89a'], { type: 'image/gif' }), 'x.gif')
-    const upload = await fetch(`${server.url}/api/accounts/acme/assets`, { method: 'POST', body: form, headers: { cookie: server.cookie } })
+    const upload = await fetch(`${server.url}/api/accounts/acme/assets`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: server.cookie },
+    })
     expect(upload.status).toBe(409)
     expect((await api(server, 'GET', '/api/accounts/acme/plan', { cookie: server.cookie })).status).toBe(200)
-    const list = (await (await api(server, 'GET', '/api/accounts', { cookie: server.cookie })).json()) as { accounts: { archived: boolean }[] }
+    const list = (await (await api(server, 'GET', '/api/accounts', { cookie: server.cookie })).json()) as {
+      accounts: { archived: boolean }[]
+    }
     expect(list.accounts[0].archived).toBe(true)
   })
 })
@@ -274,8 +381,17 @@ describe('membership changes on open sockets', () => {
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
-    const ended = new Promise<number>((resolve) => client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
-    expect((await api(server, 'DELETE', '/api/accounts/acme/members', { cookie: server.cookie, body: { email: 'ed@example.com' } })).status).toBe(200)
+    const ended = new Promise<number>((resolve) =>
+      client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    )
+    expect(
+      (
+        await api(server, 'DELETE', '/api/accounts/acme/members', {
+          cookie: server.cookie,
+          body: { email: 'ed@example.com' },
+        })
+      ).status,
+    ).toBe(200)
     expect(await ended).toBe(4403)
     await new Promise((r) => setTimeout(r, 300))
     expect(client.provider.wsconnected).toBe(false)
@@ -292,7 +408,9 @@ describe('membership changes on open sockets', () => {
     client.doc.getMap('m').set('as-viewer', 1)
     await new Promise((r) => setTimeout(r, 200))
     expect(server.rooms.peek('acme')?.doc.getMap('m').has('as-viewer')).toBe(false)
-    const ended = new Promise<number>((resolve) => client.provider.once('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    const ended = new Promise<number>((resolve) =>
+      client.provider.once('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    )
     await addMember(server, server.cookie, 'acme', 'vi@example.com', 'editor')
     expect(await ended).toBe(1012)
     // On reconnection the client's state (including the edit made as a viewer) reaches the room.
@@ -302,13 +420,22 @@ describe('membership changes on open sockets', () => {
   })
 
   it('ALLOWED_ORIGINS admits another origin for changes and sockets', async () => {
-    const server = await fresh({ accounts: ['acme'], env: { ALLOWED_ORIGINS: 'http://localhost:5173, https://war.example.com' } })
+    const server = await fresh({
+      accounts: ['acme'],
+      env: { ALLOWED_ORIGINS: 'http://localhost:5173, https://war.example.com' },
+    })
     expect(server.config.allowedOrigins).toEqual(['http://localhost:5173', 'https://war.example.com'])
     const body = { name: 'from vite dev' }
-    const res = await api(server, 'POST', '/api/accounts', { cookie: server.cookie, body, headers: { origin: 'http://localhost:5173' } })
+    const res = await api(server, 'POST', '/api/accounts', {
+      cookie: server.cookie,
+      body,
+      headers: { origin: 'http://localhost:5173' },
+    })
     expect(res.status).toBe(201)
     const WebSocket = (await import('ws')).default
-    const ws = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie, origin: 'https://war.example.com' } })
+    const ws = new WebSocket(`${wsUrl(server)}/acme`, {
+      headers: { cookie: server.cookie, origin: 'https://war.example.com' },
+    })
     cleanups.push(() => ws.terminate())
     await new Promise((resolve, reject) => {
       ws.once('message', resolve)
@@ -321,17 +448,25 @@ describe('the demo account', () => {
   it('appears after set-up on a fresh installation, owned by the first admin, with a full valid map', async () => {
     const server = await fresh({ seedDemo: true })
     const cookie = await setupAdmin(server, { name: '陈经理' })
-    const list = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as { accounts: { id: string; owner: string; tier: string; role: string }[] }
-    expect(list.accounts).toEqual([expect.objectContaining({ id: 'demo', owner: '陈经理', tier: 'strategic', role: 'owner' })])
+    const list = (await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as {
+      accounts: { id: string; owner: string; tier: string; role: string }[]
+    }
+    expect(list.accounts).toEqual([
+      expect.objectContaining({ id: 'demo', owner: '陈经理', tier: 'strategic', role: 'owner' }),
+    ])
     const client = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
-    const records = [...new YKeyValue<Record<string, unknown>>(client.doc.getArray('tldraw')).map.values()].map((e) => e.val)
+    const records = [...new YKeyValue<Record<string, unknown>>(client.doc.getArray('tldraw')).map.values()].map(
+      (e) => e.val,
+    )
     const shapes = records.filter((r) => r.typeName === 'shape')
     expect(shapes.filter((s) => s.type === 'stakeholder')).toHaveLength(12)
     expect(records.filter((r) => r.typeName === 'binding').length).toBeGreaterThan(20)
     for (const r of records) expect(checkRecord(r).ok).toBe(true)
-    const plan = (await (await api(server, 'GET', '/api/accounts/demo/plan', { cookie })).json()) as { findings: { code: string }[] }
+    const plan = (await (await api(server, 'GET', '/api/accounts/demo/plan', { cookie })).json()) as {
+      findings: { code: string }[]
+    }
     expect(plan.findings.map((f) => f.code)).toContain('opponent.unaddressed')
   })
 
@@ -340,11 +475,16 @@ describe('the demo account', () => {
     const cookie = await setupAdmin(server)
     const form = new FormData()
     form.append('file', new Blob(['GIF89a'], { type: 'image/gif' }), 'x.gif')
-    expect((await fetch(`${server.url}/api/accounts/demo/assets`, { method: 'POST', body: form, headers: { cookie } })).status).toBe(201)
+    expect(
+      (await fetch(`${server.url}/api/accounts/demo/assets`, { method: 'POST', body: form, headers: { cookie } }))
+        .status,
+    ).toBe(201)
     const client = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })
     cleanups.push(() => client.destroy())
     await whenSynced(client.provider)
-    const ended = new Promise<number>((resolve) => client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)))
+    const ended = new Promise<number>((resolve) =>
+      client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    )
     expect((await api(server, 'DELETE', '/api/accounts/demo', { cookie })).status).toBe(204)
     expect(await ended).toBe(4404)
     expect((await api(server, 'GET', '/api/accounts/demo', { cookie })).status).toBe(404)
@@ -363,4 +503,3 @@ describe('the demo account', () => {
     expect(again.doc.getArray('tldraw').length).toBe(0)
   })
 })
-

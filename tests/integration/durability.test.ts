@@ -14,7 +14,9 @@ const DURABILITY_WINDOW_MS = 100
 
 describe('durability', () => {
   // Three real server processes are started and killed: slow on a loaded two-core machine.
-  it('kill -9 during a stream of edits loses nothing accepted before the durability window', { timeout: 240_000 }, async () => {
+  it('kill -9 during a stream of edits loses nothing accepted before the durability window', {
+    timeout: 240_000,
+  }, async () => {
     const data = tempDataDir()
     cleanups.push(() => data.remove())
     const gen = prng.create(20261122)
@@ -32,7 +34,8 @@ describe('durability', () => {
       const acceptedAt = new Map<string, number>()
       observer.doc.getArray<string>('a').observe((e) => {
         const now = Date.now()
-        for (const d of e.changes.delta) for (const v of (d.insert as string[] | undefined) ?? []) acceptedAt.set(v, now)
+        for (const d of e.changes.delta)
+          for (const v of (d.insert as string[] | undefined) ?? []) acceptedAt.set(v, now)
       })
       let i = 0
       const stream = setInterval(() => list.push([`r${round}-${i++}`]), 3)
@@ -69,7 +72,9 @@ describe('seeded random convergence', () => {
     const gen = prng.create(42)
     // The session is stored with the data, so the clients' cookie outlives the restart below.
     const { cookie } = server
-    const clients: Client[] = Array.from({ length: 5 }, () => connectClient(wsUrl(server), 'acme', undefined, { cookie }))
+    const clients: Client[] = Array.from({ length: 5 }, () =>
+      connectClient(wsUrl(server), 'acme', undefined, { cookie }),
+    )
     for (const c of clients) cleanups.push(() => c.destroy())
     await Promise.all(clients.map((c) => whenSynced(c.provider)))
 

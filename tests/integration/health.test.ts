@@ -13,7 +13,9 @@ it('GET /healthz answers without a session and counts the loaded rooms', async (
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
   cleanups.push(() => server.close())
   // Creating the account seeded its room, which unloads after the grace period.
-  await eventually(async () => expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, rooms: 0 }))
+  await eventually(async () =>
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, rooms: 0 }),
+  )
   const client = connectClient(`ws://127.0.0.1:${server.port}/sync`, 'acme', undefined, { cookie: server.cookie })
   cleanups.push(() => client.destroy())
   await whenSynced(client.provider)

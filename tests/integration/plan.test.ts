@@ -1,7 +1,7 @@
-import { YKeyValue } from 'y-utility/y-keyvalue'
 import { afterEach, describe, expect, it } from 'vitest'
-import { defaultActionProps, defaultBlockerProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
+import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
+import { defaultActionProps, defaultBlockerProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
@@ -15,8 +15,19 @@ const SCRIPT = '<script>alert(1)</script>'
 
 function shape(id: string, type: string, props: object, extra: object = {}) {
   return {
-    id: `shape:${id}`, typeName: 'shape', type, x: 0, y: 0, rotation: 0, index: 'a1', parentId: 'page:page',
-    isLocked: false, opacity: 1, meta: {}, props, ...extra,
+    id: `shape:${id}`,
+    typeName: 'shape',
+    type,
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props,
+    ...extra,
   }
 }
 
@@ -41,11 +52,24 @@ async function accountWithMap() {
     account.set('owner', '张三、李四')
     account.set('tier', 'strategic')
     for (const s of [
-      shape('kdm', 'stakeholder', { ...defaultStakeholderProps(), name: HOSTILE, role: 'kdm', relationship: 'cr5', influence: 'high' }),
+      shape('kdm', 'stakeholder', {
+        ...defaultStakeholderProps(),
+        name: HOSTILE,
+        role: 'kdm',
+        relationship: 'cr5',
+        influence: 'high',
+      }),
       shape('ki', 'stakeholder', { ...defaultStakeholderProps(), name: SCRIPT, role: 'ki', relationship: 'unknown' }),
       shape('b1', 'blocker', { ...defaultBlockerProps(), title: '技术方案未获认可', status: 'open' }),
-      shape('a1', 'action', { ...defaultActionProps(), title: '+SUM(1,2)', owner: '王五', due: '2020-01-01', status: 'planned' }),
-    ]) kv.set(s.id, s)
+      shape('a1', 'action', {
+        ...defaultActionProps(),
+        title: '+SUM(1,2)',
+        owner: '王五',
+        due: '2020-01-01',
+        status: 'planned',
+      }),
+    ])
+      kv.set(s.id, s)
   })
   return { server, writer, data }
 }
@@ -59,7 +83,14 @@ describe('plan record API', () => {
     expect(plan.account.name).toBe('华东电网 <b>集团</b>')
     expect(plan.stakeholders.map((s: { name: string }) => s.name).sort()).toEqual([HOSTILE, SCRIPT].sort())
     const codes = plan.findings.map((f: { code: string }) => f.code)
-    for (const code of ['account.owner.multiple', 'stakeholder.relationship.unknown', 'opponent.unaddressed', 'blocker.untargeted', 'action.untargeted', 'action.overdue']) {
+    for (const code of [
+      'account.owner.multiple',
+      'stakeholder.relationship.unknown',
+      'opponent.unaddressed',
+      'blocker.untargeted',
+      'action.untargeted',
+      'action.overdue',
+    ]) {
       expect(codes).toContain(code)
     }
     expect(codes).not.toContain('chain.kdm.missing')
@@ -67,9 +98,13 @@ describe('plan record API', () => {
 
   it('stores the plan shortly after a change and serves it with the room closed', async () => {
     const { server, writer } = await accountWithMap()
-    await eventually(() => expect((server.db.data.plans.acme as { account: { name: string } })?.account.name).toBe('华东电网 <b>集团</b>'))
+    await eventually(() =>
+      expect((server.db.data.plans.acme as { account: { name: string } })?.account.name).toBe('华东电网 <b>集团</b>'),
+    )
     writer.doc.getMap(DocKeys.account).set('name', '华东电网')
-    await eventually(() => expect((server.db.data.plans.acme as { account: { name: string } }).account.name).toBe('华东电网'))
+    await eventually(() =>
+      expect((server.db.data.plans.acme as { account: { name: string } }).account.name).toBe('华东电网'),
+    )
     writer.destroy()
     await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
     const plan = await (await get(`${server.url}/api/accounts/acme/plan`)).json()

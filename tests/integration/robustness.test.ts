@@ -1,16 +1,16 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import type { DocStore } from '../../server/storage/DocStore.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { spawnServer, startChildServer } from '../helpers/childServer.ts'
-import { closed, eventually, opened, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
+import { closed, eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -53,7 +53,12 @@ async function roomWithBystander(options: object = {}) {
   return { data, server, bystander, before }
 }
 
-async function expectRoomUnchanged(server: TestServer, bystander: ReturnType<typeof connectClient>, before: Uint8Array, dataDir: string) {
+async function expectRoomUnchanged(
+  server: TestServer,
+  bystander: ReturnType<typeof connectClient>,
+  before: Uint8Array,
+  dataDir: string,
+) {
   const room = server.rooms.peek('acme')!
   expect(Buffer.from(Y.encodeStateAsUpdate(room.doc)).equals(Buffer.from(before))).toBe(true)
   // The healthy client is still connected and still syncing.
@@ -76,7 +81,9 @@ describe('bad input closes only the offending connection', () => {
       const res = await fetch(`${server.url}/sync/${bad}`)
       expect(res.status, bad).toBe(400)
       const ws = rawSocket(server, bad)
-      const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_q, r) => resolve(r.statusCode!)))
+      const status = await new Promise<number>((resolve) =>
+        ws.on('unexpected-response', (_q, r) => resolve(r.statusCode!)),
+      )
       expect(status).toBe(400)
     }
   })
@@ -191,7 +198,10 @@ describe('loading and stored data', () => {
     cleanups.push(() => server.close())
     // Two clients arrive during the load; neither may see an empty synced document.
     const { cookie } = server
-    const clients = [connectClient(wsUrl(server), 'acme', undefined, { cookie }), connectClient(wsUrl(server), 'acme', undefined, { cookie })]
+    const clients = [
+      connectClient(wsUrl(server), 'acme', undefined, { cookie }),
+      connectClient(wsUrl(server), 'acme', undefined, { cookie }),
+    ]
     const received: number[] = []
     for (const c of clients) {
       cleanups.push(() => c.destroy())

@@ -4,7 +4,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { MessageType } from '../../shared/protocol.ts'
-import { eventually, opened, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
+import { eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -115,7 +115,9 @@ describe('live sync between real y-websocket providers', () => {
     const a = client(server, 'acme')
     a.provider.awareness.setLocalState({ user: 'alice' })
     await whenSynced(a.provider)
-    await eventually(() => expect(server.rooms.peek('acme')?.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' }))
+    await eventually(() =>
+      expect(server.rooms.peek('acme')?.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' }),
+    )
 
     // A raw client claims alice's id and tries to overwrite, then remove, her presence.
     const spoof = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie } })
@@ -137,7 +139,9 @@ describe('live sync between real y-websocket providers', () => {
     const ownAwareness = new Awareness(own)
     ownAwareness.setLocalState({ user: 'mallory' })
     spoof.send(frame(encodeAwarenessUpdate(ownAwareness, [own.clientID])))
-    await eventually(() => expect(server.rooms.peek('acme')?.awareness.getStates().get(own.clientID)).toEqual({ user: 'mallory' }))
+    await eventually(() =>
+      expect(server.rooms.peek('acme')?.awareness.getStates().get(own.clientID)).toEqual({ user: 'mallory' }),
+    )
     expect(server.rooms.peek('acme')?.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' })
     fakeAwareness.destroy()
     ownAwareness.destroy()

@@ -8,10 +8,10 @@ import WebSocket from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { MessageType } from '../../shared/protocol.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
+import { MessageType } from '../../shared/protocol.ts'
 import { addMember, createUser, login } from '../helpers/auth.ts'
-import { eventually, opened, startTestServer, tempDataDir, type TestServer, wsUrl } from '../helpers/server.ts'
+import { eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -19,7 +19,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function withViewer(): Promise<{ server: TestServer; viewerCookie: string; data: ReturnType<typeof tempDataDir> }> {
+async function withViewer(): Promise<{
+  server: TestServer
+  viewerCookie: string
+  data: ReturnType<typeof tempDataDir>
+}> {
   const data = tempDataDir()
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
   cleanups.push(() => data.remove())
@@ -115,14 +119,19 @@ describe('a viewer on the raw protocol', () => {
         encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, [viewerDoc.clientID])),
       ),
     )
-    await eventually(() => expect(editor.provider.awareness.getStates().get(viewerDoc.clientID)).toEqual({ user: { name: '只读同事' } }))
+    await eventually(() =>
+      expect(editor.provider.awareness.getStates().get(viewerDoc.clientID)).toEqual({ user: { name: '只读同事' } }),
+    )
   })
 
   it('with a real provider: edits stay local, the editor never sees them', async () => {
     const { server, viewerCookie } = await withViewer()
     const editor = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
     const viewer = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: viewerCookie })
-    cleanups.push(() => editor.destroy(), () => viewer.destroy())
+    cleanups.push(
+      () => editor.destroy(),
+      () => viewer.destroy(),
+    )
     await Promise.all([whenSynced(editor.provider), whenSynced(viewer.provider)])
     editor.doc.getMap('m').set('a', 1)
     await eventually(() => expect(viewer.doc.getMap('m').get('a')).toBe(1))

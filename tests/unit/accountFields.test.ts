@@ -5,8 +5,8 @@
  */
 import { expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { parseAccount } from '../../shared/account.ts'
 import { accountMap, updateCompetitors, writeAccountField } from '../../client/account/useAccountFields.ts'
+import { parseAccount } from '../../shared/account.ts'
 
 function updatesOf(doc: Y.Doc): Uint8Array[] {
   const updates: Uint8Array[] = []
@@ -30,7 +30,10 @@ test('valid values are written, invalid ones are refused and leave the document 
   expect(writeAccountField(map, 'deadline', '2027-02-30')).toBe(false)
   expect(writeAccountField(map, 'tier', 'gold' as never)).toBe(false)
   expect(updates).toHaveLength(3)
-  expect(parseAccount(map.toJSON())).toMatchObject({ account: { owner: '张三', closeness: 4, deadline: '2027-06-30' }, issues: [] })
+  expect(parseAccount(map.toJSON())).toMatchObject({
+    account: { owner: '张三', closeness: 4, deadline: '2027-06-30' },
+    issues: [],
+  })
 
   // Clearing is a valid value; writing what is already there sends nothing.
   expect(writeAccountField(map, 'closeness', null)).toBe(true)
@@ -45,11 +48,15 @@ test('competitor edits start from the list as the document holds it', () => {
   alice.on('update', (u: Uint8Array) => Y.applyUpdate(bob, u))
   bob.on('update', (u: Uint8Array) => Y.applyUpdate(alice, u))
 
-  updateCompetitors(accountMap(alice), (list) => [...list, { name: '竞品A', manager: '', strengths: '', weaknesses: '' }])
+  updateCompetitors(accountMap(alice), (list) => [
+    ...list,
+    { name: '竞品A', manager: '', strengths: '', weaknesses: '' },
+  ])
   updateCompetitors(accountMap(bob), (list) => [...list, { name: '竞品B', manager: '', strengths: '', weaknesses: '' }])
   updateCompetitors(accountMap(alice), (list) => list.map((c, i) => (i === 0 ? { ...c, manager: '周强' } : c)))
 
-  const names = (doc: Y.Doc) => parseAccount(accountMap(doc).toJSON()).account.competitors.map((c) => `${c.name}/${c.manager}`)
+  const names = (doc: Y.Doc) =>
+    parseAccount(accountMap(doc).toJSON()).account.competitors.map((c) => `${c.name}/${c.manager}`)
   expect(names(alice)).toEqual(['竞品A/周强', '竞品B/'])
   expect(names(bob)).toEqual(names(alice))
 })

@@ -11,7 +11,8 @@ export const accessMessages = defineMessages({
     'auth.password': '密码',
     'auth.passwordHint': '至少 8 个字符',
     'auth.setup.title': '首次设置：创建管理员',
-    'auth.setup.intro': '这是一套新安装的作战室。创建第一个管理员账号后，系统会附带一个演示客户，帮你在一分钟内看懂产品。',
+    'auth.setup.intro':
+      '这是一套新安装的作战室。创建第一个管理员账号后，系统会附带一个演示客户，帮你在一分钟内看懂产品。',
     'auth.setup.submit': '创建管理员并进入',
     'auth.login.title': '登录作战室',
     'auth.login.submit': '登录',
@@ -93,7 +94,8 @@ export const accessMessages = defineMessages({
     'auth.password': 'Password',
     'auth.passwordHint': 'At least 8 characters',
     'auth.setup.title': 'First-time setup: create the administrator',
-    'auth.setup.intro': 'This War Room is newly installed. Create the first administrator; a demo account comes with it, so you see what the product does within a minute.',
+    'auth.setup.intro':
+      'This War Room is newly installed. Create the first administrator; a demo account comes with it, so you see what the product does within a minute.',
     'auth.setup.submit': 'Create administrator and continue',
     'auth.login.title': 'Sign in to War Room',
     'auth.login.submit': 'Sign in',

@@ -11,8 +11,22 @@ import { shapeMessages } from './shapes'
  * `defineMessages` and spread it here; its keys become valid `t()` keys.
  */
 export const messages = {
-  zh: { ...commonMessages.zh, ...accessMessages.zh, ...roomMessages.zh, ...shapeMessages.zh, ...planMessages.zh, ...accountMessages.zh },
-  en: { ...commonMessages.en, ...accessMessages.en, ...roomMessages.en, ...shapeMessages.en, ...planMessages.en, ...accountMessages.en },
+  zh: {
+    ...commonMessages.zh,
+    ...accessMessages.zh,
+    ...roomMessages.zh,
+    ...shapeMessages.zh,
+    ...planMessages.zh,
+    ...accountMessages.zh,
+  },
+  en: {
+    ...commonMessages.en,
+    ...accessMessages.en,
+    ...roomMessages.en,
+    ...shapeMessages.en,
+    ...planMessages.en,
+    ...accountMessages.en,
+  },
 } satisfies Record<Lang, Record<string, string>>
 
 export type MessageKey = keyof (typeof messages)['zh']

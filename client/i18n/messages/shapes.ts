@@ -154,7 +154,8 @@ export const shapeMessages = defineMessages({
     'relation.none': 'This arrow’s ends are not connected to shapes that form a relation.',
     'template.insert': 'Insert decision-chain template',
     'template.emptyTitle': 'Start with the decision chain',
-    'template.emptyBody': 'Draw the customer’s decision chain, its factions, the blockers and the actions against them. Start from a template and change it.',
+    'template.emptyBody':
+      'Draw the customer’s decision chain, its factions, the blockers and the actions against them. Start from a template and change it.',
     'template.kdm.name': 'Mr Wang',
     'template.kdm.title': 'General Manager',
     'template.kdm.department': 'Executive office',
@@ -177,7 +178,8 @@ export const shapeMessages = defineMessages({
     'template.ku2.concern': 'Maintenance burden',
     'template.contact': 'Sales: Zhao',
     'template.blocker.title': 'IT fears integration risk',
-    'template.blocker.detail': 'Director Li thinks integrating with the current platform is too risky and will not recommend the project.',
+    'template.blocker.detail':
+      'Director Li thinks integrating with the current platform is too risky and will not recommend the project.',
     'template.action.title': 'Reference-customer visit + integration design review',
     'template.action.owner': 'Zhao',
     'template.action.resources': '2 person-weeks of a presales architect; travel budget',

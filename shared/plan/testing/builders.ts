@@ -4,7 +4,7 @@
  * against @tldraw/tlschema's own validator in the tests).
  */
 import type { AccountFields } from '../../account'
-import type { ActionProps, BlockerProps, FactionProps, RelationKind, StakeholderProps } from '../../shapes/types'
+import type { ActionProps, BlockerProps, FactionProps, StakeholderProps } from '../../shapes/types'
 
 export const PAGE_ID = 'page:page'
 
@@ -52,7 +52,12 @@ export function stakeholder(id: string, props: Partial<StakeholderProps> = {}, p
 }
 
 export function faction(id: string, props: Partial<FactionProps> = {}, parentId = PAGE_ID): Rec {
-  return shape(id, 'faction', { w: 600, h: 400, name: '', stance: 'neutral', leader: '', strategy: '', ...props }, parentId)
+  return shape(
+    id,
+    'faction',
+    { w: 600, h: 400, name: '', stance: 'neutral', leader: '', strategy: '', ...props },
+    parentId,
+  )
 }
 
 export function blocker(id: string, props: Partial<BlockerProps> = {}, parentId = PAGE_ID): Rec {
@@ -175,14 +180,40 @@ export function goodDoc(options: GoodDocOptions = {}): { account: AccountFields;
   const a = options.actions ?? {}
   const records: Rec[] = [
     faction('shape:f1', { name: '技术派', stance: 'ally', leader: 'shape:s2', strategy: '以技术方案打动' }),
-    stakeholder('shape:s1', { name: '王总', title: '总经理', role: 'kdm', relationship: 'cr3', influence: 'high', ...s['shape:s1'] }),
+    stakeholder('shape:s1', {
+      name: '王总',
+      title: '总经理',
+      role: 'kdm',
+      relationship: 'cr3',
+      influence: 'high',
+      ...s['shape:s1'],
+    }),
     stakeholder(
       'shape:s2',
-      { name: '李处', title: '信息处处长', role: 'ki', relationship: 'cr1', influence: 'high', champion: true, ...s['shape:s2'] },
+      {
+        name: '李处',
+        title: '信息处处长',
+        role: 'ki',
+        relationship: 'cr1',
+        influence: 'high',
+        champion: true,
+        ...s['shape:s2'],
+      },
       'shape:f1',
     ),
-    stakeholder('shape:s3', { name: '赵工', title: '调度工程师', role: 'ku', relationship: 'unknown', ...s['shape:s3'] }, 'shape:f1'),
-    stakeholder('shape:s4', { name: '孙主任', title: '采购主任', role: 'other', relationship: 'cr5', influence: 'high', ...s['shape:s4'] }),
+    stakeholder(
+      'shape:s3',
+      { name: '赵工', title: '调度工程师', role: 'ku', relationship: 'unknown', ...s['shape:s3'] },
+      'shape:f1',
+    ),
+    stakeholder('shape:s4', {
+      name: '孙主任',
+      title: '采购主任',
+      role: 'other',
+      relationship: 'cr5',
+      influence: 'high',
+      ...s['shape:s4'],
+    }),
     blocker('shape:b1', { title: '预算未立项', severity: 'critical', status: 'open', stage: 'P3', ...b['shape:b1'] }),
     action('shape:a1', {
       title: '高层拜访，推动立项',
