@@ -28,6 +28,8 @@ export default defineConfig({
     // Two cores: keep files from starving each other of CPU (browser tests especially).
     fileParallelism: true,
     maxWorkers: 2,
+    // A layer may be empty while it is being built (faults, scale); the others always have files.
+    passWithNoTests: true,
     projects: [
       {
         extends: true,
@@ -45,6 +47,28 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Attacks and failures against a real server: disk full, corrupt logs, floods, races.
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Several server processes on real PostgreSQL and Redis (multi-node mode).
+          name: 'scale',
+          include: ['tests/scale/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
