@@ -1,8 +1,15 @@
 import type { Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { customerSafePlan } from '../../shared/audience.ts'
 import { type CsvLang, renderActionsCsv, renderStakeholdersCsv } from '../../shared/plan/csv.ts'
+import {
+  renderCustomerActionsCsv,
+  renderCustomerPlanMarkdown,
+  renderCustomerStakeholdersCsv,
+} from '../../shared/plan/customerReports.ts'
 import { renderPlanMarkdown } from '../../shared/plan/markdown.ts'
 import type { PlanService } from '../plan/PlanService.ts'
+import { audienceOf } from './audience.ts'
 
 function langOf(c: Context, allowBoth: boolean): 'zh' | 'en' | 'both' {
   const lang = c.req.query('lang') ?? (allowBoth ? 'both' : 'zh')
@@ -34,24 +41,39 @@ export function mountPlanRoutes(
 
   app.get('/api/accounts/:id/plan.md', async (c) => {
     const lang = langOf(c, false) as 'zh' | 'en'
+    const audience = audienceOf(c)
     const { accountId, plan: record } = await plan(c)
-    return c.body(renderPlanMarkdown(record, lang), 200, {
+    const body =
+      audience === 'customer'
+        ? renderCustomerPlanMarkdown(customerSafePlan(record), lang)
+        : renderPlanMarkdown(record, lang)
+    return c.body(body, 200, {
       'Content-Type': 'text/markdown; charset=utf-8',
-      'Content-Disposition': attachment(accountId, `plan-${lang}.md`),
+      'Content-Disposition': attachment(accountId, `plan-${lang}${audience === 'customer' ? '-customer' : ''}.md`),
       'X-Content-Type-Options': 'nosniff',
     })
   })
 
-  const csv = (name: string, render: (p: Awaited<ReturnType<PlanService['current']>>, lang: CsvLang) => string) =>
+  type Record = Awaited<ReturnType<PlanService['current']>>
+  const csv = (
+    name: string,
+    render: (p: Record, lang: CsvLang) => string,
+    renderForCustomer: (p: ReturnType<typeof customerSafePlan>, lang: CsvLang) => string,
+  ) =>
     app.get(`/api/accounts/:id/${name}`, async (c) => {
       const lang = langOf(c, true)
+      const audience = audienceOf(c)
       const { accountId, plan: record } = await plan(c)
-      return c.body(render(record, lang), 200, {
+      const body = audience === 'customer' ? renderForCustomer(customerSafePlan(record), lang) : render(record, lang)
+      return c.body(body, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': attachment(accountId, name),
+        'Content-Disposition': attachment(
+          accountId,
+          audience === 'customer' ? name.replace('.csv', '-customer.csv') : name,
+        ),
         'X-Content-Type-Options': 'nosniff',
       })
     })
-  csv('actions.csv', renderActionsCsv)
-  csv('stakeholders.csv', renderStakeholdersCsv)
+  csv('actions.csv', renderActionsCsv, renderCustomerActionsCsv)
+  csv('stakeholders.csv', renderStakeholdersCsv, renderCustomerStakeholdersCsv)
 }
