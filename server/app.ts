@@ -14,6 +14,7 @@ import { mountAccountRoutes } from './http/accounts.ts'
 import { mountAssetRoutes } from './http/assets.ts'
 import { mountAuthRoutes } from './http/auth.ts'
 import { mountPlanRoutes } from './http/plan.ts'
+import { mountProfileRoutes } from './http/profile.ts'
 import { mountUserRoutes } from './http/users.ts'
 import type { PlanService } from './plan/PlanService.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
@@ -78,6 +79,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
     },
   })
   mountUserRoutes(app, { auth, db, config })
+  mountProfileRoutes(app, { auth, db })
   mountAccountRoutes(app, { auth, accounts, config })
 
   /** Session + membership (+ not archived, for changes) for an account's HTTP routes. */
@@ -100,10 +102,19 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
         if (e instanceof AccessError) return { readOnly: true, refuse: { code: 4000 + e.status, reason: e.message } }
         throw e
       }
-      const { user, key } = access
+      const { user, key, role } = access
       return {
         // Viewers, and everyone on an archived account, get a canvas whose updates the room drops.
         readOnly: access.role === 'viewer' || Boolean(access.account.archivedAt),
+        // Read live, so a changed name or department shows at the person's next awareness update.
+        identity: () => {
+          const now = db.data.users[user.id] ?? user
+          return {
+            user: { id: now.id, name: now.name, department: now.department ?? null },
+            role,
+            viewer: role === 'viewer',
+          }
+        },
         track: (close) => {
           // Access may have ended between the upgrade request and the open.
           const now = auth.session(request)

@@ -51,7 +51,7 @@ function readCookie(request: Request, name: string): string | null {
 /** The public view of a user (never the password hash). */
 export function publicUser(user: UserRecord) {
   const { id, email, name, role, disabled, createdAt } = user
-  return { id, email, name, role, disabled, createdAt }
+  return { id, email, name, role, disabled, createdAt, department: user.department ?? null }
 }
 
 export class Auth {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
 import type { MemberRole } from '../../shared/accounts.ts'
+import type { Department } from '../../shared/shapes/types.ts'
 
 /** An account known to this server. */
 export interface AccountRecord {
@@ -30,6 +31,8 @@ export interface UserRecord {
   email: string
   name: string
   role: UserRole
+  /** Optional; colours the person's cursor in live sessions (shared/live/people.ts). */
+  department?: Department | null
   /** `scrypt$logN$r$p$salt$hash` (see server/auth/passwords.ts). */
   passwordHash: string
   disabled: boolean

@@ -12,13 +12,20 @@ import { hashPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { Database } from '../db/Database.ts'
 import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
+import { departmentSchema } from './profile.ts'
 
 const roleSchema = z.enum(['admin', 'member'])
 const createBody = z.strictObject({ email: emailSchema, name: nameSchema, password: passwordSchema, role: roleSchema })
 const patchBody = z
-  .strictObject({ disabled: z.boolean(), password: passwordSchema, role: roleSchema, name: nameSchema })
+  .strictObject({
+    disabled: z.boolean(),
+    password: passwordSchema,
+    role: roleSchema,
+    name: nameSchema,
+    department: departmentSchema,
+  })
   .partial()
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name')
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name, department')
 
 export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; config: ServerConfig }) {
   const { auth, db, config } = deps
@@ -65,6 +72,7 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
       if (body.disabled !== undefined) u.disabled = body.disabled
       if (body.role !== undefined) u.role = body.role
       if (body.name !== undefined) u.name = body.name
+      if (body.department !== undefined) u.department = body.department
       if (passwordHash) u.passwordHash = passwordHash
       u.updatedAt = new Date().toISOString()
     })

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
+import { rewritePresence } from '../live/rewritePresence.ts'
 import type { DocStore } from '../storage/DocStore.ts'
 import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
 
@@ -169,6 +170,15 @@ export class Room {
     const allowed = entries.filter((e) => this.mayUseAwarenessClient(conn, e.clientId))
     if (allowed.length === 0) return
     for (const e of allowed) conn.awarenessClients.add(e.clientId)
+    // Identity, role and spotlight come from the session, not from the client (server/live/).
+    const identity = conn.options.identity?.()
+    if (identity) {
+      const ctx = { ...identity, now: Date.now() }
+      for (const e of allowed) {
+        const previous = this.awareness.getStates().get(e.clientId)
+        e.state = JSON.stringify(rewritePresence(JSON.parse(e.state), ctx, previous))
+      }
+    }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), conn)
   }
 

@@ -1,3 +1,7 @@
+import type { PresenceContext } from '../live/rewritePresence.ts'
+
+export type PresenceIdentity = Omit<PresenceContext, 'now'>
+
 /**
  * The transport-independent side of one client connection. A transport adapter
  * (today the WebSocket route) implements {@link SyncSocket}; the room never sees `ws`.
@@ -16,6 +20,8 @@ export interface ConnectionOptions {
   maxBufferedBytes: number
   /** Awareness client ids one connection may own. */
   maxAwarenessClients?: number
+  /** Who is connected (read at each awareness update): the server rewrites their awareness from it. */
+  identity?: () => PresenceIdentity
 }
 
 /** Raised while handling a message that is not valid y-websocket protocol. */

@@ -7,7 +7,7 @@ import { validateAccountId } from '../http/accountId.ts'
 import { RoomDataError } from '../storage/DocStore.ts'
 import type { Room } from './Room.ts'
 import type { RoomManager } from './RoomManager.ts'
-import { ProtocolError, SyncConnection } from './SyncConnection.ts'
+import { type PresenceIdentity, ProtocolError, SyncConnection } from './SyncConnection.ts'
 
 // @hono/node-ws reports socket errors as ErrorEvent, which Node 20 does not define globally.
 globalThis.ErrorEvent ??= class ErrorEvent extends Event {
@@ -29,6 +29,8 @@ export interface SyncAccess {
   refuse?: { code: number; reason: string }
   /** Told when the connection opens, with a way to close it; returns what to call when it ends. */
   track?: (close: (code: number, reason: string) => void) => () => void
+  /** Who the connection is (read at each awareness update; see server/live/rewritePresence.ts). */
+  identity?: () => PresenceIdentity
 }
 
 /**
@@ -102,7 +104,7 @@ export function mountSyncRoute(
                 return raw.bufferedAmount
               },
             },
-            { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes },
+            { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes, identity: access.identity },
           )
           conn.onClose(cleanup)
           untrack = access.track?.((code, reason) => conn!.close(code, reason))

@@ -111,6 +111,11 @@ const CASES: Case[] = [
     },
   },
   { name: 'GET /api/me', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/me') },
+  {
+    name: 'PATCH /api/me',
+    expect: row(401, 200, 200, 200, 200, 401, 200),
+    request: call('PATCH', '/api/me', () => ({ department: 'sales' })),
+  },
   { name: 'GET /api/users', expect: row(401, 403, 403, 403, 200, 401, 403), request: call('GET', '/api/users') },
   {
     name: 'POST /api/users',

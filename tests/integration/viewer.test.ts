@@ -111,7 +111,7 @@ describe('a viewer on the raw protocol', () => {
     await whenSynced(editor.provider)
     const viewerDoc = new Y.Doc()
     const awareness = new awarenessProtocol.Awareness(viewerDoc)
-    awareness.setLocalState({ user: { name: '只读同事' } })
+    awareness.setLocalState({ note: '只读同事' })
     const viewer = rawSocket(server, viewerCookie)
     await opened(viewer)
     viewer.send(
@@ -120,7 +120,7 @@ describe('a viewer on the raw protocol', () => {
       ),
     )
     await eventually(() =>
-      expect(editor.provider.awareness.getStates().get(viewerDoc.clientID)).toEqual({ user: { name: '只读同事' } }),
+      expect(editor.provider.awareness.getStates().get(viewerDoc.clientID)).toMatchObject({ note: '只读同事' }),
     )
   })
 

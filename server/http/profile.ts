@@ -1,0 +1,35 @@
+/**
+ * `PATCH /api/me`: a signed-in person changes their own display name and department (the
+ * department colours their cursor in live sessions). Administrators change anyone's through
+ * `PATCH /api/users/:id`.
+ */
+import type { Hono } from 'hono'
+import { z } from 'zod'
+import { DEPARTMENTS } from '../../shared/live/people.ts'
+import { type Auth, publicUser } from '../auth/Auth.ts'
+import { readJson } from '../auth/body.ts'
+import type { Database } from '../db/Database.ts'
+import { nameSchema } from './auth.ts'
+
+/** A department, or null to clear it. */
+export const departmentSchema = z.enum(DEPARTMENTS).nullable()
+
+const meBody = z
+  .strictObject({ name: nameSchema, department: departmentSchema })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, department')
+
+export function mountProfileRoutes(app: Hono, deps: { auth: Auth; db: Database }) {
+  const { auth, db } = deps
+  app.patch('/api/me', async (c) => {
+    const { user } = auth.requireUser(c.req.raw)
+    const body = await readJson(c, meBody)
+    await db.update((d) => {
+      const u = d.users[user.id]
+      if (body.name !== undefined) u.name = body.name
+      if (body.department !== undefined) u.department = body.department
+      u.updatedAt = new Date().toISOString()
+    })
+    return c.json({ user: publicUser(db.data.users[user.id]) })
+  })
+}
