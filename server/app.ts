@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { AccessError, Auth } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
@@ -99,7 +100,8 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
       try {
         access = auth.account(request, accountId, 'read')
       } catch (e) {
-        if (e instanceof AccessError) return { readOnly: true, refuse: { code: 4000 + e.status, reason: e.message } }
+        if (e instanceof AccessError)
+          return { readOnly: true, refuse: { code: closeCodeFor(e.status), reason: e.message } }
         throw e
       }
       const { user, key, role } = access
@@ -119,11 +121,11 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
           // Access may have ended between the upgrade request and the open.
           const now = auth.session(request)
           if (!now || now.user.id !== user.id) {
-            close(4401, 'sign in first')
+            close(CloseCode.Unauthorized, 'sign in first')
             return () => {}
           }
           if (!db.data.accounts[accountId] || !auth.roleOn(now.user, accountId)) {
-            close(db.data.accounts[accountId] ? 4403 : 4404, 'access ended')
+            close(db.data.accounts[accountId] ? CloseCode.Forbidden : CloseCode.NotFound, 'access ended')
             return () => {}
           }
           return auth.sockets.add({ userId: user.id, sessionKey: key, accountId, close })

@@ -18,7 +18,10 @@ export const MessageType = {
   QueryAwareness: 3,
 } as const
 
-/** WebSocket close codes the server uses; 4xxx mirror HTTP statuses. */
+/**
+ * WebSocket close codes the server uses; 4xxx mirror HTTP statuses. The one table of what each
+ * means is in docs/api.md ("Close codes"); code names these, never the numbers.
+ */
 export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,
@@ -31,6 +34,8 @@ export const CloseCode = {
   /** A frame over the configured size limit. */
   MessageTooBig: 1009,
   InternalError: 1011,
+  /** Access changed (role, archive state): reconnect and get the access that now applies. */
+  ServiceRestart: 1012,
   /** The client stopped reading: its send buffer grew past the cap. */
   SlowConsumer: 4008,
   Unauthorized: 4401,
@@ -39,6 +44,16 @@ export const CloseCode = {
   /** The room's stored data could not be read; it is refused rather than served empty. */
   RoomUnavailable: 4503,
 } as const
+
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
+
+/** The close code a refused sync upgrade carries for an HTTP refusal (401, 403, 404). */
+export function closeCodeFor(status: number): CloseCodeValue {
+  if (status === 401) return CloseCode.Unauthorized
+  if (status === 404) return CloseCode.NotFound
+  if (status === 403) return CloseCode.Forbidden
+  return CloseCode.InternalError
+}
 
 /** Where the parts of an account live in its Y.Doc (see docs/document-format.md). */
 export const DocKeys = {

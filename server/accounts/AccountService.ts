@@ -144,8 +144,8 @@ export class AccountService {
       const account = d.accounts[id]
       if (account) account.archivedAt = archived ? (account.archivedAt ?? new Date().toISOString()) : null
     })
-    // Open sockets reconnect (1012: service restart) and get the access that now applies.
-    this.auth.sockets.closeAccount(id, 1012, archived ? 'account archived' : 'account unarchived')
+    // Open sockets reconnect (ServiceRestart) and get the access that now applies.
+    this.auth.sockets.closeAccount(id, CloseCode.ServiceRestart, archived ? 'account archived' : 'account unarchived')
     return this.db.data.accounts[id]
   }
 
@@ -205,7 +205,8 @@ export class AccountService {
       d.memberships[accountId][user.id] = role
     })
     // A changed role applies to an open canvas at once: it reconnects with the new access.
-    if (previous && previous !== role) this.auth.sockets.closeMember(user.id, accountId, 1012, 'role changed')
+    if (previous && previous !== role)
+      this.auth.sockets.closeMember(user.id, accountId, CloseCode.ServiceRestart, 'role changed')
     return { created: !previous }
   }
 

@@ -32,7 +32,7 @@ export interface AccountAccess extends Session {
   memberRole: MemberRole | null
 }
 
-/** Refusals that the sync upgrade turns into close codes (4401/4403/4404). */
+/** Refusals that the sync upgrade turns into close codes (CloseCode Unauthorized/Forbidden/NotFound). */
 export class AccessError extends HTTPException {}
 
 export const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex')

@@ -10,6 +10,7 @@ import type { Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
+import { CloseCode } from '../../shared/protocol.ts'
 import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
@@ -129,7 +130,7 @@ export function mountAuthRoutes(
     const session = auth.session(c.req.raw)
     if (session) {
       await auth.endSession(session.key)
-      auth.sockets.closeSession(session.key, 4401, 'signed out')
+      auth.sockets.closeSession(session.key, CloseCode.Unauthorized, 'signed out')
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)

@@ -85,7 +85,7 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
       if (target.id !== me.id) auth.sockets.closeUser(target.id, CloseCode.Unauthorized, 'password reset')
     } else if (body.role !== undefined) {
       // Administrators see every account; a changed role changes what open sockets may do.
-      auth.sockets.closeUser(target.id, 1012, 'role changed')
+      auth.sockets.closeUser(target.id, CloseCode.ServiceRestart, 'role changed')
     }
     return c.json({ user: publicUser(db.data.users[target.id]) })
   })

@@ -1,3 +1,4 @@
+import { CloseCode } from '../../shared/protocol.ts'
 import type { PresenceContext } from '../live/rewritePresence.ts'
 
 export type PresenceIdentity = Omit<PresenceContext, 'now'>
@@ -55,13 +56,13 @@ export class SyncConnection {
   send(data: Uint8Array) {
     if (this.closed) return
     if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
-      this.close(4008, 'client is not reading: send buffer over the limit')
+      this.close(CloseCode.SlowConsumer, 'client is not reading: send buffer over the limit')
       return
     }
     try {
       this.socket.send(data)
     } catch {
-      this.close(1011, 'send failed')
+      this.close(CloseCode.InternalError, 'send failed')
     }
   }
 

@@ -12,6 +12,7 @@ import { Database } from '../../server/db/Database.ts'
 import { PlanService } from '../../server/plan/PlanService.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { RoomManager } from '../../server/sync/RoomManager.ts'
+import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, createUser, login, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
 import { startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
@@ -297,17 +298,22 @@ function syncAttempt(
 }
 
 describe('authorisation matrix (sync upgrade)', () => {
+  const { Unauthorized: U, NotFound: N } = CloseCode
   const cases: [string, string, Record<Actor, number | 'open' | string>][] = [
     [
       'member account',
       'acme',
-      { anonymous: 4401, viewer: 'open', editor: 'open', owner: 'open', admin: 'open', disabled: 4401, stranger: 4403 },
+      {
+        anonymous: U,
+        viewer: 'open',
+        editor: 'open',
+        owner: 'open',
+        admin: 'open',
+        disabled: U,
+        stranger: CloseCode.Forbidden,
+      },
     ],
-    [
-      'unknown account',
-      'nope',
-      { anonymous: 4401, viewer: 4404, editor: 4404, owner: 4404, admin: 4404, disabled: 4401, stranger: 4404 },
-    ],
+    ['unknown account', 'nope', { anonymous: U, viewer: N, editor: N, owner: N, admin: N, disabled: U, stranger: N }],
     [
       'invalid account id',
       'Bad_Id',

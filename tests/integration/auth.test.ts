@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
+import { CloseCode } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
 import {
   addMember,
@@ -163,7 +164,7 @@ describe('sessions', () => {
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
     expect((await api(server, 'POST', '/api/logout', { cookie: server.cookie })).status).toBe(204)
-    expect(await ended).toBe(4401)
+    expect(await ended).toBe(CloseCode.Unauthorized)
     expect((await api(server, 'GET', '/api/me', { cookie: server.cookie })).status).toBe(401)
   })
 })
@@ -182,7 +183,7 @@ describe('users', () => {
     )
     const res = await api(server, 'PATCH', `/api/users/${id}`, { cookie: server.cookie, body: { disabled: true } })
     expect(res.status).toBe(200)
-    expect(await ended).toBe(4401)
+    expect(await ended).toBe(CloseCode.Unauthorized)
     expect((await api(server, 'GET', '/api/me', { cookie })).status).toBe(401)
     expect(Object.values(server.db.data.sessions).some((s) => s.userId === id)).toBe(false)
     await api(server, 'PATCH', `/api/users/${id}`, { cookie: server.cookie, body: { disabled: false } })
@@ -392,7 +393,7 @@ describe('membership changes on open sockets', () => {
         })
       ).status,
     ).toBe(200)
-    expect(await ended).toBe(4403)
+    expect(await ended).toBe(CloseCode.Forbidden)
     await new Promise((r) => setTimeout(r, 300))
     expect(client.provider.wsconnected).toBe(false)
   })
@@ -412,7 +413,7 @@ describe('membership changes on open sockets', () => {
       client.provider.once('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
     await addMember(server, server.cookie, 'acme', 'vi@example.com', 'editor')
-    expect(await ended).toBe(1012)
+    expect(await ended).toBe(CloseCode.ServiceRestart)
     // On reconnection the client's state (including the edit made as a viewer) reaches the room.
     await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('as-viewer')).toBe(1))
     client.doc.getMap('m').set('as-editor', 2)
@@ -486,7 +487,7 @@ describe('the demo account', () => {
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
     expect((await api(server, 'DELETE', '/api/accounts/demo', { cookie })).status).toBe(204)
-    expect(await ended).toBe(4404)
+    expect(await ended).toBe(CloseCode.NotFound)
     expect((await api(server, 'GET', '/api/accounts/demo', { cookie })).status).toBe(404)
     await eventually(() => {
       expect(existsSync(path.join(server.config.dataDir, 'rooms', 'demo'))).toBe(false)
