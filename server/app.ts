@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
 import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { AccessError, Auth } from './auth/Auth.ts'
@@ -50,11 +51,29 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
   // Frames over the limit are refused by ws itself with close code 1009.
   ;(nodeWs.wss.options as { maxPayload: number }).maxPayload = config.maxFrameBytes
 
+  const httpLog = config.logger.child({ component: 'http' })
+  // Every request gets an id (X-Request-Id, also in the response) that its log lines carry.
+  app.use(requestId())
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const line = {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    }
+    // API and sync requests at info; the static client's files only when debugging.
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/sync/')) httpLog.info(line, 'request')
+    else httpLog.debug(line, 'request')
+  })
+
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       return c.json({ error: err.message || 'error' }, err.status)
     }
-    config.log(`[http] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? err.stack : String(err)}`)
+    httpLog.error({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, err }, 'request failed')
     return c.json({ error: 'internal error' }, 500)
   })
 
@@ -75,7 +94,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
       try {
         await seedDemoAccount(accounts, db, admin)
       } catch (e) {
-        config.log(`[demo] the demo account could not be created: ${e instanceof Error ? e.stack : String(e)}`)
+        config.logger.error({ component: 'demo', err: e }, 'the demo account could not be created')
       }
     },
   })

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import { resolveConfig } from './config.ts'
+import { ConfigError, resolveConfig } from './config.ts'
 
 describe('resolveConfig', () => {
   it('reads the environment', () => {
-    const c = resolveConfig({}, { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/war-room', MAX_FRAME_BYTES: '1024' })
-    expect([c.port, c.host, c.dataDir, c.maxFrameBytes]).toEqual([9000, '0.0.0.0', '/srv/war-room', 1024])
+    const c = resolveConfig(
+      {},
+      { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/war-room', MAX_FRAME_BYTES: '1024', SEED_DEMO: '0' },
+    )
+    expect([c.port, c.host, c.dataDir, c.maxFrameBytes, c.seedDemo]).toEqual([
+      9000,
+      '0.0.0.0',
+      '/srv/war-room',
+      1024,
+      false,
+    ])
+    expect(resolveConfig({}, { ALLOWED_ORIGINS: ' https://a.example , http://b:8080,' }).allowedOrigins).toEqual([
+      'https://a.example',
+      'http://b:8080',
+    ])
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(resolveConfig({}, { PORT: '' }).port).toBe(8787)
   })
 
   it('rejects bad values when the configuration is built', () => {
@@ -12,5 +29,40 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { PORT: '70000' })).toThrow(/PORT must be 0–65535/)
     expect(() => resolveConfig({}, { FLUSH_INTERVAL_MS: '500' })).toThrow(/within 100 ms/)
     expect(() => resolveConfig({}, { PLAN_TIME_ZONE: 'Mars/Olympus' })).toThrow(/not a known time zone/)
+    expect(() => resolveConfig({}, { SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO must be 0 or 1/)
+    expect(() => resolveConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of fatal, error/)
+    // Overrides follow the same rules as the environment.
+    expect(() => resolveConfig({ flushIntervalMs: 500 })).toThrow(/FLUSH_INTERVAL_MS must be at most 80/)
+  })
+
+  it('names every bad variable at once', () => {
+    let error: unknown
+    try {
+      resolveConfig(
+        {},
+        { PORT: 'eighty', ALLOWED_ORIGINS: 'evil.example', PASSWORD_SCRYPT_LOG_N: '9', LOG_FORMAT: 'xml', HOST: 'ok' },
+      )
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(
+      ['ALLOWED_ORIGINS', 'LOG_FORMAT', 'PASSWORD_SCRYPT_LOG_N', 'PORT'].sort(),
+    )
+    expect((error as Error).message).toMatch(/PORT must be a non-negative integer, got "eighty"/)
+    expect((error as Error).message).toMatch(/ALLOWED_ORIGINS entries look like https:\/\/host\[:port\]/)
+  })
+
+  it('logs JSON lines to a given sink, with the level and the fields', () => {
+    const lines: string[] = []
+    const c = resolveConfig({ log: (line) => lines.push(line), logLevel: 'info' })
+    c.logger.child({ accountId: 'acme' }).info({ connectionId: 7 }, 'connection opened')
+    c.logger.debug('not at info')
+    c.log('an old-style line')
+    expect(lines.map((l) => JSON.parse(l))).toMatchObject([
+      { level: 30, accountId: 'acme', connectionId: 7, msg: 'connection opened' },
+      { level: 40, msg: 'an old-style line' },
+    ])
   })
 })

@@ -1,11 +1,21 @@
 import path from 'node:path'
+import { z } from 'zod'
+import {
+  createLogger,
+  defaultLogFormat,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+} from './log.ts'
 
 /** Server configuration; every field can be set from the environment (see README). */
 export interface ServerConfig {
   port: number
   host: string
   dataDir: string
-  /** Largest WebSocket frame accepted; larger ones close the connection with 1009. */
+  /** Largest WebSocket frame accepted; larger ones close the connection with CloseCode.MessageTooBig. */
   maxFrameBytes: number
   /** A client whose unsent data exceeds this is disconnected (it stopped reading). */
   maxBufferedBytes: number
@@ -38,10 +48,24 @@ export interface ServerConfig {
   seedDemo: boolean
   /** Folder with the built client (vite build). */
   clientDir: string
+  /** Least severe level written (LOG_LEVEL). */
+  logLevel: LogLevel
+  /** `json` (one object per line) or `pretty` (LOG_FORMAT; pretty by default on a terminal outside production). */
+  logFormat: LogFormat
+  /** The structured logger (server/log.ts); prefer it, with fields, over `log`. */
+  logger: Logger
+  /**
+   * A plain line at warn level through `logger` (kept for older call sites). Passed as an
+   * override to resolveConfig/startServer it is instead where every log line (JSON) goes:
+   * tests capture logs that way.
+   */
   log: (msg: string) => void
 }
 
-export const defaultConfig = (): ServerConfig => ({
+/** Settings that come from the environment (everything except the logger itself). */
+type Settings = Omit<ServerConfig, 'logger' | 'log'>
+
+export const defaultConfig = (): Settings => ({
   port: 8787,
   host: '127.0.0.1',
   dataDir: './data',
@@ -62,79 +86,140 @@ export const defaultConfig = (): ServerConfig => ({
   portfolioFocusLimit: 3,
   seedDemo: true,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
-  log: (msg) => console.log(msg),
+  logLevel: 'info',
+  logFormat: 'json',
 })
 
-const ENV: Record<string, keyof ServerConfig> = {
-  PORT: 'port',
-  HOST: 'host',
-  DATA_DIR: 'dataDir',
-  MAX_FRAME_BYTES: 'maxFrameBytes',
-  MAX_BUFFERED_BYTES: 'maxBufferedBytes',
-  MAX_ASSET_BYTES: 'maxAssetBytes',
-  PING_INTERVAL_MS: 'pingIntervalMs',
-  ROOM_UNLOAD_GRACE_MS: 'roomUnloadGraceMs',
-  FLUSH_INTERVAL_MS: 'flushIntervalMs',
-  COMPACT_LOG_BYTES: 'compactLogBytes',
-  DERIVE_DELAY_MS: 'deriveDelayMs',
-  PLAN_TIME_ZONE: 'planTimeZone',
-  CLIENT_DIR: 'clientDir',
-  ALLOWED_ORIGINS: 'allowedOrigins',
-  SESSION_TTL_MS: 'sessionTtlMs',
-  PASSWORD_SCRYPT_LOG_N: 'passwordScryptLogN',
-  LOGIN_MAX_FAILURES: 'loginMaxFailures',
-  LOGIN_WINDOW_MS: 'loginWindowMs',
-  PORTFOLIO_FOCUS_LIMIT: 'portfolioFocusLimit',
-  SEED_DEMO: 'seedDemo',
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
 }
 
-/** Builds the configuration from defaults, the environment and overrides; bad values throw here. */
+// The allowed values of each setting, checked on the final configuration (environment and overrides).
+const count = () => z.number().int('must be a whole number').min(0, 'must not be negative')
+const positive = () => z.number().int('must be a whole number').positive('must be positive')
+const text = () => z.string().min(1, 'must not be empty')
+
+/**
+ * Every setting: its environment variable and the values it may take. A new setting is one line
+ * here, one default above, one field in ServerConfig and one row in the README's table.
+ */
+const SETTINGS = {
+  port: { env: 'PORT', value: count().max(65535, 'must be 0–65535') },
+  host: { env: 'HOST', value: text() },
+  dataDir: { env: 'DATA_DIR', value: text() },
+  maxFrameBytes: { env: 'MAX_FRAME_BYTES', value: positive() },
+  maxBufferedBytes: { env: 'MAX_BUFFERED_BYTES', value: positive() },
+  maxAssetBytes: { env: 'MAX_ASSET_BYTES', value: positive() },
+  pingIntervalMs: { env: 'PING_INTERVAL_MS', value: positive() },
+  roomUnloadGraceMs: { env: 'ROOM_UNLOAD_GRACE_MS', value: count() },
+  flushIntervalMs: {
+    env: 'FLUSH_INTERVAL_MS',
+    value: positive().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
+  },
+  compactLogBytes: { env: 'COMPACT_LOG_BYTES', value: count() },
+  deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
+  planTimeZone: {
+    env: 'PLAN_TIME_ZONE',
+    value: z.string().refine(isTimeZone, 'is not a known time zone (e.g. Asia/Shanghai)'),
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    value: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'entries look like https://host[:port]')),
+  },
+  sessionTtlMs: { env: 'SESSION_TTL_MS', value: positive() },
+  passwordScryptLogN: {
+    env: 'PASSWORD_SCRYPT_LOG_N',
+    value: z.number().int().min(14, 'must be 14–20 (scrypt N = 2^value)').max(20, 'must be 14–20 (scrypt N = 2^value)'),
+  },
+  loginMaxFailures: { env: 'LOGIN_MAX_FAILURES', value: positive() },
+  loginWindowMs: { env: 'LOGIN_WINDOW_MS', value: positive() },
+  portfolioFocusLimit: { env: 'PORTFOLIO_FOCUS_LIMIT', value: count() },
+  seedDemo: { env: 'SEED_DEMO', value: z.boolean() },
+  clientDir: { env: 'CLIENT_DIR', value: text() },
+  logLevel: { env: 'LOG_LEVEL', value: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`) },
+  logFormat: { env: 'LOG_FORMAT', value: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`) },
+} satisfies { [K in keyof Settings]: { env: string; value: z.ZodType<Settings[K]> } }
+
+/** How an environment string becomes a value, by the type of the setting's default. */
+function fromString(key: keyof Settings): z.ZodType {
+  const fallback = defaultConfig()[key]
+  // biome-ignore lint/suspicious/noExplicitAny: the setting's own type is checked by SETTINGS' `satisfies`
+  const value = SETTINGS[key].value as z.ZodType<any, any>
+  if (typeof fallback === 'number')
+    return z.string().trim().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).pipe(value)
+  if (typeof fallback === 'boolean')
+    return z
+      .enum(['0', '1', 'true', 'false'], 'must be 0 or 1')
+      .transform((v) => v === '1' || v === 'true')
+      .pipe(value)
+  if (Array.isArray(fallback))
+    return z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(value)
+  return z.string().trim().pipe(value)
+}
+
+/** The environment schema: every variable optional, each parsed into its setting's value. */
+export const envSchema = z.object(
+  Object.fromEntries(
+    (Object.keys(SETTINGS) as (keyof Settings)[]).map((key) => [SETTINGS[key].env, fromString(key).optional()]),
+  ),
+)
+
+/** The final configuration's schema (the same value rules, for overrides too). */
+const settingsSchema = z.object(
+  Object.fromEntries((Object.keys(SETTINGS) as (keyof Settings)[]).map((key) => [key, SETTINGS[key].value])),
+)
+
+/** Every bad setting at once, each named by its environment variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const ENV_OF = new Map(Object.entries(SETTINGS).map(([key, s]) => [key, s.env]))
+
+/** Builds the configuration from defaults, the environment and overrides; bad values throw a ConfigError naming them all. */
 export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}): ServerConfig {
-  const config: ServerConfig = { ...defaultConfig() }
-  const mutable = config as unknown as Record<string, unknown>
-  for (const [name, key] of Object.entries(ENV)) {
-    const raw = env[name]
-    if (raw === undefined || raw === '') continue
-    if (Array.isArray(config[key])) {
-      mutable[key] = raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    } else if (typeof config[key] === 'boolean') {
-      if (!/^(0|1|true|false)$/.test(raw)) throw new Error(`${name} must be 0 or 1, got "${raw}"`)
-      mutable[key] = raw === '1' || raw === 'true'
-    } else if (typeof config[key] === 'number') {
-      const n = Number(raw)
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`)
-      mutable[key] = n
-    } else {
-      mutable[key] = raw
+  const problems: string[] = []
+  const bad = new Set<string>()
+  const envValues: Record<string, unknown> = {}
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const raw = env[setting.env]
+    if (raw === undefined || raw === '') continue // an empty variable counts as unset
+    const parsed = envSchema.shape[setting.env]!.safeParse(raw)
+    if (parsed.success) envValues[key] = parsed.data
+    else {
+      bad.add(key)
+      problems.push(`${setting.env} ${parsed.error.issues[0]?.message ?? 'is not valid'}, got "${raw}"`)
     }
   }
-  Object.assign(config, overrides)
-  if (config.port > 65535) throw new Error(`PORT must be 0–65535, got ${config.port}`)
-  for (const key of [
-    'maxFrameBytes',
-    'maxBufferedBytes',
-    'maxAssetBytes',
-    'pingIntervalMs',
-    'flushIntervalMs',
-  ] as const) {
-    if (!(config[key] > 0)) throw new Error(`${key} must be positive`)
+  const { logger: givenLogger, log: sink, ...overrideSettings } = overrides
+  const defaults = defaultConfig()
+  defaults.logFormat = defaultLogFormat(env, env === process.env ? undefined : false)
+  const merged: Settings = { ...defaults, ...envValues, ...overrideSettings }
+  const checked = settingsSchema.safeParse(merged)
+  for (const issue of checked.error?.issues ?? []) {
+    const key = String(issue.path[0])
+    if (bad.has(key)) continue
+    bad.add(key)
+    const value = (merged as unknown as Record<string, unknown>)[key]
+    problems.push(`${ENV_OF.get(key) ?? key} ${issue.message}, got ${JSON.stringify(value)}`)
   }
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: config.planTimeZone })
-  } catch {
-    throw new Error(`PLAN_TIME_ZONE "${config.planTimeZone}" is not a known time zone (e.g. Asia/Shanghai)`)
-  }
-  if (config.passwordScryptLogN < 14 || config.passwordScryptLogN > 20) {
-    throw new Error('PASSWORD_SCRYPT_LOG_N must be 14–20 (scrypt N = 2^value)')
-  }
-  for (const origin of config.allowedOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin))
-      throw new Error(`ALLOWED_ORIGINS entries look like https://host[:port], got "${origin}"`)
-  }
-  if (config.flushIntervalMs > 80)
-    throw new Error('FLUSH_INTERVAL_MS must be at most 80 (updates are durable within 100 ms)')
-  return config
+  if (problems.length > 0) throw new ConfigError(problems)
+  const logger = givenLogger ?? createLogger({ level: merged.logLevel, format: merged.logFormat, sink })
+  return { ...merged, logger, log: (msg) => logger.warn(msg) }
 }

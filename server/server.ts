@@ -33,19 +33,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { store: customStore, env, ...overrides } = options
   const config = resolveConfig(overrides, env)
   const lock = lockDataDir(config.dataDir)
+  // Components that take a plain `log` get a line at the level their messages mean.
+  const logAs = (component: string, level: 'warn' | 'error') => {
+    const child = config.logger.child({ component })
+    return (msg: string) => child[level](msg)
+  }
   try {
     const store =
-      customStore ?? new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: config.log })
+      customStore ??
+      new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: logAs('storage', 'warn') })
     const db = await Database.open(config.dataDir)
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       timeZone: config.planTimeZone,
-      log: config.log,
+      log: logAs('plan', 'error'),
     })
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,
       compactLogBytes: config.compactLogBytes,
-      log: config.log,
+      log: logAs('rooms', 'error'),
       onDocChanged: plans.onDocChanged,
       onUnload: plans.onUnload,
     })

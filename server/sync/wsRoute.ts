@@ -49,6 +49,7 @@ export function mountSyncRoute(
   },
 ) {
   const { rooms, config } = deps
+  const syncLog = config.logger.child({ component: 'sync' })
   app.get(
     '/sync/:accountId',
     async (c, next) => {
@@ -69,6 +70,8 @@ export function mountSyncRoute(
       let pingTimer: NodeJS.Timeout | null = null
       let roomReady: Promise<Room> | null = null
       let untrack: (() => void) | undefined
+      // Every line about this socket names the account and, once open, the connection.
+      let log = syncLog.child({ accountId })
 
       const cleanup = () => {
         untrack?.()
@@ -106,6 +109,8 @@ export function mountSyncRoute(
             },
             { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes, identity: access.identity },
           )
+          log = log.child({ connectionId: conn.id })
+          log.info({ readOnly: access.readOnly }, 'connection opened')
           conn.onClose(cleanup)
           untrack = access.track?.((code, reason) => conn!.close(code, reason))
           if (conn.closed) return
@@ -114,7 +119,7 @@ export function mountSyncRoute(
           })
           pingTimer = setInterval(() => {
             if (!alive) {
-              config.log(`[sync ${accountId}] dropping a connection that missed its keep-alive`)
+              log.warn('dropping a connection that missed its keep-alive')
               conn?.close(CloseCode.PolicyViolation, 'keep-alive timeout')
               raw.terminate()
               return
@@ -130,7 +135,7 @@ export function mountSyncRoute(
             },
             (e) => {
               const unreadable = e instanceof RoomDataError
-              config.log(`[sync ${accountId}] room refused: ${String(e)}`)
+              log.error({ err: e }, 'room refused')
               conn!.close(
                 unreadable ? CloseCode.RoomUnavailable : CloseCode.InternalError,
                 unreadable ? 'stored room data cannot be read' : 'room failed to load',
@@ -153,19 +158,20 @@ export function mountSyncRoute(
               room.handleMessage(c, data)
             } catch (e) {
               const code = e instanceof ProtocolError ? e.closeCode : CloseCode.InternalError
-              config.log(`[sync ${accountId}] closing connection ${c.id}: ${String(e)}`)
+              log.warn({ err: e, code }, 'closing the connection')
               c.close(code, e instanceof ProtocolError ? 'malformed message' : 'internal error')
             }
           })
         },
-        onClose() {
+        onClose(event) {
+          if (conn) log.info({ code: event.code }, 'connection closed')
           if (conn && !conn.closed) {
             conn.closed = true
           }
           cleanup()
         },
         onError(event) {
-          config.log(`[sync ${accountId}] socket error: ${String((event as ErrorEvent).error ?? event)}`)
+          log.warn({ err: (event as ErrorEvent).error ?? event }, 'socket error')
         },
       }
     }),
