@@ -1,7 +1,7 @@
 import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
 import { inferRelation } from '../shapes/relations'
-import { derivePlan, healthScore } from './derive'
+import { derivePlan } from './derive'
 import { FINDING_CODES, type FindingCode, type PlanRecord, planRecordSchema } from './schema'
 import {
   action,
@@ -28,10 +28,11 @@ function codes(p: PlanRecord): string[] {
 }
 
 describe('the reference document', () => {
-  it('has no findings and full health', () => {
+  it('has no findings and a high health score', () => {
     const p = plan(goodDoc())
     expect(p.findings).toEqual([])
-    expect(p.metrics.healthScore).toBe(100)
+    // Not 100: two of four people sit in no faction and no key person has a last-contact date.
+    expect(p.metrics.healthScore).toBeGreaterThanOrEqual(80)
   })
 
   it('projects stakeholders, factions, blockers, actions and their relations', () => {
@@ -327,12 +328,11 @@ describe('each finding code: a document that triggers exactly it, and its fixed 
     expect(finding.field).toBe(c.field)
     expect(finding.message.zh).toMatch(/[\u4e00-\u9fff]/)
     expect(finding.message.en).toMatch(/^[\x20-\x7e“”’…\u4e00-\u9fff（）、，]+$/)
-    // Notes (info) are advice and do not lower the score.
-    if (c.severity === 'info') expect(broken.metrics.healthScore).toBe(100)
-    else expect(broken.metrics.healthScore).toBeLessThan(100)
-
     const fixed = plan(goodDoc(c.fixed))
     expect(fixed.findings).toEqual([])
+    // Notes (info) are advice and do not lower the score; every other finding does.
+    if (c.severity === 'info') expect(broken.metrics.healthScore).toBe(fixed.metrics.healthScore)
+    else expect(broken.metrics.healthScore).toBeLessThan(fixed.metrics.healthScore)
   })
 
   it('covers every code in the table (plan.derivation.failed is the internal safety net)', () => {
@@ -569,24 +569,9 @@ describe('invalid records become findings', () => {
 })
 
 describe('health score', () => {
-  it('weights errors over warnings, ignores notes and caps one code', () => {
-    expect(healthScore([])).toBe(100)
-    expect(healthScore([{ code: 'action.overdue', severity: 'error' }])).toBe(85)
-    expect(healthScore([{ code: 'action.due.missing', severity: 'warning' }])).toBe(95)
-    expect(healthScore([{ code: 'relation.invalid', severity: 'info' }])).toBe(100)
-    const many = Array.from({ length: 20 }, () => ({ code: 'action.overdue' as const, severity: 'error' as const }))
-    expect(healthScore(many)).toBe(55)
-    expect(
-      healthScore([
-        ...many,
-        ...many.map(() => ({ code: 'action.owner.missing' as const, severity: 'error' as const })),
-      ]),
-    ).toBe(10)
-  })
-
-  it('an empty canvas scores low', () => {
+  it('an empty canvas scores zero (the ordering on real maps: tests/unit/healthScore.test.ts)', () => {
     const p = plan({ account: {}, records: [] })
-    expect(p.metrics.healthScore).toBeLessThanOrEqual(50)
+    expect(p.metrics.healthScore).toBe(0)
   })
 })
 

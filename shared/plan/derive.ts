@@ -13,6 +13,7 @@ import {
   type WarRoomShapeType,
 } from '../shapes/types'
 import { isIsoDate } from './dates'
+import { healthScore } from './health'
 import { messages, type RecordKind } from './messages'
 import { analyzeOwner } from './owners'
 import {
@@ -54,14 +55,6 @@ export interface DeriveOptions {
   /** Today as `YYYY-MM-DD` (an injectable clock). If invalid, nothing is reported overdue. */
   today: string
 }
-
-/**
- * How findings lower the health score (100 = no findings): each finding subtracts its severity's
- * weight, but one code subtracts at most HEALTH_CAP_PER_CODE, so a single kind of problem
- * repeated many times cannot hide every other signal. Notes (info) do not count.
- */
-export const HEALTH_WEIGHTS: Record<FindingSeverity, number> = { error: 15, warning: 5, info: 0 }
-export const HEALTH_CAP_PER_CODE = 45
 
 const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 }
 const CODE_RANK = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]))
@@ -340,6 +333,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   const blockerList = [...blockers.values()]
   const actionList = [...actions.values()]
   const metrics = computeMetrics(
+    account,
     stakeholderList,
     factions.size,
     blockerList,
@@ -524,16 +518,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** 100 minus the weighted findings, each code capped (see HEALTH_WEIGHTS). */
-export function healthScore(findings: readonly Pick<Finding, 'code' | 'severity'>[]): number {
-  const perCode = new Map<string, number>()
-  for (const f of findings) perCode.set(f.code, (perCode.get(f.code) ?? 0) + HEALTH_WEIGHTS[f.severity])
-  let penalty = 0
-  for (const p of perCode.values()) penalty += Math.min(p, HEALTH_CAP_PER_CODE)
-  return Math.max(0, Math.round(100 - penalty))
-}
-
 function computeMetrics(
+  account: AccountFields,
   stakeholders: PlanStakeholder[],
   factionCount: number,
   blockers: PlanBlocker[],
@@ -578,7 +564,7 @@ function computeMetrics(
       warning: findings.filter((f) => f.severity === 'warning').length,
       info: findings.filter((f) => f.severity === 'info').length,
     },
-    healthScore: healthScore(findings),
+    healthScore: healthScore({ account, stakeholders, blockers, actions, findings }),
   }
 }
 

@@ -2,14 +2,8 @@
 
 export { type CsvLang, csvCell, renderActionsCsv, renderStakeholdersCsv } from './csv'
 export { isIsoDate, isIsoDateOrEmpty, isoDateInTimeZone } from './dates'
-export {
-  type DeriveOptions,
-  derivePlan,
-  HEALTH_CAP_PER_CODE,
-  HEALTH_WEIGHTS,
-  healthScore,
-  type PlanInput,
-} from './derive'
+export { type DeriveOptions, derivePlan, type PlanInput } from './derive'
+export * from './health'
 export * from './labels'
 export { escapeMarkdown, renderPlanMarkdown } from './markdown'
 export { analyzeOwner, type OwnerAnalysis } from './owners'

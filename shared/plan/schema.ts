@@ -178,7 +178,7 @@ export const planMetricsSchema = z.object({
   liveActions: count,
   overdueActions: count,
   findings: z.object({ error: count, warning: count, info: count }),
-  /** 0–100, see HEALTH_WEIGHTS. */
+  /** 0–100: shared/plan/health.ts, explained in docs/health-score.md. */
   healthScore: z.number().int().min(0).max(100),
 })
 export type PlanMetrics = z.infer<typeof planMetricsSchema>
