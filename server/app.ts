@@ -18,6 +18,8 @@ import { mountAuthRoutes } from './http/auth.ts'
 import { mountPlanRoutes } from './http/plan.ts'
 import { mountProfileRoutes } from './http/profile.ts'
 import { mountUserRoutes } from './http/users.ts'
+import { mountVoteRoutes } from './http/votes.ts'
+import { VoteService } from './live/VoteService.ts'
 import type { PlanService } from './plan/PlanService.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
 import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
@@ -159,6 +161,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
   })
 
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
+  mountVoteRoutes(app, { auth, votes: new VoteService(config.dataDir, db, rooms) })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 

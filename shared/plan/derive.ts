@@ -42,6 +42,7 @@ import {
   type PlanRelation,
   type PlanStakeholder,
 } from './schema'
+import { planVotes } from './votes'
 
 /** What the plan is derived from: see readDocRecords for reading it out of a room's Y.Doc. */
 export interface PlanInput {
@@ -49,6 +50,8 @@ export interface PlanInput {
   account: unknown
   /** tldraw records as stored in the document (shapes, bindings; other records are ignored). */
   records: unknown
+  /** Dot votes, `doc.getMap('votes').toJSON()` (shared/plan/votes.ts). */
+  votes?: unknown
 }
 
 export interface DeriveOptions {
@@ -354,6 +357,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     relations,
     metrics,
     findings: sorted,
+    votes: planVotes(source.votes, (id) => latest.get(id)),
   }
 }
 

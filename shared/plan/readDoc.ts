@@ -5,6 +5,7 @@
  * wins, exactly as YKeyValue resolves it.
  */
 import * as Y from 'yjs'
+import { VOTES_MAP } from '../live/votes'
 import { DocKeys } from '../protocol'
 import { type DeriveOptions, derivePlan, type PlanInput } from './derive'
 import type { PlanRecord } from './schema'
@@ -36,7 +37,8 @@ export function readDocRecords(doc: Y.Doc): PlanInput {
     records.push(...byKey.values())
   }
   const account = doc.share.has(DocKeys.account) ? doc.getMap<unknown>(DocKeys.account).toJSON() : {}
-  return { account, records }
+  if (!doc.share.has(VOTES_MAP)) return { account, records }
+  return { account, records, votes: doc.getMap<unknown>(VOTES_MAP).toJSON() }
 }
 
 /** derivePlan(readDocRecords(doc), options): the plan of a room's document as it is now. */

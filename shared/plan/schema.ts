@@ -19,6 +19,7 @@ import {
   STAKEHOLDER_ROLES,
 } from '../shapes/types'
 import { isIsoDate } from './dates'
+import { planVoteSchema } from './votes'
 
 /** Bumped when the PlanRecord changes incompatibly. */
 export const PLAN_RECORD_VERSION = 1
@@ -195,5 +196,7 @@ export const planRecordSchema = z.object({
   relations: z.array(planRelationSchema),
   metrics: planMetricsSchema,
   findings: z.array(findingSchema),
+  /** Dot votes held in this account's sessions (shared/plan/votes.ts); absent in older records. */
+  votes: z.array(planVoteSchema).optional(),
 })
 export type PlanRecord = z.infer<typeof planRecordSchema>

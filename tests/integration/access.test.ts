@@ -76,6 +76,35 @@ function upload(cookie: string): Promise<Response> {
   })
 }
 
+let currentVoteId = ''
+
+/** The admin closes whatever vote is open on acme. */
+async function closeOpenVotes() {
+  const res = await api(server, 'GET', '/api/accounts/acme/votes', { cookie: cookies.admin })
+  const { votes } = (await res.json()) as { votes: { id: string; status: string }[] }
+  for (const v of votes.filter((v) => v.status === 'open')) {
+    const closed = await api(server, 'POST', `/api/accounts/acme/votes/${v.id}/close`, { cookie: cookies.admin })
+    await closed.body?.cancel()
+  }
+}
+
+/** Makes sure a vote is open on acme (the admin opens one if needed) and remembers its id. */
+async function openVote() {
+  const res = await api(server, 'GET', '/api/accounts/acme/votes', { cookie: cookies.admin })
+  const open = ((await res.json()) as { votes: { id: string; status: string }[] }).votes.find(
+    (v) => v.status === 'open',
+  )
+  if (open) {
+    currentVoteId = open.id
+    return
+  }
+  const made = await api(server, 'POST', '/api/accounts/acme/votes', {
+    cookie: cookies.admin,
+    body: { question: 'q', shapeTypes: ['blocker', 'action'], votesPerPerson: 2 },
+  })
+  currentVoteId = ((await made.json()) as { vote: { id: string } }).vote.id
+}
+
 interface Case {
   name: string
   expect: Expect
@@ -222,6 +251,47 @@ const CASES: Case[] = [
     name: 'GET /api/accounts/:id/stakeholders.csv',
     expect: row(401, 200, 200, 200, 200, 401, 403),
     request: call('GET', '/api/accounts/acme/stakeholders.csv'),
+  },
+  {
+    name: 'GET /api/accounts/:id/votes',
+    expect: row(401, 403, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/votes'),
+  },
+  {
+    name: 'POST /api/accounts/:id/votes',
+    expect: row(401, 403, 201, 201, 201, 401, 403),
+    // One vote is open at a time: close the previous actor's first.
+    prepare: closeOpenVotes,
+    request: call('POST', '/api/accounts/acme/votes', () => ({
+      question: '先打哪个卡点?',
+      shapeTypes: ['blocker'],
+      votesPerPerson: 3,
+    })),
+  },
+  {
+    name: 'GET /api/accounts/:id/votes/:voteId',
+    expect: row(401, 403, 200, 200, 200, 401, 403),
+    prepare: async () => void (await openVote()),
+    request: (a) => api(server, 'GET', `/api/accounts/acme/votes/${currentVoteId}`, { cookie: cookies[a] }),
+  },
+  {
+    name: 'PUT /api/accounts/:id/votes/:voteId/ballot',
+    expect: row(401, 403, 200, 200, 200, 401, 403),
+    prepare: async () => void (await openVote()),
+    request: (a) =>
+      api(server, 'PUT', `/api/accounts/acme/votes/${currentVoteId}/ballot`, {
+        cookie: cookies[a],
+        body: { shapeIds: [] },
+      }),
+  },
+  {
+    name: 'POST /api/accounts/:id/votes/:voteId/close',
+    expect: row(401, 403, 200, 200, 200, 401, 403),
+    prepare: async () => {
+      await closeOpenVotes()
+      await openVote()
+    },
+    request: (a) => api(server, 'POST', `/api/accounts/acme/votes/${currentVoteId}/close`, { cookie: cookies[a] }),
   },
   {
     name: 'GET /api/unknown-route',

@@ -4,8 +4,13 @@
  * spotlight, stamps spotlight.since with server time, and a late joiner gets the current states.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
+import { readTimer, SESSION_MAP, startTimer, TIMER_KEY } from '../../shared/live/timer.ts'
+import { readDocRecords } from '../../shared/plan/readDoc.ts'
+import { action, blocker, stakeholder } from '../../shared/plan/testing/builders.ts'
+import { DocKeys } from '../../shared/protocol.ts'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
@@ -172,5 +177,167 @@ describe('departments on users', () => {
     await api(server, 'PATCH', '/api/me', { cookie: wang.cookie, body: { department: 'marketing' } })
     a.provider.awareness.setLocalState({ n: 2 })
     await eventually(() => expect(stateOf(observer, a)?.user?.color).toBe(DEPARTMENT_COLORS.marketing))
+  })
+})
+
+describe('dot votes', () => {
+  /** Seeds acme's canvas with two blockers, an action and a stakeholder through a real provider. */
+  async function seeded(people: People) {
+    const c = join(people.server, people.server.cookie)
+    await whenSynced(c.provider)
+    const kv = new YKeyValue<unknown>(c.doc.getArray(DocKeys.records))
+    c.doc.transact(() => {
+      for (const r of [
+        blocker('shape:b1', { title: '预算未批' }),
+        blocker('shape:b2', { title: '技术选型' }),
+        action('shape:a1', { title: '拜访财务总监' }),
+        stakeholder('shape:s1', { name: '刘总' }),
+      ])
+        kv.set(r.id as string, r)
+    })
+    await eventually(() => expect(readDocRecords(people.server.rooms.peek('acme')!.doc).records).toHaveLength(4))
+    return c
+  }
+
+  const open = (
+    server: TestServer,
+    cookie: string,
+    body: unknown = { question: '先打哪个卡点?', shapeTypes: ['blocker'], votesPerPerson: 2 },
+  ) => api(server, 'POST', '/api/accounts/acme/votes', { cookie, body })
+  const ballot = (server: TestServer, cookie: string, voteId: string, shapeIds: string[]) =>
+    api(server, 'PUT', `/api/accounts/acme/votes/${voteId}/ballot`, { cookie, body: { shapeIds } })
+  const list = async (server: TestServer, cookie: string) =>
+    ((await (await api(server, 'GET', '/api/accounts/acme/votes', { cookie })).json()) as State).votes as State[]
+
+  it('keeps ballots secret while open, enforces limits, and writes the results into the document on close', async () => {
+    const people = await setup()
+    const { server, wang, li, viewer } = people
+    const watcher = await seeded(people)
+
+    const opened = await open(server, wang.cookie)
+    expect(opened.status).toBe(201)
+    const voteId = ((await opened.json()) as State).vote.id as string
+    // The open vote is in the document (question, no counts) for everyone to see.
+    await eventually(() => expect((watcher.doc.getMap('votes').get(voteId) as State)?.status).toBe('open'))
+    expect((await open(server, li.cookie)).status).toBe(409)
+
+    // Limits: at most votesPerPerson, one dot per card, only counted types on this account.
+    expect((await ballot(server, wang.cookie, voteId, ['shape:b1', 'shape:b2', 'shape:b1'])).status).toBe(400)
+    expect((await ballot(server, wang.cookie, voteId, ['shape:b1', 'shape:b2', 'shape:a1'])).status).toBe(400)
+    expect((await ballot(server, wang.cookie, voteId, ['shape:a1'])).status).toBe(400)
+    expect((await ballot(server, wang.cookie, voteId, ['shape:nope'])).status).toBe(400)
+    expect((await ballot(server, wang.cookie, voteId, ['shape:b1', 'shape:b2'])).status).toBe(200)
+    expect((await ballot(server, li.cookie, voteId, ['shape:b2'])).status).toBe(200)
+
+    // Votes are per person: Wang's second session sees and replaces the same ballot.
+    const wangAgain = await login(server, 'wang@example.com')
+    expect((await list(server, wangAgain))[0].myBallot).toEqual(['shape:b1', 'shape:b2'])
+
+    // Nobody sees anyone's dots while open: not in the API, not in the document.
+    const seenByLi = (await list(server, li.cookie))[0]
+    expect(seenByLi).toMatchObject({ status: 'open', myBallot: ['shape:b2'], counts: {}, voters: 0 })
+    expect(JSON.stringify(watcher.doc.getMap('votes').toJSON())).not.toContain('shape:b1')
+
+    // Viewers take no part.
+    expect((await ballot(server, viewer.cookie, voteId, ['shape:b1'])).status).toBe(403)
+    expect((await api(server, 'GET', '/api/accounts/acme/votes', { cookie: viewer.cookie })).status).toBe(403)
+    expect(
+      (await api(server, 'POST', `/api/accounts/acme/votes/${voteId}/close`, { cookie: viewer.cookie })).status,
+    ).toBe(403)
+
+    const closed = await api(server, 'POST', `/api/accounts/acme/votes/${voteId}/close`, { cookie: li.cookie })
+    expect(closed.status).toBe(200)
+    expect(((await closed.json()) as State).vote).toMatchObject({
+      status: 'closed',
+      voters: 2,
+      counts: { 'shape:b1': 1, 'shape:b2': 2 },
+    })
+    expect((await ballot(server, wang.cookie, voteId, ['shape:b1'])).status).toBe(409)
+    expect((await api(server, 'POST', `/api/accounts/acme/votes/${voteId}/close`, { cookie: li.cookie })).status).toBe(
+      409,
+    )
+
+    // The result reaches every replica of the document …
+    await eventually(() =>
+      expect(watcher.doc.getMap('votes').get(voteId)).toMatchObject({
+        status: 'closed',
+        counts: { 'shape:b1': 1, 'shape:b2': 2 },
+        closedBy: { id: li.id, name: '李娜' },
+      }),
+    )
+    const eligible = (watcher.doc.getMap('votes').get(voteId) as State).eligible.map((p: State) => p.name)
+    expect(eligible).toEqual(expect.arrayContaining(['王强', '李娜']))
+    expect(eligible).not.toContain('赵敏')
+
+    // … and the plan record.
+    await eventually(async () => {
+      const plan = (await (
+        await api(server, 'GET', '/api/accounts/acme/plan', { cookie: viewer.cookie })
+      ).json()) as State
+      expect(plan.votes).toEqual([
+        expect.objectContaining({
+          id: voteId,
+          question: '先打哪个卡点?',
+          status: 'closed',
+          voters: 2,
+          results: [
+            { shapeId: 'shape:b2', type: 'blocker', title: '技术选型', count: 2, rank: 1 },
+            { shapeId: 'shape:b1', type: 'blocker', title: '预算未批', count: 1, rank: 2 },
+          ],
+        }),
+      ])
+    }, 10_000)
+  })
+
+  it('refuses bad vote definitions and unknown votes, changing nothing', async () => {
+    const people = await setup()
+    const { server, wang } = people
+    for (const body of [
+      { question: '', shapeTypes: ['blocker'], votesPerPerson: 1 },
+      { question: 'q', shapeTypes: [], votesPerPerson: 1 },
+      { question: 'q', shapeTypes: ['faction'], votesPerPerson: 1 },
+      { question: 'q', shapeTypes: ['blocker'], votesPerPerson: 0 },
+      { question: 'q', shapeTypes: ['blocker'], votesPerPerson: 11 },
+      { question: 'q', shapeTypes: ['blocker'], votesPerPerson: 1, secret: false },
+    ])
+      expect((await open(server, wang.cookie, body)).status).toBe(400)
+    expect(await list(server, wang.cookie)).toEqual([])
+    expect((await ballot(server, wang.cookie, 'vote-nope', [])).status).toBe(404)
+    expect((await api(server, 'GET', '/api/accounts/acme/votes/vote-nope', { cookie: wang.cookie })).status).toBe(404)
+  })
+
+  it('a deleted and re-created account starts without the old votes', async () => {
+    const people = await setup()
+    const { server } = people
+    await seeded(people)
+    const voteId = ((await (await open(server, server.cookie)).json()) as State).vote.id
+    expect(voteId).toBeTruthy()
+    expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: server.cookie })).status).toBe(204)
+    await server.ensureAccount('acme')
+    expect(await list(server, server.cookie)).toEqual([])
+  })
+})
+
+describe('session timer', () => {
+  it('reaches a late joiner and survives the room unloading; a viewer cannot change it', async () => {
+    const { server, wang, li, viewer } = await setup()
+    const facilitator = join(server, wang.cookie)
+    await whenSynced(facilitator.provider)
+    const timer = startTimer('讨论', 10 * 60_000, Date.now(), wang.id)
+    facilitator.doc.getMap(SESSION_MAP).set(TIMER_KEY, timer)
+    await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap(SESSION_MAP).get(TIMER_KEY)).toEqual(timer))
+    facilitator.destroy()
+    await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
+
+    const late = join(server, li.cookie)
+    await whenSynced(late.provider)
+    expect(readTimer(late.doc.getMap(SESSION_MAP).get(TIMER_KEY))).toEqual(timer)
+
+    const v = join(server, viewer.cookie)
+    await whenSynced(v.provider)
+    v.doc.getMap(SESSION_MAP).delete(TIMER_KEY)
+    late.doc.getMap('m').set('marker', 1)
+    await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('marker')).toBe(1))
+    expect(server.rooms.peek('acme')?.doc.getMap(SESSION_MAP).get(TIMER_KEY)).toEqual(timer)
   })
 })

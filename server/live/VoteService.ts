@@ -1,0 +1,199 @@
+/**
+ * Dot votes. Ballots are secret while a vote is open, so they never enter the document: the
+ * service keeps votes and ballots in `DATA_DIR/votes.json` (lowdb, written atomically) and writes
+ * only each vote's public part into the account's document (`doc.getMap('votes')`): the question
+ * while open, the counts once closed. The stored votes are the source of truth; the document is
+ * brought back in line with them whenever an account's votes are touched, so a crash between the
+ * two writes heals itself.
+ */
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { HTTPException } from 'hono/http-exception'
+import { Low } from 'lowdb'
+import { JSONFile } from 'lowdb/node'
+import {
+  type DocVote,
+  type OpenVoteBody,
+  VOTES_MAP,
+  type VotableType,
+  type VotePerson,
+} from '../../shared/live/votes.ts'
+import { readDocRecords } from '../../shared/plan/readDoc.ts'
+import type { Database } from '../db/Database.ts'
+import type { RoomManager } from '../sync/RoomManager.ts'
+
+/** A vote as stored on the server, with the ballots. */
+export interface StoredVote extends Omit<DocVote, 'eligible' | 'voters' | 'counts'> {
+  accountId: string
+  /** The account's createdAt when the vote opened: a deleted and re-created account id starts afresh. */
+  accountCreatedAt: string
+  /** userId → shape ids (one dot each). */
+  ballots: Record<string, string[]>
+  /** Filled at close. */
+  eligible: VotePerson[]
+}
+
+interface VoteData {
+  votes: Record<string, StoredVote>
+}
+
+/** Votes one account may hold; older closed votes are kept in the plan record anyway. */
+export const MAX_VOTES_PER_ACCOUNT = 200
+
+/** Transaction origin of the service's document writes. */
+const VOTES_ORIGIN = Symbol('votes')
+
+export class VoteService {
+  private readonly low: Low<VoteData>
+  private loaded: Promise<void> | null = null
+
+  constructor(
+    dataDir: string,
+    private readonly db: Database,
+    private readonly rooms: RoomManager,
+  ) {
+    this.low = new Low<VoteData>(new JSONFile(path.join(dataDir, 'votes.json')), { votes: {} })
+  }
+
+  /** Reads the file on first use. */
+  private load(): Promise<void> {
+    this.loaded ??= this.low.read().then(() => {
+      this.low.data = { ...this.low.data, votes: this.low.data?.votes ?? {} }
+    })
+    return this.loaded
+  }
+
+  private person(userId: string): VotePerson {
+    return { id: userId, name: this.db.data.users[userId]?.name ?? '' }
+  }
+
+  /** The account's votes, oldest first (only those of the account as it exists now). */
+  async votesOf(accountId: string): Promise<StoredVote[]> {
+    await this.load()
+    const createdAt = this.db.data.accounts[accountId]?.createdAt
+    return Object.values(this.low.data.votes)
+      .filter((v) => v.accountId === accountId && v.accountCreatedAt === createdAt)
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id))
+  }
+
+  async find(accountId: string, voteId: string): Promise<StoredVote> {
+    const vote = (await this.votesOf(accountId)).find((v) => v.id === voteId)
+    if (!vote) throw new HTTPException(404, { message: 'no such vote' })
+    return vote
+  }
+
+  async openVote(accountId: string, userId: string, body: OpenVoteBody): Promise<StoredVote> {
+    const votes = await this.votesOf(accountId)
+    if (votes.some((v) => v.status === 'open'))
+      throw new HTTPException(409, { message: 'a vote is already open on this account: close it first' })
+    if (votes.length >= MAX_VOTES_PER_ACCOUNT)
+      throw new HTTPException(409, { message: `an account holds at most ${MAX_VOTES_PER_ACCOUNT} votes` })
+    const vote: StoredVote = {
+      id: `vote-${randomUUID()}`,
+      accountId,
+      accountCreatedAt: this.db.data.accounts[accountId].createdAt,
+      question: body.question,
+      shapeTypes: body.shapeTypes,
+      votesPerPerson: body.votesPerPerson,
+      status: 'open',
+      openedAt: new Date().toISOString(),
+      openedBy: this.person(userId),
+      closedAt: null,
+      closedBy: null,
+      ballots: {},
+      eligible: [],
+    }
+    this.low.data.votes[vote.id] = vote
+    await this.low.write()
+    await this.reconcile(accountId)
+    return vote
+  }
+
+  /** Replaces the caller's ballot. Every shape must exist in the document and be of a counted type. */
+  async castBallot(accountId: string, voteId: string, userId: string, shapeIds: string[]): Promise<string[]> {
+    const vote = await this.find(accountId, voteId)
+    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is closed' })
+    if (shapeIds.length > vote.votesPerPerson)
+      throw new HTTPException(400, { message: `at most ${vote.votesPerPerson} dots per person in this vote` })
+    const types = await this.shapeTypes(accountId)
+    const wrong = shapeIds.filter((id) => !vote.shapeTypes.includes(types.get(id) as VotableType))
+    if (wrong.length > 0)
+      throw new HTTPException(400, {
+        message: `not a ${vote.shapeTypes.join('/')} card on this account: ${wrong.join(', ')}`,
+      })
+    // Checked again after the document was read: the vote may have closed meanwhile.
+    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is closed' })
+    vote.ballots[userId] = shapeIds
+    await this.low.write()
+    return shapeIds
+  }
+
+  async closeVote(accountId: string, voteId: string, userId: string): Promise<StoredVote> {
+    const vote = await this.find(accountId, voteId)
+    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is already closed' })
+    vote.status = 'closed'
+    vote.closedAt = new Date().toISOString()
+    vote.closedBy = this.person(userId)
+    const members = this.db.data.memberships[accountId] ?? {}
+    const eligible = new Set(Object.entries(members).flatMap(([id, role]) => (role === 'viewer' ? [] : [id])))
+    for (const id of Object.keys(vote.ballots)) eligible.add(id)
+    vote.eligible = [...eligible].map((id) => this.person(id)).sort((a, b) => a.name.localeCompare(b.name))
+    await this.low.write()
+    await this.reconcile(accountId)
+    return vote
+  }
+
+  /** The public part of a vote: counts only once closed. */
+  publicVote(vote: StoredVote): DocVote {
+    const closed = vote.status === 'closed'
+    const counts: Record<string, number> = {}
+    if (closed) for (const ids of Object.values(vote.ballots)) for (const id of ids) counts[id] = (counts[id] ?? 0) + 1
+    return {
+      id: vote.id,
+      question: vote.question,
+      shapeTypes: vote.shapeTypes,
+      votesPerPerson: vote.votesPerPerson,
+      status: vote.status,
+      openedAt: vote.openedAt,
+      openedBy: vote.openedBy,
+      closedAt: vote.closedAt,
+      closedBy: vote.closedBy,
+      eligible: closed ? vote.eligible : [],
+      voters: closed ? Object.values(vote.ballots).filter((b) => b.length > 0).length : 0,
+      counts,
+    }
+  }
+
+  /** Writes every vote's public part into the document where it differs. */
+  async reconcile(accountId: string): Promise<void> {
+    const votes = await this.votesOf(accountId)
+    const room = await this.rooms.acquire(accountId)
+    try {
+      const map = room.doc.getMap<unknown>(VOTES_MAP)
+      const stale = votes
+        .map((v) => this.publicVote(v))
+        .filter((v) => JSON.stringify(map.get(v.id)) !== JSON.stringify(v))
+      if (stale.length === 0) return
+      room.doc.transact(() => {
+        for (const v of stale) map.set(v.id, v)
+      }, VOTES_ORIGIN)
+    } finally {
+      this.rooms.release(accountId)
+    }
+  }
+
+  private async shapeTypes(accountId: string): Promise<Map<string, string>> {
+    const room = await this.rooms.acquire(accountId)
+    try {
+      const types = new Map<string, string>()
+      const { records } = readDocRecords(room.doc)
+      for (const r of records as { id?: unknown; typeName?: unknown; type?: unknown }[]) {
+        if (r && r.typeName === 'shape' && typeof r.id === 'string' && typeof r.type === 'string')
+          types.set(r.id, r.type)
+      }
+      return types
+    } finally {
+      this.rooms.release(accountId)
+    }
+  }
+}
