@@ -17,10 +17,15 @@ import { mountAssetRoutes } from './http/assets.ts'
 import { mountAuthRoutes } from './http/auth.ts'
 import { mountPlanRoutes } from './http/plan.ts'
 import { mountProfileRoutes } from './http/profile.ts'
+import { mountReviewRoutes } from './http/reviews.ts'
 import { mountUserRoutes } from './http/users.ts'
 import { mountVoteRoutes } from './http/votes.ts'
 import { VoteService } from './live/VoteService.ts'
 import type { PlanService } from './plan/PlanService.ts'
+import { FileReviewStore } from './reviews/FileReviewStore.ts'
+import { portfolioRows } from './reviews/portfolio.ts'
+import { ReviewService } from './reviews/ReviewService.ts'
+import type { ReviewStore } from './reviews/ReviewStore.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
 import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
 
@@ -29,6 +34,8 @@ export interface AppDeps {
   rooms: RoomManager
   db: Database
   plans: PlanService
+  /** Where reviews are kept; defaults to the file store under `dataDir`. */
+  reviewStore?: ReviewStore
 }
 
 /** Our page may load nothing from outside its own origin. */
@@ -47,7 +54,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ')
 
 /** Builds the Hono app: health, sync, API and the built client. */
-export function createApp({ config, rooms, db, plans }: AppDeps) {
+export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
   const app = new Hono()
   const nodeWs = createNodeWebSocket({ app })
   // Frames over the limit are refused by ws itself with close code 1009.
@@ -82,7 +89,11 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
   app.get('/healthz', (c) => c.json({ ok: true, rooms: rooms.loadedRooms.length }))
 
   const auth = new Auth(db, config)
-  const accounts = new AccountService(db, rooms, auth, config.dataDir)
+  const reviews = new ReviewService(reviewStore ?? new FileReviewStore(config.dataDir, config.log), rooms, {
+    timeZone: config.planTimeZone,
+    log: config.log,
+  })
+  const accounts = new AccountService(db, rooms, auth, config.dataDir, (id) => reviews.removeAccount(id))
 
   // State-changing API requests must come from our own origin (CSRF model: server/auth/origin.ts).
   app.use('/api/*', originCheck(config.allowedOrigins))
@@ -102,7 +113,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
   })
   mountUserRoutes(app, { auth, db, config })
   mountProfileRoutes(app, { auth, db })
-  mountAccountRoutes(app, { auth, accounts, config })
+  mountAccountRoutes(app, { auth, accounts, config, portfolio: portfolioRows({ plans, reviews, log: config.log }) })
 
   /** Session + membership (+ not archived, for changes) for an account's HTTP routes. */
   const authorizeAccount = async (accountId: string, request: Request, write: boolean) => {
@@ -162,6 +173,7 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
 
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
   mountVoteRoutes(app, { auth, votes: new VoteService(config.dataDir, db, rooms) })
+  mountReviewRoutes(app, { auth, reviews })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 
@@ -187,5 +199,5 @@ export function createApp({ config, rooms, db, plans }: AppDeps) {
     )
   }
 
-  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, auth, accounts }
+  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, auth, accounts, reviews }
 }

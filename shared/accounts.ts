@@ -4,6 +4,7 @@
  * them (client/auth/api.ts), so both name them from here.
  */
 import type { AccountTier } from './account'
+import type { ChangeSummary } from './review/types'
 
 export const MEMBER_ROLES = ['owner', 'editor', 'viewer'] as const
 export type MemberRole = (typeof MEMBER_ROLES)[number]
@@ -22,4 +23,8 @@ export interface AccountSummary {
   archived: boolean
   /** The caller's effective role. */
   role: MemberRole
+  /** The newest review (复盘) of the account, or null (listing only). */
+  lastReview?: { id: string; at: string; title: string } | null
+  /** What moved since that review, against the stored plan (listing only; null without a review). */
+  sinceLastReview?: ChangeSummary | null
 }

@@ -46,6 +46,8 @@ export class AccountService {
     private readonly rooms: RoomManager,
     private readonly auth: Auth,
     private readonly dataDir: string,
+    /** Removes what other stores keep for a deleted account (its reviews). */
+    private readonly onDeleted: (id: string) => Promise<void> = async () => {},
   ) {}
 
   private exists(id: string) {
@@ -132,6 +134,7 @@ export class AccountService {
     this.auth.sockets.closeAccount(id, CloseCode.NotFound, 'account deleted')
     await this.rooms.remove(id, CloseCode.NotFound, 'account deleted')
     await fs.rm(path.join(this.dataDir, 'assets', id), { recursive: true, force: true })
+    await this.onDeleted(id)
     // The plan hook may have stored a last plan while the room unloaded.
     await this.db.update((d) => {
       delete d.accounts[id]

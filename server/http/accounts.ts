@@ -6,7 +6,7 @@ import type { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { ACCOUNT_TIERS } from '../../shared/account.ts'
-import { MEMBER_ROLES } from '../../shared/accounts.ts'
+import { type AccountSummary, MEMBER_ROLES } from '../../shared/accounts.ts'
 import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
 import type { Auth } from '../auth/Auth.ts'
@@ -26,12 +26,25 @@ const memberBody = z.strictObject({
 })
 const memberRemoveBody = z.strictObject({ email: z.string().trim().toLowerCase().min(1, 'required').max(254) })
 
-export function mountAccountRoutes(app: Hono, deps: { auth: Auth; accounts: AccountService; config: ServerConfig }) {
+export function mountAccountRoutes(
+  app: Hono,
+  deps: {
+    auth: Auth
+    accounts: AccountService
+    config: ServerConfig
+    /** Completes the portfolio's rows (plans derived where missing, reviews). */
+    portfolio?: (rows: AccountSummary[]) => Promise<AccountSummary[]>
+  },
+) {
   const { auth, accounts, config } = deps
 
-  app.get('/api/accounts', (c) => {
+  app.get('/api/accounts', async (c) => {
     const { user } = auth.requireUser(c.req.raw)
-    return c.json({ accounts: accounts.visibleTo(user), portfolioFocusLimit: config.portfolioFocusLimit })
+    const rows = accounts.visibleTo(user)
+    return c.json({
+      accounts: deps.portfolio ? await deps.portfolio(rows) : rows,
+      portfolioFocusLimit: config.portfolioFocusLimit,
+    })
   })
 
   app.post('/api/accounts', async (c) => {

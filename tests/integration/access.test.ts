@@ -32,6 +32,9 @@ let server: TestServer
 const data = tempDataDir()
 const cookies = {} as Record<Actor, string>
 let assetUrl = ''
+/** A review of acme taken in beforeAll, and one more for each delete. */
+let reviewId = ''
+let doomedReviewId = ''
 let dummyUserId = ''
 
 beforeAll(async () => {
@@ -59,12 +62,19 @@ beforeAll(async () => {
   })
   expect(res.status).toBe(200)
   assetUrl = ((await (await upload(cookies.owner)).json()) as { url: string }).url
+  reviewId = await takeReview()
 })
 
 afterAll(async () => {
   await server?.close()
   data.remove()
 })
+
+async function takeReview(): Promise<string> {
+  const res = await api(server, 'POST', '/api/accounts/acme/reviews', { cookie: cookies.admin, body: {} })
+  expect(res.status).toBe(201)
+  return ((await res.json()) as { review: { id: string } }).review.id
+}
 
 function upload(cookie: string): Promise<Response> {
   const form = new FormData()
@@ -292,6 +302,48 @@ const CASES: Case[] = [
       await openVote()
     },
     request: (a) => api(server, 'POST', `/api/accounts/acme/votes/${currentVoteId}/close`, { cookie: cookies[a] }),
+  },
+  {
+    name: 'POST /api/accounts/:id/reviews',
+    expect: row(401, 403, 201, 201, 201, 401, 403),
+    request: call('POST', '/api/accounts/acme/reviews', (a) => ({ title: `${a} 的复盘` })),
+  },
+  {
+    name: 'GET /api/accounts/:id/reviews',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/reviews'),
+  },
+  {
+    name: 'GET /api/accounts/:id/reviews/:reviewId',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}`, { cookie: cookies[a] }),
+  },
+  {
+    name: 'DELETE /api/accounts/:id/reviews/:reviewId',
+    expect: row(401, 403, 403, 204, 204, 401, 403),
+    prepare: async () => {
+      doomedReviewId ||= await takeReview()
+    },
+    request: async (a) => {
+      const res = await api(server, 'DELETE', `/api/accounts/acme/reviews/${doomedReviewId}`, { cookie: cookies[a] })
+      if (res.status === 204) doomedReviewId = ''
+      return res
+    },
+  },
+  {
+    name: 'GET /api/accounts/:id/reviews/:reviewId/document',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}/document`, { cookie: cookies[a] }),
+  },
+  {
+    name: 'GET /api/accounts/:id/reviews/:reviewId/report.md',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}/report.md`, { cookie: cookies[a] }),
+  },
+  {
+    name: 'GET /api/accounts/:id/changes',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: (a) => api(server, 'GET', `/api/accounts/acme/changes?since=${reviewId}`, { cookie: cookies[a] }),
   },
   {
     name: 'GET /api/unknown-route',

@@ -1,0 +1,113 @@
+/**
+ * Reviews (复盘) and what changed between them: take, list, get, delete, the frozen document, the
+ * change list and the Markdown report (docs/api.md, "Reviews"). Access: any member reads; owners,
+ * editors and administrators take a review (409 on an archived account); owners and
+ * administrators delete one (409 on an archived account too: it is a change).
+ */
+import type { Context, Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import { diffPlans } from '../../shared/review/diff.ts'
+import { renderCustomerReviewMarkdown, renderReviewMarkdown } from '../../shared/review/report.ts'
+import type { AccountNeed, Auth } from '../auth/Auth.ts'
+import { readJson } from '../auth/body.ts'
+import { ReviewError, type ReviewService, withoutState } from '../reviews/ReviewService.ts'
+import { audienceOf } from './audience.ts'
+
+const takeBody = z.strictObject({
+  title: z.string().max(200).optional(),
+  note: z.string().max(5000).optional(),
+})
+
+/** Domain errors of the review service, mapped once. */
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (e) {
+    if (e instanceof ReviewError) throw new HTTPException(e.status, { message: e.message })
+    throw e
+  }
+}
+
+export function mountReviewRoutes(
+  app: Hono,
+  deps: {
+    auth: Auth
+    reviews: ReviewService
+    /** Called after a review was stored (the audit log, when there is one). */
+    onTaken?: (info: { accountId: string; reviewId: string; userId: string }) => void | Promise<void>
+  },
+) {
+  const { auth, reviews } = deps
+  const access = (c: Context, need: AccountNeed) => auth.account(c.req.raw, c.req.param('id')!, need)
+
+  app.post('/api/accounts/:id/reviews', async (c) => {
+    const { account, user } = access(c, 'write')
+    const body = await readJson(c, takeBody)
+    const review = await reviews.take(account.id, body, { id: user.id, name: user.name })
+    await deps.onTaken?.({ accountId: account.id, reviewId: review.id, userId: user.id })
+    return c.json({ review }, 201)
+  })
+
+  app.get('/api/accounts/:id/reviews', async (c) => {
+    const { account } = access(c, 'read')
+    return c.json({ reviews: await reviews.list(account.id) })
+  })
+
+  app.get('/api/accounts/:id/reviews/:reviewId', async (c) => {
+    const { account } = access(c, 'read')
+    return c.json(withoutState(await mapped(() => reviews.get(account.id, c.req.param('reviewId')))))
+  })
+
+  app.delete('/api/accounts/:id/reviews/:reviewId', async (c) => {
+    const { account } = access(c, 'manage')
+    if (account.archivedAt)
+      throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
+    await mapped(() => reviews.delete(account.id, c.req.param('reviewId')))
+    return c.body(null, 204)
+  })
+
+  app.get('/api/accounts/:id/reviews/:reviewId/document', async (c) => {
+    const { account } = access(c, 'read')
+    const review = await mapped(() => reviews.get(account.id, c.req.param('reviewId')))
+    return c.json(await mapped(async () => reviews.frozenDocument(review)))
+  })
+
+  app.get('/api/accounts/:id/changes', async (c) => {
+    const { account } = access(c, 'read')
+    const since = c.req.query('since')
+    const until = c.req.query('until')
+    if (!since) throw new HTTPException(400, { message: 'since=<reviewId> is required' })
+    return c.json(await mapped(() => reviews.changes(account.id, since, until || undefined)))
+  })
+
+  app.get('/api/accounts/:id/reviews/:reviewId/report.md', async (c) => {
+    const { account } = access(c, 'read')
+    const lang = c.req.query('lang') ?? 'zh'
+    if (lang !== 'zh' && lang !== 'en') throw new HTTPException(400, { message: 'lang must be zh or en' })
+    const audience = audienceOf(c)
+    const sinceId = c.req.query('since')
+    const body = await mapped(async () => {
+      const review = await reviews.get(account.id, c.req.param('reviewId'))
+      const plan = reviews.planOf(review)
+      const since = sinceId ? await reviews.get(account.id, sinceId) : await reviews.previous(account.id, review)
+      if (since && since.at > review.at) throw new ReviewError(400, '`since` was taken after this review')
+      const sincePlan = since ? reviews.planOf(since) : null
+      const input = {
+        review,
+        plan,
+        diff: sincePlan ? diffPlans(sincePlan, plan) : null,
+        since: since ? { title: since.title, at: since.at } : null,
+      }
+      return audience === 'customer'
+        ? renderCustomerReviewMarkdown(input, plan, sincePlan, lang)
+        : renderReviewMarkdown(input, lang)
+    })
+    const suffix = audience === 'customer' ? '-customer' : ''
+    return c.body(body, 200, {
+      'Content-Type': 'text/markdown; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${account.id}-review-${lang}${suffix}.md"`,
+      'X-Content-Type-Options': 'nosniff',
+    })
+  })
+}
