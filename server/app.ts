@@ -7,14 +7,18 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
+import { AuditLog } from './audit/AuditLog.ts'
 import { AccessError, Auth } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
 import type { ServerConfig } from './config.ts'
-import type { Database } from './db/Database.ts'
+import { type Database, InvariantError } from './db/Database.ts'
 import { seedDemoAccount } from './demo/demoAccount.ts'
 import { mountAccountRoutes } from './http/accounts.ts'
 import { mountAssetRoutes } from './http/assets.ts'
+import { mountAuditRoutes } from './http/audit.ts'
 import { mountAuthRoutes } from './http/auth.ts'
+import { clientAddressMiddleware, clientAddressOf } from './http/clientAddress.ts'
+import { allowedHostsCheck, jsonBodyLimit, securityHeaders } from './http/hardening.ts'
 import { mountPlanRoutes } from './http/plan.ts'
 import { mountProfileRoutes } from './http/profile.ts'
 import { mountReviewRoutes } from './http/reviews.ts'
@@ -36,25 +40,12 @@ export interface AppDeps {
   plans: PlanService
   /** Where reviews are kept; defaults to the file store under `dataDir`. */
   reviewStore?: ReviewStore
+  /** The audit log; one on `DATA_DIR/audit.log` when not given. */
+  audit?: AuditLog
 }
 
-/** Our page may load nothing from outside its own origin. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "worker-src 'self' blob:",
-  "frame-src 'none'",
-  "object-src 'none'",
-  "base-uri 'self'",
-].join('; ')
-
 /** Builds the Hono app: health, sync, API and the built client. */
-export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
+export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: AppDeps) {
   const app = new Hono()
   const nodeWs = createNodeWebSocket({ app })
   // Frames over the limit are refused by ws itself with close code 1009.
@@ -82,10 +73,20 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
     if (err instanceof HTTPException) {
       return c.json({ error: err.message || 'error' }, err.status)
     }
+    if (err instanceof InvariantError) return c.json({ error: err.message }, 409)
     httpLog.error({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, err }, 'request failed')
     return c.json({ error: 'internal error' }, 500)
   })
 
+  // Every request: security headers, a Host of ours (DNS rebinding), the client's address.
+  app.use('*', securityHeaders())
+  app.use('*', allowedHostsCheck(config))
+  app.use('*', clientAddressMiddleware(config.trustProxy))
+  // JSON bodies are small; uploads carry their own limit (server/http/assets.ts).
+  app.use(
+    '/api/*',
+    jsonBodyLimit(config.maxJsonBytes, (method, p) => method === 'POST' && /^\/api\/accounts\/[^/]+\/assets$/.test(p)),
+  )
   app.get('/healthz', (c) => c.json({ ok: true, rooms: rooms.loadedRooms.length }))
 
   const auth = new Auth(db, config)
@@ -93,6 +94,7 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
     timeZone: config.planTimeZone,
     log: config.log,
   })
+  const audit = deps.audit ?? new AuditLog(config.dataDir, config.log)
   const accounts = new AccountService(db, rooms, auth, config.dataDir, (id) => reviews.removeAccount(id))
 
   // State-changing API requests must come from our own origin (CSRF model: server/auth/origin.ts).
@@ -102,6 +104,7 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
     auth,
     db,
     config,
+    audit,
     afterSetup: async (admin) => {
       if (!config.seedDemo) return
       try {
@@ -111,9 +114,16 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
       }
     },
   })
-  mountUserRoutes(app, { auth, db, config })
+  mountUserRoutes(app, { auth, db, config, audit })
   mountProfileRoutes(app, { auth, db })
-  mountAccountRoutes(app, { auth, accounts, config, portfolio: portfolioRows({ plans, reviews, log: config.log }) })
+  mountAccountRoutes(app, {
+    auth,
+    accounts,
+    config,
+    audit,
+    portfolio: portfolioRows({ plans, reviews, log: config.log }),
+  })
+  mountAuditRoutes(app, { auth, audit })
 
   /** Session + membership (+ not archived, for changes) for an account's HTTP routes. */
   const authorizeAccount = async (accountId: string, request: Request, write: boolean) => {
@@ -160,7 +170,17 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
             close(db.data.accounts[accountId] ? CloseCode.Forbidden : CloseCode.NotFound, 'access ended')
             return () => {}
           }
-          return auth.sockets.add({ userId: user.id, sessionKey: key, accountId, close })
+          // Connection caps, counted as sockets open (one at a time: no race between count and add).
+          const address = clientAddressOf(request)
+          if (auth.sockets.count(user.id) >= config.maxSocketsPerUser) {
+            close(CloseCode.TooManyConnections, 'too many open connections for this user: close other tabs')
+            return () => {}
+          }
+          if (auth.sockets.countAddress(address) >= config.maxSocketsPerAddress) {
+            close(CloseCode.TooManyConnections, 'too many open connections from this address')
+            return () => {}
+          }
+          return auth.sockets.add({ userId: user.id, sessionKey: key, accountId, address, close })
         },
       }
     },
@@ -178,14 +198,6 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 
   const clientRoot = path.relative(process.cwd(), config.clientDir) || '.'
-  app.use('*', async (c, next) => {
-    await next()
-    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-      c.res.headers.set('X-Content-Type-Options', 'nosniff')
-      c.res.headers.set('Referrer-Policy', 'same-origin')
-    }
-  })
   if (existsSync(path.join(config.clientDir, 'index.html'))) {
     app.use('*', serveStatic({ root: clientRoot }))
     // Client-side routes (/, /a/:accountId, …) all load the single-page app.
@@ -199,5 +211,5 @@ export function createApp({ config, rooms, db, plans, reviewStore }: AppDeps) {
     )
   }
 
-  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, auth, accounts, reviews }
+  return { app, injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, auth, accounts, reviews, audit }
 }

@@ -42,6 +42,19 @@ export interface ServerConfig {
   /** Failed sign-ins per email and address within loginWindowMs before 429. */
   loginMaxFailures: number
   loginWindowMs: number
+  /** Failed sign-ins from one address, across all emails, within loginWindowMs before 429. */
+  loginMaxFailuresPerAddress: number
+  /** Host names (the `Host` header) this server answers to besides its own (ALLOWED_HOSTS, comma-separated; `*`: any). */
+  allowedHosts: string[]
+  /** The origin people reach the server at, e.g. https://warroom.example.com (its host and origin are allowed). */
+  publicOrigin: string
+  /** Proxies in front of the server whose `X-Forwarded-For` is believed (0: none; the socket's address counts). */
+  trustProxy: number
+  /** Largest JSON request body; larger ones are refused with 413 before they are read. */
+  maxJsonBytes: number
+  /** Open sync connections one user may hold, and one client address; the next is closed with 4429. */
+  maxSocketsPerUser: number
+  maxSocketsPerAddress: number
   /** Strategic + breakthrough accounts one owner may hold before the portfolio warns. */
   portfolioFocusLimit: number
   /** Create the demo account when the first administrator is set up (SEED_DEMO=0 to skip). */
@@ -83,6 +96,13 @@ export const defaultConfig = (): Settings => ({
   passwordScryptLogN: 17,
   loginMaxFailures: 5,
   loginWindowMs: 15 * 60_000,
+  loginMaxFailuresPerAddress: 50,
+  allowedHosts: [],
+  publicOrigin: '',
+  trustProxy: 0,
+  maxJsonBytes: 1024 * 1024,
+  maxSocketsPerUser: 32,
+  maxSocketsPerAddress: 256,
   portfolioFocusLimit: 3,
   seedDemo: true,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
@@ -138,6 +158,23 @@ const SETTINGS = {
   },
   loginMaxFailures: { env: 'LOGIN_MAX_FAILURES', value: positive() },
   loginWindowMs: { env: 'LOGIN_WINDOW_MS', value: positive() },
+  loginMaxFailuresPerAddress: { env: 'LOGIN_MAX_FAILURES_PER_ADDRESS', value: positive() },
+  allowedHosts: {
+    env: 'ALLOWED_HOSTS',
+    value: z.array(
+      z
+        .string()
+        .regex(/^(\*|\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]+)$/, 'entries are host names without scheme or port (or *)'),
+    ),
+  },
+  publicOrigin: {
+    env: 'PUBLIC_ORIGIN',
+    value: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/]+$/, 'looks like https://host[:port]')]),
+  },
+  trustProxy: { env: 'TRUST_PROXY', value: count().max(10, 'must be 0–10 (proxies in front of the server)') },
+  maxJsonBytes: { env: 'MAX_JSON_BYTES', value: positive() },
+  maxSocketsPerUser: { env: 'MAX_SOCKETS_PER_USER', value: positive() },
+  maxSocketsPerAddress: { env: 'MAX_SOCKETS_PER_ADDRESS', value: positive() },
   portfolioFocusLimit: { env: 'PORTFOLIO_FOCUS_LIMIT', value: count() },
   seedDemo: { env: 'SEED_DEMO', value: z.boolean() },
   clientDir: { env: 'CLIENT_DIR', value: text() },
@@ -220,6 +257,9 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
     problems.push(`${ENV_OF.get(key) ?? key} ${issue.message}, got ${JSON.stringify(value)}`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
+  // The public origin may change state and open sockets like the server's own host.
+  if (merged.publicOrigin && !merged.allowedOrigins.includes(merged.publicOrigin))
+    merged.allowedOrigins = [...merged.allowedOrigins, merged.publicOrigin]
   const logger = givenLogger ?? createLogger({ level: merged.logLevel, format: merged.logFormat, sink })
   return { ...merged, logger, log: (msg) => logger.warn(msg) }
 }

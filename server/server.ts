@@ -56,7 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       onUnload: plans.onUnload,
     })
     plans.attach(rooms)
-    const { app, injectWebSocket, wss } = createApp({ config, rooms, db, plans })
+    const { app, injectWebSocket, wss, audit } = createApp({ config, rooms, db, plans })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
       s.once('error', reject)
@@ -79,6 +79,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await rooms.closeAll()
           plans.close()
           await store.close()
+          await audit.close()
           await httpClosed
           lock.release()
         })()

@@ -41,6 +41,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   Forbidden: 4403,
   NotFound: 4404,
+  /** Too many open connections for this user or this client address (MAX_SOCKETS_PER_USER / _ADDRESS). */
+  TooManyConnections: 4429,
   /** The room's stored data could not be read; it is refused rather than served empty. */
   RoomUnavailable: 4503,
 } as const

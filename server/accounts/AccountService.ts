@@ -196,17 +196,9 @@ export class AccountService {
       .sort((a, b) => a.email.localeCompare(b.email))
   }
 
-  /** Adds a member or changes their role; the last owner cannot be downgraded (409). */
+  /** Adds a member or changes their role; the last owner cannot be downgraded (409, checked by the store). */
   async setMember(accountId: string, user: UserRecord, role: MemberRole): Promise<{ created: boolean }> {
-    const roles = this.db.data.memberships[accountId] ?? {}
-    const previous = roles[user.id]
-    if (previous === 'owner' && role !== 'owner' && this.ownerCount(accountId) === 1) {
-      throw new HTTPException(409, { message: 'an account needs at least one owner: make someone else owner first' })
-    }
-    await this.db.update((d) => {
-      d.memberships[accountId] ??= {}
-      d.memberships[accountId][user.id] = role
-    })
+    const previous = await this.db.setMemberRole(accountId, user.id, role)
     // A changed role applies to an open canvas at once: it reconnects with the new access.
     if (previous && previous !== role)
       this.auth.sockets.closeMember(user.id, accountId, CloseCode.ServiceRestart, 'role changed')
@@ -214,19 +206,9 @@ export class AccountService {
   }
 
   async removeMember(accountId: string, user: UserRecord): Promise<boolean> {
-    const previous = this.db.data.memberships[accountId]?.[user.id]
+    const previous = await this.db.removeMember(accountId, user.id)
     if (!previous) return false
-    if (previous === 'owner' && this.ownerCount(accountId) === 1) {
-      throw new HTTPException(409, { message: 'an account needs at least one owner: make someone else owner first' })
-    }
-    await this.db.update((d) => {
-      delete d.memberships[accountId][user.id]
-    })
     this.auth.sockets.closeMember(user.id, accountId, CloseCode.Forbidden, 'removed from the account')
     return true
-  }
-
-  private ownerCount(accountId: string) {
-    return Object.values(this.db.data.memberships[accountId] ?? {}).filter((r) => r === 'owner').length
   }
 }

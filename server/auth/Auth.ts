@@ -56,13 +56,17 @@ export function publicUser(user: UserRecord) {
 
 export class Auth {
   readonly sockets = new SocketRegistry()
+  /** Failed sign-ins per email and address. */
   readonly loginLimiter: LoginRateLimiter
+  /** Failed sign-ins per address, across all emails (one address guessing many accounts). */
+  readonly addressLimiter: LoginRateLimiter
 
   constructor(
     private readonly db: Database,
     private readonly config: ServerConfig,
   ) {
     this.loginLimiter = new LoginRateLimiter(config.loginMaxFailures, config.loginWindowMs)
+    this.addressLimiter = new LoginRateLimiter(config.loginMaxFailuresPerAddress, config.loginWindowMs)
   }
 
   get setupRequired(): boolean {

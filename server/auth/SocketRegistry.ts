@@ -8,6 +8,8 @@ export interface LiveSocket {
   /** sha256 of the session token the socket was opened with. */
   sessionKey: string
   accountId: string
+  /** The client address (server/http/clientAddress.ts), for the per-address cap. */
+  address?: string
   close(code: number, reason: string): void
 }
 
@@ -52,6 +54,13 @@ export class SocketRegistry {
 
   closeAccount(accountId: string, code: number, reason: string) {
     return this.closeWhere((s) => s.accountId === accountId, code, reason)
+  }
+
+  /** Open sockets from one client address, across users. */
+  countAddress(address: string): number {
+    let n = 0
+    for (const set of this.byUser.values()) for (const s of set) if (s.address === address) n++
+    return n
   }
 
   count(userId?: string): number {

@@ -25,3 +25,28 @@ describe('LoginRateLimiter', () => {
     expect(limiter.retryAfterMs('k')).toBe(0)
   })
 })
+
+describe('LoginRateLimiter.reserve', () => {
+  it('books attempts before they are checked: the sixth concurrent attempt waits', () => {
+    const limiter = new LoginRateLimiter(5, 60_000)
+    const booked = Array.from({ length: 8 }, () => limiter.reserve('k'))
+    expect(booked.filter((b) => typeof b === 'object')).toHaveLength(5)
+    expect(booked.slice(5).every((b) => typeof b === 'number' && b > 0)).toBe(true)
+  })
+
+  it('a success takes its booking back; forgetKey clears the key', () => {
+    const limiter = new LoginRateLimiter(2, 60_000)
+    const a = limiter.reserve('k')
+    const b = limiter.reserve('k')
+    expect(limiter.retryAfterMs('k')).toBeGreaterThan(0)
+    if (typeof a === 'number' || typeof b === 'number') throw new Error('expected bookings')
+    a.succeeded()
+    expect(limiter.retryAfterMs('k')).toBe(0)
+    const c = limiter.reserve('k')
+    if (typeof c === 'number') throw new Error('expected a booking')
+    c.succeeded({ forgetKey: true })
+    expect(limiter.retryAfterMs('k')).toBe(0)
+    expect(typeof limiter.reserve('k')).toBe('object')
+    expect(typeof limiter.reserve('k')).toBe('object')
+  })
+})

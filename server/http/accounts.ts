@@ -2,16 +2,19 @@
  * Accounts and their members. Creating an account seeds its document; listing reads each
  * account's stored plan projection; members carry a role (owner | editor | viewer).
  */
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { ACCOUNT_TIERS } from '../../shared/account.ts'
 import { type AccountSummary, MEMBER_ROLES } from '../../shared/accounts.ts'
 import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
+import { type AuditAction, type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import type { ServerConfig } from '../config.ts'
+import type { UserRecord } from '../db/Database.ts'
+import { clientAddress } from './clientAddress.ts'
 
 const createBody = z.strictObject({
   id: z.string().regex(ACCOUNT_ID_PATTERN, 'use 1–64 of a-z, 0-9 and "-", starting with a letter or digit').optional(),
@@ -32,11 +35,19 @@ export function mountAccountRoutes(
     auth: Auth
     accounts: AccountService
     config: ServerConfig
+    audit: AuditLog
     /** Completes the portfolio's rows (plans derived where missing, reviews). */
     portfolio?: (rows: AccountSummary[]) => Promise<AccountSummary[]>
   },
 ) {
-  const { auth, accounts, config } = deps
+  const { auth, accounts, config, audit } = deps
+  const record = (
+    c: Context,
+    actor: UserRecord,
+    action: AuditAction,
+    target: Record<string, string>,
+    detail?: Record<string, unknown>,
+  ) => audit.record({ action, actor: auditActor(actor), address: clientAddress(c), target, detail })
 
   app.get('/api/accounts', async (c) => {
     const { user } = auth.requireUser(c.req.raw)
@@ -51,6 +62,7 @@ export function mountAccountRoutes(
     const { user } = auth.requireUser(c.req.raw)
     const body = await readJson(c, createBody)
     const account = await accounts.create(body, user)
+    await record(c, user, 'account.create', { accountId: account.id }, { name: body.name })
     return c.json(accounts.summary(account, 'owner'), 201)
   })
 
@@ -62,13 +74,17 @@ export function mountAccountRoutes(
   app.patch('/api/accounts/:id', async (c) => {
     const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
     const body = await readJson(c, patchBody)
+    const wasArchived = Boolean(access.account.archivedAt)
     const account = await accounts.setArchived(access.account.id, body.archived)
+    if (wasArchived !== body.archived)
+      await record(c, access.user, body.archived ? 'account.archive' : 'account.unarchive', { accountId: account.id })
     return c.json(accounts.summary(account, access.role))
   })
 
   app.delete('/api/accounts/:id', async (c) => {
     const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
     await accounts.delete(access.account.id)
+    await record(c, access.user, 'account.delete', { accountId: access.account.id }, { name: access.account.name })
     return c.body(null, 204)
   })
 
@@ -83,7 +99,16 @@ export function mountAccountRoutes(
     const user = auth.findUserByEmail(body.email)
     if (!user)
       throw new HTTPException(422, { message: 'no user with this email: an administrator creates users first' })
+    const previous = accounts.members(access.account.id).find((m) => m.userId === user.id)?.role ?? null
     await accounts.setMember(access.account.id, user, body.role)
+    if (previous !== body.role)
+      await record(
+        c,
+        access.user,
+        'member.set',
+        { accountId: access.account.id, userId: user.id, email: user.email },
+        { role: { from: previous, to: body.role } },
+      )
     return c.json({ members: accounts.members(access.account.id) })
   })
 
@@ -102,6 +127,7 @@ export function mountAccountRoutes(
     if (!user || !(await accounts.removeMember(access.account.id, user))) {
       throw new HTTPException(404, { message: 'no member with this email' })
     }
+    await record(c, access.user, 'member.remove', { accountId: access.account.id, userId: user.id, email: user.email })
     return c.json({ members: accounts.members(access.account.id) })
   })
 }

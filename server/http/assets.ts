@@ -19,7 +19,7 @@ const TYPES: Record<string, { ext: string; magic?: (b: Buffer) => boolean }> = {
   },
   'image/svg+xml': { ext: 'svg', magic: (b) => /<svg[\s>]/i.test(b.subarray(0, 4096).toString('utf8')) },
   'video/mp4': { ext: 'mp4', magic: (b) => b.subarray(4, 8).toString('latin1') === 'ftyp' },
-  'video/webm': { ext: 'webm', magic: (b) => b.readUInt32BE(0) === 0x1a45dfa3 },
+  'video/webm': { ext: 'webm', magic: (b) => b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3 },
 }
 const CONTENT_TYPE_BY_EXT = Object.fromEntries(Object.entries(TYPES).map(([type, t]) => [t.ext, type]))
 const ASSET_NAME = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/
@@ -102,6 +102,9 @@ export function mountAssetRoutes(
     const ext = name.split('.').pop()!
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': CONTENT_TYPE_BY_EXT[ext] ?? 'application/octet-stream',
+      // Opened directly, an SVG is a document of our origin: make the browser download it instead
+      // (an <img> on the canvas still shows it).
+      ...(ext === 'svg' ? { 'Content-Disposition': `attachment; filename="${name}"` } : {}),
       'Cache-Control': 'private, max-age=31536000, immutable',
       'X-Content-Type-Options': 'nosniff',
       // An uploaded SVG must never run script in our origin.

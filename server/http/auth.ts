@@ -5,17 +5,18 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { CloseCode } from '../../shared/protocol.ts'
+import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { Database, UserRecord } from '../db/Database.ts'
+import { clientAddress } from './clientAddress.ts'
 
 export const emailSchema = z
   .string()
@@ -31,15 +32,6 @@ const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().max(25
 
 /** The one answer to every wrong email or password: it does not say which was wrong. */
 export const WRONG_CREDENTIALS = 'wrong email or password'
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    // In-process requests (app.request in tests) have no socket.
-    return 'local'
-  }
-}
 
 export function startSessionCookie(c: Context, token: string, expiresAt: Date) {
   setCookie(c, SESSION_COOKIE, token, {
@@ -75,11 +67,12 @@ export function mountAuthRoutes(
     auth: Auth
     db: Database
     config: ServerConfig
+    audit: AuditLog
     /** Runs once the first administrator exists (creates the demo account). */
     afterSetup: (admin: UserRecord) => Promise<void>
   },
 ) {
-  const { auth, db, config } = deps
+  const { auth, db, config, audit } = deps
   let settingUp = false
 
   app.get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
@@ -95,6 +88,12 @@ export function mountAuthRoutes(
         d.users[admin.id] = admin
       })
       const { token, expiresAt } = await auth.createSession(admin.id)
+      await audit.record({
+        action: 'setup',
+        actor: auditActor(admin),
+        address: clientAddress(c),
+        target: { userId: admin.id, email: admin.email },
+      })
       startSessionCookie(c, token, expiresAt)
       await deps.afterSetup(admin)
       return c.json({ user: publicUser(admin) }, 201)
@@ -105,9 +104,13 @@ export function mountAuthRoutes(
 
   app.post('/api/login', async (c) => {
     const { email, password } = await readJson(c, loginBody)
-    const key = `${email}|${clientAddress(c)}`
-    const wait = auth.loginLimiter.retryAfterMs(key)
-    if (wait > 0) {
+    const address = clientAddress(c)
+    // Both limits are booked before the slow hash: parallel guesses cannot all be checked.
+    const pair = auth.loginLimiter.reserve(`${email}|${address}`)
+    const fromAddress = typeof pair === 'number' ? pair : auth.addressLimiter.reserve(address)
+    if (typeof pair === 'number' || typeof fromAddress === 'number') {
+      if (typeof pair !== 'number') pair.succeeded()
+      const wait = typeof pair === 'number' ? pair : (fromAddress as number)
       c.header('Retry-After', String(Math.ceil(wait / 1000)))
       throw new HTTPException(429, { message: 'too many failed sign-ins: try again later' })
     }
@@ -115,13 +118,22 @@ export function mountAuthRoutes(
     const ok = user
       ? await verifyPassword(password, user.passwordHash)
       : await verifyAgainstNothing(password, config.passwordScryptLogN)
-    // A disabled user gets the same answer as a wrong password.
+    // A disabled user gets the same answer as a wrong password; the bookings stay as failures.
     if (!user || !ok || user.disabled) {
-      auth.loginLimiter.fail(key)
+      await audit.record({
+        action: 'auth.login.failed',
+        actor: null,
+        address,
+        target: { email },
+        detail: { reason: !user ? 'unknown email' : !ok ? 'wrong password' : 'user disabled' },
+      })
       throw new HTTPException(401, { message: WRONG_CREDENTIALS })
     }
-    auth.loginLimiter.succeed(key)
+    pair.succeeded({ forgetKey: true })
+    // The address keeps its other failures: one good account must not reset a guesser's count.
+    fromAddress.succeeded()
     const { token, expiresAt } = await auth.createSession(user.id)
+    await audit.record({ action: 'auth.login', actor: auditActor(user), address })
     startSessionCookie(c, token, expiresAt)
     return c.json({ user: publicUser(user) })
   })
@@ -131,6 +143,7 @@ export function mountAuthRoutes(
     if (session) {
       await auth.endSession(session.key)
       auth.sockets.closeSession(session.key, CloseCode.Unauthorized, 'signed out')
+      await audit.record({ action: 'auth.logout', actor: auditActor(session.user), address: clientAddress(c) })
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)

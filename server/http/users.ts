@@ -6,12 +6,14 @@ import type { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { CloseCode } from '../../shared/protocol.ts'
+import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { Database } from '../db/Database.ts'
 import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
+import { clientAddress } from './clientAddress.ts'
 import { departmentSchema } from './profile.ts'
 
 const roleSchema = z.enum(['admin', 'member'])
@@ -27,8 +29,8 @@ const patchBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name, department')
 
-export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; config: ServerConfig }) {
-  const { auth, db, config } = deps
+export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; config: ServerConfig; audit: AuditLog }) {
+  const { auth, db, config, audit } = deps
 
   app.get('/api/users', (c) => {
     auth.requireAdmin(c.req.raw)
@@ -39,7 +41,7 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
   })
 
   app.post('/api/users', async (c) => {
-    auth.requireAdmin(c.req.raw)
+    const { user: me } = auth.requireAdmin(c.req.raw)
     const body = await readJson(c, createBody)
     if (auth.findUserByEmail(body.email))
       throw new HTTPException(409, { message: 'a user with this email already exists' })
@@ -50,6 +52,13 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
     await db.update((d) => {
       d.users[user.id] = user
     })
+    await audit.record({
+      action: 'user.create',
+      actor: auditActor(me),
+      address: clientAddress(c),
+      target: { userId: user.id, email: user.email },
+      detail: { role: user.role },
+    })
     return c.json({ user: publicUser(user) }, 201)
   })
 
@@ -58,23 +67,34 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
     const body = await readJson(c, patchBody)
     const target = db.data.users[c.req.param('id')]
     if (!target) throw new HTTPException(404, { message: 'no such user' })
-    const activeAdmins = Object.values(db.data.users).filter((u) => u.role === 'admin' && !u.disabled)
-    const losesAdmin = (body.disabled === true || body.role === 'member') && target.role === 'admin' && !target.disabled
-    if (losesAdmin && activeAdmins.length === 1) {
-      throw new HTTPException(409, { message: 'this is the last active administrator' })
-    }
+    const before = { role: target.role, disabled: target.disabled, name: target.name, department: target.department }
     if (target.id === me.id && body.disabled === true)
       throw new HTTPException(409, { message: 'you cannot disable yourself' })
     const passwordHash =
       body.password === undefined ? undefined : await hashPassword(body.password, config.passwordScryptLogN)
-    await db.update((d) => {
-      const u = d.users[target.id]
-      if (body.disabled !== undefined) u.disabled = body.disabled
-      if (body.role !== undefined) u.role = body.role
-      if (body.name !== undefined) u.name = body.name
-      if (body.department !== undefined) u.department = body.department
-      if (passwordHash) u.passwordHash = passwordHash
-      u.updatedAt = new Date().toISOString()
+    // The last-administrator rule is checked by the store when the change is applied (after the
+    // hash above, which another request's change may have overtaken).
+    const updated = await db.updateUser(target.id, {
+      disabled: body.disabled,
+      role: body.role,
+      name: body.name,
+      department: body.department,
+      passwordHash,
+    })
+    if (!updated) throw new HTTPException(404, { message: 'no such user' })
+    const changes: Record<string, unknown> = {}
+    if (body.role !== undefined && body.role !== before.role) changes.role = { from: before.role, to: body.role }
+    if (body.disabled !== undefined && body.disabled !== before.disabled) changes.disabled = body.disabled
+    if (body.name !== undefined && body.name !== before.name) changes.name = { from: before.name, to: body.name }
+    if (body.department !== undefined && body.department !== before.department)
+      changes.department = { from: before.department ?? null, to: body.department }
+    if (passwordHash) changes.passwordReset = true
+    await audit.record({
+      action: 'user.update',
+      actor: auditActor(me),
+      address: clientAddress(c),
+      target: { userId: updated.id, email: updated.email },
+      detail: changes,
     })
     if (body.disabled === true) {
       await auth.endUserSessions(target.id)
@@ -87,6 +107,6 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
       // Administrators see every account; a changed role changes what open sockets may do.
       auth.sockets.closeUser(target.id, CloseCode.ServiceRestart, 'role changed')
     }
-    return c.json({ user: publicUser(db.data.users[target.id]) })
+    return c.json({ user: publicUser(updated) })
   })
 }

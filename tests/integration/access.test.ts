@@ -173,6 +173,7 @@ const CASES: Case[] = [
     request: (a) =>
       api(server, 'PATCH', `/api/users/${dummyUserId}`, { cookie: cookies[a], body: { name: `renamed by ${a}` } }),
   },
+  { name: 'GET /api/audit', expect: row(401, 403, 403, 403, 200, 401, 403), request: call('GET', '/api/audit') },
   { name: 'GET /api/accounts', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/accounts') },
   {
     name: 'POST /api/accounts',

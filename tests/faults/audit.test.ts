@@ -1,0 +1,148 @@
+/**
+ * The audit log against a real server: every sign-in, failure, user, role, member and account
+ * change is appended to DATA_DIR/audit.log with who, when and from which address; only
+ * administrators read it (GET /api/audit); it survives a restart and a torn last line.
+ */
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { AuditEntry } from '../../server/audit/AuditLog.ts'
+import {
+  addMember,
+  api,
+  createAccount,
+  createUser,
+  login,
+  setupAdmin,
+  TEST_PASSWORD,
+  userWithSession,
+} from '../helpers/auth.ts'
+import { startTestServer, tempDataDir } from '../helpers/server.ts'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+})
+
+type Entry = AuditEntry & { seq: number }
+const read = async (server: { url: string }, cookie: string, query = '') => {
+  const res = await api(server, 'GET', `/api/audit${query}`, { cookie })
+  expect(res.status).toBe(200)
+  return (await res.json()) as { entries: Entry[]; more: boolean }
+}
+
+describe('audit log', () => {
+  it('records who did what, when and from where; administrators read it, nobody else', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const server = await startTestServer({ dataDir: data.dir, trustProxy: 1 })
+    cleanups.push(() => server.close())
+    const from = (address: string) => ({ 'x-forwarded-for': address })
+    const started = new Date().toISOString()
+
+    const admin = await setupAdmin(server)
+    const memberId = await createUser(server, admin, { email: 'mei@example.com' })
+    expect(
+      (
+        await api(server, 'POST', '/api/login', {
+          body: { email: 'mei@example.com', password: 'wrong-password' },
+          headers: from('10.9.8.7'),
+        })
+      ).status,
+    ).toBe(401)
+    const mei = await login(server, 'mei@example.com')
+    await createAccount(server, mei, { id: 'acme', name: '华东电网' })
+    await createUser(server, admin, { email: 'li@example.com' })
+    await addMember(server, mei, 'acme', 'li@example.com', 'editor')
+    await addMember(server, mei, 'acme', 'li@example.com', 'viewer')
+    await api(server, 'DELETE', '/api/accounts/acme/members?email=li@example.com', { cookie: mei })
+    await api(server, 'PATCH', '/api/accounts/acme', { cookie: mei, body: { archived: true } })
+    await api(server, 'PATCH', '/api/accounts/acme', { cookie: mei, body: { archived: false } })
+    await api(server, 'PATCH', `/api/users/${memberId}`, { cookie: admin, body: { role: 'admin' } })
+    await api(server, 'PATCH', `/api/users/${memberId}`, { cookie: admin, body: { password: 'reset-by-admin-1' } })
+    await api(server, 'DELETE', '/api/accounts/acme', { cookie: admin })
+    await api(server, 'POST', '/api/logout', { cookie: admin })
+
+    const admin2 = await login(server, 'admin@example.com')
+    const { entries } = await read(server, admin2, '?limit=1000')
+    const actions = entries.map((e) => e.action).reverse()
+    expect(actions).toEqual([
+      'setup',
+      'user.create',
+      'auth.login.failed',
+      'auth.login',
+      'account.create',
+      'user.create',
+      'member.set',
+      'member.set',
+      'member.remove',
+      'account.archive',
+      'account.unarchive',
+      'user.update',
+      'user.update',
+      'account.delete',
+      'auth.logout',
+      'auth.login',
+    ])
+    for (const e of entries) {
+      expect(e.at >= started, e.action).toBe(true)
+      expect(e.address, e.action).toMatch(/^(127\.0\.0\.1|::ffff:127\.0\.0\.1|10\.9\.8\.7)$/)
+    }
+    const byAction = (a: string) => entries.filter((e) => e.action === a)
+    const failed = byAction('auth.login.failed')[0]
+    expect(failed).toMatchObject({ actor: null, address: '10.9.8.7', target: { email: 'mei@example.com' } })
+    expect(failed.detail).toEqual({ reason: 'wrong password' })
+    expect(byAction('account.create')[0]).toMatchObject({
+      actor: { email: 'mei@example.com' },
+      target: { accountId: 'acme' },
+    })
+    expect(byAction('member.set').map((e) => e.detail)).toEqual([
+      { role: { from: 'editor', to: 'viewer' } },
+      { role: { from: null, to: 'editor' } },
+    ])
+    expect(byAction('user.update').map((e) => e.detail)).toEqual([
+      { passwordReset: true },
+      { role: { from: 'member', to: 'admin' } },
+    ])
+    expect(byAction('account.delete')[0]).toMatchObject({
+      actor: { email: 'admin@example.com' },
+      target: { accountId: 'acme' },
+    })
+    // No secret ever reaches the log.
+    const file = await fs.readFile(path.join(data.dir, 'audit.log'), 'utf8')
+    for (const secret of [TEST_PASSWORD, 'wrong-password', 'reset-by-admin-1', 'scrypt$'])
+      expect(file).not.toContain(secret)
+    expect(file.trim().split('\n')).toHaveLength(entries.length)
+
+    // Paging: newest first, `before` the last seq of a page.
+    const page1 = await read(server, admin2, '?limit=5')
+    expect(page1.more).toBe(true)
+    const page2 = await read(server, admin2, `?limit=5&before=${page1.entries.at(-1)!.seq}`)
+    expect(page2.entries.map((e) => e.seq)).toEqual(entries.slice(5, 10).map((e) => e.seq))
+    expect((await read(server, admin2, '?action=member.set')).entries).toHaveLength(2)
+    expect((await api(server, 'GET', '/api/audit?limit=0', { cookie: admin2 })).status).toBe(400)
+
+    // Members and strangers may not read it.
+    const plain = await userWithSession(server, admin2, 'plain@example.com')
+    expect((await api(server, 'GET', '/api/audit', { cookie: plain.cookie })).status).toBe(403)
+    expect((await api(server, 'GET', '/api/audit')).status).toBe(401)
+  })
+
+  it('is append-only across restarts, and a torn last line (a crash mid-append) is skipped', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const first = await startTestServer({ dataDir: data.dir })
+    await setupAdmin(first)
+    await first.close()
+    const file = path.join(data.dir, 'audit.log')
+    const before = await fs.readFile(file, 'utf8')
+    await fs.appendFile(file, '{"at":"2026-12-01T00:00:00.000Z","action":"auth.lo')
+    const second = await startTestServer({ dataDir: data.dir })
+    cleanups.push(() => second.close())
+    const cookie = await login(second, 'admin@example.com')
+    const after = await fs.readFile(file, 'utf8')
+    expect(after.startsWith(before)).toBe(true)
+    const { entries } = await read(second, cookie)
+    expect(entries.map((e) => e.action)).toEqual(['auth.login', 'setup'])
+  })
+})
