@@ -19,6 +19,7 @@ import { mountAuditRoutes } from './http/audit.ts'
 import { mountAuthRoutes } from './http/auth.ts'
 import { clientAddressMiddleware, clientAddressOf } from './http/clientAddress.ts'
 import { allowedHostsCheck, jsonBodyLimit, securityHeaders } from './http/hardening.ts'
+import { mountImportRoutes } from './http/import.ts'
 import { mountPlanRoutes } from './http/plan.ts'
 import { mountProfileRoutes } from './http/profile.ts'
 import { mountReviewRoutes } from './http/reviews.ts'
@@ -194,6 +195,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
   mountVoteRoutes(app, { auth, votes: new VoteService(config.dataDir, db, rooms) })
   mountReviewRoutes(app, { auth, reviews })
+  mountImportRoutes(app, { auth, rooms, plans, config })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 

@@ -24,6 +24,17 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { PORT: '' }).port).toBe(8787)
   })
 
+  it('reads the contact freshness limit and the import limits', () => {
+    expect([resolveConfig().staleContactDays, resolveConfig().importMaxBytes, resolveConfig().importMaxRows]).toEqual([
+      45,
+      5 * 1024 * 1024,
+      2000,
+    ])
+    const c = resolveConfig({}, { STALE_CONTACT_DAYS: '30', IMPORT_MAX_BYTES: '1000', IMPORT_MAX_ROWS: '10' })
+    expect([c.staleContactDays, c.importMaxBytes, c.importMaxRows]).toEqual([30, 1000, 10])
+    expect(() => resolveConfig({}, { STALE_CONTACT_DAYS: '0' })).toThrow(/staleContactDays must be positive/)
+  })
+
   it('rejects bad values when the configuration is built', () => {
     expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow(/PORT must be a non-negative integer/)
     expect(() => resolveConfig({}, { PORT: '70000' })).toThrow(/PORT must be 0–65535/)

@@ -57,6 +57,11 @@ export interface ServerConfig {
   maxSocketsPerAddress: number
   /** Strategic + breakthrough accounts one owner may hold before the portfolio warns. */
   portfolioFocusLimit: number
+  /** Days after which a KDM's or KI's last contact is stale (finding stakeholder.contact.stale, faded stances). */
+  staleContactDays: number
+  /** Largest contact sheet the import accepts, and most rows in one import. */
+  importMaxBytes: number
+  importMaxRows: number
   /** Create the demo account when the first administrator is set up (SEED_DEMO=0 to skip). */
   seedDemo: boolean
   /** Folder with the built client (vite build). */
@@ -104,6 +109,9 @@ export const defaultConfig = (): Settings => ({
   maxSocketsPerUser: 32,
   maxSocketsPerAddress: 256,
   portfolioFocusLimit: 3,
+  staleContactDays: 45,
+  importMaxBytes: 5 * 1024 * 1024,
+  importMaxRows: 2000,
   seedDemo: true,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
   logLevel: 'info',
@@ -176,6 +184,9 @@ const SETTINGS = {
   maxSocketsPerUser: { env: 'MAX_SOCKETS_PER_USER', value: positive() },
   maxSocketsPerAddress: { env: 'MAX_SOCKETS_PER_ADDRESS', value: positive() },
   portfolioFocusLimit: { env: 'PORTFOLIO_FOCUS_LIMIT', value: count() },
+  staleContactDays: { env: 'STALE_CONTACT_DAYS', value: positive() },
+  importMaxBytes: { env: 'IMPORT_MAX_BYTES', value: positive() },
+  importMaxRows: { env: 'IMPORT_MAX_ROWS', value: positive() },
   seedDemo: { env: 'SEED_DEMO', value: z.boolean() },
   clientDir: { env: 'CLIENT_DIR', value: text() },
   logLevel: { env: 'LOG_LEVEL', value: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`) },

@@ -46,6 +46,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       timeZone: config.planTimeZone,
+      staleContactDays: config.staleContactDays,
       log: logAs('plan', 'error'),
     })
     const rooms = new RoomManager(store, {

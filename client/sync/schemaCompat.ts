@@ -1,12 +1,7 @@
-import type { SerializedSchema, SerializedSchemaV2 } from 'tldraw'
+import type { SerializedSchema } from 'tldraw'
 
-/**
- * How a document's recorded schema relates to this client's:
- * - `same`: records can be used as they are;
- * - `older`: records must be migrated up (and the document upgraded);
- * - `newer`: the document was written by a newer client; this one must not write to it.
- */
-export type SchemaRelation = 'same' | 'older' | 'newer'
+/** One comparison for the client and the server (the import API): shared/schemaCompat.ts. */
+export { compareSchemas, type SchemaRelation } from '../../shared/schemaCompat'
 
 /** A value read from the Y.Doc that claims to be a serialised tldraw schema. */
 export function isSerializedSchema(value: unknown): value is SerializedSchema {
@@ -15,25 +10,4 @@ export function isSerializedSchema(value: unknown): value is SerializedSchema {
   if (v.schemaVersion === 2) return typeof v.sequences === 'object' && v.sequences !== null
   if (v.schemaVersion === 1) return typeof v.recordVersions === 'object' && v.recordVersions !== null
   return false
-}
-
-/**
- * Compares sequence by sequence. A sequence the document knows and we do not means
- * a newer client added it (new shape types, say): we cannot validate those records,
- * so the document counts as newer. tldraw's store migrations only say "Incompatible
- * schema?" in that case, so we decide it here, before anything is loaded or written.
- */
-export function compareSchemas(ours: SerializedSchemaV2, theirs: SerializedSchema): SchemaRelation {
-  // Version-1 schemas predate sequences; only very old tldraw wrote them.
-  if (theirs.schemaVersion === 1) return 'older'
-  let older = false
-  for (const [sequenceId, theirVersion] of Object.entries(theirs.sequences)) {
-    const ourVersion = ours.sequences[sequenceId]
-    if (ourVersion === undefined || theirVersion > ourVersion) return 'newer'
-    if (theirVersion < ourVersion) older = true
-  }
-  for (const sequenceId of Object.keys(ours.sequences)) {
-    if (!(sequenceId in theirs.sequences)) older = true
-  }
-  return older ? 'older' : 'same'
 }

@@ -212,6 +212,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     influence: 'medium',
     concern: '招标文件技术条款公平',
     contact: '赵敏',
+    lastContact: isoInDays(today, -8),
   })
   const zhou = person('zhou', legacy, 0, {
     name: '周建国',

@@ -151,6 +151,10 @@ export function mountAuthRoutes(
 
   app.get('/api/me', (c) => {
     const { user } = auth.requireUser(c.req.raw)
-    return c.json({ user: publicUser(user), portfolioFocusLimit: config.portfolioFocusLimit })
+    return c.json({
+      user: publicUser(user),
+      portfolioFocusLimit: config.portfolioFocusLimit,
+      staleContactDays: config.staleContactDays,
+    })
   })
 }

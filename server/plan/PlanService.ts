@@ -10,6 +10,8 @@ export interface PlanServiceOptions {
   deriveDelayMs: number
   /** The time zone whose calendar date decides what is overdue. */
   timeZone: string
+  /** Freshness limit of the contact checks (STALE_CONTACT_DAYS). */
+  staleContactDays?: number
   log: (msg: string) => void
   /** Injectable clock (tests). */
   now?: () => Date
@@ -60,7 +62,7 @@ export class PlanService {
   }
 
   private derive(room: Room): PlanRecord {
-    return derivePlanFromDoc(room.doc, { today: this.today() })
+    return derivePlanFromDoc(room.doc, { today: this.today(), staleContactDays: this.options.staleContactDays })
   }
 
   private async store(room: Room): Promise<PlanRecord | null> {

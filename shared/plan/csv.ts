@@ -32,10 +32,18 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(neutral) || neutral !== neutral.trim() ? `"${neutral.replace(/"/g, '""')}"` : neutral
 }
 
+/** Header and rows as cells, before CSV quoting (stakeholders.xlsx writes the same cells). */
+export function table(lang: CsvLang, columns: Bilingual[], rows: string[][]): string[][] {
+  return [columns.map((c) => (lang === 'both' ? `${c.zh} ${c.en}` : c[lang])), ...rows]
+}
+
+/** A table as CSV text. */
+export function toCsv(cells: string[][]): string {
+  return `${BOM}${cells.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+}
+
 function render(lang: CsvLang, columns: Bilingual[], rows: string[][]): string {
-  const header = columns.map((c) => (lang === 'both' ? `${c.zh} ${c.en}` : c[lang]))
-  const lines = [header, ...rows].map((cells) => cells.map(csvCell).join(','))
-  return `${BOM}${lines.join('\r\n')}\r\n`
+  return toCsv(table(lang, columns, rows))
 }
 
 function valueLang(lang: CsvLang): Lang {
@@ -117,6 +125,11 @@ const STAKEHOLDER_COLUMNS: Bilingual[] = [
 
 /** The decision chain, one stakeholder per row, in the plan's order. */
 export function renderStakeholdersCsv(plan: PlanRecord, lang: CsvLang = 'both'): string {
+  return toCsv(stakeholdersTable(plan, lang))
+}
+
+/** The cells of stakeholders.csv (header first). */
+export function stakeholdersTable(plan: PlanRecord, lang: CsvLang = 'both'): string[][] {
   const v = valueLang(lang)
   const nameOf = nameIndex(plan)
   const factions = new Map(plan.factions.map((f) => [f.id, f]))
@@ -142,5 +155,5 @@ export function renderStakeholdersCsv(plan: PlanRecord, lang: CsvLang = 'both'):
       s.targetedBy.map(nameOf).join(sep),
     ]
   })
-  return render(lang, STAKEHOLDER_COLUMNS, rows)
+  return table(lang, STAKEHOLDER_COLUMNS, rows)
 }

@@ -4,7 +4,7 @@
  * in shared/audience.ts keeps. Escaping and CSV quoting are the same as the team's exports.
  */
 import type { CustomerSafePlan } from '../audience'
-import { csvCell } from './csv'
+import { table, toCsv } from './csv'
 import { ACTION_STATUS_LABELS, type Bilingual, type Lang, label } from './labels'
 import { escapeMarkdown } from './markdown'
 
@@ -124,11 +124,9 @@ export function renderCustomerPlanMarkdown(plan: CustomerSafePlan, lang: Lang): 
 }
 
 type CsvLang = Lang | 'both'
-const BOM = '\uFEFF'
 
 function renderCsv(lang: CsvLang, columns: Bilingual[], rows: string[][]): string {
-  const header = columns.map((c) => (lang === 'both' ? `${c.zh} ${c.en}` : c[lang]))
-  return `${BOM}${[header, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`
+  return toCsv(table(lang, columns, rows))
 }
 
 const PEOPLE_COLUMNS: Bilingual[] = [
@@ -150,8 +148,13 @@ const ACTION_COLUMNS: Bilingual[] = [
 
 /** stakeholders.csv for the customer: name, title, department, reports to. */
 export function renderCustomerStakeholdersCsv(plan: CustomerSafePlan, lang: CsvLang = 'both'): string {
+  return toCsv(customerStakeholdersTable(plan, lang))
+}
+
+/** The cells of the customer's stakeholders.csv (header first), also written as stakeholders.xlsx. */
+export function customerStakeholdersTable(plan: CustomerSafePlan, lang: CsvLang = 'both'): string[][] {
   const v: Lang = lang === 'both' ? 'zh' : lang
-  return renderCsv(
+  return table(
     lang,
     PEOPLE_COLUMNS,
     plan.stakeholders.map((s) => [

@@ -185,6 +185,36 @@ const cases: Case[] = [
     field: 'relationship',
   },
   {
+    code: 'chain.kdm.uncovered',
+    broken: { stakeholders: { 'shape:s1': { contact: '待定' } } },
+    fixed: { stakeholders: { 'shape:s1': { contact: '张三、李四' } } },
+    severity: 'warning',
+    shapeId: 'shape:s1',
+    field: 'contact',
+  },
+  {
+    code: 'stakeholder.contact.stale',
+    // TODAY is 2026-11-22: 46 days after 2026-10-07, 45 after 2026-10-08.
+    broken: { stakeholders: { 'shape:s2': { lastContact: '2026-10-07' } } },
+    fixed: { stakeholders: { 'shape:s2': { lastContact: '2026-10-08' } } },
+    severity: 'warning',
+    shapeId: 'shape:s2',
+    field: 'lastContact',
+  },
+  {
+    code: 'stakeholder.contact.stale',
+    broken: { stakeholders: { 'shape:s1': { lastContact: '' } } },
+    fixed: {
+      stakeholders: {
+        'shape:s1': { lastContact: TODAY, role: 'ku' },
+        'shape:s4': { role: 'kdm', contact: '王五', lastContact: TODAY },
+      },
+    },
+    severity: 'warning',
+    shapeId: 'shape:s1',
+    field: 'lastContact',
+  },
+  {
     code: 'champion.missing',
     broken: { stakeholders: { 'shape:s2': { champion: false } } },
     fixed: { stakeholders: { 'shape:s2': { champion: false }, 'shape:s3': { champion: true } } },

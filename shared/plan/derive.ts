@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import { type AccountFields, DEFAULT_ACCOUNT, parseAccount } from '../account'
+import { readProvenance } from '../contacts/provenance'
 import {
   type ActionStatus,
   LIVE_ACTION_STATUSES,
@@ -12,6 +13,7 @@ import {
   WAR_ROOM_SHAPE_TYPES,
   type WarRoomShapeType,
 } from '../shapes/types'
+import { checkContacts } from './contacts'
 import { isIsoDate } from './dates'
 import { healthScore } from './health'
 import { messages, type RecordKind } from './messages'
@@ -57,6 +59,8 @@ export interface PlanInput {
 export interface DeriveOptions {
   /** Today as `YYYY-MM-DD` (an injectable clock). If invalid, nothing is reported overdue. */
   today: string
+  /** Days after which a KDM's or KI's last contact counts as stale (STALE_CONTACT_DAYS; default 45). */
+  staleContactDays?: number
 }
 
 const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 }
@@ -135,6 +139,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
 
   const shapes = new Map<string, ShapeNode>()
   const stakeholderFields = new Map<string, StakeholderFields>()
+  const stakeholderMeta = new Map<string, unknown>()
   const factionFields = new Map<string, FactionFields>()
   const blockerFields = new Map<string, BlockerFields>()
   const actionFields = new Map<string, ActionFields>()
@@ -158,6 +163,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
       switch (shape.type) {
         case 'stakeholder':
           stakeholderFields.set(id, readProps('stakeholder', id, shape.props, findings))
+          stakeholderMeta.set(id, shape.meta)
           break
         case 'faction':
           factionFields.set(id, readProps('faction', id, shape.props, findings))
@@ -213,6 +219,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
       champion: f.champion,
       contact: f.contact,
       lastContact: f.lastContact,
+      provenance: readProvenance(stakeholderMeta.get(id)),
       faction: enclosingFaction(id, shapes),
       reportsTo: [],
       influences: [],
@@ -328,6 +335,7 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   const live = (actionId: string) => actions.get(actionId)?.live === true
   checkAccount(account, findings)
   checkDecisionChain([...stakeholders.values()], live, findings)
+  checkContacts([...stakeholders.values()], today, options?.staleContactDays, findings.add.bind(findings))
   checkBlockers([...blockers.values()], live, findings)
   checkActions([...actions.values()], findings)
 

@@ -37,6 +37,8 @@ export const FINDING_CODES = [
   'account.field.invalid',
   'chain.kdm.missing',
   'stakeholder.relationship.unknown',
+  'chain.kdm.uncovered',
+  'stakeholder.contact.stale',
   'champion.missing',
   'opponent.unaddressed',
   'blocker.untargeted',
@@ -79,6 +81,16 @@ export const planStakeholderSchema = z.object({
   champion: z.boolean(),
   contact: z.string(),
   lastContact: isoDateOrEmpty,
+  /**
+   * Who last set each stance field and when (the shape's `meta.provenance`, see
+   * docs/document-format.md). Optional so plan records stored before it stay valid.
+   */
+  provenance: z
+    .partialRecord(
+      z.enum(['relationship', 'role', 'influence', 'champion']),
+      z.object({ by: z.string(), byName: z.string(), at: z.string() }),
+    )
+    .optional(),
   /** The nearest enclosing faction, or null. */
   faction: shapeId.nullable(),
   /** Stakeholders this one reports to (汇报). */

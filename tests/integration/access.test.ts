@@ -347,6 +347,21 @@ const CASES: Case[] = [
     request: (a) => api(server, 'GET', `/api/accounts/acme/changes?since=${reviewId}`, { cookie: cookies[a] }),
   },
   {
+    name: 'POST /api/accounts/:id/import/stakeholders',
+    expect: row(401, 403, 200, 200, 200, 401, 403),
+    request: (a) =>
+      fetch(`${server.url}/api/accounts/acme/import/stakeholders?dryRun=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', ...(cookies[a] ? { cookie: cookies[a] } : {}) },
+        body: '姓名,职务\n王强,CIO\n',
+      }),
+  },
+  {
+    name: 'GET /api/accounts/:id/stakeholders.xlsx',
+    expect: row(401, 200, 200, 200, 200, 401, 403),
+    request: call('GET', '/api/accounts/acme/stakeholders.xlsx'),
+  },
+  {
     name: 'GET /api/unknown-route',
     expect: row(404, 404, 404, 404, 404, 404, 404),
     request: call('GET', '/api/unknown-route'),

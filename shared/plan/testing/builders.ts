@@ -186,6 +186,8 @@ export function goodDoc(options: GoodDocOptions = {}): { account: AccountFields;
       role: 'kdm',
       relationship: 'cr3',
       influence: 'high',
+      contact: '张三',
+      lastContact: '2026-11-20',
       ...s['shape:s1'],
     }),
     stakeholder(
@@ -197,6 +199,8 @@ export function goodDoc(options: GoodDocOptions = {}): { account: AccountFields;
         relationship: 'cr1',
         influence: 'high',
         champion: true,
+        contact: '李四',
+        lastContact: '2026-11-18',
         ...s['shape:s2'],
       },
       'shape:f1',

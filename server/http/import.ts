@@ -1,0 +1,195 @@
+/**
+ * Contacts in and out (issue 14): `POST /api/accounts/:id/import/stakeholders` runs the same
+ * reading, mapping and planning as the room's import dialog (shared/contacts) and, without
+ * `?dryRun=1`, writes the cards into the account's document on the server; `GET
+ * /api/accounts/:id/stakeholders.xlsx` is stakeholders.csv as a workbook (also `?audience=customer`).
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import type * as Y from 'yjs'
+import { customerSafePlan } from '../../shared/audience.ts'
+import { type ImportPlan, planImport } from '../../shared/contacts/importPlan.ts'
+import { mapTable } from '../../shared/contacts/mapping.ts'
+import { readTable, SheetError } from '../../shared/contacts/read.ts'
+import { buildImportRecords, existingCards, ImportTargetError } from '../../shared/contacts/records.ts'
+import { tableToXlsx, XLSX_MIME } from '../../shared/contacts/xlsx.ts'
+import { stakeholdersTable } from '../../shared/plan/csv.ts'
+import { customerStakeholdersTable } from '../../shared/plan/customerReports.ts'
+import { readDocRecords } from '../../shared/plan/readDoc.ts'
+import { DocKeys } from '../../shared/protocol.ts'
+import { createWarRoomSchema } from '../../shared/schema.ts'
+import { compareSchemas, isSchemaVersions } from '../../shared/schemaCompat.ts'
+import type { Auth } from '../auth/Auth.ts'
+import type { ServerConfig } from '../config.ts'
+import type { PlanService } from '../plan/PlanService.ts'
+import type { RoomManager } from '../sync/RoomManager.ts'
+import { audienceOf } from './audience.ts'
+
+/** Transaction origin of imported records: every connection receives them. */
+const IMPORT_ORIGIN = Symbol('import')
+
+const schema = createWarRoomSchema()
+const ourSchema = schema.serialize()
+
+/** One YKeyValue per document (each one observes the array; a new one per import would pile up observers). */
+const keyValues = new WeakMap<Y.Doc, YKeyValue<unknown>>()
+function recordsOf(doc: Y.Doc): YKeyValue<unknown> {
+  let kv = keyValues.get(doc)
+  if (!kv) {
+    kv = new YKeyValue<unknown>(doc.getArray(DocKeys.records))
+    keyValues.set(doc, kv)
+  }
+  return kv
+}
+
+const CSV_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'text/tab-separated-values'])
+const XLSX_TYPES = new Set([XLSX_MIME, 'application/octet-stream'])
+
+export interface ImportDeps {
+  auth: Auth
+  rooms: RoomManager
+  plans: PlanService
+  config: Pick<ServerConfig, 'importMaxBytes' | 'importMaxRows'>
+}
+
+async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  const tooLarge = () => new HTTPException(413, { message: `file too large (limit ${maxBytes} bytes)` })
+  if (type === 'multipart/form-data') {
+    let form: FormData
+    try {
+      form = await c.req.raw.formData()
+    } catch {
+      throw new HTTPException(400, { message: 'expected multipart/form-data with a "file" field' })
+    }
+    const file = form.get('file')
+    if (!(file instanceof File)) throw new HTTPException(400, { message: 'expected a "file" field' })
+    if (file.size > maxBytes) throw tooLarge()
+    return new Uint8Array(await file.arrayBuffer())
+  }
+  if (CSV_TYPES.has(type) || XLSX_TYPES.has(type)) {
+    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    if (bytes.byteLength > maxBytes) throw tooLarge()
+    return bytes
+  }
+  throw new HTTPException(415, {
+    message: 'send the sheet as multipart/form-data (field "file"), text/csv, or an .xlsx body',
+  })
+}
+
+/** Brings a document written by an older build up to ours before writing into it, as a client does on open. */
+function upgradeDocument(doc: Y.Doc, kv: YKeyValue<unknown>, stored: unknown) {
+  const snapshot = Object.fromEntries([...kv.map.values()].map(({ key, val }) => [key, val]))
+  const result = schema.migrateStoreSnapshot({ store: snapshot as never, schema: stored as never })
+  if (result.type === 'error') {
+    throw new HTTPException(409, { message: `the document could not be migrated (${result.reason})` })
+  }
+  doc.transact(() => {
+    for (const record of Object.values(result.value)) {
+      if (JSON.stringify(record) !== JSON.stringify(snapshot[record.id])) kv.set(record.id, record)
+    }
+    for (const key of Object.keys(snapshot)) if (!(key in result.value)) kv.delete(key)
+    doc.getMap(DocKeys.meta).set(DocKeys.schema, ourSchema)
+  }, IMPORT_ORIGIN)
+}
+
+export function mountImportRoutes(app: Hono, deps: ImportDeps) {
+  const { auth, rooms, plans, config } = deps
+
+  app.post(
+    '/api/accounts/:id/import/stakeholders',
+    async (c, next) => {
+      // Editors and owners only, for the preview too: it reads the whole map to match people.
+      auth.account(c.req.raw, c.req.param('id'), 'write')
+      await next()
+    },
+    // Multipart framing adds a little over the file itself.
+    bodyLimit({
+      maxSize: config.importMaxBytes + 64 * 1024,
+      onError: () => {
+        throw new HTTPException(413, { message: `file too large (limit ${config.importMaxBytes} bytes)` })
+      },
+    }),
+    async (c) => {
+      const accountId = c.req.param('id')
+      const { user } = auth.account(c.req.raw, accountId, 'write')
+      const dryRun = ['1', 'true'].includes(c.req.query('dryRun') ?? '')
+      const factionId = c.req.query('faction') || undefined
+      const bytes = await fileBytes(c, config.importMaxBytes)
+
+      let sheet: ReturnType<typeof mapTable>
+      try {
+        sheet = mapTable((await readTable(bytes)).rows, { maxRows: config.importMaxRows })
+      } catch (e) {
+        if (e instanceof SheetError) {
+          throw new HTTPException(e.code === 'sheet.tooManyRows' ? 413 : 400, { message: e.message })
+        }
+        throw e
+      }
+
+      const room = await rooms.acquire(accountId)
+      try {
+        const meta = room.doc.getMap<unknown>(DocKeys.meta)
+        const stored = meta.get(DocKeys.schema)
+        if (stored !== undefined && !isSchemaVersions(stored)) {
+          throw new HTTPException(409, { message: "the document's schema entry is unreadable" })
+        }
+        const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
+        if (relation === 'newer') {
+          throw new HTTPException(409, {
+            message: 'the document was written by a newer version of War Room; this server must not write to it',
+          })
+        }
+        const plan: ImportPlan = planImport(sheet, existingCards(readDocRecords(room.doc).records as unknown[]))
+        if (dryRun) return c.json({ dryRun: true, ...plan })
+
+        const kv = recordsOf(room.doc)
+        if (relation === 'older') upgradeDocument(room.doc, kv, stored)
+        let records: Record<string, unknown>[]
+        try {
+          records = buildImportRecords(plan, readDocRecords(room.doc).records as unknown[], {
+            author: { id: user.id, name: user.name },
+            at: new Date().toISOString(),
+            newId: () => `shape:${randomUUID()}`,
+            factionId,
+          })
+        } catch (e) {
+          if (e instanceof ImportTargetError) throw new HTTPException(400, { message: e.message })
+          throw e
+        }
+        room.doc.transact(() => {
+          for (const record of records) kv.set(record.id as string, record)
+        }, IMPORT_ORIGIN)
+        const created = records
+          .filter((r) => r.type === 'stakeholder' && !plan.rows.some((row) => row.shapeId === r.id))
+          .map((r) => r.id as string)
+        return c.json({ dryRun: false, ...plan, created })
+      } finally {
+        rooms.release(accountId)
+      }
+    },
+  )
+
+  app.get('/api/accounts/:id/stakeholders.xlsx', async (c) => {
+    const accountId = c.req.param('id')
+    auth.account(c.req.raw, accountId, 'read')
+    const lang = c.req.query('lang') ?? 'both'
+    if (lang !== 'zh' && lang !== 'en' && lang !== 'both') {
+      throw new HTTPException(400, { message: 'lang must be zh, en or both' })
+    }
+    const audience = audienceOf(c)
+    const plan = await plans.current(accountId)
+    const cells =
+      audience === 'customer' ? customerStakeholdersTable(customerSafePlan(plan), lang) : stakeholdersTable(plan, lang)
+    const bytes = await tableToXlsx(cells, audience === 'customer' ? '决策链 People' : '决策链 Stakeholders')
+    const name = audience === 'customer' ? 'stakeholders-customer.xlsx' : 'stakeholders.xlsx'
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': XLSX_MIME,
+      'Content-Disposition': `attachment; filename="${accountId}-${name}"`,
+      'X-Content-Type-Options': 'nosniff',
+    })
+  })
+}
