@@ -32,7 +32,7 @@ describe('resolveConfig', () => {
     ])
     const c = resolveConfig({}, { STALE_CONTACT_DAYS: '30', IMPORT_MAX_BYTES: '1000', IMPORT_MAX_ROWS: '10' })
     expect([c.staleContactDays, c.importMaxBytes, c.importMaxRows]).toEqual([30, 1000, 10])
-    expect(() => resolveConfig({}, { STALE_CONTACT_DAYS: '0' })).toThrow(/staleContactDays must be positive/)
+    expect(() => resolveConfig({}, { STALE_CONTACT_DAYS: '0' })).toThrow(/STALE_CONTACT_DAYS.*must be positive/)
   })
 
   it('rejects bad values when the configuration is built', () => {

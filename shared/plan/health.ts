@@ -15,7 +15,7 @@ export interface HealthInput {
   stakeholders: readonly PlanStakeholder[]
   blockers: readonly PlanBlocker[]
   actions: readonly PlanAction[]
-  findings: readonly Pick<Finding, 'code'>[]
+  findings: readonly Pick<Finding, 'code' | 'shapeId'>[]
 }
 
 /** The questions, in the order docs/health-score.md lists them. */
@@ -47,6 +47,11 @@ export function healthBreakdown(plan: HealthInput): Record<HealthQuestion, numbe
   const live = new Set(actions.filter((a) => a.live).map((a) => a.id))
   const aimedAt = (ids: readonly string[]) => ids.some((id) => live.has(id))
   const key = stakeholders.filter((s) => s.role === 'kdm' || s.role === 'ki')
+  const uncontacted = new Set(
+    plan.findings
+      .filter((f) => f.code === 'chain.kdm.uncovered' || f.code === 'stakeholder.contact.stale')
+      .map((f) => f.shapeId),
+  )
   const has = (role: PlanStakeholder['role']) => (stakeholders.some((s) => s.role === role) ? 1 : 0)
   const opponents = stakeholders.filter(
     (s) => s.influence === 'high' && (s.relationship === 'cr4' || s.relationship === 'cr5'),
@@ -69,7 +74,8 @@ export function healthBreakdown(plan: HealthInput): Record<HealthQuestion, numbe
     roles: (has('kdm') + has('ki') + has('ku')) / 3,
     relationships: share(key.filter((s) => s.relationship !== 'unknown').length, key.length),
     champion: stakeholders.some((s) => s.champion) ? 1 : 0,
-    contact: share(key.filter((s) => s.lastContact !== '').length, key.length),
+    // Covered by one of ours and met within the freshness limit (shared/plan/contacts.ts says which are not).
+    contact: share(key.filter((s) => s.lastContact !== '' && !uncontacted.has(s.id)).length, key.length),
     factions: share(stakeholders.filter((s) => s.faction !== null).length, stakeholders.length),
     opponents:
       stakeholders.length === 0
