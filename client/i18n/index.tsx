@@ -1,21 +1,25 @@
 /**
- * A deliberately tiny i18n layer: string tables per area (./messages), a
- * language context, and `useT()` returning a typed `t(key, params)`.
+ * The client's side of the one translation catalogue (shared/i18n, i18next): the browser's
+ * areas (./messages) join the shared ones, a language context, and `useT()` returning a typed
+ * `t(key, params)`. `{ count }` picks the plural form ("1 account", "2 accounts").
  */
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
+import { addMessages, type Params, type SharedMessageKey, translateKey } from '../../shared/i18n'
 import { initialLang, type Lang, saveLang } from './lang'
-import { type MessageKey, messages } from './messages'
+import { messages } from './messages'
 
 export { LANGS, type Lang, TLDRAW_LOCALE } from './lang'
-export type { MessageKey } from './messages'
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
+addMessages(messages)
+
+/** Every key `t()` accepts: the browser's areas and the shared ones. */
+export type MessageKey = keyof (typeof messages)['zh'] | SharedMessageKey
+
+export type Translate = (key: MessageKey, params?: Params) => string
 
 /** Looks a key up in one language, filling `{name}` placeholders from params. */
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text: string = messages[lang][key]
-  if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  return translateKey(lang, key, params)
 }
 
 interface LangContextValue {

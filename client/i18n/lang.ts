@@ -1,12 +1,9 @@
-/** UI languages: Chinese first, English second. */
-export const LANGS = ['zh', 'en'] as const
-export type Lang = (typeof LANGS)[number]
+import { isLang, type Lang } from '../../shared/i18n/lang'
+
+/** UI languages: Chinese first, English second (shared/i18n/lang.ts). */
+export { isLang, LANGS, type Lang } from '../../shared/i18n/lang'
 
 const STORAGE_KEY = 'war-room.lang'
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value)
-}
 
 /** The saved choice if there is one, else the browser's language; anything not English reads Chinese. */
 export function initialLang(): Lang {

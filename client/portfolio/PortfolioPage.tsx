@@ -237,7 +237,7 @@ function Health({ health }: { health: AccountSummary['health'] }) {
     <span className={`wr-health wr-health--${level}`}>
       <span className="wr-health__bar" style={{ width: `${health.score}%` }} aria-hidden />
       <span className="wr-health__text">
-        {t('portfolio.health.value', { score: health.score, findings: health.findings })}
+        {t('portfolio.health.value', { score: health.score, count: health.findings })}
       </span>
     </span>
   )

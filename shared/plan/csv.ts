@@ -3,6 +3,7 @@
  * Excel opens Chinese correctly, CRLF rows and RFC 4180 quoting, and no cell that a spreadsheet
  * would run as a formula.
  */
+import { bilingual, type SharedMessageKey, translate } from '../i18n'
 import {
   ACTION_STATUS_LABELS,
   type Bilingual,
@@ -63,22 +64,25 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-const yesNo: Record<Lang, [string, string]> = { zh: ['是', '否'], en: ['yes', 'no'] }
+const yesNo: Record<Lang, [string, string]> = {
+  zh: [translate('zh', 'csv.yes'), translate('zh', 'csv.no')],
+  en: [translate('en', 'csv.yes'), translate('en', 'csv.no')],
+}
 
 const ACTION_COLUMNS: Bilingual[] = [
-  { zh: '图形ID', en: 'Shape ID' },
-  { zh: '行动项', en: 'Action' },
-  { zh: '负责人', en: 'Owner' },
-  { zh: '部门', en: 'Department' },
-  { zh: '状态', en: 'Status' },
-  { zh: '截止日期', en: 'Due' },
-  { zh: '已逾期', en: 'Overdue' },
-  { zh: '针对', en: 'Targets' },
-  { zh: '资源与授权', en: 'Resources and authority' },
-  { zh: '检查点', en: 'Checkpoint' },
-  { zh: '复盘原因', en: 'Review cause' },
-  { zh: '复盘说明', en: 'Review note' },
-]
+  'shapeId',
+  'action',
+  'owner',
+  'department',
+  'status',
+  'due',
+  'overdue',
+  'targets',
+  'resourcesAndAuthority',
+  'checkpoint',
+  'reviewCause',
+  'reviewNote',
+].map((c) => bilingual(`csv.action.${c}` as SharedMessageKey))
 
 /** The plan's actions, one per row, ordered by due date (undated last). */
 export function renderActionsCsv(plan: PlanRecord, lang: CsvLang = 'both'): string {
@@ -105,23 +109,23 @@ export function renderActionsCsv(plan: PlanRecord, lang: CsvLang = 'both'): stri
 }
 
 const STAKEHOLDER_COLUMNS: Bilingual[] = [
-  { zh: '图形ID', en: 'Shape ID' },
-  { zh: '姓名', en: 'Name' },
-  { zh: '职务', en: 'Title' },
-  { zh: '部门', en: 'Department' },
-  { zh: '角色', en: 'Role' },
-  { zh: '客户关系', en: 'Relationship' },
-  { zh: '影响力', en: 'Influence' },
-  { zh: '代言人', en: 'Champion' },
-  { zh: '派系', en: 'Faction' },
-  { zh: '派系立场', en: 'Faction stance' },
-  { zh: '汇报给', en: 'Reports to' },
-  { zh: '影响', en: 'Influences' },
-  { zh: '核心关切', en: 'Core concern' },
-  { zh: '我方对接人', en: 'Our contact' },
-  { zh: '最近接触', en: 'Last contact' },
-  { zh: '针对此人的行动项', en: 'Actions targeting them' },
-]
+  'shapeId',
+  'name',
+  'title',
+  'department',
+  'role',
+  'relationship',
+  'influence',
+  'champion',
+  'faction',
+  'factionStance',
+  'reportsTo',
+  'influences',
+  'coreConcern',
+  'ourContact',
+  'lastContact',
+  'actionsTargetingThem',
+].map((c) => bilingual(`csv.stakeholder.${c}` as SharedMessageKey))
 
 /** The decision chain, one stakeholder per row, in the plan's order. */
 export function renderStakeholdersCsv(plan: PlanRecord, lang: CsvLang = 'both'): string {

@@ -3,6 +3,7 @@
  * findings, reports and exports so one vocabulary reaches every surface.
  */
 import type { AccountTier } from '../account'
+import { labelTable } from '../i18n'
 import type { Label as Bilingual } from '../shapes/labels'
 import type { InfluenceLevel } from '../shapes/types'
 
@@ -24,24 +25,23 @@ export {
 export type Lang = 'zh' | 'en'
 export type { Bilingual }
 
-export const TIER_LABELS: Record<AccountTier, Bilingual> = {
-  strategic: { zh: '战略型', en: 'Strategic' },
-  breakthrough: { zh: '攻坚型', en: 'Breakthrough' },
-  opportunity: { zh: '机会型', en: 'Opportunity' },
-}
+export const TIER_LABELS: Record<AccountTier, Bilingual> = labelTable('label.tier', [
+  'strategic',
+  'breakthrough',
+  'opportunity',
+])
 
 /** Influence as a value under a heading that already says 影响力 (CSV column, Markdown field). */
-export const INFLUENCE_LABELS: Record<InfluenceLevel, Bilingual> = {
-  high: { zh: '高', en: 'High' },
-  medium: { zh: '中', en: 'Medium' },
-  low: { zh: '低', en: 'Low' },
-}
+export const INFLUENCE_LABELS: Record<InfluenceLevel, Bilingual> = labelTable('label.influenceValue', [
+  'high',
+  'medium',
+  'low',
+])
 
-export const FINDING_SEVERITY_LABELS: Record<'error' | 'warning' | 'info', Bilingual> = {
-  error: { zh: '错误', en: 'Errors' },
-  warning: { zh: '警告', en: 'Warnings' },
-  info: { zh: '提示', en: 'Notes' },
-}
+export const FINDING_SEVERITY_LABELS: Record<'error' | 'warning' | 'info', Bilingual> = labelTable(
+  'label.findingSeverity',
+  ['error', 'warning', 'info'],
+)
 
 /** A label in one language, or the empty string for an empty code. */
 export function label<K extends string>(table: Record<K, Bilingual>, code: K | '', lang: Lang): string {

@@ -403,7 +403,7 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   await eventually(async () => expect((await shape(bob.page, person.id))?.parentId).toBe(faction.id), 10_000)
   await expect
     .poll(() => bob.page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText())
-    .toMatch(/Members: 1/)
+    .toMatch(/\b1 member\b/)
 
   // And out again.
   const gripAgain = await screenPoint(page, person.id, 120, 60)

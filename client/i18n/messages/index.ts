@@ -2,13 +2,15 @@ import type { Lang } from '../lang'
 import { accessMessages } from './access'
 import { accountMessages } from './account'
 import { commonMessages } from './common'
+import type { Message } from './define'
 import { planMessages } from './plan'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 
 /**
- * Every area's strings, merged. To add an area: write `messages/<area>.ts` with
- * `defineMessages` and spread it here; its keys become valid `t()` keys.
+ * The browser's areas of the catalogue, merged (the shared areas are in shared/i18n/messages).
+ * To add an area: write `messages/<area>.ts` with `defineMessages` and spread it here, in both
+ * languages; its keys become valid `t()` keys. See docs/architecture.md, "Adding a string".
  */
 export const messages = {
   zh: {
@@ -27,6 +29,6 @@ export const messages = {
     ...planMessages.en,
     ...accountMessages.en,
   },
-} satisfies Record<Lang, Record<string, string>>
+} satisfies Record<Lang, Record<string, Message>>
 
 export type MessageKey = keyof (typeof messages)['zh']

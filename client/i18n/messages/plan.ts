@@ -61,7 +61,7 @@ export const planMessages = defineMessages({
     'plan.finding.goToShape': 'Show on the board',
     'plan.finding.goToField': 'Open the account fields',
     'plan.finding.elsewhere': '(on another page)',
-    'plan.badge.title': '{count} findings',
+    'plan.badge.title': { one: '{count} finding', other: '{count} findings' },
     'plan.export.title': 'Export',
     'plan.export.markdown': 'Battle plan (Markdown)',
     'plan.export.actions': 'Actions (CSV)',

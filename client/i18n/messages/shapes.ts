@@ -104,7 +104,7 @@ export const shapeMessages = defineMessages({
     'shape.champion': 'Champion',
     'shape.contact': 'Contact',
     'shape.backs': 'Backs',
-    'shape.members': 'Members: {count}',
+    'shape.members': { one: '{count} member', other: '{count} members' },
     'shape.leader': 'Leader',
     'shape.stage': 'Stage',
     'shape.due': 'Due',

@@ -1,0 +1,23 @@
+import type { Message } from '../define'
+import type { Lang } from '../lang'
+import { findingMessages } from './findings'
+import { labelMessages } from './labels'
+import { reportMessages } from './report'
+
+/**
+ * The areas of the shared catalogue: strings the server renders too (findings, labels, exports,
+ * error messages). To add an area: write `messages/<area>.ts` with `defineMessages` and spread it
+ * here, in both languages (docs/architecture.md, "Adding a string").
+ */
+export const sharedMessages = {
+  zh: {
+    ...labelMessages.zh,
+    ...findingMessages.zh,
+    ...reportMessages.zh,
+  },
+  en: {
+    ...labelMessages.en,
+    ...findingMessages.en,
+    ...reportMessages.en,
+  },
+} satisfies Record<Lang, Record<string, Message>>
