@@ -4,6 +4,8 @@ import { SessionProvider, useSession } from './auth/session'
 import { LanguageProvider, useLang, useT } from './i18n'
 import { PortfolioPage } from './portfolio/PortfolioPage'
 import { UsersPage } from './portfolio/UsersPage'
+import { FrozenMapPage } from './review/FrozenMapPage'
+import { MeetingPage } from './review/MeetingPage'
 import { RoomPage } from './room/RoomPage'
 import { matchRoute, navigate, usePathname } from './router'
 
@@ -48,6 +50,16 @@ function Routes() {
       return <PortfolioPage />
     case 'users':
       return <UsersPage />
+    case 'review':
+      return (
+        <FrozenMapPage
+          key={`${route.accountId}/${route.reviewId}`}
+          accountId={route.accountId}
+          reviewId={route.reviewId}
+        />
+      )
+    case 'meeting':
+      return <MeetingPage />
     case 'room':
       // Keyed so that moving to another account builds a fresh room, never reusing a store.
       return <RoomPage key={route.accountId} accountId={route.accountId} />

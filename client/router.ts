@@ -30,12 +30,17 @@ export type Route =
   | { name: 'portfolio' }
   | { name: 'users' }
   | { name: 'room'; accountId: string }
+  | { name: 'review'; accountId: string; reviewId: string }
+  | { name: 'meeting' }
   | { name: 'not-found' }
 
 /** `accountId` is returned as written; the room page validates it. */
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'portfolio' }
   if (pathname === '/users' || pathname === '/users/') return { name: 'users' }
+  if (pathname === '/meeting' || pathname === '/meeting/') return { name: 'meeting' }
+  const review = /^\/a\/([^/]+)\/reviews\/([^/]+)\/?$/.exec(pathname)
+  if (review) return { name: 'review', accountId: safeDecode(review[1]), reviewId: safeDecode(review[2]) }
   const room = /^\/a\/([^/]+)\/?$/.exec(pathname)
   if (room) {
     let accountId: string
@@ -47,4 +52,12 @@ export function matchRoute(pathname: string): Route {
     return { name: 'room', accountId }
   }
   return { name: 'not-found' }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
 }

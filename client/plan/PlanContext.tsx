@@ -28,7 +28,7 @@ export interface ShapeFindings {
   findings: Finding[]
 }
 
-export type SidebarTab = 'plan' | 'account'
+export type SidebarTab = 'plan' | 'account' | 'review'
 
 export interface PlanContextValue {
   /** Null until a document is there to derive from. */

@@ -15,6 +15,7 @@ import {
 } from '../../shared/plan'
 import { AccountPanel } from '../account/AccountPanel'
 import { useLang, useT } from '../i18n'
+import { ReviewPanel } from '../review/ReviewPanel'
 import { SEVERITY_GLYPH } from './FindingBadges'
 import { usePlanContext } from './PlanContext'
 import './plan.css'
@@ -98,7 +99,7 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
     <aside className="wr-plan" data-testid="wr-plan-sidebar" data-open="true" aria-label={t('plan.sidebar.label')}>
       <header className="wr-plan__header">
         <div className="wr-plan__tabs" role="tablist">
-          {(['plan', 'account'] as const).map((id) => (
+          {(['plan', 'account', 'review'] as const).map((id) => (
             <button
               key={id}
               type="button"
@@ -110,7 +111,7 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
               data-testid={`wr-plan-tab-${id}`}
               onClick={() => setTab(id)}
             >
-              {t(id === 'plan' ? 'plan.tab.plan' : 'plan.tab.account')}
+              {t(`plan.tab.${id}`)}
               {id === 'plan' && plan && plan.metrics.findings.error > 0 && (
                 <span className="wr-plan__tab-count wr-sev--error">{plan.metrics.findings.error}</span>
               )}
@@ -136,6 +137,8 @@ export function PlanSidebar({ accountId, doc, editor, readOnly }: PlanSidebarPro
       >
         {tab === 'plan' ? (
           plan && <PlanCheck plan={plan} accountId={accountId} editor={editor} />
+        ) : tab === 'review' ? (
+          <ReviewPanel editor={editor} />
         ) : (
           <AccountPanel doc={doc} readOnly={readOnly} focusRequest={fieldRequest} />
         )}

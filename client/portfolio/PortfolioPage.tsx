@@ -13,6 +13,7 @@ import { type AccountSummary, apiFetch } from '../auth/api'
 import { useCurrentUser, useSession } from '../auth/session'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
+import { LastReviewCell, MovedCell, SortHeader, sortAccounts, useSort } from '../review/portfolio'
 import { navigate } from '../router'
 import { MembersPanel } from './MembersPanel'
 import './portfolio.css'
@@ -52,12 +53,14 @@ export function PortfolioPage() {
       ),
     [accounts],
   )
-  const shown = (accounts ?? []).filter(
+  const { sort, toggle } = useSort()
+  const filtered = (accounts ?? []).filter(
     (a) =>
       (showArchived || !a.archived) &&
       (tier === ALL || (tier === NO_TIER ? a.tier === '' : a.tier === tier)) &&
       (owner === ALL || a.owner.trim() === owner),
   )
+  const shown = sortAccounts(filtered, sort)
   const focus = useMemo(() => checkPortfolioFocus(accounts ?? [], portfolioFocusLimit), [accounts, portfolioFocusLimit])
   const nameOf = useMemo(() => new Map((accounts ?? []).map((a) => [a.id, a.name])), [accounts])
 
@@ -78,6 +81,9 @@ export function PortfolioPage() {
       <div className="wr-portfolio__title">
         <h1>{t('portfolio.title')}</h1>
         <span className="wr-hint">{t('portfolio.subtitle')}</span>
+        <button type="button" className="wr-button" onClick={() => navigate('/meeting')} data-testid="meeting-view">
+          {t('portfolio.meeting')}
+        </button>
       </div>
 
       {focus.length > 0 && (
@@ -142,12 +148,14 @@ export function PortfolioPage() {
           <table className="wr-table" data-testid="accounts">
             <thead>
               <tr>
-                <th>{t('portfolio.col.name')}</th>
+                <SortHeader label={t('portfolio.col.name')} column="name" sort={sort} onSort={toggle} />
                 <th>{t('portfolio.col.tier')}</th>
                 <th>{t('portfolio.col.owner')}</th>
-                <th>{t('portfolio.col.stage')}</th>
-                <th>{t('portfolio.col.health')}</th>
-                <th>{t('portfolio.col.activity')}</th>
+                <SortHeader label={t('portfolio.col.stage')} column="stage" sort={sort} onSort={toggle} />
+                <SortHeader label={t('portfolio.col.health')} column="health" sort={sort} onSort={toggle} />
+                <SortHeader label={t('portfolio.col.lastReview')} column="lastReview" sort={sort} onSort={toggle} />
+                <SortHeader label={t('portfolio.col.moved')} column="moved" sort={sort} onSort={toggle} />
+                <SortHeader label={t('portfolio.col.activity')} column="activity" sort={sort} onSort={toggle} />
                 <th>{t('portfolio.col.role')}</th>
                 <th aria-hidden />
               </tr>
@@ -185,6 +193,12 @@ export function PortfolioPage() {
                   </td>
                   <td>
                     <Health health={a.health} />
+                  </td>
+                  <td className="wr-nowrap">
+                    <LastReviewCell account={a} />
+                  </td>
+                  <td>
+                    <MovedCell account={a} />
                   </td>
                   <td className="wr-nowrap">
                     <time dateTime={a.lastActivityAt} title={a.lastActivityAt}>

@@ -9,6 +9,8 @@ import { LanguageSwitch } from '../LanguageSwitch'
 import { withFindingBadges } from '../plan/FindingBadges'
 import { PlanProvider } from '../plan/PlanContext'
 import { PlanSidebar } from '../plan/PlanSidebar'
+import { withChangeMarks } from '../review/ChangeMarks'
+import { ReviewProvider } from '../review/ReviewContext'
 import { navigate } from '../router'
 import { warRoomBindingUtils, warRoomComponents, warRoomShapeUtils, warRoomTools, warRoomUiOverrides } from '../shapes'
 import { type ConnectionState, useYjsStore } from '../sync/useYjsStore'
@@ -18,7 +20,7 @@ import { ConnectionBadge } from './ConnectionBadge'
 const assetUrls = getAssetUrlsByImport()
 
 /** The shapes' components plus the plan's finding badges in front of the canvas. */
-const roomComponents = withFindingBadges(warRoomComponents)
+const roomComponents = withChangeMarks(withFindingBadges(warRoomComponents))
 
 declare global {
   interface Window {
@@ -109,7 +111,9 @@ function Room({ accountId }: { accountId: string }) {
     case 'ready':
       return (
         <PlanProvider doc={room.doc}>
-          <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access} />
+          <ReviewProvider accountId={accountId} access={access}>
+            <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access} />
+          </ReviewProvider>
         </PlanProvider>
       )
   }

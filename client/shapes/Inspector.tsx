@@ -45,6 +45,7 @@ import {
   STAKEHOLDER_ROLES,
 } from '../../shared/shapes/types'
 import { type MessageKey, useLang, useT } from '../i18n'
+import { ReviewCausePrompt } from '../review/ReviewCausePrompt'
 import { problemsOf, repairShape, textProp, updateProps, type WarRoomShape } from './common'
 import { arrowEndTypes, isRelationKind, syncArrowRelation } from './relations'
 
@@ -237,6 +238,7 @@ function Fields({ shape }: { shape: WarRoomShape }) {
             values={ACTION_STATUSES}
             labels={ACTION_STATUS_LABELS}
           />
+          <ReviewCausePrompt shape={shape} />
           <SelectField
             shape={shape}
             prop="reviewCause"

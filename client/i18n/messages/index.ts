@@ -4,6 +4,7 @@ import { accountMessages } from './account'
 import { commonMessages } from './common'
 import type { Message } from './define'
 import { planMessages } from './plan'
+import { reviewMessages } from './review'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 
@@ -20,6 +21,7 @@ export const messages = {
     ...shapeMessages.zh,
     ...planMessages.zh,
     ...accountMessages.zh,
+    ...reviewMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -28,6 +30,7 @@ export const messages = {
     ...shapeMessages.en,
     ...planMessages.en,
     ...accountMessages.en,
+    ...reviewMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 
