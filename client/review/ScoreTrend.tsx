@@ -9,8 +9,8 @@ export interface TrendPoint {
 }
 
 const W = 320
-const H = 110
-const PAD = { left: 28, right: 14, top: 16, bottom: 24 }
+const H = 120
+const PAD = { left: 34, right: 16, top: 24, bottom: 24 }
 
 export function ScoreTrend({ points }: { points: TrendPoint[] }) {
   const t = useT()
