@@ -5,7 +5,7 @@
  *
  * What is recorded (see docs/api.md "Audit log"): sign-ins and failed sign-ins, sign-outs,
  * set-up, user creation and changes, account creation, archive, unarchive and deletion, member
- * changes, reviews taken, and the operator's `npm run admin -- reset`. Never a password.
+ * changes, reviews taken and deleted, and the operator's `npm run admin -- reset`. Never a password.
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
@@ -24,6 +24,7 @@ export type AuditAction =
   | 'member.set'
   | 'member.remove'
   | 'review.take'
+  | 'review.delete'
   | 'admin.reset'
 
 /** Who acted: a signed-in user, or null (an anonymous sign-in attempt, the command line). */

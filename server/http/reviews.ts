@@ -9,10 +9,12 @@ import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { diffPlans } from '../../shared/review/diff.ts'
 import { renderCustomerReviewMarkdown, renderReviewMarkdown } from '../../shared/review/report.ts'
+import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import type { AccountNeed, Auth } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { ReviewError, type ReviewService, withoutState } from '../reviews/ReviewService.ts'
 import { audienceOf } from './audience.ts'
+import { clientAddress } from './clientAddress.ts'
 
 const takeBody = z.strictObject({
   title: z.string().max(200).optional(),
@@ -34,8 +36,8 @@ export function mountReviewRoutes(
   deps: {
     auth: Auth
     reviews: ReviewService
-    /** Called after a review was stored (the audit log, when there is one). */
-    onTaken?: (info: { accountId: string; reviewId: string; userId: string }) => void | Promise<void>
+    /** Taking and deleting a review are recorded here. */
+    audit?: AuditLog
   },
 ) {
   const { auth, reviews } = deps
@@ -45,7 +47,13 @@ export function mountReviewRoutes(
     const { account, user } = access(c, 'write')
     const body = await readJson(c, takeBody)
     const review = await reviews.take(account.id, body, { id: user.id, name: user.name })
-    await deps.onTaken?.({ accountId: account.id, reviewId: review.id, userId: user.id })
+    await deps.audit?.record({
+      action: 'review.take',
+      actor: auditActor(user),
+      address: clientAddress(c),
+      target: { accountId: account.id, reviewId: review.id },
+      detail: { title: review.title },
+    })
     return c.json({ review }, 201)
   })
 
@@ -60,10 +68,17 @@ export function mountReviewRoutes(
   })
 
   app.delete('/api/accounts/:id/reviews/:reviewId', async (c) => {
-    const { account } = access(c, 'manage')
+    const { account, user } = access(c, 'manage')
     if (account.archivedAt)
       throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
-    await mapped(() => reviews.delete(account.id, c.req.param('reviewId')))
+    const reviewId = c.req.param('reviewId')
+    await mapped(() => reviews.delete(account.id, reviewId))
+    await deps.audit?.record({
+      action: 'review.delete',
+      actor: auditActor(user),
+      address: clientAddress(c),
+      target: { accountId: account.id, reviewId },
+    })
     return c.body(null, 204)
   })
 

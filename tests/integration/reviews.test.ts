@@ -187,6 +187,14 @@ describe('reviews', () => {
     expect(reviews[0]!.findings).toBe(2)
   })
 
+  it('are recorded in the audit log', async () => {
+    const { entries } = await json<{ entries: { action: string; actor: { email: string }; target: Rec }[] }>(
+      await api(server, 'GET', '/api/audit?action=review.take', { cookie: admin }),
+    )
+    expect(entries.map((e) => e.target.reviewId)).toEqual([second.id, first.id])
+    expect(entries[1]!.actor.email).toBe('editor@example.com')
+  })
+
   it('answer bad input with clear errors', async () => {
     const status = async (method: string, p: string, cookie = admin, body?: unknown) => {
       const res = await api(server, method, p, { cookie, body })
@@ -335,6 +343,10 @@ describe('reviews', () => {
     expect((await api(server, 'DELETE', `/api/accounts/acme/reviews/${first.id}`, { cookie: admin })).status).toBe(204)
     expect((await api(server, 'GET', `/api/accounts/acme/reviews/${first.id}`, { cookie: admin })).status).toBe(404)
     expect((await api(server, 'DELETE', `/api/accounts/acme/reviews/${first.id}`, { cookie: admin })).status).toBe(404)
+    const { entries } = await json<{ entries: { target: Rec }[] }>(
+      await api(server, 'GET', '/api/audit?action=review.delete', { cookie: admin }),
+    )
+    expect(entries.map((e) => e.target.reviewId)).toEqual([first.id])
     const dir = path.join(data.dir, 'reviews', 'acme')
     expect(existsSync(dir)).toBe(true)
     expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: admin })).status).toBe(204)
