@@ -1,17 +1,35 @@
-import { promises as fs, constants as fsc } from 'node:fs'
-import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
-import { type DocStore, RoomDataError } from './DocStore.ts'
+import { type DocStore, RoomDataError, StorageUnavailableError } from './DocStore.ts'
+import { isMissing, nodeFs, readIfExists, type StorageFileHandle, type StorageFs, writeFileDurably } from './fsLayer.ts'
+
+export interface FileDocStoreOptions {
+  /** Grouped fsync window: an accepted update is on disk within this plus one fsync. */
+  flushIntervalMs?: number
+  log?: (msg: string) => void
+  /** The file-system layer (tests inject faults here). */
+  fs?: StorageFs
+  /** Bytes written (and fsynced, then removed) to prove the disk takes writes again. */
+  probeBytes?: number
+}
 
 /**
  * Embedded, crash-safe Yjs storage: per room an append-only update log plus a
  * compacted snapshot.
  *
- * - `rooms/<id>/log-<gen>`: records of `[length u32][crc32 u32][update bytes]`. Appends are
- *   grouped and fsynced every `flushIntervalMs`, so an accepted update is on disk within
- *   that window plus one fsync. A torn or corrupt tail (a crash mid-write) is cut off on
- *   load with a warning.
+ * - `rooms/<id>/log-<gen>`: records of `[length u32][crc32 u32][update bytes]`. One flush loop
+ *   for all rooms: every `flushIntervalMs` each room with queued records gets one write and one
+ *   fsync, so an accepted update is on disk within that window plus one fsync. No promise is
+ *   made per update.
+ * - A write or fsync that fails (disk full, I/O error) is cut back to the last good offset
+ *   before anything else is written, so no later good record ever sits behind a torn one; the
+ *   failure is reported to the {@link DocStore.onFailure} listeners (the room stops accepting
+ *   edits and is reloaded from disk once {@link checkWritable} succeeds).
+ * - On load, a record that fails its length or checksum in the middle of a log is skipped: the
+ *   reader resynchronises on the next valid record, the damaged file is copied to
+ *   `rooms/<id>/quarantine/` first, and a warning names what was skipped. Only a torn **tail**
+ *   (no valid record after it) is cut. Records after a lost one that depend on it wait in Yjs
+ *   as pending updates until a client that still has the lost edit reconnects.
  * - `rooms/<id>/snapshot`: `WRS1[length u32][crc32 u32][state update]`, written to a temp
  *   file, fsynced and renamed. Compaction starts a new log generation at the instant the
  *   state is captured, so updates that arrive while the snapshot is written land in the new
@@ -22,60 +40,150 @@ import { type DocStore, RoomDataError } from './DocStore.ts'
 export class FileDocStore implements DocStore {
   private readonly logs = new Map<string, RoomLog>()
   private readonly compactions = new Map<string, Promise<void>>()
+  private readonly listeners: ((room: string, error: Error) => void)[] = []
+  /** Logs with queued records, written by the next tick of the one flush loop. */
+  private readonly dirty = new Set<RoomLog>()
+  private timer: NodeJS.Timeout | null = null
   private closed = false
+  private readonly fs: StorageFs
 
   constructor(
     private readonly dataDir: string,
-    private readonly opts: { flushIntervalMs?: number; log?: (msg: string) => void } = {},
-  ) {}
+    private readonly opts: FileDocStoreOptions = {},
+  ) {
+    this.fs = opts.fs ?? nodeFs
+  }
 
   private roomDir(room: string) {
     return path.join(this.dataDir, 'rooms', room)
   }
 
   async load(room: string): Promise<Uint8Array[]> {
+    await this.compactions.get(room)
     const dir = this.roomDir(room)
     const updates: Uint8Array[] = []
-    const snapshot = await readIfExists(path.join(dir, 'snapshot'))
+    const snapshot = await readIfExists(this.fs, path.join(dir, 'snapshot'))
     if (snapshot) updates.push(decodeSnapshot(room, snapshot))
-    const gens = await listLogGenerations(dir)
+    const gens = await listLogGenerations(this.fs, dir)
     let size = 0
+    let lastValid = 0
     for (const gen of gens) {
       const file = path.join(dir, logName(gen))
-      const log = (await readIfExists(file)) ?? Buffer.alloc(0)
-      const { records, validBytes } = decodeLog(log)
+      const log = (await readIfExists(this.fs, file)) ?? Buffer.alloc(0)
+      const { records, validBytes, skipped } = decodeLog(log)
       updates.push(...records)
       size += validBytes
+      lastValid = validBytes
+      if (skipped.length === 0 && validBytes === log.length) continue
+      // Keep the damaged file as it was before anything rewrites or deletes it.
+      const kept = await this.quarantine(room, file, log)
+      for (const s of skipped) {
+        this.warn(
+          `room ${room}: skipped a corrupt record in ${logName(gen)} (${s.length} bytes at offset ${s.offset}); the records after it were read; the file as found is kept in ${kept}`,
+        )
+      }
       if (validBytes < log.length) {
         this.warn(
-          `room ${room}: skipped a torn or corrupt log tail in ${logName(gen)} (${log.length - validBytes} bytes after offset ${validBytes})`,
+          `room ${room}: cut a torn log tail in ${logName(gen)} (${log.length - validBytes} bytes after offset ${validBytes}); the file as found is kept in ${kept}`,
         )
-        await fs.truncate(file, validBytes)
+        try {
+          await this.fs.truncate(file, validBytes)
+        } catch (e) {
+          throw new StorageUnavailableError(`room ${room}: cannot cut the torn tail of ${logName(gen)}`, e)
+        }
       }
     }
     if (!this.logs.has(room)) {
       const gen = gens.length ? gens[gens.length - 1] : 0
-      this.logs.set(room, new RoomLog(dir, gen, size, this.flushInterval))
+      this.logs.set(room, new RoomLog(this, room, dir, gen, size, lastValid))
     }
     return updates
   }
 
-  private get flushInterval() {
+  /** Copies a damaged log aside (once per distinct content: loading it again adds no copy). */
+  private async quarantine(room: string, file: string, content: Buffer): Promise<string> {
+    const dir = path.join(this.roomDir(room), 'quarantine')
+    const id = `${content.length}-${crc32(content).toString(16).padStart(8, '0')}`
+    const target = path.join(dir, `${path.basename(file)}.${id}.damaged`)
+    try {
+      await this.fs.mkdir(dir)
+      if ((await this.fs.readdir(dir)).includes(path.basename(target))) return path.relative(this.dataDir, target)
+      await this.fs.copyFile(file, target)
+      await this.fs.syncDir(dir)
+    } catch (e) {
+      throw new StorageUnavailableError(`room ${room}: cannot keep a copy of the damaged ${path.basename(file)}`, e)
+    }
+    return path.relative(this.dataDir, target)
+  }
+
+  get flushIntervalMs() {
     return this.opts.flushIntervalMs ?? 20
+  }
+
+  /** @internal the file-system layer, for the logs. */
+  get files(): StorageFs {
+    return this.fs
   }
 
   private logFor(room: string): RoomLog {
     let log = this.logs.get(room)
     if (!log) {
-      log = new RoomLog(this.roomDir(room), 0, 0, this.flushInterval)
+      log = new RoomLog(this, room, this.roomDir(room), 0, 0, 0)
       this.logs.set(room, log)
     }
     return log
   }
 
-  append(room: string, update: Uint8Array): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('store closed'))
-    return this.logFor(room).append(update)
+  append(room: string, update: Uint8Array): void {
+    if (this.closed) {
+      this.warn(`room ${room}: an update arrived after the store closed; not stored`)
+      return
+    }
+    const log = this.logFor(room)
+    if (!log.enqueue(encodeRecord(update))) return
+    this.dirty.add(log)
+    this.timer ??= setTimeout(this.flushTick, this.flushIntervalMs)
+  }
+
+  /** The one flush loop: one write + one fsync per room with queued records. */
+  private readonly flushTick = () => {
+    this.timer = null
+    const batch = [...this.dirty]
+    this.dirty.clear()
+    for (const log of batch) void log.flush().catch(() => {})
+  }
+
+  flush(room?: string): Promise<void> {
+    if (room === undefined) return Promise.all([...this.logs.keys()].map((r) => this.flush(r))).then(() => {})
+    const log = this.logs.get(room)
+    if (!log) return Promise.resolve()
+    this.dirty.delete(log)
+    return log.flush()
+  }
+
+  onFailure(listener: (room: string, error: Error) => void) {
+    this.listeners.push(listener)
+  }
+
+  /** @internal called by a room's log when a write or fsync failed. */
+  reportFailure(room: string, error: Error) {
+    const log = this.logs.get(room)
+    if (log) log.broken = true
+    this.warn(`room ${room}: persisting updates failed (${String(error)}); the room stops accepting edits`)
+    for (const l of this.listeners) l(room, error)
+  }
+
+  async checkWritable(room: string): Promise<void> {
+    const dir = this.roomDir(room)
+    const probe = path.join(dir, '.probe')
+    try {
+      await this.fs.mkdir(dir)
+      await writeFileDurably(this.fs, probe, Buffer.alloc(this.opts.probeBytes ?? 64 * 1024))
+      await this.fs.rm(probe)
+    } catch (e) {
+      await this.fs.rm(probe).catch(() => {})
+      throw new StorageUnavailableError(`room ${room}: the disk still refuses writes`, e)
+    }
   }
 
   pendingLogBytes(room: string): number {
@@ -90,20 +198,12 @@ export class FileDocStore implements DocStore {
     const keepFrom = log.gen
     // Snapshot writes of one room are serialised (they share the temp file name).
     const done = (this.compactions.get(room) ?? Promise.resolve()).then(async () => {
-      await older.flushed
-      await fs.mkdir(dir, { recursive: true })
-      const tmp = path.join(dir, 'snapshot.tmp')
-      const handle = await fs.open(tmp, 'w')
-      try {
-        await handle.writeFile(encodeSnapshot(state))
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await fs.rename(tmp, path.join(dir, 'snapshot'))
-      await fsyncDir(dir)
-      for (const gen of await listLogGenerations(dir)) {
-        if (gen < keepFrom) await fs.rm(path.join(dir, logName(gen)), { force: true })
+      // The retiring generation is complete on disk (or failed, then kept) before it goes.
+      await older.closed
+      await this.fs.mkdir(dir)
+      await writeFileDurably(this.fs, path.join(dir, 'snapshot'), encodeSnapshot(state))
+      for (const gen of await listLogGenerations(this.fs, dir)) {
+        if (gen < keepFrom) await this.fs.rm(path.join(dir, logName(gen)))
       }
     })
     const settled = done.catch(() => {})
@@ -116,23 +216,27 @@ export class FileDocStore implements DocStore {
 
   async release(room: string): Promise<void> {
     const log = this.logs.get(room)
-    if (!log) return
-    this.logs.delete(room)
-    await log.close()
+    if (log) {
+      this.logs.delete(room)
+      this.dirty.delete(log)
+      await log.close()
+    }
     await this.compactions.get(room)
   }
 
   async remove(room: string): Promise<void> {
     await this.compactions.get(room)
-    await fs.rm(this.roomDir(room), { recursive: true, force: true })
+    await this.fs.rm(this.roomDir(room))
   }
 
   async close(): Promise<void> {
     this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
     await Promise.all([...this.logs.keys()].map((room) => this.release(room)))
   }
 
-  private warn(msg: string) {
+  warn(msg: string) {
     ;(this.opts.log ?? console.warn)(`[storage] ${msg}`)
   }
 }
@@ -142,12 +246,12 @@ const HEADER = 8
 
 const logName = (gen: number) => `log-${String(gen).padStart(10, '0')}`
 
-async function listLogGenerations(dir: string): Promise<number[]> {
+async function listLogGenerations(fsl: StorageFs, dir: string): Promise<number[]> {
   let names: string[]
   try {
-    names = await fs.readdir(dir)
+    names = await fsl.readdir(dir)
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+    if (isMissing(e)) return []
     throw e
   }
   return names
@@ -165,20 +269,51 @@ function encodeRecord(update: Uint8Array): Buffer {
   return buf
 }
 
-/** Reads log records up to the first torn or corrupt one. */
-export function decodeLog(buf: Buffer): { records: Uint8Array[]; validBytes: number } {
+/** The record at `off` if it is whole and passes its checksum: its total length, else 0. */
+function recordAt(buf: Buffer, off: number): number {
+  if (off + HEADER > buf.length) return 0
+  const len = buf.readUInt32LE(off)
+  if (len === 0 || off + HEADER + len > buf.length) return 0
+  if (crc32(buf.subarray(off + HEADER, off + HEADER + len)) !== buf.readUInt32LE(off + 4)) return 0
+  return HEADER + len
+}
+
+/**
+ * Reads every valid record. A damaged stretch followed by a valid record is skipped (the
+ * reader resynchronises byte by byte on the next record whose length and checksum hold);
+ * a damaged stretch with no valid record after it is a torn tail: `validBytes` ends before it.
+ */
+export function decodeLog(buf: Buffer): {
+  records: Uint8Array[]
+  /** End of the last valid record. */
+  validBytes: number
+  /** Damaged stretches with valid records after them. */
+  skipped: { offset: number; length: number }[]
+} {
   const records: Uint8Array[] = []
+  const skipped: { offset: number; length: number }[] = []
   let off = 0
+  let validBytes = 0
   while (off + HEADER <= buf.length) {
-    const len = buf.readUInt32LE(off)
-    const sum = buf.readUInt32LE(off + 4)
-    if (len === 0 || off + HEADER + len > buf.length) break
-    const body = buf.subarray(off + HEADER, off + HEADER + len)
-    if (crc32(body) !== sum) break
-    records.push(new Uint8Array(body))
-    off += HEADER + len
+    const n = recordAt(buf, off)
+    if (n > 0) {
+      records.push(new Uint8Array(buf.subarray(off + HEADER, off + n)))
+      off += n
+      validBytes = off
+      continue
+    }
+    let next = -1
+    for (let p = off + 1; p + HEADER <= buf.length; p++) {
+      if (recordAt(buf, p) > 0) {
+        next = p
+        break
+      }
+    }
+    if (next < 0) break
+    skipped.push({ offset: off, length: next - off })
+    off = next
   }
-  return { records, validBytes: off }
+  return { records, validBytes, skipped }
 }
 
 function encodeSnapshot(state: Uint8Array): Buffer {
@@ -189,118 +324,143 @@ function decodeSnapshot(room: string, buf: Buffer): Uint8Array {
   if (buf.length < SNAPSHOT_MAGIC.length + HEADER || !buf.subarray(0, 4).equals(SNAPSHOT_MAGIC)) {
     throw new RoomDataError(room, 'snapshot has no valid header')
   }
-  const { records, validBytes } = decodeLog(buf.subarray(4))
-  if (records.length !== 1 || validBytes !== buf.length - 4) {
-    throw new RoomDataError(room, 'snapshot fails its checksum')
-  }
-  return records[0]
+  const body = buf.subarray(4)
+  const n = recordAt(body, 0)
+  if (n === 0 || n !== body.length) throw new RoomDataError(room, 'snapshot fails its checksum')
+  return new Uint8Array(body.subarray(HEADER, n))
 }
 
-async function readIfExists(file: string): Promise<Buffer | null> {
-  try {
-    return await fs.readFile(file)
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw e
-  }
-}
-
-async function fsyncDir(dir: string) {
-  const handle = await fs.open(dir, fsc.O_RDONLY)
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
-/** One log file generation with grouped appends: one write + one fsync per flush window. */
+/**
+ * One log file generation. Records are queued by append and written by the store's flush
+ * loop: one write and one fsync per flush, serialised so records never interleave. After a
+ * failed write or fsync the file is cut back to `goodOffset` (the end of the last record known
+ * durable) and the log refuses further records until the room is released and loaded again.
+ */
 class LogFile {
-  private handle: Promise<FileHandle> | null = null
-  private queue: { buf: Buffer; resolve: () => void; reject: (e: unknown) => void }[] = []
-  private timer: NodeJS.Timeout | null = null
-  /** Settles when everything handed to flush() so far is written (or failed). */
-  flushed: Promise<void> = Promise.resolve()
+  private handle: StorageFileHandle | null = null
+  private queue: Buffer[] = []
+  private chain: Promise<void> = Promise.resolve()
+  failed: Error | null = null
 
   constructor(
-    private readonly file: string,
-    private readonly flushIntervalMs: number,
+    private readonly store: FileDocStore,
+    private readonly room: string,
+    readonly file: string,
+    /** Bytes of whole, durable records at the start of the file. */
+    private goodOffset: number,
   ) {}
 
-  append(buf: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ buf, resolve, reject })
-      this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs)
-    })
+  enqueue(buf: Buffer): boolean {
+    if (this.failed) return false
+    this.queue.push(buf)
+    return true
   }
 
-  private open(): Promise<FileHandle> {
-    this.handle ??= (async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true })
-      const h = await fs.open(this.file, 'a')
+  private async open(): Promise<StorageFileHandle> {
+    if (this.handle) return this.handle
+    const fsl = this.store.files
+    await fsl.mkdir(path.dirname(this.file))
+    const h = await fsl.open(this.file, 'a')
+    try {
       // A new log file needs its directory entry durable too.
-      await fsyncDir(path.dirname(this.file))
-      return h
-    })()
-    return this.handle
+      await fsl.syncDir(path.dirname(this.file))
+    } catch (e) {
+      await h.close().catch(() => {})
+      throw e
+    }
+    this.handle = h
+    return h
   }
 
-  /** Writes and fsyncs everything queued; serialised so records never interleave. */
+  /** Writes and fsyncs everything queued; rejects if this batch (or an earlier one) failed. */
   flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer)
-      this.timer = null
-    }
     const batch = this.queue
     this.queue = []
-    this.flushed = this.flushed.then(async () => {
+    const run = this.chain.then(async () => {
+      if (this.failed) throw this.failed
       if (batch.length === 0) return
+      const data = batch.length === 1 ? batch[0] : Buffer.concat(batch)
       try {
         const handle = await this.open()
-        await handle.writeFile(Buffer.concat(batch.map((b) => b.buf)))
+        await handle.append(data)
         await handle.datasync()
-        for (const b of batch) b.resolve()
+        this.goodOffset += data.length
       } catch (e) {
-        for (const b of batch) b.reject(e)
+        await this.fail(e instanceof Error ? e : new Error(String(e)))
+        throw this.failed
       }
     })
-    return this.flushed
+    this.chain = run.catch(() => {})
+    return run
   }
 
-  async close() {
-    await this.flush()
-    if (this.handle) await (await this.handle).close()
+  /** Cuts what the failed write left, so nothing good is ever written behind a torn record. */
+  private async fail(error: Error) {
+    this.failed = error
+    this.queue = []
+    const handle = this.handle
     this.handle = null
+    if (handle) {
+      try {
+        await handle.truncate(this.goodOffset)
+        await handle.datasync()
+      } catch (e) {
+        // The next load cuts the torn tail (nothing is ever appended to this file again
+        // before that load).
+        this.store.warn(`room ${this.room}: cutting ${path.basename(this.file)} back failed too: ${String(e)}`)
+      }
+      await handle.close().catch(() => {})
+    }
+    this.store.reportFailure(this.room, error)
+  }
+
+  /** Flushes what is queued (unless the log failed) and closes the file. */
+  async close() {
+    await this.flush().catch(() => {})
+    await this.chain
+    const handle = this.handle
+    this.handle = null
+    if (handle) await handle.close().catch(() => {})
   }
 }
 
 /** A room's log: the current generation plus those being retired by a compaction. */
 class RoomLog {
   private current: LogFile
+  /** A write of this room failed: nothing more is taken until the room is loaded again. */
+  broken = false
 
   constructor(
+    private readonly store: FileDocStore,
+    private readonly room: string,
     private readonly dir: string,
     public gen: number,
     /** Bytes logged since the last compaction (for compaction decisions). */
     public size: number,
-    private readonly flushIntervalMs: number,
+    currentValidBytes: number,
   ) {
-    this.current = new LogFile(path.join(dir, logName(gen)), flushIntervalMs)
+    this.current = new LogFile(store, room, path.join(dir, logName(gen)), currentValidBytes)
   }
 
-  append(update: Uint8Array): Promise<void> {
-    const buf = encodeRecord(update)
+  /** Queues a record; false when the log failed and takes nothing until the room reloads. */
+  enqueue(buf: Buffer): boolean {
+    if (this.broken || !this.current.enqueue(buf)) return false
     this.size += buf.length
-    return this.current.append(buf)
+    return true
   }
 
   /** Starts the next generation; returns the retiring one, already flushing and closing. */
-  rotate(): { flushed: Promise<void> } {
+  rotate(): { closed: Promise<void> } {
     const old = this.current
     this.gen += 1
     this.size = 0
-    this.current = new LogFile(path.join(this.dir, logName(this.gen)), this.flushIntervalMs)
-    return { flushed: old.close() }
+    this.current = new LogFile(this.store, this.room, path.join(this.dir, logName(this.gen)), 0)
+    const closed = (async () => {
+      await old.close()
+      // A generation whose last write failed is not retired: it may be all that holds its records.
+      if (old.failed) throw old.failed
+    })()
+    return { closed }
   }
 
   flush() {

@@ -28,7 +28,8 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<SyncConnection>()
   private compacting: Promise<void> | null = null
-  private persistFailures = 0
+  /** The document changed since it was loaded (an unload then writes a snapshot; otherwise not). */
+  changedSinceLoad = false
 
   private constructor(
     readonly name: string,
@@ -53,13 +54,10 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === STORAGE_ORIGIN) return
-    this.store.append(this.name, update).then(
-      () => this.maybeCompact(),
-      (e) => {
-        this.persistFailures++
-        this.options.log(`[room ${this.name}] persisting an update failed: ${String(e)}`)
-      },
-    )
+    this.changedSinceLoad = true
+    // Queued for the store's flush loop (no promise per update); failures reach RoomManager.
+    this.store.append(this.name, update)
+    this.maybeCompact()
     const message = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update))
     for (const conn of this.connections) if (conn !== origin) conn.send(message)
     this.options.onDocChanged?.(this)
@@ -188,10 +186,6 @@ export class Room {
     if (clientId === this.doc.clientID) return false
     for (const other of this.connections) if (other !== conn && other.awarenessClients.has(clientId)) return false
     return conn.awarenessClients.size < (conn.options.maxAwarenessClients ?? 4)
-  }
-
-  get persistFailureCount() {
-    return this.persistFailures
   }
 
   destroy() {

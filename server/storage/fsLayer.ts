@@ -1,0 +1,124 @@
+/**
+ * The file-system calls the embedded storage makes, behind one small interface so tests can
+ * inject faults (ENOSPC, EIO on write and fsync) between the store and the real disk. The
+ * default implementation is `node:fs/promises`, nothing more.
+ */
+import { promises as fs, constants as fsc } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+
+export interface StorageFileHandle {
+  /** Writes the whole buffer at the end of the file (handles are opened for appending). */
+  append(data: Uint8Array): Promise<void>
+  /** Writes the whole buffer at the current position (handles opened with `w`). */
+  write(data: Uint8Array): Promise<void>
+  datasync(): Promise<void>
+  sync(): Promise<void>
+  truncate(length: number): Promise<void>
+  close(): Promise<void>
+}
+
+export interface StorageFs {
+  open(file: string, flags: 'a' | 'w'): Promise<StorageFileHandle>
+  readFile(file: string): Promise<Buffer>
+  readdir(dir: string): Promise<string[]>
+  mkdir(dir: string): Promise<void>
+  rename(from: string, to: string): Promise<void>
+  rm(file: string): Promise<void>
+  truncate(file: string, length: number): Promise<void>
+  copyFile(from: string, to: string): Promise<void>
+  /** fsync of a directory, so that created, renamed and removed entries are durable. */
+  syncDir(dir: string): Promise<void>
+}
+
+class NodeFileHandle implements StorageFileHandle {
+  constructor(private readonly handle: FileHandle) {}
+
+  async append(data: Uint8Array) {
+    // A short write (disk nearly full) is continued; the next call then fails with ENOSPC.
+    let off = 0
+    while (off < data.length) {
+      const { bytesWritten } = await this.handle.write(data, off, data.length - off)
+      off += bytesWritten
+    }
+  }
+
+  write(data: Uint8Array) {
+    return this.append(data)
+  }
+
+  datasync() {
+    return this.handle.datasync()
+  }
+
+  sync() {
+    return this.handle.sync()
+  }
+
+  truncate(length: number) {
+    return this.handle.truncate(length)
+  }
+
+  close() {
+    return this.handle.close()
+  }
+}
+
+/** The real disk. */
+export const nodeFs: StorageFs = {
+  async open(file, flags) {
+    return new NodeFileHandle(await fs.open(file, flags))
+  },
+  readFile: (file) => fs.readFile(file),
+  readdir: (dir) => fs.readdir(dir),
+  mkdir: async (dir) => {
+    await fs.mkdir(dir, { recursive: true })
+  },
+  rename: (from, to) => fs.rename(from, to),
+  rm: (file) => fs.rm(file, { force: true, recursive: true }),
+  truncate: (file, length) => fs.truncate(file, length),
+  copyFile: (from, to) => fs.copyFile(from, to),
+  async syncDir(dir) {
+    const handle = await fs.open(dir, fsc.O_RDONLY)
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  },
+}
+
+export function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === 'ENOENT'
+}
+
+export async function readIfExists(fsl: StorageFs, file: string): Promise<Buffer | null> {
+  try {
+    return await fsl.readFile(file)
+  } catch (e) {
+    if (isMissing(e)) return null
+    throw e
+  }
+}
+
+/**
+ * Replaces `file` durably: the bytes go to a temp file that is fsynced, renamed over the
+ * target, and the directory is fsynced. After it resolves the new content survives a power
+ * cut; a failure anywhere leaves the old content in place.
+ */
+export async function writeFileDurably(fsl: StorageFs, file: string, data: Uint8Array): Promise<void> {
+  const dir = path.dirname(file)
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp`)
+  const handle = await fsl.open(tmp, 'w')
+  try {
+    await handle.write(data)
+    await handle.sync()
+  } catch (e) {
+    await handle.close().catch(() => {})
+    await fsl.rm(tmp).catch(() => {})
+    throw e
+  }
+  await handle.close()
+  await fsl.rename(tmp, file)
+  await fsl.syncDir(dir)
+}
