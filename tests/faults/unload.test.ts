@@ -1,0 +1,41 @@
+/** Unloading a room writes a snapshot only when its document changed (issue 12, "Also"). */
+import { afterEach, expect, it } from 'vitest'
+import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { connectClient, whenSynced } from '../helpers/yclient.ts'
+import { FaultFs } from './faultFs.ts'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
+})
+
+it('a room opened and left without a change writes no snapshot when it unloads', async () => {
+  const data = tempDataDir()
+  cleanups.push(() => data.remove())
+  const disk = new FaultFs()
+  const server = await startTestServer({ dataDir: data.dir, fs: disk, accounts: ['acme'] })
+  cleanups.push(() => server.close())
+  const snapshotWrites = () =>
+    disk.calls.filter((c) => c.op === 'rename' && /rooms[/\\]acme[/\\]snapshot$/.test(c.file)).length
+
+  // An edit, then the room unloads: one snapshot.
+  const editor = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
+  await whenSynced(editor.provider)
+  editor.doc.getMap('m').set('k', 'v')
+  await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('k')).toBe('v'))
+  editor.destroy()
+  await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
+  await eventually(() => expect(snapshotWrites()).toBeGreaterThan(0))
+  const after = snapshotWrites()
+
+  // Opened and left without a change, three times: no more snapshots.
+  for (let i = 0; i < 3; i++) {
+    const reader = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
+    await whenSynced(reader.provider)
+    expect(reader.doc.getMap('m').get('k')).toBe('v')
+    reader.destroy()
+    await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
+  }
+  await new Promise((r) => setTimeout(r, 100))
+  expect(snapshotWrites()).toBe(after)
+})
