@@ -1,8 +1,10 @@
 import path from 'node:path'
 import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import type { MemberRole } from '../../shared/accounts.ts'
 import type { Department } from '../../shared/shapes/types.ts'
+import { isStorageFailure, StorageUnavailableError } from '../storage/DocStore.ts'
+import type { StorageFs } from '../storage/fsLayer.ts'
+import { DurableJsonFile } from './DurableJsonFile.ts'
 
 /** An account known to this server. */
 export interface AccountRecord {
@@ -84,27 +86,48 @@ const owners = (d: DbData, accountId: string) =>
 const empty = (): DbData => ({ accounts: {}, plans: {}, users: {}, sessions: {}, memberships: {} })
 
 /**
- * The server's records (accounts, and later plans, users, reviews) in
- * `DATA_DIR/db.json` through lowdb, which writes atomically (temp file + rename).
+ * The server's records (accounts, users, sessions, members) in `DATA_DIR/db.json` through
+ * lowdb, written durably (temp file, fsync, rename, fsync of the directory: see
+ * {@link DurableJsonFile}): once {@link update} resolves, the change survives a power cut.
  */
 export class Database {
+  private writeError: { error: Error; since: Date } | null = null
+
   private constructor(private readonly low: Low<DbData>) {}
 
-  static async open(dataDir: string): Promise<Database> {
-    const low = new Low<DbData>(new JSONFile(path.join(dataDir, 'db.json')), empty())
+  static async open(dataDir: string, options: { fs?: StorageFs } = {}): Promise<Database> {
+    const low = new Low<DbData>(new DurableJsonFile<DbData>(path.join(dataDir, 'db.json'), options.fs), empty())
     await low.read()
     low.data = { ...empty(), ...low.data }
     return new Database(low)
+  }
+
+  /** `ok` unless the last write of db.json failed (reported by /healthz). */
+  writeStatus(): { ok: boolean; error?: string; since?: string } {
+    if (!this.writeError) return { ok: true }
+    const { error, since } = this.writeError
+    return { ok: false, error: (error as NodeJS.ErrnoException).code ?? error.name, since: since.toISOString() }
   }
 
   get data(): DbData {
     return this.low.data
   }
 
-  /** Applies a change and writes it; writes are serialised by lowdb's writer. */
+  /**
+   * Applies a change and writes it durably; writes are serialised (and coalesced). A disk that
+   * refuses the write rejects with {@link StorageUnavailableError} (answered 503); the change
+   * stays in memory and goes to disk with the next write that succeeds.
+   */
   async update(change: (data: DbData) => void): Promise<void> {
     change(this.low.data)
-    await this.low.write()
+    try {
+      await this.low.write()
+      this.writeError = null
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      this.writeError ??= { error: e as Error, since: new Date() }
+      throw new StorageUnavailableError('db.json cannot be saved', e)
+    }
   }
 
   async touchAccount(id: string, when = new Date()): Promise<void> {
