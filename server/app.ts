@@ -31,6 +31,7 @@ import { FileReviewStore } from './reviews/FileReviewStore.ts'
 import { portfolioRows } from './reviews/portfolio.ts'
 import { ReviewService } from './reviews/ReviewService.ts'
 import type { ReviewStore } from './reviews/ReviewStore.ts'
+import { StorageUnavailableError } from './storage/DocStore.ts'
 import type { RoomManager } from './sync/RoomManager.ts'
 import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
 
@@ -71,6 +72,14 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   })
 
   app.onError((err, c) => {
+    if (err instanceof StorageUnavailableError) {
+      httpLog.warn(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, err: err.cause ?? err },
+        'storage refused the write',
+      )
+      c.header('Retry-After', '5')
+      return c.json({ error: 'the server cannot save right now (storage full or failing); try again shortly' }, 503)
+    }
     if (err instanceof HTTPException) {
       return c.json({ error: err.message || 'error' }, err.status)
     }
@@ -88,7 +97,14 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     '/api/*',
     jsonBodyLimit(config.maxJsonBytes, (method, p) => method === 'POST' && /^\/api\/accounts\/[^/]+\/assets$/.test(p)),
   )
-  app.get('/healthz', (c) => c.json({ ok: true, rooms: rooms.loadedRooms.length }))
+  app.get('/healthz', (c) => {
+    const loaded = rooms.loadedRooms.length
+    const storage = rooms.storageStatus()
+    const records = db.writeStatus()
+    if (storage.ok && records.ok) return c.json({ ok: true, rooms: loaded })
+    // Counts and error codes only: this route is public, account ids are not.
+    return c.json({ ok: false, rooms: loaded, storage: { rooms: storage, db: records } }, 503)
+  })
 
   const auth = new Auth(db, config)
   const reviews = new ReviewService(reviewStore ?? new FileReviewStore(config.dataDir, config.log), rooms, {

@@ -29,6 +29,8 @@ export interface ServerConfig {
   flushIntervalMs: number
   /** Log size that triggers compaction into a snapshot. */
   compactLogBytes: number
+  /** While a room cannot save (disk full or failing), how often the server tries again. */
+  storageRetryMs: number
   /** Debounce of the derived records (plan record) after the last change. */
   deriveDelayMs: number
   /** Time zone whose calendar date decides what is overdue in plan records. */
@@ -94,6 +96,7 @@ export const defaultConfig = (): Settings => ({
   roomUnloadGraceMs: 5_000,
   flushIntervalMs: 20,
   compactLogBytes: 1024 * 1024,
+  storageRetryMs: 3_000,
   deriveDelayMs: 1_000,
   planTimeZone: 'Asia/Shanghai',
   allowedOrigins: [],
@@ -150,6 +153,7 @@ const SETTINGS = {
     value: positive().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
   },
   compactLogBytes: { env: 'COMPACT_LOG_BYTES', value: count() },
+  storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },
   deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
   planTimeZone: {
     env: 'PLAN_TIME_ZONE',

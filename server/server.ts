@@ -7,6 +7,7 @@ import { PlanService } from './plan/PlanService.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
 import type { DocStore } from './storage/DocStore.ts'
 import { FileDocStore } from './storage/FileDocStore.ts'
+import type { StorageFs } from './storage/fsLayer.ts'
 import { RoomManager } from './sync/RoomManager.ts'
 
 export interface RunningServer {
@@ -24,13 +25,15 @@ export interface RunningServer {
 export interface StartOptions extends Partial<ServerConfig> {
   /** Storage back end; defaults to the embedded file store under `dataDir`. */
   store?: DocStore
+  /** File-system layer of the embedded store and db.json (fault-injection tests). */
+  fs?: StorageFs
   /** Environment to read settings from (defaults to none: pass `process.env` in main). */
   env?: NodeJS.ProcessEnv
 }
 
 /** Starts a War Room server. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { store: customStore, env, ...overrides } = options
+  const { store: customStore, fs, env, ...overrides } = options
   const config = resolveConfig(overrides, env)
   const lock = lockDataDir(config.dataDir)
   // Components that take a plain `log` get a line at the level their messages mean.
@@ -41,8 +44,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     const store =
       customStore ??
-      new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: logAs('storage', 'warn') })
-    const db = await Database.open(config.dataDir)
+      new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: logAs('storage', 'warn'), fs })
+    const db = await Database.open(config.dataDir, { fs })
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       timeZone: config.planTimeZone,
@@ -52,6 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,
       compactLogBytes: config.compactLogBytes,
+      storageRetryMs: config.storageRetryMs,
       log: logAs('rooms', 'error'),
       onDocChanged: plans.onDocChanged,
       onUnload: plans.onUnload,

@@ -45,6 +45,12 @@ export const CloseCode = {
   TooManyConnections: 4429,
   /** The room's stored data could not be read; it is refused rather than served empty. */
   RoomUnavailable: 4503,
+  /**
+   * The server cannot save this room right now (disk full or failing). Outside 4400–4499 on
+   * purpose: y-websocket keeps reconnecting, the browser keeps its unsaved edits, and once the
+   * server can save again the reconnect's sync exchange sends them.
+   */
+  StorageUnavailable: 4507,
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

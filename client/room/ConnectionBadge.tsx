@@ -5,6 +5,7 @@ const LABELS: Record<ConnectionState, { label: MessageKey; hint?: MessageKey }> 
   connected: { label: 'room.status.connected' },
   reconnecting: { label: 'room.status.reconnecting', hint: 'room.status.reconnectingHint' },
   offline: { label: 'room.status.offline', hint: 'room.status.offlineHint' },
+  'cannot-save': { label: 'room.status.cannotSave', hint: 'room.status.cannotSaveHint' },
 }
 
 /** The room's connection state, always visible; `data-state` lets tests read it. */

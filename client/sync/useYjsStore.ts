@@ -30,7 +30,7 @@ import {
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { DocKeys } from '../../shared/protocol'
+import { CloseCode, DocKeys } from '../../shared/protocol'
 import { warRoomBindingUtils, warRoomShapeUtils } from '../shapes'
 import { createAssetStore } from './createAssetStore'
 import { compareSchemas, isSerializedSchema } from './schemaCompat'
@@ -45,7 +45,8 @@ export const storeBindingUtils = [...defaultBindingUtils, ...warRoomBindingUtils
  */
 const LOCAL_ORIGIN = Symbol('war-room tldraw store')
 
-export type ConnectionState = 'connected' | 'reconnecting' | 'offline'
+/** `cannot-save`: the server closed with 4507 (its storage refuses writes); edits stay here and are sent once it recovers. */
+export type ConnectionState = 'connected' | 'reconnecting' | 'offline' | 'cannot-save'
 
 export type RoomState =
   | { status: 'loading' }
@@ -116,12 +117,17 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     /* ------------------------------ connection ------------------------------ */
 
     let socketConnected = false
+    /** The last close said the server cannot save; cleared by the next successful sync. */
+    let cannotSave = false
     const updateConnection = () => {
+      if (cannotSave && socketConnected && provider.synced) cannotSave = false
       const next: ConnectionState = !navigator.onLine
         ? 'offline'
         : socketConnected && provider.synced
           ? 'connected'
-          : 'reconnecting'
+          : cannotSave
+            ? 'cannot-save'
+            : 'reconnecting'
       setConnection(next)
       collaborationStatus.set(next === 'connected' ? 'online' : 'offline')
     }
@@ -138,13 +144,21 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
         error: new Error(reason ? `${code} ${reason}` : String(code)),
       })
     }
+    // 4507 is outside 4400–4499 on purpose: y-websocket keeps reconnecting, and the first sync
+    // once the server can save again sends it the edits made meanwhile.
+    const onConnectionClose = (event: CloseEvent | null) => {
+      if (event?.code === CloseCode.StorageUnavailable) cannotSave = true
+      updateConnection()
+    }
     provider.on('status', onStatus)
     provider.on('closed', onClosed)
+    provider.on('connection-close', onConnectionClose)
     window.addEventListener('online', updateConnection)
     window.addEventListener('offline', updateConnection)
     unsubs.push(() => {
       provider.off('status', onStatus)
       provider.off('closed', onClosed)
+      provider.off('connection-close', onConnectionClose)
       window.removeEventListener('online', updateConnection)
       window.removeEventListener('offline', updateConnection)
     })

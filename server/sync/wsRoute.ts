@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws'
 import { CloseCode } from '../../shared/protocol.ts'
 import type { ServerConfig } from '../config.ts'
 import { validateAccountId } from '../http/accountId.ts'
-import { RoomDataError } from '../storage/DocStore.ts'
+import { RoomDataError, StorageUnavailableError } from '../storage/DocStore.ts'
 import type { Room } from './Room.ts'
 import type { RoomManager } from './RoomManager.ts'
 import { type PresenceIdentity, ProtocolError, SyncConnection } from './SyncConnection.ts'
@@ -136,6 +136,10 @@ export function mountSyncRoute(
             (e) => {
               const unreadable = e instanceof RoomDataError
               log.error({ err: e }, 'room refused')
+              if (e instanceof StorageUnavailableError) {
+                conn!.close(CloseCode.StorageUnavailable, 'cannot save: storage failing')
+                return
+              }
               conn!.close(
                 unreadable ? CloseCode.RoomUnavailable : CloseCode.InternalError,
                 unreadable ? 'stored room data cannot be read' : 'room failed to load',

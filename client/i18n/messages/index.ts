@@ -7,6 +7,7 @@ import { planMessages } from './plan'
 import { reviewMessages } from './review'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
+import { storageMessages } from './storage'
 
 /**
  * The browser's areas of the catalogue, merged (the shared areas are in shared/i18n/messages).
@@ -22,6 +23,7 @@ export const messages = {
     ...planMessages.zh,
     ...accountMessages.zh,
     ...reviewMessages.zh,
+    ...storageMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -31,6 +33,7 @@ export const messages = {
     ...planMessages.en,
     ...accountMessages.en,
     ...reviewMessages.en,
+    ...storageMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 
