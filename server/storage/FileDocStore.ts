@@ -177,8 +177,15 @@ export class FileDocStore implements DocStore {
     const dir = this.roomDir(room)
     const probe = path.join(dir, '.probe')
     try {
+      // The same calls a log flush makes: open for appending, append, fsync.
       await this.fs.mkdir(dir)
-      await writeFileDurably(this.fs, probe, Buffer.alloc(this.opts.probeBytes ?? 64 * 1024))
+      const handle = await this.fs.open(probe, 'a')
+      try {
+        await handle.append(Buffer.alloc(this.opts.probeBytes ?? 64 * 1024))
+        await handle.datasync()
+      } finally {
+        await handle.close().catch(() => {})
+      }
       await this.fs.rm(probe)
     } catch (e) {
       await this.fs.rm(probe).catch(() => {})
