@@ -160,23 +160,36 @@ export class ReviewService {
     }
   }
 
+  /** A review's list entry (from the store's index, no file read), or 404. */
+  private async item(accountId: string, reviewId: string): Promise<ReviewListItem> {
+    const item = (await this.store.list(accountId)).find((r) => r.id === reviewId)
+    if (!item) throw new ReviewError(404, 'no such review')
+    return item
+  }
+
+  /** planOf by id: the frozen file is read only when its derived plan is not cached yet. */
+  private async derivedPlan(accountId: string, reviewId: string): Promise<PlanRecord> {
+    return this.derived.get(reviewId) ?? this.planOf(await this.get(accountId, reviewId))
+  }
+
   /** What changed from review `sinceId` to review `untilId`, or to the live document. */
   async changes(accountId: string, sinceId: string, untilId?: string): Promise<ChangesResponse> {
-    const since = await this.get(accountId, sinceId)
+    const since = await this.item(accountId, sinceId)
     if (untilId !== undefined) {
-      const until = await this.get(accountId, untilId)
+      const until = await this.item(accountId, untilId)
       if (since.at > until.at) throw new ReviewError(400, '`since` was taken after `until`')
       return {
         since: { id: since.id, at: since.at },
         until: { id: until.id, at: until.at },
-        ...diffPlans(this.planOf(since), this.planOf(until)),
+        ...diffPlans(await this.derivedPlan(accountId, since.id), await this.derivedPlan(accountId, until.id)),
       }
     }
+    const sincePlan = await this.derivedPlan(accountId, since.id)
     const live = await this.livePlan(accountId)
     return {
       since: { id: since.id, at: since.at },
       until: { live: true, at: this.now().toISOString() },
-      ...diffPlans(this.planOf(since), live),
+      ...diffPlans(sincePlan, live),
     }
   }
 
@@ -192,9 +205,8 @@ export class ReviewService {
     const [last] = await this.store.list(accountId)
     if (!last) return { lastReview: null, sinceLastReview: null }
     const lastReview = { id: last.id, at: last.at, title: last.title }
-    const review = current ? await this.store.get(accountId, last.id) : null
-    if (!review || !current) return { lastReview, sinceLastReview: null }
-    return { lastReview, sinceLastReview: diffPlans(this.planOf(review), current).summary }
+    if (!current) return { lastReview, sinceLastReview: null }
+    return { lastReview, sinceLastReview: diffPlans(await this.derivedPlan(accountId, last.id), current).summary }
   }
 
   removeAccount(accountId: string): Promise<void> {
