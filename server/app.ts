@@ -18,6 +18,7 @@ import { mountAssetRoutes } from './http/assets.ts'
 import { mountAuditRoutes } from './http/audit.ts'
 import { mountAuthRoutes } from './http/auth.ts'
 import { clientAddressMiddleware, clientAddressOf } from './http/clientAddress.ts'
+import { PersonError } from './http/errors.ts'
 import { allowedHostsCheck, jsonBodyLimit, securityHeaders } from './http/hardening.ts'
 import { mountImportRoutes } from './http/import.ts'
 import { mountPlanRoutes } from './http/plan.ts'
@@ -80,6 +81,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       c.header('Retry-After', '5')
       return c.json({ error: 'the server cannot save right now (storage full or failing); try again shortly' }, 503)
     }
+    if (err instanceof PersonError) return c.json({ error: err.message, message: err.localized }, err.status)
     if (err instanceof HTTPException) {
       return c.json({ error: err.message || 'error' }, err.status)
     }

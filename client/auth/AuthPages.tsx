@@ -1,13 +1,15 @@
 /** First-run set-up of the administrator, and sign-in. Both start a session and reload it. */
 import { type FormEvent, type ReactNode, useState } from 'react'
+import type { Params } from '../../shared/i18n'
 import { type MessageKey, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
-import { ApiError, apiFetch } from './api'
+import { ApiError, apiFetch, errorText } from './api'
+import { checkPersonFields } from './checkForm'
 import { useSession } from './session'
 import './auth.css'
 
 /** A message kept as a key, so that switching the language translates it too. */
-type Message = { key: MessageKey; params?: Record<string, string> } | null
+type Message = { key: MessageKey; params?: Params } | null
 
 function AuthLayout({ title, intro, children }: { title: string; intro?: string; children: ReactNode }) {
   const t = useT()
@@ -69,13 +71,19 @@ export function SetupPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
+    // What the server would refuse is said before sending, in the reader's language.
+    const problems = checkPersonFields({ email, name, password })
+    if (problems) {
+      setError({ key: 'form.invalid', params: { problems } })
+      return
+    }
     setBusy(true)
     setError(null)
     try {
       await apiFetch('/api/setup', { method: 'POST', body: { email, name, password } })
       await refresh()
     } catch (e) {
-      setError({ key: 'auth.error', params: { message: (e as Error).message } })
+      setError({ key: 'auth.error', params: { message: errorText(e) } })
       // Someone else finished set-up meanwhile: show sign-in.
       if (e instanceof ApiError && e.status === 409) await refresh()
     } finally {
@@ -132,7 +140,7 @@ export function LoginPage() {
           ? { key: 'auth.login.wrong' }
           : status === 429
             ? { key: 'auth.login.tooMany' }
-            : { key: 'auth.error', params: { message: (e as Error).message } },
+            : { key: 'auth.error', params: { message: errorText(e) } },
       )
     } finally {
       setBusy(false)

@@ -4,6 +4,7 @@
  * {@link ApiError} carrying the HTTP status.
  */
 import type { AccountSummary, MemberRole } from '../../shared/accounts'
+import type { Bilingual, Param } from '../../shared/i18n'
 
 export const SESSION_ENDED_EVENT = 'war-room:session-ended'
 
@@ -11,10 +12,23 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's `message: { zh, en }`, when the answer is meant for a person. */
+    readonly localized?: Bilingual,
   ) {
     super(message)
     this.name = 'ApiError'
   }
+}
+
+/** An error as a `t()` parameter: the server's translation when it sent one, else its text. */
+export function errorText(error: unknown): Param {
+  if (error instanceof ApiError && error.localized) return error.localized
+  return error instanceof Error ? error.message : String(error)
+}
+
+function isBilingual(value: unknown): value is Bilingual {
+  const v = value as Bilingual | null
+  return typeof v === 'object' && v !== null && typeof v.zh === 'string' && typeof v.en === 'string'
 }
 
 export async function apiFetch<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -25,13 +39,13 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   })
   if (res.status === 204) return undefined as T
-  const data = (await res.json().catch(() => ({}))) as { error?: string }
+  const data = (await res.json().catch(() => ({}))) as { error?: string; message?: unknown }
   if (!res.ok) {
     // A session that ended meanwhile (expired, signed out elsewhere, user disabled): the app
     // shows the sign-in page again (see session.tsx).
     if (res.status === 401 && path !== '/api/login' && path !== '/api/me')
       window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
-    throw new ApiError(res.status, data.error ?? res.statusText)
+    throw new ApiError(res.status, data.error ?? res.statusText, isBilingual(data.message) ? data.message : undefined)
   }
   return data as T
 }

@@ -5,11 +5,12 @@
  */
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { ACCOUNT_TIERS, type AccountTier } from '../../shared/account'
+import type { Params } from '../../shared/i18n'
 import { STAGE_LABELS, TIER_LABELS } from '../../shared/plan/labels'
 import { checkPortfolioFocus } from '../../shared/portfolio'
 import { isValidAccountId } from '../../shared/protocol'
 import { FUNNEL_STAGES, type FunnelStage } from '../../shared/shapes/types'
-import { type AccountSummary, apiFetch } from '../auth/api'
+import { type AccountSummary, apiFetch, errorText } from '../auth/api'
 import { useCurrentUser, useSession } from '../auth/session'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
@@ -38,7 +39,7 @@ export function PortfolioPage() {
       setAccounts(data.accounts)
       setError('')
     } catch (e) {
-      setError(t('auth.error', { message: (e as Error).message }))
+      setError(t('auth.error', { message: errorText(e) }))
     }
   }, [t])
 
@@ -71,7 +72,7 @@ export function PortfolioPage() {
       else await apiFetch(`/api/accounts/${account.id}`, { method: 'PATCH', body: { archived: action === 'archive' } })
       await load()
     } catch (e) {
-      setError(t('auth.error', { message: (e as Error).message }))
+      setError(t('auth.error', { message: errorText(e) }))
     }
   }
 
@@ -321,7 +322,7 @@ function CreateAccountForm({ defaultOwner, onCreated }: { defaultOwner: string; 
   const [owner, setOwner] = useState(defaultOwner)
   const [id, setId] = useState('')
   // Kept as a key, so that switching the language translates it too.
-  const [message, setMessage] = useState<{ ok: boolean; key: MessageKey; params: Record<string, string> } | null>(null)
+  const [message, setMessage] = useState<{ ok: boolean; key: MessageKey; params: Params } | null>(null)
   const [busy, setBusy] = useState(false)
   const idInvalid = id !== '' && !isValidAccountId(id)
 
@@ -339,7 +340,7 @@ function CreateAccountForm({ defaultOwner, onCreated }: { defaultOwner: string; 
       setId('')
       await onCreated()
     } catch (e) {
-      setMessage({ ok: false, key: 'auth.error', params: { message: (e as Error).message } })
+      setMessage({ ok: false, key: 'auth.error', params: { message: errorText(e) } })
     } finally {
       setBusy(false)
     }

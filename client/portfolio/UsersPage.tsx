@@ -1,6 +1,7 @@
 /** `/users` (administrators): create users, disable or enable them, reset passwords, change roles. */
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
-import { apiFetch, type User } from '../auth/api'
+import { apiFetch, errorText, type User } from '../auth/api'
+import { checkPersonFields } from '../auth/checkForm'
 import { useCurrentUser } from '../auth/session'
 import { useT } from '../i18n'
 import { navigate } from '../router'
@@ -20,7 +21,7 @@ export function UsersPage() {
   }, [])
 
   useEffect(() => {
-    load().catch((e: Error) => report(false, t('auth.error', { message: e.message })))
+    load().catch((e: Error) => report(false, t('auth.error', { message: errorText(e) })))
   }, [load, report, t])
 
   if (me.role !== 'admin') {
@@ -34,19 +35,24 @@ export function UsersPage() {
       report(true, t('users.saved'))
       await load()
     } catch (e) {
-      report(false, t('auth.error', { message: (e as Error).message }))
+      report(false, t('auth.error', { message: errorText(e) }))
     }
   }
 
   const create = async (event: FormEvent) => {
     event.preventDefault()
+    const problems = checkPersonFields({ email: form.email, name: form.name, password: form.password })
+    if (problems) {
+      report(false, t('form.invalid', { problems }))
+      return
+    }
     try {
       await apiFetch('/api/users', { method: 'POST', body: form })
       report(true, t('users.created', { email: form.email }))
       setForm({ email: '', name: '', password: '', role: 'member' })
       await load()
     } catch (e) {
-      report(false, t('auth.error', { message: (e as Error).message }))
+      report(false, t('auth.error', { message: errorText(e) }))
     }
   }
 

@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
+import { describeIssues } from '../../shared/i18n/issues.ts'
+import { personError } from '../http/errors.ts'
 
 /**
  * Reads and validates a JSON body at the boundary. Only `application/json` is accepted (a
@@ -18,9 +20,6 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     throw new HTTPException(400, { message: 'the body is not valid JSON' })
   }
   const result = schema.safeParse(raw)
-  if (!result.success) {
-    const details = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-    throw new HTTPException(400, { message: `invalid request: ${details}` })
-  }
+  if (!result.success) throw personError(400, 'error.invalid', { details: describeIssues(result.error) })
   return result.data
 }

@@ -15,6 +15,7 @@ import { readJson } from '../auth/body.ts'
 import type { ServerConfig } from '../config.ts'
 import type { UserRecord } from '../db/Database.ts'
 import { clientAddress } from './clientAddress.ts'
+import { personError } from './errors.ts'
 
 const createBody = z.strictObject({
   id: z.string().regex(ACCOUNT_ID_PATTERN, 'use 1–64 of a-z, 0-9 and "-", starting with a letter or digit').optional(),
@@ -97,8 +98,7 @@ export function mountAccountRoutes(
     const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
     const body = await readJson(c, memberBody)
     const user = auth.findUserByEmail(body.email)
-    if (!user)
-      throw new HTTPException(422, { message: 'no user with this email: an administrator creates users first' })
+    if (!user) throw personError(422, 'error.member.noUser')
     const previous = accounts.members(access.account.id).find((m) => m.userId === user.id)?.role ?? null
     await accounts.setMember(access.account.id, user, body.role)
     if (previous !== body.role)
@@ -125,7 +125,7 @@ export function mountAccountRoutes(
     }
     const user = auth.findUserByEmail(wanted)
     if (!user || !(await accounts.removeMember(access.account.id, user))) {
-      throw new HTTPException(404, { message: 'no member with this email' })
+      throw personError(404, 'error.member.notFound')
     }
     await record(c, access.user, 'member.remove', { accountId: access.account.id, userId: user.id, email: user.email })
     return c.json({ members: accounts.members(access.account.id) })

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
+import { bilingual } from '../../shared/i18n/index.ts'
 import { CloseCode } from '../../shared/protocol.ts'
+import { emailSchema, nameSchema, passwordSchema } from '../../shared/users.ts'
 import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
@@ -17,21 +18,16 @@ import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/pass
 import type { ServerConfig } from '../config.ts'
 import type { Database, UserRecord } from '../db/Database.ts'
 import { clientAddress } from './clientAddress.ts'
+import { personError } from './errors.ts'
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .pipe(z.email({ message: 'not an email address' }))
-export const nameSchema = z.string().trim().min(1, 'required').max(100)
-export const passwordSchema = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters')
+// The person's fields are checked alike in the browser and here (shared/users.ts).
+export { emailSchema, nameSchema, passwordSchema }
 
 const setupBody = z.strictObject({ email: emailSchema, name: nameSchema, password: passwordSchema })
 const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().max(254), password: z.string().max(200) })
 
 /** The one answer to every wrong email or password: it does not say which was wrong. */
-export const WRONG_CREDENTIALS = 'wrong email or password'
+export const WRONG_CREDENTIALS = bilingual('error.login.wrong').en
 
 export function startSessionCookie(c: Context, token: string, expiresAt: Date) {
   setCookie(c, SESSION_COOKIE, token, {
@@ -78,9 +74,9 @@ export function mountAuthRoutes(
   app.get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
 
   app.post('/api/setup', async (c) => {
-    if (!auth.setupRequired || settingUp) throw new HTTPException(409, { message: 'already set up: sign in instead' })
+    if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
     const body = await readJson(c, setupBody)
-    if (!auth.setupRequired || settingUp) throw new HTTPException(409, { message: 'already set up: sign in instead' })
+    if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
     settingUp = true
     try {
       const admin = await newUser(config, { ...body, role: 'admin' })
@@ -112,7 +108,7 @@ export function mountAuthRoutes(
       if (typeof pair !== 'number') pair.succeeded()
       const wait = typeof pair === 'number' ? pair : (fromAddress as number)
       c.header('Retry-After', String(Math.ceil(wait / 1000)))
-      throw new HTTPException(429, { message: 'too many failed sign-ins: try again later' })
+      throw personError(429, 'error.login.throttled')
     }
     const user = auth.findUserByEmail(email)
     const ok = user
@@ -127,7 +123,7 @@ export function mountAuthRoutes(
         target: { email },
         detail: { reason: !user ? 'unknown email' : !ok ? 'wrong password' : 'user disabled' },
       })
-      throw new HTTPException(401, { message: WRONG_CREDENTIALS })
+      throw personError(401, 'error.login.wrong')
     }
     pair.succeeded({ forgetKey: true })
     // The address keeps its other failures: one good account must not reset a guesser's count.

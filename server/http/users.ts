@@ -3,7 +3,6 @@
  * Disabling a user ends their sessions and closes their open sockets (4401) at once.
  */
 import type { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { CloseCode } from '../../shared/protocol.ts'
 import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
@@ -14,6 +13,7 @@ import type { ServerConfig } from '../config.ts'
 import type { Database } from '../db/Database.ts'
 import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
 import { clientAddress } from './clientAddress.ts'
+import { personError } from './errors.ts'
 import { departmentSchema } from './profile.ts'
 
 const roleSchema = z.enum(['admin', 'member'])
@@ -43,12 +43,10 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
   app.post('/api/users', async (c) => {
     const { user: me } = auth.requireAdmin(c.req.raw)
     const body = await readJson(c, createBody)
-    if (auth.findUserByEmail(body.email))
-      throw new HTTPException(409, { message: 'a user with this email already exists' })
+    if (auth.findUserByEmail(body.email)) throw personError(409, 'error.user.duplicate')
     const user = await newUser(config, body)
     // Checked again: hashing took a while and another request may have taken the email.
-    if (auth.findUserByEmail(body.email))
-      throw new HTTPException(409, { message: 'a user with this email already exists' })
+    if (auth.findUserByEmail(body.email)) throw personError(409, 'error.user.duplicate')
     await db.update((d) => {
       d.users[user.id] = user
     })
@@ -66,10 +64,9 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
     const { user: me, key: mySession } = auth.requireAdmin(c.req.raw)
     const body = await readJson(c, patchBody)
     const target = db.data.users[c.req.param('id')]
-    if (!target) throw new HTTPException(404, { message: 'no such user' })
+    if (!target) throw personError(404, 'error.user.notFound')
     const before = { role: target.role, disabled: target.disabled, name: target.name, department: target.department }
-    if (target.id === me.id && body.disabled === true)
-      throw new HTTPException(409, { message: 'you cannot disable yourself' })
+    if (target.id === me.id && body.disabled === true) throw personError(409, 'error.user.selfDisable')
     const passwordHash =
       body.password === undefined ? undefined : await hashPassword(body.password, config.passwordScryptLogN)
     // The last-administrator rule is checked by the store when the change is applied (after the
@@ -81,7 +78,7 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; con
       department: body.department,
       passwordHash,
     })
-    if (!updated) throw new HTTPException(404, { message: 'no such user' })
+    if (!updated) throw personError(404, 'error.user.notFound')
     const changes: Record<string, unknown> = {}
     if (body.role !== undefined && body.role !== before.role) changes.role = { from: before.role, to: body.role }
     if (body.disabled !== undefined && body.disabled !== before.disabled) changes.disabled = body.disabled

@@ -66,10 +66,13 @@ describe('first-run set-up', () => {
       body: { email: 'not-an-email', name: '', password: 'short' },
     })
     expect(res.status).toBe(400)
-    const { error } = (await res.json()) as { error: string }
+    const { error, message } = (await res.json()) as { error: string; message: { zh: string; en: string } }
     expect(error).toContain('email')
     expect(error).toContain('name')
     expect(error).toContain('password: at least 8 characters')
+    // The set-up page shows it in Chinese too: every field named, every rule translated.
+    expect(message.en).toBe(error)
+    expect(message.zh).toBe('请求无效：邮箱：不是有效的邮箱地址；姓名：必填；密码：至少 8 个字符')
     expect(
       (
         await api(server, 'POST', '/api/setup', {
@@ -129,10 +132,12 @@ describe('sessions', () => {
       const res = await api(server, 'POST', '/api/login', { body: { email, password } })
       answers.push([res.status, await res.json()])
     }
+    // The same answer, with its translation for the sign-in page.
+    const wrong = { error: 'wrong email or password', message: { zh: '邮箱或密码错误', en: 'wrong email or password' } }
     expect(answers).toEqual([
-      [401, { error: 'wrong email or password' }],
-      [401, { error: 'wrong email or password' }],
-      [401, { error: 'wrong email or password' }],
+      [401, wrong],
+      [401, wrong],
+      [401, wrong],
     ])
   })
 

@@ -5,6 +5,7 @@ export const accessMessages = defineMessages({
   zh: {
     'auth.loading': '正在加载…',
     'auth.error': '出错了：{message}',
+    'form.invalid': '请检查：{problems}',
     'auth.working': '请稍候…',
     'auth.email': '邮箱',
     'auth.name': '姓名',
@@ -88,6 +89,7 @@ export const accessMessages = defineMessages({
   en: {
     'auth.loading': 'Loading…',
     'auth.error': 'Something went wrong: {message}',
+    'form.invalid': 'Please check: {problems}',
     'auth.working': 'Please wait…',
     'auth.email': 'Email',
     'auth.name': 'Name',

@@ -1,5 +1,6 @@
 import type { Message } from '../define'
 import type { Lang } from '../lang'
+import { errorMessages } from './errors'
 import { findingMessages } from './findings'
 import { labelMessages } from './labels'
 import { reportMessages } from './report'
@@ -14,10 +15,12 @@ export const sharedMessages = {
     ...labelMessages.zh,
     ...findingMessages.zh,
     ...reportMessages.zh,
+    ...errorMessages.zh,
   },
   en: {
     ...labelMessages.en,
     ...findingMessages.en,
     ...reportMessages.en,
+    ...errorMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
