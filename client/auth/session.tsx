@@ -9,7 +9,7 @@ export type SessionState =
   | { status: 'loading' }
   | { status: 'setup' }
   | { status: 'signed-out' }
-  | { status: 'signed-in'; user: User; portfolioFocusLimit: number }
+  | { status: 'signed-in'; user: User; portfolioFocusLimit: number; staleContactDays: number }
   | { status: 'error'; error: Error }
 
 interface SessionContextValue {
@@ -23,8 +23,13 @@ const SessionContext = createContext<SessionContextValue | null>(null)
 
 async function loadSession(): Promise<SessionState> {
   try {
-    const me = await apiFetch<{ user: User; portfolioFocusLimit: number }>('/api/me')
-    return { status: 'signed-in', user: me.user, portfolioFocusLimit: me.portfolioFocusLimit }
+    const me = await apiFetch<{ user: User; portfolioFocusLimit: number; staleContactDays: number }>('/api/me')
+    return {
+      status: 'signed-in',
+      user: me.user,
+      portfolioFocusLimit: me.portfolioFocusLimit,
+      staleContactDays: me.staleContactDays,
+    }
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) return { status: 'error', error: error as Error }
   }
@@ -58,7 +63,7 @@ export function useSession(): SessionContextValue {
 }
 
 /** The signed-in user (only under a signed-in gate). */
-export function useCurrentUser(): { user: User; portfolioFocusLimit: number } {
+export function useCurrentUser(): { user: User; portfolioFocusLimit: number; staleContactDays: number } {
   const { session } = useSession()
   if (session.status !== 'signed-in') throw new Error('useCurrentUser() outside a signed-in page')
   return session

@@ -14,6 +14,7 @@ import {
   isoDateInTimeZone,
   type PlanRecord,
 } from '../../shared/plan'
+import { useSession } from '../auth/session'
 
 /**
  * How long a change waits before the plan is derived again. A trailing throttle, not a debounce:
@@ -67,17 +68,17 @@ function groupByShape(findings: readonly Finding[]): Map<string, ShapeFindings> 
   return byShape
 }
 
-function derive(doc: Y.Doc): PlanRecord {
+function derive(doc: Y.Doc, staleContactDays?: number): PlanRecord {
   // "Today" where the teams are (Asia/Shanghai), as the server's stored plan counts it.
-  return derivePlanFromDoc(doc, { today: isoDateInTimeZone(new Date()) })
+  return derivePlanFromDoc(doc, { today: isoDateInTimeZone(new Date()), staleContactDays })
 }
 
 /**
  * The plan of `doc` as it is now, derived again at most every PLAN_THROTTLE_MS while the document
  * changes (local and remote edits alike), and once a minute so that "overdue" follows the date.
  */
-export function useDerivedPlan(doc: Y.Doc | null): PlanRecord | null {
-  const [plan, setPlan] = useState<PlanRecord | null>(() => (doc ? derive(doc) : null))
+export function useDerivedPlan(doc: Y.Doc | null, staleContactDays?: number): PlanRecord | null {
+  const [plan, setPlan] = useState<PlanRecord | null>(() => (doc ? derive(doc, staleContactDays) : null))
   useEffect(() => {
     if (!doc) {
       setPlan(null)
@@ -86,7 +87,7 @@ export function useDerivedPlan(doc: Y.Doc | null): PlanRecord | null {
     let timer: ReturnType<typeof setTimeout> | undefined
     const run = () => {
       timer = undefined
-      setPlan(derive(doc))
+      setPlan(derive(doc, staleContactDays))
     }
     const schedule = () => {
       timer ??= setTimeout(run, PLAN_THROTTLE_MS)
@@ -99,7 +100,7 @@ export function useDerivedPlan(doc: Y.Doc | null): PlanRecord | null {
       clearInterval(clock)
       if (timer !== undefined) clearTimeout(timer)
     }
-  }, [doc])
+  }, [doc, staleContactDays])
   return plan
 }
 
@@ -122,7 +123,9 @@ function initialSidebarOpen(): boolean {
 const PlanContext = createContext<PlanContextValue | null>(null)
 
 export function PlanProvider({ doc, children }: { doc: Y.Doc | null; children: ReactNode }) {
-  const plan = useDerivedPlan(doc)
+  // The server's freshness limit (GET /api/me), so the live panel and the stored plan agree.
+  const { session } = useSession()
+  const plan = useDerivedPlan(doc, session.status === 'signed-in' ? session.staleContactDays : undefined)
   const byShape = useMemo(() => groupByShape(plan?.findings ?? []), [plan])
   const [sidebarOpen, setSidebarOpenState] = useState(initialSidebarOpen)
   const [tab, setTab] = useState<SidebarTab>('plan')

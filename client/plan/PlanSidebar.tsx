@@ -337,6 +337,11 @@ function Exports({ accountId }: { accountId: string }) {
     { key: 'markdown', href: `${base}/plan.md?lang=${lang}`, label: t('plan.export.markdown') },
     { key: 'actions', href: `${base}/actions.csv?lang=${lang}`, label: t('plan.export.actions') },
     { key: 'stakeholders', href: `${base}/stakeholders.csv?lang=${lang}`, label: t('plan.export.stakeholders') },
+    {
+      key: 'stakeholders-xlsx',
+      href: `${base}/stakeholders.xlsx?lang=${lang}`,
+      label: t('plan.export.stakeholdersXlsx'),
+    },
   ]
   return (
     <section className="wr-exports" aria-label={t('plan.export.title')}>

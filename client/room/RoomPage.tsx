@@ -4,6 +4,7 @@ import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldr
 import type * as Y from 'yjs'
 import { isValidAccountId } from '../../shared/protocol'
 import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
+import { ContactsBar } from '../contacts/ContactsBar'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { withFindingBadges } from '../plan/FindingBadges'
@@ -191,6 +192,7 @@ function Canvas({
               {t('app.name')} · <code>{accountId}</code>
             </span>
             <ConnectionBadge state={connection} />
+            {doc && <ContactsBar editor={editor} readOnly={access ? access.readOnly : true} />}
             <LanguageSwitch />
           </div>
           {access?.readOnlyReason && (

@@ -44,6 +44,7 @@ import {
   type RelationKind,
   STAKEHOLDER_ROLES,
 } from '../../shared/shapes/types'
+import { ProvenanceNote } from '../contacts/provenance'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { ReviewCausePrompt } from '../review/ReviewCausePrompt'
 import { problemsOf, repairShape, textProp, updateProps, type WarRoomShape } from './common'
@@ -170,6 +171,7 @@ function Fields({ shape }: { shape: WarRoomShape }) {
           <TextField shape={shape} prop="contact" label="field.contact" />
           <DateField shape={shape} prop="lastContact" label="field.lastContact" />
           <TextField shape={shape} prop="competitor" label="field.competitor" />
+          <ProvenanceNote shape={shape} />
         </>
       )
     case 'faction':

@@ -8,6 +8,7 @@ import {
   stakeholderShapeProps,
 } from '../../shared/shapes/stakeholder'
 import type { InfluenceLevel, RelationshipLevel } from '../../shared/shapes/types'
+import { useStance } from '../contacts/provenance'
 import { useT } from '../i18n'
 import {
   BrokenCard,
@@ -78,13 +79,19 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
     const parent = editor.getShape(shape.parentId as never)
     return parent?.type === 'faction' && textProp(parent as WarRoomShape, 'leader') === shape.id
   }, [editor, shape.parentId, shape.id])
+  // Who set the stance and when (hover the CR chip); an old stance fades the card (issue 14).
+  const stance = useStance(shape)
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} problems={problems} />
 
   const p = shape.props
   const subtitle = [p.title, p.department].filter(Boolean).join(' · ')
   return (
-    <Card shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} className={`wr-stakeholder wr-cr--${p.relationship}`}>
+    <Card
+      shape={shape}
+      fallback={STAKEHOLDER_DEFAULT_SIZE}
+      className={`wr-stakeholder wr-cr--${p.relationship}${stance.stale ? ' wr-stakeholder--stale' : ''}`}
+    >
       <div className="wr-stakeholder__head">
         <span className={`wr-role wr-role--${p.role}`} title={label(ROLE_LABELS, p.role)}>
           {label(ROLE_BADGES, p.role)}
@@ -98,7 +105,11 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
       </div>
       <div className="wr-stakeholder__subtitle">{subtitle || '\u00a0'}</div>
       <div className="wr-stakeholder__row">
-        <span className={`wr-cr wr-cr-chip--${p.relationship}`} title={label(RELATIONSHIP_LABELS, p.relationship)}>
+        <span
+          className={`wr-cr wr-cr-chip--${p.relationship}`}
+          title={stance.line ?? label(RELATIONSHIP_LABELS, p.relationship)}
+          data-provenance={stance.line ?? undefined}
+        >
           {label(RELATIONSHIP_SHORT, p.relationship)}
         </span>
         <InfluenceBars

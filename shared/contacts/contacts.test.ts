@@ -4,6 +4,7 @@ import { renderStakeholdersCsv } from '../plan/csv'
 import { derivePlan } from '../plan/derive'
 import { faction, PAGE_ID, stakeholder } from '../plan/testing/builders'
 import { checkRecord } from '../schema'
+import { buildCoverage } from './coverage'
 import { fieldForHeader, parseDay, parseRelationship, parseRole } from './fields'
 import { planImport } from './importPlan'
 import { previewImport } from './index'
@@ -397,5 +398,35 @@ describe('records written by an import', () => {
       expect(overlaps(a, existing)).toBe(false)
       for (const b of boxes.slice(i + 1)) expect(overlaps(a, b)).toBe(false)
     }
+  })
+})
+
+describe('coverage', () => {
+  it('puts KDM and KI first, splits contacts by the owner rule, and names who nobody covers', () => {
+    const plan = derivePlan(
+      {
+        account: {},
+        records: [
+          stakeholder('shape:a', { name: '甲', role: 'ku', contact: '张三' }),
+          stakeholder('shape:b', { name: '乙', role: 'kdm', contact: '张三、李四', relationship: 'cr2' }),
+          stakeholder('shape:c', { name: '丙', role: 'ki', contact: '待定' }),
+          ...Array.from({ length: 6 }, (_, i) => stakeholder(`shape:x${i}`, { name: `x${i}`, contact: '王五' })),
+        ],
+      },
+      { today: '2026-12-01' },
+    )
+    const c = buildCoverage(plan.stakeholders)
+    expect(c.rows.slice(0, 3).map((r) => [r.name, r.coveredBy])).toEqual([
+      ['乙', ['张三', '李四']],
+      ['丙', []],
+      ['甲', ['张三']],
+    ])
+    expect(c.uncovered).toEqual(['shape:c'])
+    expect(c.uncoveredKey).toEqual(['shape:c'])
+    expect(c.columns.map((col) => [col.name, col.covers.length, col.overloaded])).toEqual([
+      ['王五', 6, true],
+      ['张三', 2, false],
+      ['李四', 1, false],
+    ])
   })
 })

@@ -1,4 +1,5 @@
 /** Contacts in: reading a contact sheet, mapping it to stakeholder fields, planning and laying out the import. */
+export * from './coverage'
 export * from './fields'
 export * from './importPlan'
 export * from './layout'

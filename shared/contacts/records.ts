@@ -20,6 +20,8 @@ export interface BuildOptions {
   newId: () => string
   /** Put new cards into this faction instead of below the page's shapes. */
   factionId?: string
+  /** The page to lay new cards on (default: the document's first page). */
+  pageId?: string
 }
 
 export class ImportTargetError extends Error {}
@@ -73,7 +75,7 @@ export function buildImportRecords(plan: ImportPlan, records: readonly unknown[]
   const out: Rec[] = []
 
   const pages = all.filter((r) => r.typeName === 'page').sort((a, b) => String(a.index).localeCompare(String(b.index)))
-  let pageId = typeof pages[0]?.id === 'string' ? (pages[0].id as string) : null
+  let pageId = options.pageId ?? (typeof pages[0]?.id === 'string' ? (pages[0].id as string) : null)
   if (!pageId) {
     // A document nobody has opened yet: give it the document and page tldraw would create.
     pageId = 'page:page'

@@ -2,6 +2,7 @@ import type { Lang } from '../lang'
 import { accessMessages } from './access'
 import { accountMessages } from './account'
 import { commonMessages } from './common'
+import { contactMessages } from './contacts'
 import type { Message } from './define'
 import { planMessages } from './plan'
 import { reviewMessages } from './review'
@@ -24,6 +25,7 @@ export const messages = {
     ...accountMessages.zh,
     ...reviewMessages.zh,
     ...storageMessages.zh,
+    ...contactMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -34,6 +36,7 @@ export const messages = {
     ...accountMessages.en,
     ...reviewMessages.en,
     ...storageMessages.en,
+    ...contactMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 

@@ -1,0 +1,269 @@
+/**
+ * Contacts in a real browser against the real server: a sample sheet imported through the dialog
+ * (preview screenshot), one undo removes the whole import, a re-import updates instead of
+ * duplicating; the coverage view; provenance of a CR change made by another person; the template
+ * library inserting without covering cards.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
+import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+
+let server: TestServer
+let browser: Browser
+const data = tempDataDir('war-room-browser-contacts-')
+let wang = ''
+let li = ''
+
+beforeAll(async () => {
+  server = await startTestServer({ dataDir: data.dir, accounts: [] })
+  browser = await launchBrowser()
+  await createUser(server, server.cookie, { email: 'wang@example.com', name: '王强' })
+  await createUser(server, server.cookie, { email: 'li@example.com', name: '李娜' })
+  wang = await login(server, 'wang@example.com')
+  li = await login(server, 'li@example.com')
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  data.remove()
+})
+
+async function newAccount(prefix: string): Promise<string> {
+  const id = await createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+  await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
+  await addMember(server, server.cookie, id, 'li@example.com', 'editor')
+  return id
+}
+
+async function openRoom(accountId: string, cookie: string, locale = 'zh-CN'): Promise<RecordedPage> {
+  const recorded = await openRecordedPage(
+    browser,
+    `${server.url}/a/${accountId}`,
+    signedIn(server, cookie, { locale, viewport: { width: 1400, height: 900 } }),
+  )
+  await waitForEditor(recorded.page)
+  await eventually(
+    async () =>
+      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+    15_000,
+  )
+  return recorded
+}
+
+interface ShapeInfo {
+  id: string
+  type: string
+  parentId: string
+  props: Record<string, unknown>
+  meta: Record<string, unknown>
+  bounds: { x: number; y: number; w: number; h: number }
+}
+
+function shapes(page: Page, type?: string): Promise<ShapeInfo[]> {
+  return page.evaluate((wanted) => {
+    const editor = window.__warRoomEditor!
+    return editor
+      .getCurrentPageShapes()
+      .filter((s) => !wanted || s.type === wanted)
+      .map((s) => {
+        const b = editor.getShapePageBounds(s.id)!
+        return {
+          id: s.id,
+          type: s.type,
+          parentId: s.parentId,
+          props: s.props as Record<string, unknown>,
+          meta: s.meta as Record<string, unknown>,
+          bounds: { x: b.x, y: b.y, w: b.w, h: b.h },
+        }
+      })
+  }, type)
+}
+
+const SAMPLE =
+  '\uFEFF姓名,职务,部门,角色,关系,影响力,关注点,对接人,最近接触,备注\r\n' +
+  '刘建华,总经理,集团领导班子,KDM,CR3 中立者,高,数字化考核,,2026-11-20,\r\n' +
+  '陈静,信息中心主任,信息中心,关键影响者,CR2,高,"安全, 国产化",张三、李四,2026/11/25,\r\n' +
+  '赵工,调度工程师,信息中心,KU,未知,低,好用,张三,,\r\n' +
+  '孙主任,采购主任,采购中心,把关者,CR9,中,流程合规,王五,2026年10月1日,\r\n' +
+  ',财务,财务部,KI,,,,,,无名\r\n' +
+  '陈静,信息中心主任,信息中心,KI,,,,,,重复\r\n'
+
+async function importSheet(page: Page, csv: string, name = 'contacts.csv') {
+  await page.getByTestId('wr-open-import').click()
+  await page.getByTestId('wr-import-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.getByTestId('wr-import-preview').waitFor()
+}
+
+test('a sheet imported through the dialog: preview, confirm, one undo removes it, a re-import updates', async () => {
+  const accountId = await newAccount('import')
+  const a = await openRoom(accountId, wang)
+  const { page } = a
+
+  await importSheet(page, SAMPLE)
+  await expect
+    .poll(() => page.getByTestId('wr-import-summary').innerText())
+    .toContain('新增 4 · 更新 0 · 未变 0 · 无法导入 2')
+  const columns = await page.getByTestId('wr-import-columns').innerText()
+  expect(columns).toContain('对接人 → 我方对接人')
+  expect(columns).toContain('备注 → （不导入）')
+  const rows = page.getByTestId('wr-import-rows')
+  expect(await rows.locator('tbody tr').count()).toBe(4)
+  expect(await rows.locator('tr[data-row="5"]').innerText()).toContain('「CR9」无法识别')
+  const rejected = await page.getByTestId('wr-import-rejected').innerText()
+  expect(rejected).toContain('行 6: 没有姓名')
+  expect(rejected).toContain('行 7: 与第 3 行是同一个人')
+  await a.screenshot('contacts-import-preview-zh')
+
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-done').waitFor()
+  await page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  const cards = await shapes(page, 'stakeholder')
+  const liu = cards.find((c) => c.props.name === '刘建华')!
+  expect(liu.props).toMatchObject({ role: 'kdm', relationship: 'cr3', influence: 'high', lastContact: '2026-11-20' })
+  expect((liu.meta.provenance as Record<string, { byName: string }>).relationship.byName).toBe('王强')
+  expect(cards.find((c) => c.props.name === '孙主任')!.props.relationship).toBe('unknown')
+  await a.screenshot('contacts-imported-zh')
+
+  // One undo removes the whole import.
+  await page.evaluate(() => {
+    window.__warRoomEditor!.undo()
+  })
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(0)
+
+  // Imported again, then a changed sheet updates the people instead of adding them twice.
+  await importSheet(page, SAMPLE)
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-done').waitFor()
+  await page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  await importSheet(page, SAMPLE.replace('CR3 中立者', 'CR2 友善者'))
+  await expect.poll(() => page.getByTestId('wr-import-summary').innerText()).toContain('新增 0 · 更新 1 · 未变 3')
+  expect(await rows.locator('tr[data-row="2"]').innerText()).toContain('更新')
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-done').waitFor()
+  await page.getByTestId('wr-import-close').click()
+  await expect
+    .poll(async () => (await shapes(page, 'stakeholder')).find((c) => c.props.name === '刘建华')?.props.relationship)
+    .toBe('cr2')
+  expect((await shapes(page, 'stakeholder')).length).toBe(4)
+  expect(a.foreignRequests).toEqual([])
+})
+
+test('the coverage view shows who covers whom, who nobody covers, and the CR level in each cell', async () => {
+  const accountId = await newAccount('coverage')
+  const { page, screenshot } = await openRoom(accountId, wang, 'en-US')
+  await importSheet(page, SAMPLE)
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+
+  await page.getByTestId('wr-open-coverage').click()
+  const table = page.getByTestId('wr-coverage-table')
+  await table.waitFor()
+  const headers = await table.locator('thead th').allInnerTexts()
+  expect(headers[0]).toBe('Customer side')
+  expect(headers.slice(1, 3).map((h) => h.split('\n')[0])).toEqual(['张三', '李四'])
+  // KDM first; the KDM nobody covers is marked.
+  const first = table.locator('tbody tr').first()
+  expect(await first.innerText()).toContain('刘建华')
+  expect(await first.getAttribute('class')).toContain('wr-coverage__row--uncovered')
+  const chen = await table.locator('tbody tr', { hasText: '陈静' }).innerText()
+  expect(chen.match(/CR2/g)).toHaveLength(2)
+  expect(await page.getByTestId('wr-coverage-summary').innerText()).toContain('1 people nobody covers, 1 of them')
+  await screenshot('contacts-coverage-en')
+})
+
+test('a CR change by another person shows who made it and when, on the card and in the inspector', async () => {
+  const accountId = await newAccount('provenance')
+  const a = await openRoom(accountId, wang)
+  await importSheet(a.page, SAMPLE)
+  await a.page.getByTestId('wr-import-confirm').click()
+  await a.page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(a.page, 'stakeholder')).length).toBe(4)
+
+  const b = await openRoom(accountId, li)
+  await expect.poll(async () => (await shapes(b.page, 'stakeholder')).length).toBe(4)
+  const target = (await shapes(b.page, 'stakeholder')).find((c) => c.props.name === '赵工')!
+  await b.page.evaluate((id) => {
+    window.__warRoomEditor!.select(id as never)
+  }, target.id)
+  await b.page.getByTestId('wr-field-relationship').selectOption('cr2')
+
+  // On the first person's screen: the change, signed by the other person.
+  await expect
+    .poll(async () => {
+      const card = (await shapes(a.page, 'stakeholder')).find((c) => c.id === target.id)!
+      return (card.meta.provenance as Record<string, { byName: string }> | undefined)?.relationship?.byName
+    })
+    .toBe('李娜')
+  const chip = a.page.locator(`[id="${target.id}"] .wr-cr`)
+  await expect.poll(() => chip.getAttribute('data-provenance')).toMatch(/^CR2 · 李娜 · \d+月\d+日$/)
+  await a.page.evaluate((id) => {
+    const editor = window.__warRoomEditor!
+    editor.select(id as never)
+    editor.zoomToSelection()
+  }, target.id)
+  const note = a.page.getByTestId('wr-provenance')
+  await expect.poll(() => note.innerText()).toContain('客户关系 CR2 · 李娜')
+  await note.scrollIntoViewIfNeeded()
+  await a.screenshot('contacts-provenance-zh')
+})
+
+test('a stance older than the freshness limit fades its card', async () => {
+  const accountId = await newAccount('stale')
+  const { page, screenshot } = await openRoom(accountId, wang)
+  await importSheet(page, SAMPLE)
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  const old = (await shapes(page, 'stakeholder')).find((c) => c.props.name === '陈静')!
+  // As another client would have written it 90 days ago.
+  await page.evaluate((id) => {
+    const editor = window.__warRoomEditor!
+    const at = new Date(Date.now() - 90 * 86_400_000).toISOString()
+    editor.updateShape({
+      id: id as never,
+      type: 'stakeholder',
+      meta: { provenance: { relationship: { by: 'someone', byName: '老张', at } } },
+    })
+  }, old.id)
+  await expect.poll(() => page.locator(`[id="${old.id}"].wr-stakeholder--stale`).count()).toBe(1)
+  expect(await page.locator('.wr-stakeholder--stale').count()).toBe(1)
+  await screenshot('contacts-stale-zh')
+})
+
+test('the template library inserts where the user looks without covering existing cards', async () => {
+  const accountId = await newAccount('templates')
+  const { page, screenshot } = await openRoom(accountId, wang)
+  await importSheet(page, SAMPLE)
+  await page.getByTestId('wr-import-confirm').click()
+  await page.getByTestId('wr-import-close').click()
+  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  // Look at the imported cards, so the centre of the view is taken.
+  await page.evaluate(() => {
+    window.__warRoomEditor!.zoomToFit()
+  })
+  const before = await shapes(page)
+
+  for (const id of ['soe', 'bid']) {
+    await page.getByTestId('wr-open-templates').click()
+    await page.locator(`[data-template="${id}"]`).click()
+  }
+  const after = await shapes(page)
+  const added = after.filter((s) => !before.some((b) => b.id === s.id) && s.type !== 'arrow')
+  expect(added.filter((s) => s.type === 'stakeholder').length).toBe(6 + 5)
+  expect(added.some((s) => s.type === 'faction' && s.props.name === '评标委员会')).toBe(true)
+  const overlaps = (p: ShapeInfo['bounds'], q: ShapeInfo['bounds']) =>
+    p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h
+  const topLevel = (s: ShapeInfo) => s.parentId.startsWith('page:')
+  for (const s of added.filter(topLevel)) {
+    for (const b of before.filter((x) => x.type !== 'arrow' && topLevel(x)))
+      expect(overlaps(s.bounds, b.bounds)).toBe(false)
+  }
+  await screenshot('contacts-templates-zh')
+})
