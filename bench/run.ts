@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark in bench/, one after the other. */
 import { main as deriveBench } from './derive'
+import { main as importBench } from './import'
 import { main as reviewBench } from './review'
 import { main as syncBench } from './sync'
 
 await deriveBench(process.argv.slice(2))
 await reviewBench([])
 await syncBench([])
+await importBench([])

@@ -163,8 +163,9 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
         room.doc.transact(() => {
           for (const record of records) kv.set(record.id as string, record)
         }, IMPORT_ORIGIN)
+        const matched = new Set(plan.rows.map((row) => row.shapeId))
         const created = records
-          .filter((r) => r.type === 'stakeholder' && !plan.rows.some((row) => row.shapeId === r.id))
+          .filter((r) => r.type === 'stakeholder' && !matched.has(r.id as string))
           .map((r) => r.id as string)
         return c.json({ dryRun: false, ...plan, created })
       } finally {
