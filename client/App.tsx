@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { AuditPage } from './audit/AuditPage'
 import { LoginPage, SessionNotice, SetupPage } from './auth/AuthPages'
 import { SessionProvider, useSession } from './auth/session'
 import { LanguageProvider, useLang, useT } from './i18n'
@@ -60,6 +61,8 @@ function Routes() {
       )
     case 'meeting':
       return <MeetingPage />
+    case 'audit':
+      return <AuditPage />
     case 'room':
       // Keyed so that moving to another account builds a fresh room, never reusing a store.
       return <RoomPage key={route.accountId} accountId={route.accountId} />

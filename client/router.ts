@@ -29,6 +29,7 @@ export function usePathname(): string {
 export type Route =
   | { name: 'portfolio' }
   | { name: 'users' }
+  | { name: 'audit' }
   | { name: 'room'; accountId: string }
   | { name: 'review'; accountId: string; reviewId: string }
   | { name: 'meeting' }
@@ -41,6 +42,7 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/meeting' || pathname === '/meeting/') return { name: 'meeting' }
   const review = /^\/a\/([^/]+)\/reviews\/([^/]+)\/?$/.exec(pathname)
   if (review) return { name: 'review', accountId: safeDecode(review[1]), reviewId: safeDecode(review[2]) }
+  if (pathname === '/audit' || pathname === '/audit/') return { name: 'audit' }
   const room = /^\/a\/([^/]+)\/?$/.exec(pathname)
   if (room) {
     let accountId: string

@@ -63,6 +63,15 @@ export function closeCodeFor(status: number): CloseCodeValue {
   return CloseCode.InternalError
 }
 
+/**
+ * Close codes after which the client stops reconnecting and shows why: y-websocket's own
+ * 4400–4499 (refusals reconnecting cannot fix: access, too many connections) and 4503 (the
+ * stored room cannot be read: reconnecting would only be refused again, forever).
+ */
+export function isFinalCloseCode(code: number): boolean {
+  return (code >= 4400 && code < 4500) || code === CloseCode.RoomUnavailable
+}
+
 /** Where the parts of an account live in its Y.Doc (see docs/document-format.md). */
 export const DocKeys = {
   /** Y.Array used as a y-utility YKeyValue: key = tldraw record id, value = record. */

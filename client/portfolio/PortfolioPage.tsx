@@ -298,6 +298,17 @@ export function PortfolioHeader() {
             {t('portfolio.users')}
           </a>
         )}
+        {user.role === 'admin' && (
+          <a
+            href="/audit"
+            onClick={(event) => {
+              event.preventDefault()
+              navigate('/audit')
+            }}
+          >
+            {t('audit.link')}
+          </a>
+        )}
         <span className="wr-topbar__user" data-testid="current-user">
           {user.name} · {t(user.role === 'admin' ? 'auth.role.admin' : 'auth.role.member')}
         </span>

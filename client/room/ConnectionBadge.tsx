@@ -6,6 +6,7 @@ const LABELS: Record<ConnectionState, { label: MessageKey; hint?: MessageKey }> 
   reconnecting: { label: 'room.status.reconnecting', hint: 'room.status.reconnectingHint' },
   offline: { label: 'room.status.offline', hint: 'room.status.offlineHint' },
   'cannot-save': { label: 'room.status.cannotSave', hint: 'room.status.cannotSaveHint' },
+  refused: { label: 'room.status.refused', hint: 'room.status.refusedHint' },
 }
 
 /** The room's connection state, always visible; `data-state` lets tests read it. */

@@ -2,7 +2,7 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldraw } from 'tldraw'
 import type * as Y from 'yjs'
-import { isValidAccountId } from '../../shared/protocol'
+import { CloseCode, isValidAccountId } from '../../shared/protocol'
 import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
 import { ContactsBar } from '../contacts/ContactsBar'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
@@ -48,7 +48,7 @@ export function RoomPage({ accountId }: { accountId: string }) {
 function Room({ accountId }: { accountId: string }) {
   const t = useT()
   const { lang } = useLang()
-  const { room, connection } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
+  const { room, connection, refusal } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
   const { access, denied } = useAccountAccess(accountId, connection === 'connected')
 
   // tldraw keeps its own UI language in the user preferences; keep it in step with ours.
@@ -88,9 +88,14 @@ function Room({ accountId }: { accountId: string }) {
       return (
         <Notice
           title={t('room.error.title')}
-          body={t(room.kind === 'refused' ? 'room.error.refused' : 'room.error.body', { message: room.error.message })}
+          body={
+            room.kind === 'refused' && room.code !== undefined
+              ? refusalText(t, room.code, room.error.message)
+              : t(room.kind === 'refused' ? 'room.error.refused' : 'room.error.body', { message: room.error.message })
+          }
           testId="room-error"
         >
+          <ConnectionBadge state={connection} />
           {reload}
         </Notice>
       )
@@ -113,11 +118,25 @@ function Room({ accountId }: { accountId: string }) {
       return (
         <PlanProvider doc={room.doc}>
           <ReviewProvider accountId={accountId} access={access}>
-            <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access} />
+            <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access}>
+              {refusal && (
+                <div className="wr-banner" role="alert" data-testid="connection-refused" data-code={refusal.code}>
+                  <strong>{t('room.refused.title')}</strong> {refusalText(t, refusal.code, refusal.reason)}{' '}
+                  {t('room.refused.kept')} {reload}
+                </div>
+              )}
+            </Canvas>
           </ReviewProvider>
         </PlanProvider>
       )
   }
+}
+
+/** What a final close code means for the person in front of the screen. */
+function refusalText(t: ReturnType<typeof useT>, code: number, reason: string): string {
+  if (code === CloseCode.RoomUnavailable) return t('room.refused.unavailable')
+  if (code === CloseCode.TooManyConnections) return t('room.refused.tooMany', { reason })
+  return t('room.refused.other', { code: String(code), reason })
 }
 
 function Canvas({

@@ -30,7 +30,7 @@ import {
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { CloseCode, DocKeys } from '../../shared/protocol'
+import { CloseCode, DocKeys, isFinalCloseCode } from '../../shared/protocol'
 import { warRoomBindingUtils, warRoomShapeUtils } from '../shapes'
 import { createAssetStore } from './createAssetStore'
 import { compareSchemas, isSerializedSchema } from './schemaCompat'
@@ -45,8 +45,11 @@ export const storeBindingUtils = [...defaultBindingUtils, ...warRoomBindingUtils
  */
 const LOCAL_ORIGIN = Symbol('war-room tldraw store')
 
-/** `cannot-save`: the server closed with 4507 (its storage refuses writes); edits stay here and are sent once it recovers. */
-export type ConnectionState = 'connected' | 'reconnecting' | 'offline' | 'cannot-save'
+/**
+ * `cannot-save`: the server closed with 4507 (its storage refuses writes); edits stay here and are sent once it recovers.
+ * `refused`: the server closed the connection for good (a final close code); nothing reconnects.
+ */
+export type ConnectionState = 'connected' | 'reconnecting' | 'offline' | 'cannot-save' | 'refused'
 
 export type RoomState =
   | { status: 'loading' }
@@ -59,7 +62,7 @@ export type RoomState =
    */
   | { status: 'too-old'; store: TLStore | null }
   /** `refused`: the server closed the connection for good (e.g. 4403) before the room loaded. */
-  | { status: 'error'; kind: 'unreadable' | 'refused'; error: Error }
+  | { status: 'error'; kind: 'unreadable' | 'refused'; error: Error; code?: number }
 
 export interface UseYjsStoreOptions {
   accountId: string
@@ -72,6 +75,8 @@ export interface UseYjsStoreOptions {
 export interface YjsStore {
   room: RoomState
   connection: ConnectionState
+  /** Why the server closed the connection for good after the room had loaded (the canvas stays, read-only). */
+  refusal: { code: number; reason: string } | null
 }
 
 interface AwarenessState {
@@ -85,6 +90,7 @@ function pageOrigin(): string {
 export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStoreOptions): YjsStore {
   const [room, setRoom] = useState<RoomState>({ status: 'loading' })
   const [connection, setConnection] = useState<ConnectionState>('reconnecting')
+  const [refusal, setRefusal] = useState<YjsStore['refusal']>(null)
   // The page name is only read when an empty room is first filled; a language
   // switch must not tear the room down.
   const pageNameRef = useRef(defaultPageName)
@@ -93,6 +99,7 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
 
   useEffect(() => {
     setRoom({ status: 'loading' })
+    setRefusal(null)
     const unsubs: (() => void)[] = []
 
     const doc = new Y.Doc()
@@ -109,7 +116,10 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     })
     const ourSchema = store.schema.serialize()
 
-    const provider = new WebsocketProvider(`${origin}/sync`, accountId, doc)
+    const provider = new WebsocketProvider(`${origin}/sync`, accountId, doc, {
+      // y-websocket stops only on 4400–4499; 4503 (unreadable room) would be refused forever.
+      shouldReconnect: (event) => !isFinalCloseCode(event.code),
+    })
 
     /** Set at the first sync, when the room's state has been read into the store. */
     let loaded = false
@@ -119,15 +129,19 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     let socketConnected = false
     /** The last close said the server cannot save; cleared by the next successful sync. */
     let cannotSave = false
+    /** The server closed with a final code: nothing reconnects. */
+    let refused = false
     const updateConnection = () => {
       if (cannotSave && socketConnected && provider.synced) cannotSave = false
-      const next: ConnectionState = !navigator.onLine
-        ? 'offline'
-        : socketConnected && provider.synced
-          ? 'connected'
-          : cannotSave
-            ? 'cannot-save'
-            : 'reconnecting'
+      const next: ConnectionState = refused
+        ? 'refused'
+        : !navigator.onLine
+          ? 'offline'
+          : socketConnected && provider.synced
+            ? 'connected'
+            : cannotSave
+              ? 'cannot-save'
+              : 'reconnecting'
       setConnection(next)
       collaborationStatus.set(next === 'connected' ? 'online' : 'offline')
     }
@@ -135,12 +149,20 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       socketConnected = status === 'connected'
       updateConnection()
     }
-    // Close codes 4400–4499 stop y-websocket's reconnecting (see shared/protocol.ts CloseCode).
+    // Final close codes (shared/protocol.ts isFinalCloseCode) stop the reconnecting; say why.
     const onClosed = ({ code, reason }: { code: number; reason: string }) => {
-      if (loaded) return
+      refused = true
+      updateConnection()
+      if (loaded) {
+        // Nothing more reaches the server: no edits that would look saved.
+        collaborationMode.set('readonly')
+        setRefusal({ code, reason })
+        return
+      }
       setRoom({
         status: 'error',
         kind: 'refused',
+        code,
         error: new Error(reason ? `${code} ${reason}` : String(code)),
       })
     }
@@ -396,5 +418,5 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
     }
   }, [accountId, origin])
 
-  return { room, connection }
+  return { room, connection, refusal }
 }

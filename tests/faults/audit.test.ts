@@ -56,6 +56,9 @@ describe('audit log', () => {
     await addMember(server, mei, 'acme', 'li@example.com', 'editor')
     await addMember(server, mei, 'acme', 'li@example.com', 'viewer')
     await api(server, 'DELETE', '/api/accounts/acme/members?email=li@example.com', { cookie: mei })
+    const review = await api(server, 'POST', '/api/accounts/acme/reviews', { cookie: mei, body: { title: '月度复盘' } })
+    expect(review.status).toBe(201)
+    const reviewId = ((await review.json()) as { review: { id: string } }).review.id
     await api(server, 'PATCH', '/api/accounts/acme', { cookie: mei, body: { archived: true } })
     await api(server, 'PATCH', '/api/accounts/acme', { cookie: mei, body: { archived: false } })
     await api(server, 'PATCH', `/api/users/${memberId}`, { cookie: admin, body: { role: 'admin' } })
@@ -76,6 +79,7 @@ describe('audit log', () => {
       'member.set',
       'member.set',
       'member.remove',
+      'review.take',
       'account.archive',
       'account.unarchive',
       'user.update',
@@ -104,6 +108,10 @@ describe('audit log', () => {
       { passwordReset: true },
       { role: { from: 'member', to: 'admin' } },
     ])
+    expect(byAction('review.take')[0]).toMatchObject({
+      actor: { email: 'mei@example.com' },
+      target: { accountId: 'acme', reviewId },
+    })
     expect(byAction('account.delete')[0]).toMatchObject({
       actor: { email: 'admin@example.com' },
       target: { accountId: 'acme' },

@@ -9,6 +9,7 @@ import { reviewMessages } from './review'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 import { storageMessages } from './storage'
+import { webMessages } from './web'
 
 /**
  * The browser's areas of the catalogue, merged (the shared areas are in shared/i18n/messages).
@@ -26,6 +27,7 @@ export const messages = {
     ...reviewMessages.zh,
     ...storageMessages.zh,
     ...contactMessages.zh,
+    ...webMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -37,6 +39,7 @@ export const messages = {
     ...reviewMessages.en,
     ...storageMessages.en,
     ...contactMessages.en,
+    ...webMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 

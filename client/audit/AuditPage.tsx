@@ -1,0 +1,170 @@
+/** `/audit` (administrators): the audit log, newest first, filterable by action, paged. */
+import { useCallback, useEffect, useState } from 'react'
+import { ApiError, apiFetch } from '../auth/api'
+import { useCurrentUser } from '../auth/session'
+import { type MessageKey, useLang, useT } from '../i18n'
+import { PortfolioHeader } from '../portfolio/PortfolioPage'
+import { navigate } from '../router'
+import '../portfolio/portfolio.css'
+
+/** One entry as `GET /api/audit` returns it (docs/api.md "Audit log"). */
+export interface AuditEntry {
+  seq: number
+  at: string
+  action: string
+  actor: { id: string; email: string } | null
+  address: string
+  target?: Record<string, string>
+  detail?: Record<string, unknown>
+}
+
+const ACTIONS = [
+  'setup',
+  'auth.login',
+  'auth.login.failed',
+  'auth.logout',
+  'user.create',
+  'user.update',
+  'account.create',
+  'account.archive',
+  'account.unarchive',
+  'account.delete',
+  'member.set',
+  'member.remove',
+  'review.take',
+  'review.delete',
+  'admin.reset',
+] as const
+
+const PAGE = 100
+
+function formatValue(value: unknown): string {
+  if (value && typeof value === 'object' && 'from' in value && 'to' in value) {
+    const { from, to } = value as { from: unknown; to: unknown }
+    return `${from ?? '–'} → ${to ?? '–'}`
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+const formatDetail = (detail: AuditEntry['detail']) =>
+  Object.entries(detail ?? {})
+    .map(([key, value]) => `${key}: ${formatValue(value)}`)
+    .join('; ')
+
+const formatTarget = (target: AuditEntry['target']) =>
+  [target?.email, target?.accountId && `#${target.accountId}`].filter(Boolean).join(' ')
+
+export function AuditPage() {
+  const t = useT()
+  const { lang } = useLang()
+  const { user: me } = useCurrentUser()
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null)
+  const [more, setMore] = useState(false)
+  const [action, setAction] = useState('')
+  const [error, setError] = useState<string | null>(null)
+
+  const load = useCallback(
+    async (before?: number) => {
+      const query = new URLSearchParams({ limit: String(PAGE) })
+      if (before !== undefined) query.set('before', String(before))
+      if (action) query.set('action', action)
+      try {
+        const page = await apiFetch<{ entries: AuditEntry[]; more: boolean }>(`/api/audit?${query}`)
+        setEntries((previous) => (before === undefined ? page.entries : [...(previous ?? []), ...page.entries]))
+        setMore(page.more)
+        setError(null)
+      } catch (e) {
+        setError(e instanceof ApiError && e.status === 403 ? t('audit.forbidden') : (e as Error).message)
+      }
+    },
+    [action, t],
+  )
+
+  useEffect(() => {
+    setEntries(null)
+    void load()
+  }, [load])
+
+  if (me.role !== 'admin') {
+    navigate('/')
+    return null
+  }
+
+  const time = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' })
+  const actionLabel = (name: string) =>
+    (ACTIONS as readonly string[]).includes(name) ? t(`audit.action.${name}` as MessageKey) : name
+
+  return (
+    <main className="wr-portfolio">
+      <PortfolioHeader />
+      <div className="wr-portfolio__title">
+        <h1>{t('audit.title')}</h1>
+        <a
+          href="/"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/')
+          }}
+        >
+          ← {t('audit.back')}
+        </a>
+      </div>
+      <p>{t('audit.intro')}</p>
+      <label>
+        {t('audit.filter')}{' '}
+        <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-filter">
+          <option value="">{t('audit.filter.all')}</option>
+          {ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {actionLabel(a)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p className="wr-error" role="alert">
+          {error}
+        </p>
+      )}
+      {entries === null && !error && <p>{t('audit.loading')}</p>}
+      {entries && entries.length === 0 && <p>{t('audit.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <div className="wr-table-wrap">
+          <table className="wr-table" data-testid="audit">
+            <thead>
+              <tr>
+                <th>{t('audit.col.time')}</th>
+                <th>{t('audit.col.who')}</th>
+                <th>{t('audit.col.action')}</th>
+                <th>{t('audit.col.target')}</th>
+                <th>{t('audit.col.detail')}</th>
+                <th>{t('audit.col.address')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.seq} data-action={e.action}>
+                  <td>
+                    <time dateTime={e.at}>{time.format(new Date(e.at))}</time>
+                  </td>
+                  <td>
+                    {e.actor?.email ?? (e.action === 'admin.reset' ? t('audit.commandLine') : t('audit.anonymous'))}
+                  </td>
+                  <td className={e.action === 'auth.login.failed' ? 'wr-error' : undefined}>{actionLabel(e.action)}</td>
+                  <td>{formatTarget(e.target)}</td>
+                  <td>{formatDetail(e.detail)}</td>
+                  <td>{e.address}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {more && entries && (
+        <button type="button" className="wr-button" onClick={() => void load(entries.at(-1)!.seq)}>
+          {t('audit.more')}
+        </button>
+      )}
+    </main>
+  )
+}

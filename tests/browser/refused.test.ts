@@ -1,0 +1,80 @@
+/**
+ * A room the server refuses for good: the client stops reconnecting and says why, instead of
+ * y-websocket's endless reconnect. 4503 (the stored room cannot be read) is outside y-websocket's
+ * own 4400–4499 "do not reconnect" range; 4429 (too many connections) is inside it. Screenshots in
+ * tests/.artifacts/refused-*.png.
+ */
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import WebSocket from 'ws'
+import { launchBrowser, openRecordedPage, signedIn } from '../helpers/browser.ts'
+import { startTestServer, tempDataDir } from '../helpers/server.ts'
+
+let browser: Browser
+const cleanups: (() => Promise<void> | void)[] = []
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+  await browser?.close()
+})
+
+const syncAttempts = (requests: string[], accountId: string) =>
+  requests.filter((u) => new URL(u).pathname === `/sync/${accountId}`).length
+
+test('4503, an unreadable room: the page shows why and stops reconnecting', async () => {
+  const data = tempDataDir('war-room-browser-')
+  cleanups.push(() => data.remove())
+  const creator = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
+  await creator.close()
+  // Break the stored room while no server runs.
+  const dir = path.join(data.dir, 'rooms', 'acme')
+  await fs.mkdir(dir, { recursive: true })
+  await fs.writeFile(path.join(dir, 'snapshot'), Buffer.from('WRS1 this is not a snapshot at all'))
+  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
+  cleanups.push(() => server.close())
+
+  for (const locale of ['zh-CN', 'en-US']) {
+    const { page, requests, screenshot } = await openRecordedPage(
+      browser,
+      `${server.url}/a/acme`,
+      signedIn(server, server.cookie, { locale }),
+    )
+    await page.getByTestId('room-error').waitFor({ timeout: 60_000 })
+    const text = await page.getByTestId('room-error').innerText()
+    expect(text).toMatch(locale === 'zh-CN' ? /无法读取/ : /cannot be read/)
+    await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('refused')
+    await screenshot(`refused-4503-${locale}`)
+    // y-websocket alone would have tried again about six times in these seconds (backoff 0.2 s … 2.5 s).
+    await new Promise((r) => setTimeout(r, 6000))
+    expect(syncAttempts(requests, 'acme')).toBe(1)
+  }
+})
+
+test('4429, too many connections: the page says to close other tabs, and does not retry', async () => {
+  const data = tempDataDir('war-room-browser-')
+  cleanups.push(() => data.remove())
+  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'], maxSocketsPerUser: 1 })
+  cleanups.push(() => server.close())
+  // The user's one allowed connection, held open elsewhere.
+  const held = new WebSocket(`ws://127.0.0.1:${server.port}/sync/acme`, { headers: { cookie: server.cookie } })
+  cleanups.push(() => held.terminate())
+  await new Promise((resolve, reject) => {
+    held.once('message', resolve)
+    held.once('close', reject)
+  })
+
+  const { page, requests, screenshot } = await openRecordedPage(
+    browser,
+    `${server.url}/a/acme`,
+    signedIn(server, server.cookie, { locale: 'en-US' }),
+  )
+  await page.getByTestId('room-error').waitFor({ timeout: 60_000 })
+  expect(await page.getByTestId('room-error').innerText()).toMatch(/too many war-room connections/i)
+  await screenshot('refused-4429-en')
+  await new Promise((r) => setTimeout(r, 4000))
+  expect(syncAttempts(requests, 'acme')).toBe(1)
+})
