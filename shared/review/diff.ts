@@ -8,6 +8,7 @@
  * into another faction is: its `faction` moves.
  */
 import type { AccountFields } from '../account'
+import { bilingual } from '../i18n'
 import {
   ACTION_STATUS_LABELS,
   type Bilingual,
@@ -20,7 +21,7 @@ import {
   TIER_LABELS,
 } from '../plan/labels'
 import type { Finding, PlanAction, PlanBlocker, PlanFaction, PlanRecord, PlanStakeholder } from '../plan/schema'
-import { INFLUENCE_LABELS } from '../shapes/labels'
+import { INFLUENCE_LABELS, SHAPE_TYPE_LABELS } from '../shapes/labels'
 import type { RelationshipLevel } from '../shapes/types'
 import { CHANGE_CODES, CHANGE_ENTITIES, type Change, type ChangeCode, type ChangeSummary, type PlanDiff } from './types'
 
@@ -38,12 +39,12 @@ function clip(s: string): string {
 
 function q(name: string): Bilingual {
   const n = clip(name)
-  return n ? { zh: `「${n}」`, en: `“${n}”` } : { zh: '（未命名）', en: '(untitled)' }
+  return n ? bilingual('finding.quoted', { name: n }) : UNTITLED
 }
 
-const NONE: Bilingual = { zh: '（空）', en: '(none)' }
-const YES_CHAMPION: Bilingual = { zh: '成为代言人', en: 'became a champion' }
-const NO_CHAMPION: Bilingual = { zh: '不再是代言人', en: 'is no longer a champion' }
+// Wording lives in the catalogue (shared/i18n/messages/review.ts); these only pick and fill it.
+const UNTITLED = bilingual('finding.untitled')
+const NONE = bilingual('review.change.none')
 
 function text(value: string): Bilingual {
   const c = clip(value)
@@ -59,18 +60,24 @@ function arrow(from: Bilingual, to: Bilingual): Bilingual {
   return { zh: `${from.zh} → ${to.zh}`, en: `${from.en} → ${to.en}` }
 }
 
-const KIND: Record<'stakeholder' | 'faction' | 'blocker' | 'action', Bilingual> = {
-  stakeholder: { zh: '决策链角色', en: 'Stakeholder' },
-  faction: { zh: '派系', en: 'Faction' },
-  blocker: { zh: '卡点', en: 'Blocker' },
-  action: { zh: '行动项', en: 'Action' },
-}
+const KIND = SHAPE_TYPE_LABELS
 
 const ACCOUNT_FIELD: Record<'stage' | 'tier' | 'owner' | 'goal', Bilingual> = {
-  stage: { zh: '销售阶段', en: 'Stage' },
-  tier: { zh: '分层', en: 'Tier' },
-  owner: { zh: '唯一负责人', en: 'Owner' },
-  goal: { zh: '目标', en: 'Goal' },
+  stage: bilingual('review.field.stage'),
+  tier: bilingual('review.field.tier'),
+  owner: bilingual('review.field.accountOwner'),
+  goal: bilingual('review.field.goal'),
+}
+
+const FIELD = {
+  relationship: bilingual('review.field.relationship'),
+  role: bilingual('review.field.role'),
+  influence: bilingual('review.field.influence'),
+  stance: bilingual('review.field.stance'),
+  status: bilingual('review.field.status'),
+  severity: bilingual('review.field.severity'),
+  due: bilingual('review.field.due'),
+  owner: bilingual('review.field.owner'),
 }
 
 type Named = { id: string }
@@ -123,7 +130,7 @@ function diffEntities<T extends Named>(
         entity: kind,
         id,
         name,
-        message: { zh: `新增${KIND[kind].zh}${q(name).zh}`, en: `${KIND[kind].en} ${q(name).en} added` },
+        message: bilingual('review.change.added', { kind: KIND[kind], name: q(name) }),
       })
       continue
     }
@@ -136,10 +143,7 @@ function diffEntities<T extends Named>(
         name,
         from: oldName,
         to: name,
-        message: {
-          zh: `${KIND[kind].zh}${q(oldName).zh}改名为${q(name).zh}`,
-          en: `${KIND[kind].en} ${q(oldName).en} renamed ${q(name).en}`,
-        },
+        message: bilingual('review.change.renamed', { kind: KIND[kind], from: q(oldName), to: q(name) }),
       })
     }
     compare(a, b, name)
@@ -152,7 +156,7 @@ function diffEntities<T extends Named>(
       entity: kind,
       id,
       name,
-      message: { zh: `删除了${KIND[kind].zh}${q(name).zh}`, en: `${KIND[kind].en} ${q(name).en} removed` },
+      message: bilingual('review.change.removed', { kind: KIND[kind], name: q(name) }),
     })
   }
 }
@@ -175,7 +179,7 @@ function fieldChange(
     name,
     from,
     to,
-    message: { zh: `${q(name).zh}${what.zh}：${shown.zh}`, en: `${q(name).en} ${what.en}: ${shown.en}` },
+    message: bilingual('review.change.field', { name: q(name), what, shown }),
   })
 }
 
@@ -207,7 +211,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.relationship,
           b.relationship,
-          { zh: '客户关系', en: 'relationship' },
+          FIELD.relationship,
           arrow(lab(RELATIONSHIP_LABELS, a.relationship), lab(RELATIONSHIP_LABELS, b.relationship)),
         )
       }
@@ -220,7 +224,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.role,
           b.role,
-          { zh: '决策角色', en: 'role' },
+          FIELD.role,
           arrow(lab(ROLE_LABELS, a.role), lab(ROLE_LABELS, b.role)),
         )
       }
@@ -233,12 +237,11 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.influence,
           b.influence,
-          { zh: '影响力', en: 'influence' },
+          FIELD.influence,
           arrow(lab(INFLUENCE_LABELS, a.influence), lab(INFLUENCE_LABELS, b.influence)),
         )
       }
       if (a.champion !== b.champion) {
-        const m = b.champion ? YES_CHAMPION : NO_CHAMPION
         out.add({
           code: 'stakeholder.champion.changed',
           entity: 'stakeholder',
@@ -246,14 +249,14 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           from: a.champion,
           to: b.champion,
-          message: { zh: `${q(name).zh}${m.zh}`, en: `${q(name).en} ${m.en}` },
+          message: bilingual(b.champion ? 'review.change.championYes' : 'review.change.championNo', { name: q(name) }),
         })
       }
       if (a.faction !== b.faction) {
         const fromName = factionName(a.faction, sinceFactions, untilFactions)
         const toName = factionName(b.faction, untilFactions, sinceFactions)
         const side = (id: string | null, n: string): Bilingual =>
-          id === null ? { zh: '无派系', en: 'no faction' } : q(n)
+          id === null ? bilingual('review.change.noFaction') : q(n)
         out.add({
           code: 'stakeholder.faction.changed',
           entity: 'stakeholder',
@@ -263,10 +266,10 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           to: b.faction,
           fromName,
           toName,
-          message: {
-            zh: `${q(name).zh}派系：${arrow(side(a.faction, fromName), side(b.faction, toName)).zh}`,
-            en: `${q(name).en} faction: ${arrow(side(a.faction, fromName), side(b.faction, toName)).en}`,
-          },
+          message: bilingual('review.change.faction', {
+            name: q(name),
+            shown: arrow(side(a.faction, fromName), side(b.faction, toName)),
+          }),
         })
       }
     },
@@ -288,7 +291,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.stance,
           b.stance,
-          { zh: '立场', en: 'stance' },
+          FIELD.stance,
           arrow(lab(STANCE_LABELS, a.stance), lab(STANCE_LABELS, b.stance)),
         )
       }
@@ -311,7 +314,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.status,
           b.status,
-          { zh: '状态', en: 'status' },
+          FIELD.status,
           arrow(lab(BLOCKER_STATUS_LABELS, a.status), lab(BLOCKER_STATUS_LABELS, b.status)),
         )
       }
@@ -324,7 +327,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.severity,
           b.severity,
-          { zh: '严重程度', en: 'severity' },
+          FIELD.severity,
           arrow(lab(SEVERITY_LABELS, a.severity), lab(SEVERITY_LABELS, b.severity)),
         )
       }
@@ -347,7 +350,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.status,
           b.status,
-          { zh: '状态', en: 'status' },
+          FIELD.status,
           arrow(lab(ACTION_STATUS_LABELS, a.status), lab(ACTION_STATUS_LABELS, b.status)),
         )
       }
@@ -360,7 +363,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.due,
           b.due,
-          { zh: '截止日期', en: 'due date' },
+          FIELD.due,
           arrow(text(a.due), text(b.due)),
         )
       }
@@ -373,7 +376,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
           name,
           a.owner,
           b.owner,
-          { zh: '负责人', en: 'owner' },
+          FIELD.owner,
           arrow(text(a.owner), text(b.owner)),
         )
       }
@@ -391,10 +394,7 @@ export function diffPlans(since: PlanRecord, until: PlanRecord): PlanDiff {
       id: b.id,
       name: b.title,
       to: b.due,
-      message: {
-        zh: `行动项${q(b.title).zh}已逾期（截止 ${b.due}）`,
-        en: `Action ${q(b.title).en} is now overdue (due ${b.due})`,
-      },
+      message: bilingual('review.change.overdue', { name: q(b.title), due: b.due }),
     })
   }
 
@@ -435,7 +435,7 @@ function diffAccount(a: AccountFields, b: AccountFields, out: ChangeList) {
       name,
       from,
       to,
-      message: { zh: `${what.zh}：${shown.zh}`, en: `${what.en}: ${shown.en}` },
+      message: bilingual('review.change.account', { what, shown }),
     })
   }
 }
@@ -468,15 +468,15 @@ function diffFindings(since: PlanRecord, until: PlanRecord, out: ChangeList) {
   const emit = (f: Finding, code: 'finding.added' | 'finding.resolved', names: Map<string, string>) => {
     const id = f.shapeId ?? f.field ?? ''
     const name = f.shapeId !== undefined ? (names.get(f.shapeId) ?? '') : accountName
-    const verb: Bilingual =
-      code === 'finding.added' ? { zh: '新问题', en: 'New finding' } : { zh: '已解决', en: 'Resolved' }
     out.add({
       code,
       entity: 'finding',
       id,
       name,
       finding: { code: f.code, severity: f.severity },
-      message: { zh: `${verb.zh}：${f.message.zh}`, en: `${verb.en}: ${f.message.en}` },
+      message: bilingual(code === 'finding.added' ? 'review.change.findingAdded' : 'review.change.findingResolved', {
+        message: f.message,
+      }),
     })
   }
 

@@ -5,9 +5,9 @@
  * variant is built from the allow-list in shared/audience.ts only.
  */
 import { CUSTOMER_SAFE, customerSafePlan, isCustomerSafeAction } from '../audience'
+import { type Params, translate } from '../i18n'
 import {
   ACTION_STATUS_LABELS,
-  type Bilingual,
   BLOCKER_STATUS_LABELS,
   type Lang,
   label,
@@ -32,118 +32,15 @@ export interface ReviewReportInput {
   since: { title: string; at: string } | null
 }
 
-const W = {
-  zh: {
-    title: '月度复盘',
-    customerTitle: '合作推进回顾',
-    unnamed: '（未命名客户）',
-    untitled: '（未命名）',
-    at: '复盘时间',
-    by: '发起人',
-    note: '备注',
-    health: '计划健康度',
-    findings: '检查发现',
-    stage: '销售阶段',
-    tier: '分层',
-    owner: '唯一负责人',
-    goal: '目标',
-    changesSince: (t: string, d: string) => `自「${t}」（${d}）以来的变化`,
-    firstReview: '这是第一次复盘：还没有可比较的上次复盘。',
-    noChanges: '自上次复盘以来没有变化。',
-    summary: '概要',
-    s: {
-      score: '健康度',
-      stage: '销售阶段',
-      blockersCleared: '已突破卡点',
-      blockersOpened: '新增卡点',
-      actionsDone: '完成行动项',
-      actionsFailed: '失败行动项',
-      actionsOverdue: '新逾期行动项',
-      relationshipsImproved: '关系改善',
-      relationshipsWorsened: '关系恶化',
-      findingsAdded: '新问题',
-      findingsResolved: '已解决问题',
-    },
-    groups: {
-      account: '客户',
-      stakeholder: '决策链',
-      faction: '派系',
-      blocker: '卡点',
-      action: '行动项',
-      finding: '检查发现',
-    } as Record<ChangeEntity, string>,
-    blockers: '卡点',
-    noBlockers: '没有卡点。',
-    blockerColumns: ['卡点', '严重程度', '状态'],
-    actions: '行动项',
-    noActions: '没有行动项。',
-    actionColumns: ['行动项', '负责人', '截止日期', '状态', '复盘原因', '复盘说明'],
-    causes: '复盘原因（失败的行动项）',
-    noFailed: '没有失败的行动项。',
-    causeColumns: ['原因', '数量'],
-    progress: '本期进展',
-    noProgress: '本期没有新的进展。',
-    customerActionColumns: ['事项', '负责人', '截止日期', '状态'],
-    colon: '：',
-  },
-  en: {
-    title: 'Monthly review',
-    customerTitle: 'Progress review',
-    unnamed: '(unnamed account)',
-    untitled: '(untitled)',
-    at: 'Taken',
-    by: 'By',
-    note: 'Note',
-    health: 'Plan health',
-    findings: 'findings',
-    stage: 'Stage',
-    tier: 'Tier',
-    owner: 'Owner',
-    goal: 'Goal',
-    changesSince: (t: string, d: string) => `Changes since “${t}” (${d})`,
-    firstReview: 'This is the first review: there is no earlier review to compare with.',
-    noChanges: 'Nothing changed since the previous review.',
-    summary: 'Summary',
-    s: {
-      score: 'Health',
-      stage: 'Stage',
-      blockersCleared: 'Blockers cleared',
-      blockersOpened: 'Blockers opened',
-      actionsDone: 'Actions done',
-      actionsFailed: 'Actions failed',
-      actionsOverdue: 'Newly overdue actions',
-      relationshipsImproved: 'Relationships improved',
-      relationshipsWorsened: 'Relationships worsened',
-      findingsAdded: 'New findings',
-      findingsResolved: 'Findings resolved',
-    },
-    groups: {
-      account: 'Account',
-      stakeholder: 'Decision chain',
-      faction: 'Factions',
-      blocker: 'Blockers',
-      action: 'Actions',
-      finding: 'Findings',
-    } as Record<ChangeEntity, string>,
-    blockers: 'Blockers',
-    noBlockers: 'No blockers.',
-    blockerColumns: ['Blocker', 'Severity', 'Status'],
-    actions: 'Actions',
-    noActions: 'No actions.',
-    actionColumns: ['Action', 'Owner', 'Due', 'Status', 'Review cause', 'Review note'],
-    causes: 'Review causes (failed actions)',
-    noFailed: 'No failed actions.',
-    causeColumns: ['Cause', 'Count'],
-    progress: 'Progress this period',
-    noProgress: 'No new progress this period.',
-    customerActionColumns: ['Action', 'Owner', 'Due', 'Status'],
-    colon: ': ',
-  },
-} as const
+type Key = Parameters<typeof translate>[1]
+
+/** A word of the report in one language, from the catalogue (shared/i18n/messages/review.ts). */
+const w = (lang: Lang, key: string, params?: Params) => translate(lang, `review.report.${key}` as Key, params)
 
 const esc = (s: string) => escapeMarkdown(s)
 const cell = (s: string) => (s.trim() === '' ? DASH : esc(s))
 const date = (iso: string) => iso.slice(0, 10)
+const stageOf = (v: string, lang: Lang) => (v ? label(STAGE_LABELS, v as keyof typeof STAGE_LABELS, lang) : DASH)
 
 function table(columns: readonly string[], rows: string[][]): string[] {
   return [
@@ -160,37 +57,34 @@ export function reviewCauseCounts(plan: PlanRecord): Record<ReviewCause, number>
   return counts
 }
 
+const SUMMARY_COUNTS = [
+  'blockersCleared',
+  'blockersOpened',
+  'actionsDone',
+  'actionsFailed',
+  'actionsOverdue',
+  'relationshipsImproved',
+  'relationshipsWorsened',
+  'findingsAdded',
+  'findingsResolved',
+] as const
+
 function summaryLines(s: ChangeSummary, lang: Lang): string[] {
-  const w = W[lang]
-  const stage = (v: string) => (v ? label(STAGE_LABELS, v as keyof typeof STAGE_LABELS, lang) : DASH)
-  const lines = [
-    `- ${w.s.score}${w.colon}${s.score.from} → ${s.score.to}`,
-    `- ${w.s.stage}${w.colon}${stage(s.stage.from)} → ${stage(s.stage.to)}`,
+  const colon = w(lang, 'colon')
+  return [
+    `- ${w(lang, 's.score')}${colon}${s.score.from} → ${s.score.to}`,
+    `- ${w(lang, 's.stage')}${colon}${stageOf(s.stage.from, lang)} → ${stageOf(s.stage.to, lang)}`,
+    ...SUMMARY_COUNTS.map((key) => `- ${w(lang, `s.${key}`)}${colon}${s[key]}`),
   ]
-  for (const key of [
-    'blockersCleared',
-    'blockersOpened',
-    'actionsDone',
-    'actionsFailed',
-    'actionsOverdue',
-    'relationshipsImproved',
-    'relationshipsWorsened',
-    'findingsAdded',
-    'findingsResolved',
-  ] as const) {
-    lines.push(`- ${w.s[key]}${w.colon}${s[key]}`)
-  }
-  return lines
 }
 
 function changeLines(changes: readonly Change[], lang: Lang): string[] {
-  const w = W[lang]
   const out: string[] = []
   let group: ChangeEntity | null = null
   for (const c of changes) {
     if (c.entity !== group) {
       group = c.entity
-      out.push('', `### ${w.groups[group]}`, '')
+      out.push('', `### ${w(lang, `group.${group}`)}`, '')
     }
     out.push(`- ${esc(c.message[lang])}`)
   }
@@ -199,36 +93,47 @@ function changeLines(changes: readonly Change[], lang: Lang): string[] {
 
 /** The team's report. */
 export function renderReviewMarkdown(input: ReviewReportInput, lang: Lang): string {
-  const w = W[lang]
+  const colon = w(lang, 'colon')
+  const untitled = w(lang, 'untitled')
   const { review, plan, diff, since } = input
-  const name = plan.account.name.trim() ? esc(plan.account.name) : w.unnamed
-  const lines: string[] = [`# ${w.title} · ${name} · ${cell(review.title)}`, '']
-  lines.push(`- ${w.at}${w.colon}${date(review.at)}`)
-  lines.push(`- ${w.by}${w.colon}${cell(review.createdBy.name)}`)
-  if (review.note.trim()) lines.push(`- ${w.note}${w.colon}${esc(review.note)}`)
-  const stage = plan.account.stage ? label(STAGE_LABELS, plan.account.stage, lang) : DASH
+  const name = plan.account.name.trim() ? esc(plan.account.name) : w(lang, 'unnamed')
   const tier = plan.account.tier ? label(TIER_LABELS, plan.account.tier, lang) : DASH
-  lines.push(`- ${w.stage}${w.colon}${stage}`, `- ${w.tier}${w.colon}${tier}`)
-  lines.push(`- ${w.owner}${w.colon}${cell(plan.account.owner)}`, `- ${w.goal}${w.colon}${cell(plan.account.goal)}`)
-  lines.push('', `## ${w.health}${w.colon}${plan.metrics.healthScore}`, '', `${plan.findings.length} ${w.findings}`)
+  const lines: string[] = [`# ${w(lang, 'title')} · ${name} · ${cell(review.title)}`, '']
+  lines.push(`- ${w(lang, 'at')}${colon}${date(review.at)}`)
+  lines.push(`- ${w(lang, 'by')}${colon}${cell(review.createdBy.name)}`)
+  if (review.note.trim()) lines.push(`- ${w(lang, 'note')}${colon}${esc(review.note)}`)
+  lines.push(
+    `- ${w(lang, 'stage')}${colon}${stageOf(plan.account.stage, lang)}`,
+    `- ${w(lang, 'tier')}${colon}${tier}`,
+    `- ${w(lang, 'owner')}${colon}${cell(plan.account.owner)}`,
+    `- ${w(lang, 'goal')}${colon}${cell(plan.account.goal)}`,
+    '',
+    `## ${w(lang, 'health')}${colon}${plan.metrics.healthScore}`,
+    '',
+    w(lang, 'findings', { count: plan.findings.length }),
+    '',
+  )
 
-  lines.push('')
   if (!diff || !since) {
-    lines.push(`## ${w.summary}`, '', w.firstReview)
+    lines.push(`## ${w(lang, 'summary')}`, '', w(lang, 'firstReview'))
   } else {
-    lines.push(`## ${w.changesSince(esc(since.title), date(since.at))}`, '', ...summaryLines(diff.summary, lang))
-    if (diff.changes.length === 0) lines.push('', w.noChanges)
+    lines.push(
+      `## ${w(lang, 'changesSince', { title: esc(since.title), date: date(since.at) })}`,
+      '',
+      ...summaryLines(diff.summary, lang),
+    )
+    if (diff.changes.length === 0) lines.push('', w(lang, 'noChanges'))
     else lines.push(...changeLines(diff.changes, lang))
   }
 
-  lines.push('', `## ${w.blockers}`, '')
-  if (plan.blockers.length === 0) lines.push(w.noBlockers)
+  lines.push('', `## ${w(lang, 'blockers')}`, '')
+  if (plan.blockers.length === 0) lines.push(w(lang, 'noBlockers'))
   else {
     lines.push(
       ...table(
-        w.blockerColumns,
+        ['col.blocker', 'col.severity', 'col.status'].map((k) => w(lang, k)),
         plan.blockers.map((b) => [
-          b.title.trim() ? esc(b.title) : w.untitled,
+          b.title.trim() ? esc(b.title) : untitled,
           label(SEVERITY_LABELS, b.severity, lang),
           label(BLOCKER_STATUS_LABELS, b.status, lang),
         ]),
@@ -236,14 +141,14 @@ export function renderReviewMarkdown(input: ReviewReportInput, lang: Lang): stri
     )
   }
 
-  lines.push('', `## ${w.actions}`, '')
-  if (plan.actions.length === 0) lines.push(w.noActions)
+  lines.push('', `## ${w(lang, 'actions')}`, '')
+  if (plan.actions.length === 0) lines.push(w(lang, 'noActions'))
   else {
     lines.push(
       ...table(
-        w.actionColumns,
+        ['col.action', 'col.owner', 'col.due', 'col.status', 'col.cause', 'col.causeNote'].map((k) => w(lang, k)),
         plan.actions.map((a) => [
-          a.title.trim() ? esc(a.title) : w.untitled,
+          a.title.trim() ? esc(a.title) : untitled,
           cell(a.owner),
           a.due || DASH,
           label(ACTION_STATUS_LABELS, a.status, lang),
@@ -254,17 +159,14 @@ export function renderReviewMarkdown(input: ReviewReportInput, lang: Lang): stri
     )
   }
 
-  lines.push('', `## ${w.causes}`, '')
+  lines.push('', `## ${w(lang, 'causes')}`, '')
   const counts = reviewCauseCounts(plan)
-  if (counts.judgement + counts.execution + counts[''] === 0) lines.push(w.noFailed)
+  if (counts.judgement + counts.execution + counts[''] === 0) lines.push(w(lang, 'noFailed'))
   else {
     lines.push(
       ...table(
-        w.causeColumns,
-        (['judgement', 'execution', ''] as const).map((k) => [
-          label(REVIEW_CAUSE_LABELS, k, lang) || DASH,
-          String(counts[k]),
-        ]),
+        [w(lang, 'col.causeName'), w(lang, 'col.count')],
+        (['judgement', 'execution', ''] as const).map((k) => [REVIEW_CAUSE_LABELS[k][lang] || DASH, String(counts[k])]),
       ),
     )
   }
@@ -309,30 +211,20 @@ export function customerSafeChanges(changes: readonly Change[], since: PlanRecor
   })
 }
 
-const CUSTOMER_WORDS: Record<string, Bilingual> = {
-  'account.goal.changed': { zh: '目标更新', en: 'Goal updated' },
-  'stakeholder.added': { zh: '新增人员', en: 'New contact' },
-  'stakeholder.removed': { zh: '人员移除', en: 'Contact removed' },
-  'stakeholder.renamed': { zh: '人员更名', en: 'Contact renamed' },
-  'action.added': { zh: '新增事项', en: 'New action' },
-  'action.removed': { zh: '事项移除', en: 'Action removed' },
-  'action.renamed': { zh: '事项更名', en: 'Action renamed' },
-  'action.status.changed': { zh: '事项状态', en: 'Action status' },
-  'action.due.changed': { zh: '截止日期调整', en: 'Due date moved' },
-  'action.owner.changed': { zh: '负责人调整', en: 'Owner changed' },
-}
-
 function customerLine(c: Change, lang: Lang, untitled: string): string {
-  const what = CUSTOMER_WORDS[c.code]![lang]
+  const what = translate(lang, `review.customer.${c.code}` as Key)
   const name = c.name.trim() ? esc(c.name) : untitled
   const value = (v: unknown) => {
     if (c.code === 'action.status.changed')
       return label(ACTION_STATUS_LABELS, v as keyof typeof ACTION_STATUS_LABELS, lang)
     return typeof v === 'string' && v.trim() ? esc(v) : DASH
   }
-  const colon = W[lang].colon
+  const colon = w(lang, 'colon')
   if (c.code === 'account.goal.changed') return `- ${what}${colon}${value(c.to)}`
-  if (c.from !== undefined || c.to !== undefined) return `- ${what}${colon}${name}（${value(c.from)} → ${value(c.to)}）`
+  if (c.from !== undefined || c.to !== undefined) {
+    const moved = translate(lang, 'review.customer.valueChange', { name, from: value(c.from), to: value(c.to) })
+    return `- ${what}${colon}${moved}`
+  }
   return `- ${what}${colon}${name}`
 }
 
@@ -343,22 +235,30 @@ export function renderCustomerReviewMarkdown(
   sincePlan: PlanRecord | null,
   lang: Lang,
 ): string {
-  const w = W[lang]
+  const colon = w(lang, 'colon')
+  const untitled = w(lang, 'untitled')
   const plan = customerSafePlan(until)
-  const name = plan.account.name.trim() ? esc(plan.account.name) : w.unnamed
-  const lines: string[] = [`# ${w.customerTitle} · ${name}`, '', `- ${w.at}${w.colon}${date(input.review.at)}`]
-  lines.push(`- ${w.goal}${w.colon}${cell(plan.account.goal)}`, '', `## ${w.progress}`, '')
+  const name = plan.account.name.trim() ? esc(plan.account.name) : w(lang, 'unnamed')
+  const lines: string[] = [
+    `# ${w(lang, 'customerTitle')} · ${name}`,
+    '',
+    `- ${w(lang, 'at')}${colon}${date(input.review.at)}`,
+    `- ${w(lang, 'goal')}${colon}${cell(plan.account.goal)}`,
+    '',
+    `## ${w(lang, 'progress')}`,
+    '',
+  ]
   const changes = input.diff && sincePlan ? customerSafeChanges(input.diff.changes, sincePlan, until) : []
-  if (changes.length === 0) lines.push(w.noProgress)
-  else for (const c of changes) lines.push(customerLine(c, lang, w.untitled))
-  lines.push('', `## ${w.actions}`, '')
-  if (plan.actions.length === 0) lines.push(w.noActions)
+  if (changes.length === 0) lines.push(w(lang, 'noProgress'))
+  else for (const c of changes) lines.push(customerLine(c, lang, untitled))
+  lines.push('', `## ${w(lang, 'actions')}`, '')
+  if (plan.actions.length === 0) lines.push(w(lang, 'noActions'))
   else {
     lines.push(
       ...table(
-        w.customerActionColumns,
+        ['col.action', 'col.owner', 'col.due', 'col.status'].map((k) => w(lang, k)),
         plan.actions.map((a) => [
-          a.title.trim() ? esc(a.title) : w.untitled,
+          a.title.trim() ? esc(a.title) : untitled,
           cell(a.owner),
           a.due || DASH,
           label(ACTION_STATUS_LABELS, a.status, lang),

@@ -4,6 +4,7 @@ import { errorMessages } from './errors'
 import { findingMessages } from './findings'
 import { labelMessages } from './labels'
 import { reportMessages } from './report'
+import { reviewMessages } from './review'
 
 /**
  * The areas of the shared catalogue: strings the server renders too (findings, labels, exports,
@@ -16,11 +17,13 @@ export const sharedMessages = {
     ...findingMessages.zh,
     ...reportMessages.zh,
     ...errorMessages.zh,
+    ...reviewMessages.zh,
   },
   en: {
     ...labelMessages.en,
     ...findingMessages.en,
     ...reportMessages.en,
     ...errorMessages.en,
+    ...reviewMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
