@@ -7,10 +7,11 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { createTLStore, type Editor, react, type TLRecord, type TLStore, Tldraw } from 'tldraw'
+import type { Param } from '../../shared/i18n'
 import { isoDateInTimeZone } from '../../shared/plan/dates'
 import { isValidAccountId } from '../../shared/protocol'
 import type { Review } from '../../shared/review/types'
-import { ApiError } from '../auth/api'
+import { ApiError, errorText } from '../auth/api'
 import { useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { navigate } from '../router'
@@ -32,7 +33,7 @@ declare global {
 
 type Loaded =
   | { status: 'loading' }
-  | { status: 'error'; notFound: boolean; message: string }
+  | { status: 'error'; notFound: boolean; message: Param }
   | { status: 'ready'; review: Review; store: TLStore }
 
 function frozenStore(accountId: string, records: TLRecord[]): TLStore {
@@ -70,9 +71,9 @@ export function FrozenMapPage({ accountId, reviewId }: { accountId: string; revi
     Promise.all([reviewsApi.get(accountId, reviewId), reviewsApi.document(accountId, reviewId)]).then(
       ([review, doc]) =>
         !cancelled && setLoaded({ status: 'ready', review, store: frozenStore(accountId, doc.records) }),
-      (e: Error) =>
+      (e: unknown) =>
         !cancelled &&
-        setLoaded({ status: 'error', notFound: e instanceof ApiError && e.status === 404, message: e.message }),
+        setLoaded({ status: 'error', notFound: e instanceof ApiError && e.status === 404, message: errorText(e) }),
     )
     return () => {
       cancelled = true

@@ -5,10 +5,11 @@
  * open an account's map.
  */
 import { useCallback, useEffect, useState } from 'react'
+import type { Param } from '../../shared/i18n'
 import { isoDateInTimeZone } from '../../shared/plan/dates'
 import { STAGE_LABELS } from '../../shared/plan/labels'
 import type { FunnelStage } from '../../shared/shapes/types'
-import { type AccountSummary, apiFetch } from '../auth/api'
+import { type AccountSummary, apiFetch, errorText } from '../auth/api'
 import { useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { navigate } from '../router'
@@ -19,7 +20,7 @@ export function MeetingPage() {
   const t = useT()
   const { lang } = useLang()
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null)
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Param | null>(null)
   const [selected, setSelected] = useState(0)
   // The meeting starts with the accounts in the worst shape.
   const { sort, toggle } = useSort({ key: 'health', dir: 'asc' })
@@ -27,7 +28,7 @@ export function MeetingPage() {
   useEffect(() => {
     apiFetch<{ accounts: AccountSummary[] }>('/api/accounts').then(
       (data) => setAccounts(data.accounts.filter((a) => !a.archived)),
-      (e: Error) => setError(e.message),
+      (e: unknown) => setError(errorText(e)),
     )
   }, [])
 

@@ -5,9 +5,11 @@
  * the change list and the marks on the canvas follow the meeting as people edit.
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import type { Param } from '../../shared/i18n'
 import { derivePlan, isoDateInTimeZone, type PlanRecord } from '../../shared/plan'
 import { diffPlans } from '../../shared/review/diff'
 import type { Change, PlanDiff, ReviewListItem } from '../../shared/review/types'
+import { errorText } from '../auth/api'
 import type { AccountAccess } from '../auth/useAccountAccess'
 import { usePlanContext } from '../plan/PlanContext'
 import { reviewsApi } from './api'
@@ -17,7 +19,7 @@ export interface ReviewContextValue {
   /** Newest first; null while loading. */
   reviews: ReviewListItem[] | null
   refresh: () => Promise<void>
-  error: string
+  error: Param | null
   /** The review the panel compares the live plan with (the newest by default). */
   since: ReviewListItem | null
   setSinceId: (id: string) => void
@@ -47,7 +49,7 @@ export function ReviewProvider({
 }) {
   const { plan, sidebarOpen, tab } = usePlanContext()
   const [reviews, setReviews] = useState<ReviewListItem[] | null>(null)
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Param | null>(null)
   const [sinceId, setSinceId] = useState<string | null>(null)
   const [frozen, setFrozen] = useState<{ id: string; plan: PlanRecord } | null>(null)
 
@@ -55,10 +57,10 @@ export function ReviewProvider({
     try {
       const list = await reviewsApi.list(accountId)
       setReviews(list)
-      setError('')
+      setError(null)
       setSinceId((current) => (current && list.some((r) => r.id === current) ? current : (list[0]?.id ?? null)))
     } catch (e) {
-      setError((e as Error).message)
+      setError(errorText(e))
     }
   }, [accountId])
 
@@ -78,7 +80,7 @@ export function ReviewProvider({
         const today = isoDateInTimeZone(new Date(since.at))
         setFrozen({ id: since.id, plan: derivePlan({ account: doc.account, records: doc.records }, { today }) })
       },
-      (e: Error) => !cancelled && setError(e.message),
+      (e: unknown) => !cancelled && setError(errorText(e)),
     )
     return () => {
       cancelled = true

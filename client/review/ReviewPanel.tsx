@@ -9,6 +9,7 @@ import { isoDateInTimeZone } from '../../shared/plan/dates'
 import { STAGE_LABELS } from '../../shared/plan/labels'
 import { CHANGE_ENTITIES, type Change, type ChangeEntity, type ChangeSummary } from '../../shared/review/types'
 import type { FunnelStage } from '../../shared/shapes/types'
+import { errorText } from '../auth/api'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { usePlanContext } from '../plan/PlanContext'
 import { goToShape } from '../plan/PlanSidebar'
@@ -99,7 +100,7 @@ function TakeReview() {
       // Straight after freezing, the meeting asks what moved since the review before it.
       if (before) review.setSinceId(before.id)
     } catch (e) {
-      setMessage({ ok: false, text: t('review.error', { message: (e as Error).message }) })
+      setMessage({ ok: false, text: t('review.error', { message: errorText(e) }) })
     } finally {
       setBusy(false)
     }

@@ -15,6 +15,7 @@ import { readJson } from '../auth/body.ts'
 import { ReviewError, type ReviewService, withoutState } from '../reviews/ReviewService.ts'
 import { audienceOf } from './audience.ts'
 import { clientAddress } from './clientAddress.ts'
+import { personError } from './errors.ts'
 
 const takeBody = z.strictObject({
   title: z.string().max(200).optional(),
@@ -26,7 +27,7 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (e) {
-    if (e instanceof ReviewError) throw new HTTPException(e.status, { message: e.message })
+    if (e instanceof ReviewError) throw personError(e.status, e.key)
     throw e
   }
 }
@@ -69,8 +70,7 @@ export function mountReviewRoutes(
 
   app.delete('/api/accounts/:id/reviews/:reviewId', async (c) => {
     const { account, user } = access(c, 'manage')
-    if (account.archivedAt)
-      throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
+    if (account.archivedAt) throw personError(409, 'error.account.archived')
     const reviewId = c.req.param('reviewId')
     await mapped(() => reviews.delete(account.id, reviewId))
     await deps.audit?.record({
@@ -92,7 +92,7 @@ export function mountReviewRoutes(
     const { account } = access(c, 'read')
     const since = c.req.query('since')
     const until = c.req.query('until')
-    if (!since) throw new HTTPException(400, { message: 'since=<reviewId> is required' })
+    if (!since) throw personError(400, 'review.error.sinceRequired')
     return c.json(await mapped(() => reviews.changes(account.id, since, until || undefined)))
   })
 
@@ -106,7 +106,7 @@ export function mountReviewRoutes(
       const review = await reviews.get(account.id, c.req.param('reviewId'))
       const plan = reviews.planOf(review)
       const since = sinceId ? await reviews.get(account.id, sinceId) : await reviews.previous(account.id, review)
-      if (since && since.at > review.at) throw new ReviewError(400, '`since` was taken after this review')
+      if (since && since.at > review.at) throw new ReviewError(400, 'review.error.sinceAfterReview')
       const sincePlan = since ? reviews.planOf(since) : null
       const input = {
         review,

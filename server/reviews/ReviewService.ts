@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { TLRecord } from '@tldraw/tlschema'
 import * as Y from 'yjs'
+import { type SharedMessageKey, translate } from '../../shared/i18n/index.ts'
 import { isIsoDate, isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import { derivePlan } from '../../shared/plan/derive.ts'
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
@@ -17,15 +18,18 @@ import { createWarRoomSchema } from '../../shared/schema.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import type { ReviewStore, StoredReview } from './ReviewStore.ts'
 
+/** A refusal of the review service; `key` names its wording in the catalogue (shared/i18n/messages/review.ts). */
 export class ReviewError extends Error {
   constructor(
     readonly status: 400 | 404 | 409,
-    message: string,
+    readonly key: ReviewErrorKey,
   ) {
-    super(message)
+    super(translate('en', key))
     this.name = 'ReviewError'
   }
 }
+
+export type ReviewErrorKey = Extract<SharedMessageKey, `review.error.${string}`>
 
 /** The frozen document as JSON (GET …/reviews/:reviewId/document). */
 export interface FrozenDocument {
@@ -110,12 +114,12 @@ export class ReviewService {
 
   async get(accountId: string, reviewId: string): Promise<StoredReview> {
     const review = await this.store.get(accountId, reviewId)
-    if (!review) throw new ReviewError(404, 'no such review')
+    if (!review) throw new ReviewError(404, 'review.error.notFound')
     return review
   }
 
   async delete(accountId: string, reviewId: string): Promise<void> {
-    if (!(await this.store.delete(accountId, reviewId))) throw new ReviewError(404, 'no such review')
+    if (!(await this.store.delete(accountId, reviewId))) throw new ReviewError(404, 'review.error.notFound')
     this.derived.delete(reviewId)
   }
 
@@ -131,7 +135,7 @@ export class ReviewService {
     const snapshot = Object.fromEntries(list.map((r) => [r.id, r])) as Record<TLRecord['id'], TLRecord>
     const result = warRoomSchema().migrateStoreSnapshot({ store: snapshot, schema: stored as never })
     if (result.type === 'error') {
-      throw new ReviewError(409, `the frozen document cannot be read by this version (${result.reason})`)
+      throw new ReviewError(409, 'review.error.newerDocument')
     }
     return { schema: current, records: Object.values(result.value), account: account as Record<string, unknown> }
   }
@@ -163,7 +167,7 @@ export class ReviewService {
   /** A review's list entry (from the store's index, no file read), or 404. */
   private async item(accountId: string, reviewId: string): Promise<ReviewListItem> {
     const item = (await this.store.list(accountId)).find((r) => r.id === reviewId)
-    if (!item) throw new ReviewError(404, 'no such review')
+    if (!item) throw new ReviewError(404, 'review.error.notFound')
     return item
   }
 
@@ -177,7 +181,7 @@ export class ReviewService {
     const since = await this.item(accountId, sinceId)
     if (untilId !== undefined) {
       const until = await this.item(accountId, untilId)
-      if (since.at > until.at) throw new ReviewError(400, '`since` was taken after `until`')
+      if (since.at > until.at) throw new ReviewError(400, 'review.error.sinceAfterUntil')
       return {
         since: { id: since.id, at: since.at },
         until: { id: until.id, at: until.at },

@@ -203,6 +203,10 @@ describe('reviews', () => {
     }
     expect(await status('GET', '/api/accounts/acme/reviews/rv-0000000000-00000000')).toBe(404)
     expect(await status('GET', '/api/accounts/acme/reviews/nonsense')).toBe(404)
+    // Clear for a person, in both languages.
+    expect(
+      await json(await api(server, 'GET', '/api/accounts/acme/reviews/rv-0000000000-00000000', { cookie: admin }), 404),
+    ).toEqual({ error: 'no such review', message: { zh: '没有这次复盘（可能已被删除）', en: 'no such review' } })
     expect(await status('GET', '/api/accounts/acme/changes?since=rv-0000000000-00000000')).toBe(404)
     expect(await status('GET', '/api/accounts/acme/changes')).toBe(400)
     expect(await status('GET', `/api/accounts/acme/changes?since=${second.id}&until=${first.id}`)).toBe(400)

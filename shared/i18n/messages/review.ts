@@ -95,6 +95,11 @@ export const reviewMessages = defineMessages({
     'review.customer.action.due.changed': '截止日期调整',
     'review.customer.action.owner.changed': '负责人调整',
     'review.customer.valueChange': '{name}（{from} → {to}）',
+    'review.error.notFound': '没有这次复盘（可能已被删除）',
+    'review.error.sinceRequired': '请用 since=<复盘编号> 指定从哪次复盘开始比较',
+    'review.error.sinceAfterUntil': '起点复盘（since）晚于终点复盘（until）',
+    'review.error.sinceAfterReview': '起点复盘（since）晚于这次复盘',
+    'review.error.newerDocument': '这次复盘的地图由更新版本的作战室保存，当前版本无法读取',
   },
   en: {
     'review.change.none': '(none)',
@@ -186,5 +191,10 @@ export const reviewMessages = defineMessages({
     'review.customer.action.due.changed': 'Due date moved',
     'review.customer.action.owner.changed': 'Owner changed',
     'review.customer.valueChange': '{name} ({from} → {to})',
+    'review.error.notFound': 'no such review',
+    'review.error.sinceRequired': 'since=<reviewId> is required',
+    'review.error.sinceAfterUntil': '`since` was taken after `until`',
+    'review.error.sinceAfterReview': '`since` was taken after this review',
+    'review.error.newerDocument': 'the frozen document was written by a newer version of War Room and cannot be read',
   },
 })
