@@ -5,6 +5,7 @@ import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
+import { bilingual } from '../shared/i18n/index.ts'
 import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { AuditLog } from './audit/AuditLog.ts'
@@ -85,7 +86,10 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     if (err instanceof HTTPException) {
       return c.json({ error: err.message || 'error' }, err.status)
     }
-    if (err instanceof InvariantError) return c.json({ error: err.message }, 409)
+    if (err instanceof InvariantError) {
+      const localized = bilingual(err.rule === 'last-admin' ? 'error.invariant.lastAdmin' : 'error.invariant.lastOwner')
+      return c.json({ error: err.message, message: localized }, 409)
+    }
     httpLog.error({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, err }, 'request failed')
     return c.json({ error: 'internal error' }, 500)
   })

@@ -49,7 +49,9 @@ describe('the last administrator', () => {
       ])
       expect([ab.status, ba.status].sort()).toEqual([200, 409])
       const loser = ab.status === 409 ? ab : ba
-      expect(((await loser.json()) as { error: string }).error).toMatch(/last active administrator/)
+      const refusal = (await loser.json()) as { error: string; message: { zh: string; en: string } }
+      expect(refusal.error).toMatch(/last active administrator/)
+      expect(refusal.message.zh).toBe('这是最后一位在用的管理员')
       // The store agrees: exactly one active administrator, who can still manage users.
       const db = server.db.data
       expect(Object.values(db.users).filter((u) => u.role === 'admin' && !u.disabled)).toHaveLength(1)
