@@ -4,8 +4,10 @@
  * and p95 milliseconds for derivePlan, for reading the records out of a Y.Doc, and for the
  * reports. Run: `npx tsx bench/derive.ts [runs]` (or `npm run bench`).
  */
+
 import { cpus, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
+import * as prng from 'lib0/prng'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import {
@@ -26,14 +28,10 @@ import {
   STAKEHOLDER_ROLES,
 } from '../shared/shapes/types'
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = seed
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** A seeded generator (lib0/prng, as the tests use), so the document is the same every run. */
+function rng(seed: number): () => number {
+  const gen = prng.create(seed)
+  return () => prng.real53(gen)
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '欧阳', '司马']

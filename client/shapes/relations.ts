@@ -4,19 +4,14 @@
  * is recorded in the arrow's `meta.relation`, and the arrow takes that relation's look.
  */
 import type { Editor, TLArrowBinding, TLArrowShape, TLArrowShapeProps, TLShape, TLShapeId } from 'tldraw'
-import { inferRelation } from '../../shared/shapes/relations'
+import { inferRelation, RELATION_LOOKS as SHARED_RELATION_LOOKS } from '../../shared/shapes/relations'
 import { RELATION_KINDS, type RelationKind } from '../../shared/shapes/types'
 
-/** Line style and colour per relation, so the map reads at a glance. */
+/** Line style and colour per relation (shared/shapes/relations.ts), typed as tldraw's arrow props. */
 export const RELATION_LOOKS: Record<
   RelationKind,
   Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'>
-> = {
-  'reports-to': { color: 'black', dash: 'solid', size: 'm', arrowheadEnd: 'arrow' },
-  influences: { color: 'violet', dash: 'dashed', size: 'm', arrowheadEnd: 'arrow' },
-  targets: { color: 'blue', dash: 'solid', size: 'l', arrowheadEnd: 'triangle' },
-  'held-by': { color: 'red', dash: 'dotted', size: 'm', arrowheadEnd: 'dot' },
-}
+> = SHARED_RELATION_LOOKS
 
 /** tldraw's defaults, restored when an arrow stops being a relation (unless the user restyled it). */
 const PLAIN_LOOK: Pick<TLArrowShapeProps, 'color' | 'dash' | 'size' | 'arrowheadEnd'> = {

@@ -14,6 +14,7 @@ import type { PlanRecord } from '../../shared/plan/schema.ts'
 import { CloseCode, DocKeys, isValidAccountId } from '../../shared/protocol.ts'
 import type { Auth } from '../auth/Auth.ts'
 import type { AccountRecord, Database, UserRecord } from '../db/Database.ts'
+import { invalidAccountId } from '../http/accountId.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
 export interface NewAccount {
@@ -72,11 +73,7 @@ export class AccountService {
     creator: UserRecord,
     seed: { fields?: Partial<AccountFields>; records?: Record<string, unknown>[] } = {},
   ): Promise<AccountRecord> {
-    if (input.id !== undefined && !isValidAccountId(input.id)) {
-      throw new HTTPException(400, {
-        message: 'invalid id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit',
-      })
-    }
+    if (input.id !== undefined && !isValidAccountId(input.id)) throw invalidAccountId()
     const id = input.id ?? this.freeId(input.name)
     if (this.exists(id)) throw new HTTPException(409, { message: `an account with id "${id}" already exists` })
     this.creating.add(id)

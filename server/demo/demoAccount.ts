@@ -12,6 +12,7 @@ import type { AccountFields } from '../../shared/account.ts'
 import { defaultActionProps } from '../../shared/shapes/action.ts'
 import { defaultBlockerProps } from '../../shared/shapes/blocker.ts'
 import { defaultFactionProps } from '../../shared/shapes/faction.ts'
+import { RELATION_LOOKS } from '../../shared/shapes/relations.ts'
 import { defaultStakeholderProps } from '../../shared/shapes/stakeholder.ts'
 import type {
   ActionProps,
@@ -27,14 +28,6 @@ export const DEMO_ACCOUNT_NAME = '东川省能源集团 · 智慧能源平台（
 type Rec = Record<string, unknown>
 
 const PAGE_ID = 'page:page'
-
-/** The same look per relation as the client gives an arrow (client/shapes/relations.ts). */
-const RELATION_LOOKS: Record<RelationKind, Rec> = {
-  'reports-to': { color: 'black', dash: 'solid', size: 'm', arrowheadEnd: 'arrow' },
-  influences: { color: 'violet', dash: 'dashed', size: 'm', arrowheadEnd: 'arrow' },
-  targets: { color: 'blue', dash: 'solid', size: 'l', arrowheadEnd: 'triangle' },
-  'held-by': { color: 'red', dash: 'dotted', size: 'm', arrowheadEnd: 'dot' },
-}
 
 /** Fractional index keys in order: a1 … a9, aA … aZ, aa … az. */
 const INDEX_DIGITS = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -372,7 +365,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
         font: 'draw',
         scale: 1,
         elbowMidPoint: 0.5,
-        ...RELATION_LOOKS[relation],
+        ...(RELATION_LOOKS[relation] as Rec),
       },
       meta: { relation },
     })

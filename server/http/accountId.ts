@@ -1,11 +1,13 @@
-import { HTTPException } from 'hono/http-exception'
+import { bilingual } from '../../shared/i18n/index.ts'
 import { isValidAccountId } from '../../shared/protocol.ts'
+import { type PersonError, personError } from './errors.ts'
+
+/** The one answer to a malformed account id (the sync route, the account routes, account creation). */
+export function invalidAccountId(): PersonError {
+  return personError(400, 'error.accountId.invalid', { rule: bilingual('validation.accountId') })
+}
 
 /** Refuses a malformed account id with 400, before anything else looks at it. */
 export function validateAccountId(id: string) {
-  if (!isValidAccountId(id)) {
-    throw new HTTPException(400, {
-      message: 'invalid account id: use 1–64 of a-z, 0-9 and "-", starting with a letter or digit',
-    })
-  }
+  if (!isValidAccountId(id)) throw invalidAccountId()
 }

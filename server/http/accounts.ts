@@ -18,7 +18,7 @@ import { clientAddress } from './clientAddress.ts'
 import { personError } from './errors.ts'
 
 const createBody = z.strictObject({
-  id: z.string().regex(ACCOUNT_ID_PATTERN, 'use 1–64 of a-z, 0-9 and "-", starting with a letter or digit').optional(),
+  id: z.string().regex(ACCOUNT_ID_PATTERN, 'validation.accountId').optional(),
   name: z.string().trim().min(1, 'required').max(200),
   tier: z.enum([...ACCOUNT_TIERS, '']).default(''),
   owner: z.string().trim().max(100).default(''),

@@ -62,7 +62,12 @@ export class PlanService {
   }
 
   private derive(room: Room): PlanRecord {
-    return derivePlanFromDoc(room.doc, { today: this.today(), staleContactDays: this.options.staleContactDays })
+    return derivePlanFromDoc(room.doc, {
+      today: this.today(),
+      staleContactDays: this.options.staleContactDays,
+      onError: (e) =>
+        this.options.log(`[plan ${room.name}] derivation failed (a bug): ${e instanceof Error ? e.stack : String(e)}`),
+    })
   }
 
   private async store(room: Room): Promise<PlanRecord | null> {

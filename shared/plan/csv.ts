@@ -24,12 +24,16 @@ export type CsvLang = Lang | 'both'
 const BOM = '\uFEFF'
 // Spreadsheets treat a cell starting with these as a formula (OWASP "CSV injection"); the
 // full-width forms are included because some spreadsheet apps normalise them on input.
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/
+const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/
+// A leading tab or carriage return is itself on OWASP's list. It must be tested on the raw value:
+// trimStart() (below) removes exactly these characters.
+const CONTROL_START = /^[\t\r]/
 
 /** One CSV field: formula-neutralised with a leading apostrophe, then quoted when needed. */
 export function csvCell(value: string): string {
   // Leading spaces do not stop Excel from evaluating " =1+1", so look past them.
-  const neutral = FORMULA_START.test(value.trimStart()) ? `'${value}` : value
+  const formula = CONTROL_START.test(value) || FORMULA_START.test(value.trimStart())
+  const neutral = formula ? `'${value}` : value
   return /[",\r\n]/.test(neutral) || neutral !== neutral.trim() ? `"${neutral.replace(/"/g, '""')}"` : neutral
 }
 

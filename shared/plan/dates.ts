@@ -28,11 +28,14 @@ export function isIsoDateOrEmpty(value: unknown): value is string {
  * overdue check defaults to Asia/Shanghai rather than the server's zone.
  */
 export function isoDateInTimeZone(at: Date = new Date(), timeZone = 'Asia/Shanghai'): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at)
+  let format = DATE_FORMATS.get(timeZone)
+  if (!format) {
+    // en-CA formats dates as YYYY-MM-DD. Building a formatter costs far more than using one.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    DATE_FORMATS.set(timeZone, format)
+  }
+  return format.format(at)
 }
+
+/** One formatter per time zone (a server uses one; the cache cannot grow past the zones in use). */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>()

@@ -1,5 +1,6 @@
 import { createTLSchema } from '@tldraw/tlschema'
-import { describe, expect, it } from 'vitest'
+import * as prng from 'lib0/prng'
+import { describe, expect, it, vi } from 'vitest'
 import { inferRelation } from '../shapes/relations'
 import { derivePlan } from './derive'
 import { FINDING_CODES, type FindingCode, type PlanRecord, planRecordSchema } from './schema'
@@ -600,6 +601,41 @@ describe('invalid records become findings', () => {
   })
 })
 
+describe('a bug inside the derivation', () => {
+  it('is told to the caller, who logs it, and still yields a plan that says it failed', () => {
+    const bug = new Error('boom')
+    const hostile = {
+      get account(): unknown {
+        throw bug
+      },
+      records: [],
+    }
+    const told: unknown[] = []
+    const p = derivePlan(hostile, { today: TODAY, onError: (e) => told.push(e) })
+    expect(told).toEqual([bug])
+    expect(codes(p)).toEqual(['plan.derivation.failed'])
+    expect(p.metrics.healthScore).toBe(0)
+  })
+
+  it('goes to console.error when the caller gave no onError, never silently', () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      derivePlan(
+        {
+          get account(): unknown {
+            throw new Error('boom')
+          },
+          records: [],
+        },
+        { today: TODAY },
+      )
+      expect(spy).toHaveBeenCalledWith(expect.stringContaining('derivePlan failed'), expect.any(Error))
+    } finally {
+      spy.mockRestore()
+    }
+  })
+})
+
 describe('health score', () => {
   it('an empty canvas scores zero (the ordering on real maps: tests/unit/healthScore.test.ts)', () => {
     const p = plan({ account: {}, records: [] })
@@ -607,15 +643,10 @@ describe('health score', () => {
   })
 })
 
-/** mulberry32: a small seeded generator so a failing fuzz case can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = seed
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** A seeded generator (lib0/prng) so a failing fuzz case can be replayed. */
+function rng(seed: number): () => number {
+  const gen = prng.create(seed)
+  return () => prng.real53(gen)
 }
 
 describe('derivePlan never throws on garbage', () => {
@@ -714,7 +745,10 @@ describe('derivePlan never throws on garbage', () => {
         r() < 0.1
           ? garbage(r, 0)
           : { account: r() < 0.5 ? garbage(r, 0) : { owner: garbage(r, 1), competitors: garbage(r, 1) }, records }
-      const p = derivePlan(input as never, { today: TODAY })
+      const bugs: unknown[] = []
+      const p = derivePlan(input as never, { today: TODAY, onError: (e) => bugs.push(e) })
+      // Garbage becomes findings; the safety net (plan.derivation.failed) is for bugs only.
+      expect(bugs).toEqual([])
       expect(planRecordSchema.safeParse(p).success).toBe(true)
       // What the API serves and the server stores is the same record after a JSON round trip.
       expect(JSON.parse(JSON.stringify(p))).toEqual(p)
@@ -729,7 +763,7 @@ describe('derivePlan never throws on garbage', () => {
       },
       records: [],
     }
-    const p = derivePlan(hostile, { today: TODAY })
+    const p = derivePlan(hostile, { today: TODAY, onError: () => {} })
     expect(codes(p)).toEqual(['plan.derivation.failed'])
     expect(planRecordSchema.safeParse(p).success).toBe(true)
   })

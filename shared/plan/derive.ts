@@ -6,6 +6,7 @@
 import type { z } from 'zod'
 import { type AccountFields, DEFAULT_ACCOUNT, parseAccount } from '../account'
 import { readProvenance } from '../contacts/provenance'
+import { inferRelation } from '../shapes/relations'
 import {
   type ActionStatus,
   LIVE_ACTION_STATUSES,
@@ -61,6 +62,12 @@ export interface DeriveOptions {
   today: string
   /** Days after which a KDM's or KI's last contact counts as stale (STALE_CONTACT_DAYS; default 45). */
   staleContactDays?: number
+  /**
+   * Told of an unexpected failure inside the derivation — a bug, since malformed input only ever
+   * becomes findings. derivePlan still answers (an empty plan with `plan.derivation.failed`); the
+   * caller logs the error where it runs. Without it the error goes to console.error.
+   */
+  onError?: (error: unknown) => void
 }
 
 const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 }
@@ -92,7 +99,13 @@ interface Arrow {
 export function derivePlan(input: PlanInput, options: DeriveOptions): PlanRecord {
   try {
     return derive(input, options)
-  } catch {
+  } catch (error) {
+    try {
+      if (typeof options?.onError === 'function') options.onError(error)
+      else console.error('[war-room] derivePlan failed (a bug: please report it)', error)
+    } catch {
+      // A failing logger must not turn a failed derivation into a thrown one.
+    }
     return failedPlan(options)
   }
 }
@@ -112,18 +125,69 @@ class Findings {
   }
 }
 
+/**
+ * The derivation, phase by phase: read the input, index its records by kind, build the entities,
+ * link them by relations, run the methodology checks, then measure. Each phase reads only what
+ * the phases before it produced.
+ */
 function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   const findings = new Findings()
   const today = isIsoDate(options?.today) ? options.today : null
-  const source: Record<string, unknown> = isRecord(input) ? input : {}
+  const source = readInput(input, findings)
+  const index = indexRecords(source.latest, source.unreadable, findings)
+  const entities = buildEntities(index, today)
+  const relations = linkRelations(index, entities, findings)
+  const live = (actionId: string) => entities.actions.get(actionId)?.live === true
+  runChecks(source.account, entities, live, today, options?.staleContactDays, findings)
 
+  const sorted = sortFindings(findings.list)
+  const stakeholderList = [...entities.stakeholders.values()]
+  const blockerList = [...entities.blockers.values()]
+  const actionList = [...entities.actions.values()]
+  const metrics = computeMetrics(
+    source.account,
+    stakeholderList,
+    entities.factions.size,
+    blockerList,
+    actionList,
+    relations.length,
+    sorted,
+    live,
+  )
+
+  return {
+    version: PLAN_RECORD_VERSION,
+    asOf: today ?? '',
+    account: source.account,
+    stakeholders: stakeholderList,
+    factions: [...entities.factions.values()],
+    blockers: blockerList,
+    actions: actionList,
+    relations,
+    metrics,
+    findings: sorted,
+    votes: planVotes(source.votes, (id) => source.latest.get(id)),
+  }
+}
+
+interface ReadInput {
+  account: AccountFields
+  /** The latest record per id. */
+  latest: Map<string, Record<string, unknown>>
+  /** Entries that are not records at all (counted into one finding by the index phase). */
+  unreadable: number
+  votes: unknown
+}
+
+/** Phase 1, read: the account fields (invalid ones reported) and the latest record per id. */
+function readInput(input: PlanInput, findings: Findings): ReadInput {
+  const source: Record<string, unknown> = isRecord(input) ? input : {}
   const { account, issues } = parseAccount(source.account)
   for (const issue of issues) {
     findings.add('account.field.invalid', 'warning', messages.accountFieldInvalid(issue.field), {
       field: issue.field || undefined,
     })
   }
-
   // The document is a key-value log: when an id appears twice, the later record wins.
   const latest = new Map<string, Record<string, unknown>>()
   let unreadable = 0
@@ -136,16 +200,37 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
   } else if (records !== undefined && records !== null) {
     unreadable++
   }
+  return { account, latest, unreadable, votes: source.votes }
+}
 
-  const shapes = new Map<string, ShapeNode>()
-  const stakeholderFields = new Map<string, StakeholderFields>()
-  const stakeholderMeta = new Map<string, unknown>()
-  const factionFields = new Map<string, FactionFields>()
-  const blockerFields = new Map<string, BlockerFields>()
-  const actionFields = new Map<string, ActionFields>()
-  const arrows: Arrow[] = []
-  const arrowEnds = new Map<string, { start?: string; end?: string }>()
+interface RecordIndex {
+  shapes: Map<string, ShapeNode>
+  stakeholderFields: Map<string, StakeholderFields>
+  stakeholderMeta: Map<string, unknown>
+  factionFields: Map<string, FactionFields>
+  blockerFields: Map<string, BlockerFields>
+  actionFields: Map<string, ActionFields>
+  arrows: Arrow[]
+  arrowEnds: Map<string, { start?: string; end?: string }>
+}
 
+/** Phase 2, index: War Room shapes' props parsed by kind, arrows and their bound ends; damage reported. */
+function indexRecords(
+  latest: Map<string, Record<string, unknown>>,
+  unreadableEntries: number,
+  findings: Findings,
+): RecordIndex {
+  const index: RecordIndex = {
+    shapes: new Map(),
+    stakeholderFields: new Map(),
+    stakeholderMeta: new Map(),
+    factionFields: new Map(),
+    blockerFields: new Map(),
+    actionFields: new Map(),
+    arrows: [],
+    arrowEnds: new Map(),
+  }
+  let unreadable = unreadableEntries
   for (const [id, record] of latest) {
     if (record.typeName === 'shape') {
       if (!isShapeHead(record)) {
@@ -159,23 +244,23 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
         continue
       }
       const shape = record
-      shapes.set(id, { type: shape.type, parentId: shape.parentId })
+      index.shapes.set(id, { type: shape.type, parentId: shape.parentId })
       switch (shape.type) {
         case 'stakeholder':
-          stakeholderFields.set(id, readProps('stakeholder', id, shape.props, findings))
-          stakeholderMeta.set(id, shape.meta)
+          index.stakeholderFields.set(id, readProps('stakeholder', id, shape.props, findings))
+          index.stakeholderMeta.set(id, shape.meta)
           break
         case 'faction':
-          factionFields.set(id, readProps('faction', id, shape.props, findings))
+          index.factionFields.set(id, readProps('faction', id, shape.props, findings))
           break
         case 'blocker':
-          blockerFields.set(id, readProps('blocker', id, shape.props, findings))
+          index.blockerFields.set(id, readProps('blocker', id, shape.props, findings))
           break
         case 'action':
-          actionFields.set(id, readProps('action', id, shape.props, findings))
+          index.actionFields.set(id, readProps('action', id, shape.props, findings))
           break
         case 'arrow':
-          arrows.push({ id, meta: shape.meta })
+          index.arrows.push({ id, meta: shape.meta })
           break
       }
     } else if (record.typeName === 'binding') {
@@ -190,23 +275,36 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
         continue
       }
       const { fromId, toId, props } = record
-      const ends = arrowEnds.get(fromId) ?? {}
+      const ends = index.arrowEnds.get(fromId) ?? {}
       // tldraw never binds one terminal twice; if a document does, keep the smaller target id so
       // the result does not depend on record order.
       if (ends[props.terminal] === undefined || toId < ends[props.terminal]!) ends[props.terminal] = toId
-      arrowEnds.set(fromId, ends)
+      index.arrowEnds.set(fromId, ends)
     } else if (typeof record.typeName !== 'string') {
       unreadable++
     }
     // Other typeNames (document, page, camera, instance, asset, …) are not part of the plan.
   }
   if (unreadable > 0) findings.add('record.invalid', 'warning', messages.recordsUnreadable(unreadable))
+  return index
+}
 
-  // Entities, in id order so the record is the same whatever order the document was edited in.
-  // Built field by field rather than by spreading: thousands of these per derivation.
+interface Entities {
+  stakeholders: Map<string, PlanStakeholder>
+  factions: Map<string, PlanFaction>
+  blockers: Map<string, PlanBlocker>
+  actions: Map<string, PlanAction>
+}
+
+/**
+ * Phase 3, entities: the plan's stakeholders, factions (with members), blockers and actions, in id
+ * order so the record is the same whatever order the document was edited in. Built field by
+ * field rather than by spreading: thousands of these per derivation.
+ */
+function buildEntities(index: RecordIndex, today: string | null): Entities {
   const stakeholders = new Map<string, PlanStakeholder>()
-  for (const id of [...stakeholderFields.keys()].sort()) {
-    const f = stakeholderFields.get(id)!
+  for (const id of [...index.stakeholderFields.keys()].sort()) {
+    const f = index.stakeholderFields.get(id)!
     stakeholders.set(id, {
       id,
       name: f.name,
@@ -219,24 +317,24 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
       champion: f.champion,
       contact: f.contact,
       lastContact: f.lastContact,
-      provenance: readProvenance(stakeholderMeta.get(id)),
-      faction: enclosingFaction(id, shapes),
+      provenance: readProvenance(index.stakeholderMeta.get(id)),
+      faction: enclosingFaction(id, index.shapes),
       reportsTo: [],
       influences: [],
       targetedBy: [],
     })
   }
   const factions = new Map<string, PlanFaction>()
-  for (const id of [...factionFields.keys()].sort()) {
-    const f = factionFields.get(id)!
+  for (const id of [...index.factionFields.keys()].sort()) {
+    const f = index.factionFields.get(id)!
     const leader = stakeholders.has(f.leader) ? f.leader : null
     factions.set(id, { id, name: f.name, stance: f.stance, leader, strategy: f.strategy, members: [] })
   }
   for (const s of stakeholders.values()) if (s.faction) factions.get(s.faction)!.members.push(s.id)
 
   const blockers = new Map<string, PlanBlocker>()
-  for (const id of [...blockerFields.keys()].sort()) {
-    const f = blockerFields.get(id)!
+  for (const id of [...index.blockerFields.keys()].sort()) {
+    const f = index.blockerFields.get(id)!
     blockers.set(id, {
       id,
       title: f.title,
@@ -249,8 +347,8 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     })
   }
   const actions = new Map<string, PlanAction>()
-  for (const id of [...actionFields.keys()].sort()) {
-    const f = actionFields.get(id)!
+  for (const id of [...index.actionFields.keys()].sort()) {
+    const f = index.actionFields.get(id)!
     const live = isLive(f.status)
     const overdue = live && today !== null && f.due !== '' && f.due < today
     actions.set(id, {
@@ -269,21 +367,30 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
       overdue,
     })
   }
+  return { stakeholders, factions, blockers, actions }
+}
 
-  const typeOf = (id: string | undefined): WarRoomShapeType | null => {
-    if (id === undefined) return null
+/**
+ * Phase 4, relations: each bound arrow becomes the relation the canvas shows for it (the one rule,
+ * inferRelation in shared/shapes/relations.ts), linked into both ends; a `meta.relation` that the
+ * ends do not allow is a note. Duplicates (same kind and ends) count once.
+ */
+function linkRelations(index: RecordIndex, entities: Entities, findings: Findings): PlanRelation[] {
+  const { stakeholders, factions, blockers, actions } = entities
+  const typeOf = (id: string | undefined): WarRoomShapeType | undefined => {
+    if (id === undefined) return undefined
     if (stakeholders.has(id)) return 'stakeholder'
     if (blockers.has(id)) return 'blocker'
     if (actions.has(id)) return 'action'
     if (factions.has(id)) return 'faction'
-    return null
+    return undefined
   }
 
   const relations: PlanRelation[] = []
   const seen = new Set<string>()
-  arrows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const arrows = [...index.arrows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   for (const arrow of arrows) {
-    const ends = arrowEnds.get(arrow.id)
+    const ends = index.arrowEnds.get(arrow.id)
     const declared = declaredRelation(arrow.meta)
     const resolved = resolveRelation(ends?.start, typeOf(ends?.start), ends?.end, typeOf(ends?.end), declared)
     if (declared !== null && (declared === 'invalid' || resolved?.kind !== declared)) {
@@ -331,42 +438,24 @@ function derive(input: PlanInput, options: DeriveOptions): PlanRecord {
     b.targetedBy.sort()
   }
   for (const a of actions.values()) a.targets.sort()
+  return relations
+}
 
-  const live = (actionId: string) => actions.get(actionId)?.live === true
+/** Phase 5, checks: the methodology's questions (domain guide, seeds 000–004), asked of the entities. */
+function runChecks(
+  account: AccountFields,
+  entities: Entities,
+  live: (actionId: string) => boolean,
+  today: string | null,
+  staleContactDays: number | undefined,
+  findings: Findings,
+) {
+  const stakeholders = [...entities.stakeholders.values()]
   checkAccount(account, findings)
-  checkDecisionChain([...stakeholders.values()], live, findings)
-  checkContacts([...stakeholders.values()], today, options?.staleContactDays, findings.add.bind(findings))
-  checkBlockers([...blockers.values()], live, findings)
-  checkActions([...actions.values()], findings)
-
-  const sorted = sortFindings(findings.list)
-  const stakeholderList = [...stakeholders.values()]
-  const blockerList = [...blockers.values()]
-  const actionList = [...actions.values()]
-  const metrics = computeMetrics(
-    account,
-    stakeholderList,
-    factions.size,
-    blockerList,
-    actionList,
-    relations.length,
-    sorted,
-    live,
-  )
-
-  return {
-    version: PLAN_RECORD_VERSION,
-    asOf: today ?? '',
-    account,
-    stakeholders: stakeholderList,
-    factions: [...factions.values()],
-    blockers: blockerList,
-    actions: actionList,
-    relations,
-    metrics,
-    findings: sorted,
-    votes: planVotes(source.votes, (id) => latest.get(id)),
-  }
+  checkDecisionChain(stakeholders, live, findings)
+  checkContacts(stakeholders, today, staleContactDays, findings.add.bind(findings))
+  checkBlockers([...entities.blockers.values()], live, findings)
+  checkActions([...entities.actions.values()], findings)
 }
 
 /** The distinct paths (cut to `depth` segments) a zod error names, for a finding's field. */
@@ -407,31 +496,20 @@ function enclosingFaction(id: string, shapes: Map<string, ShapeNode>): string | 
 }
 
 /**
- * The relation an arrow stands for, from the shapes its ends are bound to, by the same rule the
- * canvas uses to label and style arrows (shared/shapes/relations.ts; a test holds the two
- * together): stakeholder → stakeholder is reports-to unless `meta.relation` says influences;
- * action → blocker or stakeholder is targets; blocker → stakeholder is held-by. Direction
- * matters: an arrow drawn the other way is a plain arrow on the canvas, and so in the plan.
+ * The relation an arrow stands for: the canvas's own rule (inferRelation, which also labels and
+ * styles the arrow), applied to the shapes its two ends are bound to. Direction matters: an arrow
+ * drawn the other way is a plain arrow on the canvas, and so in the plan.
  */
 function resolveRelation(
   start: string | undefined,
-  startType: WarRoomShapeType | null,
+  startType: WarRoomShapeType | undefined,
   end: string | undefined,
-  endType: WarRoomShapeType | null,
+  endType: WarRoomShapeType | undefined,
   declared: RelationKind | null | 'invalid',
 ): { kind: RelationKind; from: string; to: string } | null {
-  if (start === undefined || end === undefined || start === end || !startType || !endType) return null
-  switch (`${startType}>${endType}`) {
-    case 'stakeholder>stakeholder':
-      return { kind: declared === 'influences' ? 'influences' : 'reports-to', from: start, to: end }
-    case 'action>blocker':
-    case 'action>stakeholder':
-      return { kind: 'targets', from: start, to: end }
-    case 'blocker>stakeholder':
-      return { kind: 'held-by', from: start, to: end }
-    default:
-      return null
-  }
+  if (start === undefined || end === undefined || start === end) return null
+  const kind = inferRelation(startType, endType, declared)
+  return kind ? { kind, from: start, to: end } : null
 }
 
 function checkAccount(account: AccountFields, findings: Findings) {

@@ -205,6 +205,10 @@ describe('CSV exports', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
     expect(csvCell('\t=1')).toBe("'\t=1")
     expect(csvCell('\r=1')).toBe('"\'\r=1"')
+    // A leading tab or CR is on OWASP's list by itself, whatever follows it (the old check looked
+    // for them after trimStart(), which had already removed them).
+    expect(csvCell('\tcmd')).toBe("'\tcmd")
+    expect(csvCell('\rcmd')).toBe('"\'\rcmd"')
     expect(csvCell('  =1')).toBe("'  =1")
     expect(csvCell('＝1')).toBe("'＝1")
     expect(csvCell(FORMULA)).toBe(`'${FORMULA}`)

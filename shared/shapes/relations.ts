@@ -23,6 +23,17 @@ export function inferRelation(
   return undefined
 }
 
+/**
+ * The look of each relation's arrow (tldraw arrow props), so the map reads at a glance. The canvas
+ * (client/shapes/relations.ts) and the demo account both draw with it.
+ */
+export const RELATION_LOOKS = {
+  'reports-to': { color: 'black', dash: 'solid', size: 'm', arrowheadEnd: 'arrow' },
+  influences: { color: 'violet', dash: 'dashed', size: 'm', arrowheadEnd: 'arrow' },
+  targets: { color: 'blue', dash: 'solid', size: 'l', arrowheadEnd: 'triangle' },
+  'held-by': { color: 'red', dash: 'dotted', size: 'm', arrowheadEnd: 'dot' },
+} as const satisfies Record<RelationKind, { color: string; dash: string; size: string; arrowheadEnd: string }>
+
 /** The relations a user may choose between for a given pair of ends (more than one means switchable). */
 export function relationChoices(fromType: string | undefined, toType: string | undefined): RelationKind[] {
   if (fromType === 'stakeholder' && toType === 'stakeholder') return ['reports-to', 'influences']

@@ -8,6 +8,7 @@ import { defineMessages } from '../define'
 export const errorMessages = defineMessages({
   zh: {
     'error.invalid': '请求无效：{details}',
+    'error.accountId.invalid': '客户 ID 无效：{rule}',
     'error.setup.done': '已经完成设置：请直接登录',
     'error.login.throttled': '登录失败次数过多：请稍后再试',
     'error.login.wrong': '邮箱或密码错误',
@@ -23,7 +24,9 @@ export const errorMessages = defineMessages({
     'error.field.name': '姓名',
     'error.field.password': '密码',
     'error.field.body': '请求',
+    'error.field.id': '客户 ID',
     'validation.required': '必填',
+    'validation.accountId': '使用 1–64 个小写字母、数字或“-”，以字母或数字开头',
     'validation.email': '不是有效的邮箱地址',
     'validation.name.max': '最多 100 个字符',
     'validation.password.min': '至少 8 个字符',
@@ -31,6 +34,7 @@ export const errorMessages = defineMessages({
   },
   en: {
     'error.invalid': 'invalid request: {details}',
+    'error.accountId.invalid': 'invalid account id: {rule}',
     'error.setup.done': 'already set up: sign in instead',
     'error.login.throttled': 'too many failed sign-ins: try again later',
     'error.login.wrong': 'wrong email or password',
@@ -46,7 +50,9 @@ export const errorMessages = defineMessages({
     'error.field.name': 'name',
     'error.field.password': 'password',
     'error.field.body': 'body',
+    'error.field.id': 'id',
     'validation.required': 'required',
+    'validation.accountId': 'use 1–64 of a-z, 0-9 and "-", starting with a letter or digit',
     'validation.email': 'not an email address',
     'validation.name.max': 'at most 100 characters',
     'validation.password.min': 'at least 8 characters',
