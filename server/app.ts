@@ -217,7 +217,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
   mountVoteRoutes(app, { auth, votes: new VoteService(config.dataDir, db, rooms) })
   mountReviewRoutes(app, { auth, reviews, audit })
-  mountImportRoutes(app, { auth, rooms, plans, config })
+  mountImportRoutes(app, { auth, rooms, plans, config, audit })
 
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
 

@@ -25,6 +25,7 @@ export type AuditAction =
   | 'member.remove'
   | 'review.take'
   | 'review.delete'
+  | 'stakeholders.import'
   | 'admin.reset'
 
 /** Who acted: a signed-in user, or null (an anonymous sign-in attempt, the command line). */

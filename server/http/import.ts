@@ -22,11 +22,13 @@ import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { createWarRoomSchema } from '../../shared/schema.ts'
 import { compareSchemas, isSchemaVersions } from '../../shared/schemaCompat.ts'
+import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
 import type { ServerConfig } from '../config.ts'
 import type { PlanService } from '../plan/PlanService.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { audienceOf } from './audience.ts'
+import { clientAddress } from './clientAddress.ts'
 
 /** Transaction origin of imported records: every connection receives them. */
 const IMPORT_ORIGIN = Symbol('import')
@@ -53,6 +55,8 @@ export interface ImportDeps {
   rooms: RoomManager
   plans: PlanService
   config: Pick<ServerConfig, 'importMaxBytes' | 'importMaxRows'>
+  /** Writes (not dry runs) are recorded here. */
+  audit?: AuditLog
 }
 
 async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
@@ -167,6 +171,18 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
         const created = records
           .filter((r) => r.type === 'stakeholder' && !matched.has(r.id as string))
           .map((r) => r.id as string)
+        await deps.audit?.record({
+          action: 'stakeholders.import',
+          actor: auditActor(user),
+          address: clientAddress(c),
+          target: { accountId },
+          detail: {
+            added: plan.added,
+            updated: plan.updated,
+            unchanged: plan.unchanged,
+            rejected: plan.rejected.length,
+          },
+        })
         return c.json({ dryRun: false, ...plan, created })
       } finally {
         rooms.release(accountId)

@@ -248,22 +248,24 @@ test('the template library inserts where the user looks without covering existin
   await page.evaluate(() => {
     window.__warRoomEditor!.zoomToFit()
   })
-  const before = await shapes(page)
-
-  for (const id of ['soe', 'bid']) {
-    await page.getByTestId('wr-open-templates').click()
-    await page.locator(`[data-template="${id}"]`).click()
-  }
-  const after = await shapes(page)
-  const added = after.filter((s) => !before.some((b) => b.id === s.id) && s.type !== 'arrow')
-  expect(added.filter((s) => s.type === 'stakeholder').length).toBe(6 + 5)
-  expect(added.some((s) => s.type === 'faction' && s.props.name === '评标委员会')).toBe(true)
   const overlaps = (p: ShapeInfo['bounds'], q: ShapeInfo['bounds']) =>
     p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h
-  const topLevel = (s: ShapeInfo) => s.parentId.startsWith('page:')
-  for (const s of added.filter(topLevel)) {
-    for (const b of before.filter((x) => x.type !== 'arrow' && topLevel(x)))
-      expect(overlaps(s.bounds, b.bounds)).toBe(false)
+  const topLevel = (s: ShapeInfo) => s.parentId.startsWith('page:') && s.type !== 'arrow'
+  const people: Record<string, number> = { soe: 6, private: 5, bid: 5, factions: 3, blockers: 0 }
+  for (const id of Object.keys(people)) {
+    const before = await shapes(page)
+    await page.getByTestId('wr-open-templates').click()
+    await page.locator(`[data-template="${id}"]`).click()
+    const added = (await shapes(page)).filter((s) => !before.some((b) => b.id === s.id))
+    expect(added.filter((s) => s.type === 'stakeholder').length).toBe(people[id])
+    expect(added.length).toBeGreaterThan(0)
+    // Each template lands where nothing was, the imported cards and the templates before it alike.
+    for (const s of added.filter(topLevel)) {
+      for (const b of before.filter(topLevel)) expect(overlaps(s.bounds, b.bounds)).toBe(false)
+    }
   }
+  const all = await shapes(page)
+  expect(all.some((s) => s.type === 'faction' && s.props.name === '评标委员会')).toBe(true)
+  expect(all.filter((s) => s.type === 'blocker').length).toBe(1 + 3)
   await screenshot('contacts-templates-zh')
 })

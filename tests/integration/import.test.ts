@@ -245,6 +245,19 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect((await postCsv('bare', gbk, '?faction=shape:nope')).status).toBe(400)
   })
 
+  it('records each import that wrote (not the dry runs) in the audit log', async () => {
+    const res = await api(server, 'GET', '/api/audit?action=stakeholders.import', { cookie: server.cookie })
+    const { entries } = (await res.json()) as {
+      entries: { actor: { email: string }; target: Record<string, string>; detail: Record<string, number> }[]
+    }
+    const acme = entries.filter((e) => e.target.accountId === 'acme').reverse()
+    expect(acme.length).toBeGreaterThanOrEqual(3)
+    expect(acme[0]).toMatchObject({
+      actor: { email: 'editor@example.com' },
+      detail: { added: 3, updated: 0, unchanged: 0, rejected: 2 },
+    })
+  })
+
   it('refuses viewers and other users with 403, and changes nothing', async () => {
     const c = await client('acme')
     const before = stakeholders(c).length
