@@ -101,7 +101,10 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   // JSON bodies are small; uploads carry their own limit (server/http/assets.ts).
   app.use(
     '/api/*',
-    jsonBodyLimit(config.maxJsonBytes, (method, p) => method === 'POST' && /^\/api\/accounts\/[^/]+\/assets$/.test(p)),
+    jsonBodyLimit(
+      config.maxJsonBytes,
+      (method, p) => method === 'POST' && /^\/api\/accounts\/[^/]+\/(assets|import\/stakeholders)$/.test(p),
+    ),
   )
   app.get('/healthz', (c) => {
     const loaded = rooms.loadedRooms.length

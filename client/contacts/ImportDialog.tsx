@@ -29,7 +29,13 @@ export interface ImportResult {
 
 /** Reads and plans a sheet against the cards in the editor (no change is made). */
 export async function previewSheet(editor: Editor, bytes: Uint8Array): Promise<ImportPlan> {
-  if (bytes.byteLength > MAX_BYTES) throw new SheetError('sheet.tooLarge', `file too large (limit ${MAX_BYTES} bytes)`)
+  if (bytes.byteLength > MAX_BYTES) {
+    const mb = MAX_BYTES / 1024 / 1024
+    throw new SheetError('sheet.tooLarge', {
+      zh: `文件过大（上限 ${mb} MB）`,
+      en: `file too large (limit ${MAX_BYTES} bytes)`,
+    })
+  }
   const table = await readTable(bytes)
   return planImport(mapTable(table.rows, { maxRows: DEFAULT_MAX_ROWS }), existingCards(editor.store.allRecords()))
 }
@@ -92,7 +98,8 @@ export function ImportDialog({ editor, author, onClose }: { editor: Editor; auth
     try {
       setPlan(await previewSheet(editor, new Uint8Array(await file.arrayBuffer())))
     } catch (e) {
-      setError(t('import.error', { message: e instanceof Error ? e.message : String(e) }))
+      const message = e instanceof SheetError ? e.localized[lang] : e instanceof Error ? e.message : String(e)
+      setError(t('import.error', { message }))
     } finally {
       setBusy(false)
     }

@@ -29,6 +29,7 @@ import type { PlanService } from '../plan/PlanService.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { audienceOf } from './audience.ts'
 import { clientAddress } from './clientAddress.ts'
+import { PersonError } from './errors.ts'
 
 /** Transaction origin of imported records: every connection receives them. */
 const IMPORT_ORIGIN = Symbol('import')
@@ -61,7 +62,11 @@ export interface ImportDeps {
 
 async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  const tooLarge = () => new HTTPException(413, { message: `file too large (limit ${maxBytes} bytes)` })
+  const tooLarge = () =>
+    new PersonError(413, {
+      zh: `文件过大（上限 ${maxBytes} 字节）`,
+      en: `file too large (limit ${maxBytes} bytes)`,
+    })
   if (type === 'multipart/form-data') {
     let form: FormData
     try {
@@ -79,8 +84,9 @@ async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
     if (bytes.byteLength > maxBytes) throw tooLarge()
     return bytes
   }
-  throw new HTTPException(415, {
-    message: 'send the sheet as multipart/form-data (field "file"), text/csv, or an .xlsx body',
+  throw new PersonError(415, {
+    zh: '请以 multipart/form-data（字段 file）、text/csv 或 .xlsx 正文发送表格',
+    en: 'send the sheet as multipart/form-data (field "file"), text/csv, or an .xlsx body',
   })
 }
 
@@ -114,7 +120,10 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
     bodyLimit({
       maxSize: config.importMaxBytes + 64 * 1024,
       onError: () => {
-        throw new HTTPException(413, { message: `file too large (limit ${config.importMaxBytes} bytes)` })
+        throw new PersonError(413, {
+          zh: `文件过大（上限 ${config.importMaxBytes} 字节）`,
+          en: `file too large (limit ${config.importMaxBytes} bytes)`,
+        })
       },
     }),
     async (c) => {
@@ -128,9 +137,7 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
       try {
         sheet = mapTable((await readTable(bytes)).rows, { maxRows: config.importMaxRows })
       } catch (e) {
-        if (e instanceof SheetError) {
-          throw new HTTPException(e.code === 'sheet.tooManyRows' ? 413 : 400, { message: e.message })
-        }
+        if (e instanceof SheetError) throw new PersonError(e.code === 'sheet.tooManyRows' ? 413 : 400, e.localized)
         throw e
       }
 
@@ -143,8 +150,9 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
         }
         const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
         if (relation === 'newer') {
-          throw new HTTPException(409, {
-            message: 'the document was written by a newer version of War Room; this server must not write to it',
+          throw new PersonError(409, {
+            zh: '这份白板由更新版本的作战室保存，本服务器不能写入',
+            en: 'the document was written by a newer version of War Room; this server must not write to it',
           })
         }
         const plan: ImportPlan = planImport(sheet, existingCards(readDocRecords(room.doc).records as unknown[]))

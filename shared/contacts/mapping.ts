@@ -72,7 +72,7 @@ export function personKey(values: Pick<ContactValues, 'name' | 'title'>): string
 export function mapTable(rows: readonly (readonly string[])[], options: MapOptions = {}): MappedSheet {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS
   const headerIndex = rows.findIndex((r) => !isEmptyRow(r))
-  if (headerIndex < 0) throw new SheetError('sheet.empty', 'the sheet has no rows')
+  if (headerIndex < 0) throw new SheetError('sheet.empty', { zh: '表格中没有任何行', en: 'the sheet has no rows' })
   const seenFields = new Set<ContactField>()
   const columns: ColumnMapping[] = rows[headerIndex]!.map((raw) => {
     const header = raw.trim()
@@ -82,15 +82,19 @@ export function mapTable(rows: readonly (readonly string[])[], options: MapOptio
     return { header, field }
   })
   if (!seenFields.has('name')) {
-    throw new SheetError(
-      'sheet.noName',
-      `no column names the person (a header such as 姓名 or Name); headers found: ${columns.map((c) => c.header || '(empty)').join(', ')}`,
-    )
+    const found = columns.map((c) => c.header || '(empty)').join(', ')
+    throw new SheetError('sheet.noName', {
+      zh: `没有表示姓名的列（表头如“姓名”或 Name）；找到的表头：${found}`,
+      en: `no column names the person (a header such as 姓名 or Name); headers found: ${found}`,
+    })
   }
 
   const dataRows = rows.length - headerIndex - 1 - rows.slice(headerIndex + 1).filter(isEmptyRow).length
   if (dataRows > maxRows) {
-    throw new SheetError('sheet.tooManyRows', `the sheet has ${dataRows} rows; at most ${maxRows} are imported at once`)
+    throw new SheetError('sheet.tooManyRows', {
+      zh: `表格有 ${dataRows} 行；一次最多导入 ${maxRows} 行`,
+      en: `the sheet has ${dataRows} rows; at most ${maxRows} are imported at once`,
+    })
   }
 
   const mapped: MappedRow[] = []

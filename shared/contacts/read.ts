@@ -8,6 +8,7 @@
  */
 import Papa from 'papaparse'
 import { readSheet } from 'read-excel-file/universal'
+import type { Bilingual } from './messages'
 
 export type SheetFormat = 'csv' | 'xlsx'
 
@@ -32,9 +33,10 @@ export type SheetErrorCode =
 export class SheetError extends Error {
   constructor(
     readonly code: SheetErrorCode,
-    message: string,
+    /** What to tell a person, in both languages; `message` is the English. */
+    readonly localized: Bilingual,
   ) {
-    super(message)
+    super(localized.en)
   }
 }
 
@@ -66,10 +68,11 @@ export function parseCsvText(text: string): string[][] {
   const result = Papa.parse<string[]>(text, { skipEmptyLines: false, delimitersToGuess: [',', '\t', ';', '|'] })
   const quotes = result.errors.find((e) => e.type === 'Quotes')
   if (quotes) {
-    throw new SheetError(
-      'sheet.quotes',
-      `a quoted cell is never closed (row ${(quotes.row ?? 0) + 1}): check the file's quotes`,
-    )
+    const row = (quotes.row ?? 0) + 1
+    throw new SheetError('sheet.quotes', {
+      zh: `第 ${row} 行有引号没有闭合：请检查文件中的引号`,
+      en: `a quoted cell is never closed (row ${row}): check the file's quotes`,
+    })
   }
   const rows = result.data
   // A final line break yields one empty row at the end; it is not part of the sheet.
@@ -93,10 +96,11 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
   try {
     data = (await readSheet(buffer, { trim: false })) as unknown[][]
   } catch (e) {
-    throw new SheetError(
-      'sheet.unreadable',
-      `this .xlsx file cannot be read (${e instanceof Error ? e.message : String(e)})`,
-    )
+    const why = e instanceof Error ? e.message : String(e)
+    throw new SheetError('sheet.unreadable', {
+      zh: `无法读取此 .xlsx 文件（${why}）`,
+      en: `this .xlsx file cannot be read (${why})`,
+    })
   }
   return data.map((row) => row.map(cellText))
 }
@@ -104,10 +108,13 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
 /** Reads a contact sheet. Throws {@link SheetError} when the file as a whole cannot be read. */
 export async function readTable(input: Uint8Array | ArrayBuffer): Promise<Table> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
-  if (bytes.byteLength === 0) throw new SheetError('sheet.empty', 'the file is empty')
+  if (bytes.byteLength === 0) throw new SheetError('sheet.empty', { zh: '文件是空的', en: 'the file is empty' })
   const format = sniffFormat(bytes)
   if (format === 'xls') {
-    throw new SheetError('sheet.xls', 'old Excel .xls files are not read: save the sheet as .xlsx or CSV')
+    throw new SheetError('sheet.xls', {
+      zh: '不读取旧版 Excel .xls 文件：请另存为 .xlsx 或 CSV',
+      en: 'old Excel .xls files are not read: save the sheet as .xlsx or CSV',
+    })
   }
   if (format === 'xlsx') return { format, rows: await readXlsx(bytes) }
   const { text, encoding } = decodeText(bytes)

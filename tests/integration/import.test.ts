@@ -32,6 +32,8 @@ beforeAll(async () => {
     accounts: ['acme', 'bare', 'future', 'limits'],
     importMaxRows: MAX_ROWS,
     importMaxBytes: MAX_BYTES,
+    // Smaller than the import limit: a contact sheet is not a JSON body.
+    maxJsonBytes: 16 * 1024,
     deriveDelayMs: 20,
   })
   editor = await userWithSession(server, server.cookie, 'editor@example.com')
@@ -280,11 +282,19 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     const rows = `姓名\n${Array.from({ length: MAX_ROWS + 1 }, (_, i) => `人${i}`).join('\n')}\n`
     const tooMany = await postCsv('limits', rows)
     expect(tooMany.status).toBe(413)
-    expect(((await tooMany.json()) as { error: string }).error).toBe(
-      `the sheet has ${MAX_ROWS + 1} rows; at most ${MAX_ROWS} are imported at once`,
-    )
+    expect((await tooMany.json()) as { error: string; message: { zh: string } }).toEqual({
+      error: `the sheet has ${MAX_ROWS + 1} rows; at most ${MAX_ROWS} are imported at once`,
+      message: {
+        zh: `表格有 ${MAX_ROWS + 1} 行；一次最多导入 ${MAX_ROWS} 行`,
+        en: `the sheet has ${MAX_ROWS + 1} rows; at most ${MAX_ROWS} are imported at once`,
+      },
+    })
     const exactly = `姓名\n${Array.from({ length: MAX_ROWS }, (_, i) => `人${i}`).join('\n')}\n`
     expect((await postCsv('limits', exactly, '?dryRun=1')).status).toBe(200)
+    // Larger than the JSON body limit, within the import's own: accepted.
+    const wide = `姓名,关注点\n${Array.from({ length: 10 }, (_, i) => `人${i},${'关注'.repeat(900)}`).join('\n')}\n`
+    expect(new TextEncoder().encode(wide).byteLength).toBeGreaterThan(16 * 1024)
+    expect((await postCsv('limits', wide, '?dryRun=1')).status).toBe(200)
     await new Promise((r) => setTimeout(r, 100))
     expect(stakeholders(c)).toHaveLength(0)
   })
