@@ -3,6 +3,7 @@ import { AuditPage } from './audit/AuditPage'
 import { LoginPage, SessionNotice, SetupPage } from './auth/AuthPages'
 import { SessionProvider, useSession } from './auth/session'
 import { LanguageProvider, useLang, useT } from './i18n'
+import { ProfilePage } from './live/ProfilePage'
 import { PortfolioPage } from './portfolio/PortfolioPage'
 import { UsersPage } from './portfolio/UsersPage'
 import { FrozenMapPage } from './review/FrozenMapPage'
@@ -63,6 +64,8 @@ function Routes() {
       return <MeetingPage />
     case 'audit':
       return <AuditPage />
+    case 'profile':
+      return <ProfilePage />
     case 'room':
       // Keyed so that moving to another account builds a fresh room, never reusing a store.
       return <RoomPage key={route.accountId} accountId={route.accountId} />

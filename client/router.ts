@@ -30,6 +30,7 @@ export type Route =
   | { name: 'portfolio' }
   | { name: 'users' }
   | { name: 'audit' }
+  | { name: 'profile' }
   | { name: 'room'; accountId: string }
   | { name: 'review'; accountId: string; reviewId: string }
   | { name: 'meeting' }
@@ -43,6 +44,7 @@ export function matchRoute(pathname: string): Route {
   const review = /^\/a\/([^/]+)\/reviews\/([^/]+)\/?$/.exec(pathname)
   if (review) return { name: 'review', accountId: safeDecode(review[1]), reviewId: safeDecode(review[2]) }
   if (pathname === '/audit' || pathname === '/audit/') return { name: 'audit' }
+  if (pathname === '/me' || pathname === '/me/') return { name: 'profile' }
   const room = /^\/a\/([^/]+)\/?$/.exec(pathname)
   if (room) {
     let accountId: string

@@ -5,6 +5,7 @@
  */
 import type { AccountSummary, MemberRole } from '../../shared/accounts'
 import type { Bilingual, Param } from '../../shared/i18n'
+import type { Department } from '../../shared/live/people'
 
 export const SESSION_ENDED_EVENT = 'war-room:session-ended'
 
@@ -57,6 +58,8 @@ export interface User {
   role: 'admin' | 'member'
   disabled: boolean
   createdAt: string
+  /** Colours the person in live sessions; null until set (PATCH /api/me). */
+  department?: Department | null
 }
 
 export type { AccountSummary, MemberRole }

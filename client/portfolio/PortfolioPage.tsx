@@ -309,9 +309,17 @@ export function PortfolioHeader() {
             {t('audit.link')}
           </a>
         )}
-        <span className="wr-topbar__user" data-testid="current-user">
+        <a
+          href="/me"
+          className="wr-topbar__user"
+          data-testid="current-user"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/me')
+          }}
+        >
           {user.name} · {t(user.role === 'admin' ? 'auth.role.admin' : 'auth.role.member')}
-        </span>
+        </a>
         <LanguageSwitch />
         <button
           type="button"

@@ -1,12 +1,16 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldraw } from 'tldraw'
+import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldraw, useValue } from 'tldraw'
+import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { CloseCode, isValidAccountId } from '../../shared/protocol'
 import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
 import { ContactsBar } from '../contacts/ContactsBar'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
+import { useLiveUser } from '../live/identity'
+import { LiveBar, LiveOverlays, withLiveLayer } from '../live/LiveBar'
+import { LiveScope } from '../live/LiveContext'
 import { withFindingBadges } from '../plan/FindingBadges'
 import { PlanProvider } from '../plan/PlanContext'
 import { PlanSidebar } from '../plan/PlanSidebar'
@@ -21,7 +25,7 @@ import { ConnectionBadge } from './ConnectionBadge'
 const assetUrls = getAssetUrlsByImport()
 
 /** The shapes' components plus the plan's finding badges in front of the canvas. */
-const roomComponents = withChangeMarks(withFindingBadges(warRoomComponents))
+const roomComponents = withLiveLayer(withChangeMarks(withFindingBadges(warRoomComponents)))
 
 declare global {
   interface Window {
@@ -48,7 +52,12 @@ export function RoomPage({ accountId }: { accountId: string }) {
 function Room({ accountId }: { accountId: string }) {
   const t = useT()
   const { lang } = useLang()
-  const { room, connection, refusal } = useYjsStore({ accountId, defaultPageName: t('room.defaultPage') })
+  const liveUser = useLiveUser()
+  const { room, connection, refusal } = useYjsStore({
+    accountId,
+    defaultPageName: t('room.defaultPage'),
+    user: liveUser,
+  })
   const { access, denied } = useAccountAccess(accountId, connection === 'connected')
 
   // tldraw keeps its own UI language in the user preferences; keep it in step with ours.
@@ -118,7 +127,14 @@ function Room({ accountId }: { accountId: string }) {
       return (
         <PlanProvider doc={room.doc}>
           <ReviewProvider accountId={accountId} access={access}>
-            <Canvas accountId={accountId} store={room.store} doc={room.doc} connection={connection} access={access}>
+            <Canvas
+              accountId={accountId}
+              store={room.store}
+              doc={room.doc}
+              connection={connection}
+              access={access}
+              awareness={room.awareness}
+            >
               {refusal && (
                 <div className="wr-banner" role="alert" data-testid="connection-refused" data-code={refusal.code}>
                   <strong>{t('room.refused.title')}</strong> {refusalText(t, refusal.code, refusal.reason)}{' '}
@@ -145,10 +161,13 @@ function Canvas({
   doc,
   connection,
   access,
+  awareness,
   children,
 }: {
   accountId: string
   store: TLStore
+  /** The room's presence, for the live session (client/live/); absent when the document is not ours. */
+  awareness?: Awareness
   /** The room's Y.Doc, for the plan and account panels (inside a PlanProvider); absent when the document is not ours to edit. */
   doc?: Y.Doc
   connection: ConnectionState
@@ -157,6 +176,7 @@ function Canvas({
   children?: React.ReactNode
 }) {
   const t = useT()
+  const liveUser = useLiveUser()
   const [editor, setEditor] = useState<Editor | null>(null)
   const onMount = useCallback((editor: Editor) => {
     window.__warRoomEditor = editor
@@ -180,7 +200,8 @@ function Canvas({
     }
   }, [editor, readOnly])
 
-  return (
+  const identity = useValue('war-room identity', () => liveUser.identity.get(), [liveUser])
+  const canvas = (
     <div className="wr-room">
       <div className="wr-room__layout">
         <div className="wr-room__canvas">
@@ -193,6 +214,7 @@ function Canvas({
             components={roomComponents}
             assetUrls={assetUrls}
             licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
+            user={liveUser.current}
             onMount={onMount}
             autoFocus
           />
@@ -214,11 +236,13 @@ function Canvas({
             {doc && <ContactsBar editor={editor} readOnly={access ? access.readOnly : true} />}
             <LanguageSwitch />
           </div>
+          <LiveBar />
           {access?.readOnlyReason && (
             <div className="wr-readonly" role="status" data-testid="read-only">
               {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
             </div>
           )}
+          <LiveOverlays />
           {children}
         </div>
         {/* Until access is known the account fields stay read-only: a viewer's edits would be dropped. */}
@@ -227,6 +251,19 @@ function Canvas({
         )}
       </div>
     </div>
+  )
+  return (
+    <LiveScope
+      editor={editor}
+      awareness={awareness}
+      doc={doc}
+      accountId={accountId}
+      identity={identity}
+      role={access?.role ?? null}
+      archived={access?.archived ?? false}
+    >
+      {canvas}
+    </LiveScope>
   )
 }
 

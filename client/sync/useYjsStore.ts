@@ -27,10 +27,12 @@ import {
   type TLUser,
   UserRecordType,
 } from 'tldraw'
+import type { Awareness } from 'y-protocols/awareness'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { CloseCode, DocKeys, isFinalCloseCode } from '../../shared/protocol'
+import type { LiveUser } from '../live/identity'
 import { warRoomBindingUtils, warRoomShapeUtils } from '../shapes'
 import { createAssetStore } from './createAssetStore'
 import { compareSchemas, isSerializedSchema } from './schemaCompat'
@@ -53,8 +55,11 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'offline' | 'cannot
 
 export type RoomState =
   | { status: 'loading' }
-  /** `doc` is the room's Y.Doc, for what lives beside the records (the account fields, the plan). */
-  | { status: 'ready'; store: TLStore; doc: Y.Doc }
+  /**
+   * `doc` is the room's Y.Doc, for what lives beside the records (the account fields, the plan);
+   * `awareness` the room's presence (who is here, spotlight; docs/document-format.md "Awareness").
+   */
+  | { status: 'ready'; store: TLStore; doc: Y.Doc; awareness: Awareness }
   /**
    * The document was written by a newer client. `store` is null when that was
    * known at load time (nothing was loaded), or the read-only store when another
@@ -70,6 +75,8 @@ export interface UseYjsStoreOptions {
   wsOrigin?: string
   /** Name of the first page when the room is empty. */
   defaultPageName: string
+  /** The signed-in person; presence is published under this identity (client/live/identity.ts). */
+  user?: LiveUser
 }
 
 export interface YjsStore {
@@ -87,7 +94,7 @@ function pageOrigin(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
 }
 
-export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStoreOptions): YjsStore {
+export function useYjsStore({ accountId, wsOrigin, defaultPageName, user }: UseYjsStoreOptions): YjsStore {
   const [room, setRoom] = useState<RoomState>({ status: 'loading' })
   const [connection, setConnection] = useState<ConnectionState>('reconnecting')
   const [refusal, setRefusal] = useState<YjsStore['refusal']>(null)
@@ -96,6 +103,9 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
   const pageNameRef = useRef(defaultPageName)
   pageNameRef.current = defaultPageName
   const origin = wsOrigin ?? pageOrigin()
+  // Read when presence starts; its identity atom may change without rebuilding the room.
+  const userRef = useRef(user)
+  userRef.current = user
 
   useEffect(() => {
     setRoom({ status: 'loading' })
@@ -323,21 +333,40 @@ export function useYjsStore({ accountId, wsOrigin, defaultPageName }: UseYjsStor
       })
 
       startPresence()
-      setRoom({ status: 'ready', store, doc })
+      setRoom({ status: 'ready', store, doc, awareness: provider.awareness })
     }
 
     /* ------------------------------- presence ------------------------------- */
 
     const startPresence = () => {
       const awareness = provider.awareness
-      const currentUser = computed<TLUser>('war-room current user', () => {
-        const prefs = getUserPreferences()
-        return UserRecordType.create({
-          id: createUserId(prefs.id),
-          name: prefs.name ?? '',
-          color: prefs.color ?? defaultUserPreferences.color,
+      const live = userRef.current
+      const currentUser =
+        live?.record ??
+        computed<TLUser>('war-room current user', () => {
+          const prefs = getUserPreferences()
+          return UserRecordType.create({
+            id: createUserId(prefs.id),
+            name: prefs.name ?? '',
+            color: prefs.color ?? defaultUserPreferences.color,
+          })
         })
-      })
+      // Our own view of `user`; the server replaces it with the session's (docs/document-format.md).
+      if (live) {
+        unsubs.push(
+          react('war-room publish user', () => {
+            const me = live.identity.get()
+            const record = currentUser.get()
+            if (me)
+              awareness.setLocalStateField('user', {
+                id: me.id,
+                name: me.name,
+                department: me.department,
+                color: record.color,
+              })
+          }),
+        )
+      }
       // Presence ids follow awareness client ids, so a departed peer's record can be found.
       const presenceIdOf = (clientId: number) => InstancePresenceRecordType.createId(String(clientId))
       const presence = createPresenceStateDerivation(currentUser, { instanceId: presenceIdOf(doc.clientID) })(store)

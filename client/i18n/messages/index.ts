@@ -4,6 +4,7 @@ import { accountMessages } from './account'
 import { commonMessages } from './common'
 import { contactMessages } from './contacts'
 import type { Message } from './define'
+import { liveMessages } from './live'
 import { planMessages } from './plan'
 import { reviewMessages } from './review'
 import { roomMessages } from './room'
@@ -28,6 +29,7 @@ export const messages = {
     ...storageMessages.zh,
     ...contactMessages.zh,
     ...webMessages.zh,
+    ...liveMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -40,6 +42,7 @@ export const messages = {
     ...storageMessages.en,
     ...contactMessages.en,
     ...webMessages.en,
+    ...liveMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 
