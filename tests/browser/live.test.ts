@@ -81,7 +81,8 @@ const setCamera = (page: Page, camera: { x: number; y: number; z: number }) =>
     window.__warRoomEditor!.setCamera(c)
   }, camera)
 
-describe('live session', () => {
+// Three or four browser contexts on two shared cores: slow, not stuck.
+describe('live session', { timeout: 300_000 }, () => {
   test('people panel and cursors show names and department colours; following through the panel tracks pan and zoom', async () => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
