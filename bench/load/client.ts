@@ -1,0 +1,283 @@
+/**
+ * One load-client process (started by bench/load/run.ts, pinned to the load core): many raw
+ * y-websocket clients, driven by messages from the parent over IPC.
+ *
+ *   parent → {type:'setup', job}        connect every client, sync, publish presence → {type:'ready'}
+ *   parent → {type:'phase', …}           run one load phase, measure its window → {type:'result'}
+ *   parent → {type:'close'}              disconnect and exit
+ */
+import * as decoding from 'lib0/decoding'
+import * as Y from 'yjs'
+import { Histogram } from './histogram.ts'
+import {
+  awarenessFrame,
+  MSG_AWARENESS,
+  MSG_SYNC,
+  markerOffset,
+  nowMicros,
+  preEncodeEdits,
+  presenceState,
+  readAwarenessHeads,
+  readStamp,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  stamp,
+  syncStep1,
+  syncStep2,
+} from './protocol.ts'
+import { RawWebSocket } from './rawws.ts'
+
+export interface Job {
+  /** `ws://127.0.0.1:PORT/sync/` — the room name is appended. */
+  wsBase: string
+  cookie?: string
+  /** roomSize: how many clients the room has in all processes (for missing cursor pairs). */
+  clients: { room: string; observe: boolean; roomSize: number }[]
+  /** Pre-encoded edits per client (the most any phase may send). */
+  editsPerClient: number
+  /** Every client publishes a presence state once it joined (as a browser does). */
+  presence: boolean
+}
+
+export interface Phase {
+  type: 'phase'
+  /** Edits per second from this process, spread round-robin over its clients. */
+  editRate: number
+  /** Cursor moves per second per client. */
+  cursorHz: number
+  warmupMs: number
+  measureMs: number
+  /** After the window, wait this long for edits still in flight. */
+  drainMs: number
+}
+
+export interface PhaseResult {
+  type: 'result'
+  hist: ReturnType<Histogram['toJSON']>
+  /** Per observed (receiver, sender) pair: distinct presence states received per second. */
+  cursorRates: number[]
+  editsSent: number
+  cursorsSent: number
+  cpuMs: number
+  windowMs: number
+  closes: Record<string, number>
+  /** Edits the load side could not send on time (it fell behind its schedule). */
+  behind: number
+}
+
+interface Client {
+  index: number
+  room: string
+  observe: boolean
+  roomSize: number
+  ws: RawWebSocket
+  doc: Y.Doc
+  edits: Uint8Array[]
+  stampAt: number[]
+  nextEdit: number
+  clock: number
+  joined: boolean
+  /** sender client id → [last clock, count in window] */
+  seen: Map<number, [number, number]>
+}
+
+const send = (msg: unknown) => process.send!(msg)
+
+let clients: Client[] = []
+let measuring = false
+let windowStart = 0
+let windowEnd = 0
+let hist = new Histogram()
+const closes: Record<string, number> = {}
+
+function onFrame(c: Client, data: Uint8Array) {
+  const decoder = decoding.createDecoder(data)
+  const type = decoding.readVarUint(decoder)
+  if (type === MSG_SYNC) {
+    const sub = decoding.readVarUint(decoder)
+    if (sub === SYNC_UPDATE) {
+      if (!c.observe || !measuring) return
+      const t = readStamp(data)
+      if (t >= windowStart && t <= windowEnd) hist.add(nowMicros() - t)
+    } else if (sub === SYNC_STEP1) {
+      const sv = decoding.readVarUint8Array(decoder)
+      c.ws.send(syncStep2(c.doc, sv))
+    } else if (sub === SYNC_STEP2) {
+      c.joined = true
+    }
+  } else if (type === MSG_AWARENESS) {
+    if (!c.observe || !measuring) return
+    const now = nowMicros()
+    if (now < windowStart || now > windowEnd) return
+    for (const { clientId, clock } of readAwarenessHeads(decoder)) {
+      if (clientId === c.doc.clientID) continue
+      const s = c.seen.get(clientId)
+      if (!s) c.seen.set(clientId, [clock, 1])
+      else if (clock > s[0]) {
+        s[0] = clock
+        s[1]++
+      }
+    }
+  }
+}
+
+function connect(job: Job, index: number, spec: Job['clients'][number]): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const doc = new Y.Doc()
+    const c = {
+      index,
+      room: spec.room,
+      observe: spec.observe,
+      roomSize: spec.roomSize,
+      doc,
+      edits: [],
+      stampAt: [],
+      nextEdit: 0,
+      clock: 0,
+      joined: false,
+      seen: new Map(),
+    } as unknown as Client
+    const timer = setTimeout(() => reject(new Error(`client ${index} (${spec.room}) did not sync in 60 s`)), 60_000)
+    c.ws = new RawWebSocket(job.wsBase + spec.room, job.cookie ? { Cookie: job.cookie } : {}, {
+      // Before the join every frame matters; afterwards only observers read what they receive.
+      wants: () => !c.joined || c.observe,
+      onOpen: () => c.ws.send(syncStep1(doc)),
+      onFrame: (data) => {
+        onFrame(c, data)
+        if (c.joined) {
+          clearTimeout(timer)
+          resolve(c)
+        }
+      },
+      onClose: (code) => {
+        closes[code] = (closes[code] ?? 0) + 1
+        clearTimeout(timer)
+        reject(new Error(`client ${index} closed with ${code}`))
+      },
+    })
+  })
+}
+
+async function setup(job: Job) {
+  const out: Client[] = []
+  // Connect in small waves, as people arrive: a thousand simultaneous upgrades measure nothing useful.
+  const WAVE = 25
+  for (let i = 0; i < job.clients.length; i += WAVE) {
+    const wave = job.clients.slice(i, i + WAVE).map((spec, k) => connect(job, i + k, spec))
+    out.push(...(await Promise.all(wave)))
+  }
+  for (const c of out) {
+    c.edits = preEncodeEdits(c.doc, `p${process.pid}c${c.index}`, job.editsPerClient)
+    c.stampAt = c.edits.map(markerOffset)
+    if (job.presence) c.ws.send(awarenessFrame(c.doc.clientID, ++c.clock, presenceState(c.doc.clientID, 0, 0, 0)))
+  }
+  clients = out
+}
+
+function sendEdit(c: Client): boolean {
+  if (c.nextEdit >= c.edits.length) return false
+  const i = c.nextEdit++
+  const f = c.edits[i]!
+  stamp(f, c.stampAt[i]!)
+  c.ws.send(f)
+  return true
+}
+
+function sendCursor(c: Client, t: number) {
+  c.clock++
+  const x = Math.round(500 + 400 * Math.sin(t / 1e6 + c.index))
+  const y = Math.round(300 + 200 * Math.cos(t / 1e6 + c.index))
+  c.ws.send(awarenessFrame(c.doc.clientID, c.clock, presenceState(c.doc.clientID, x, y, t)))
+}
+
+async function runPhase(p: Phase): Promise<PhaseResult> {
+  for (const c of clients) c.seen.clear()
+  hist = new Histogram()
+  const start = nowMicros()
+  windowStart = start + p.warmupMs * 1000
+  windowEnd = windowStart + p.measureMs * 1000
+  measuring = true
+  let edits = 0
+  let cursors = 0
+  let editsInWindow = 0
+  let cursorsInWindow = 0
+  let behind = 0
+  let editTurn = 0
+  let cursorTurn = 0
+  let cpu0: NodeJS.CpuUsage | null = null
+  let cpuMs = 0
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = nowMicros()
+      if (cpu0 === null && now >= windowStart) cpu0 = process.cpuUsage()
+      if (now >= windowEnd) {
+        if (cpu0) {
+          const d = process.cpuUsage(cpu0)
+          cpuMs = (d.user + d.system) / 1000
+        }
+        resolve()
+        return
+      }
+      const elapsed = (now - start) / 1e6
+      const inWindow = now >= windowStart
+      const dueEdits = Math.floor(p.editRate * elapsed) - edits
+      // More than 50 ms of schedule at once means the load side cannot keep up: count, do not burst.
+      const burstCap = Math.max(1, Math.ceil(p.editRate * 0.05))
+      if (dueEdits > burstCap) behind += dueEdits - burstCap
+      for (let k = 0; k < Math.min(dueEdits, burstCap); k++) {
+        const c = clients[editTurn++ % clients.length]!
+        if (sendEdit(c) && inWindow) editsInWindow++
+      }
+      edits += dueEdits
+      const dueCursors = Math.floor(p.cursorHz * clients.length * elapsed) - cursors
+      for (let k = 0; k < dueCursors; k++) {
+        sendCursor(clients[cursorTurn++ % clients.length]!, now)
+        if (inWindow) cursorsInWindow++
+      }
+      cursors += Math.max(0, dueCursors)
+      setTimeout(tick, 1)
+    }
+    tick()
+  })
+  await new Promise((r) => setTimeout(r, p.drainMs))
+  measuring = false
+  const rates: number[] = []
+  const secs = p.measureMs / 1000
+  if (p.cursorHz > 0) {
+    // Every observer should hear from every other client of its room; one never heard counts 0.
+    for (const c of clients) {
+      if (!c.observe) continue
+      for (const [, s] of c.seen) rates.push(s[1] / secs)
+      for (let k = c.seen.size; k < c.roomSize - 1; k++) rates.push(0)
+    }
+  }
+  return {
+    type: 'result',
+    hist: hist.toJSON(),
+    cursorRates: rates,
+    editsSent: editsInWindow,
+    cursorsSent: cursorsInWindow,
+    cpuMs,
+    windowMs: p.measureMs,
+    closes: { ...closes },
+    behind,
+  }
+}
+
+process.on('message', async (msg: { type: 'setup' | 'phase' | 'close'; job?: Job } & Partial<Omit<Phase, 'type'>>) => {
+  try {
+    if (msg.type === 'setup') {
+      await setup(msg.job!)
+      send({ type: 'ready' })
+    } else if (msg.type === 'phase') {
+      send(await runPhase(msg as unknown as Phase))
+    } else if (msg.type === 'close') {
+      for (const c of clients) c.ws.terminate()
+      process.exit(0)
+    }
+  } catch (e) {
+    send({ type: 'error', message: e instanceof Error ? e.message : String(e) })
+  }
+})
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,163 @@
+/**
+ * A minimal WebSocket client for the load processes, on a plain TCP socket: the handshake, binary
+ * frames out (masked with a zero key, which servers accept), frames in without copying the ones
+ * the caller does not want to read. `ws` costs several microseconds and a Buffer per received
+ * frame; at 100,000 frames a second that alone would saturate the load core, and the benchmark
+ * would measure its own clients.
+ */
+import { randomBytes } from 'node:crypto'
+import net from 'node:net'
+
+export interface RawHandlers {
+  /** Whether to read the payload of the next data frame (false: it is skipped in place). */
+  wants: () => boolean
+  onFrame: (payload: Buffer) => void
+  onOpen: () => void
+  onClose: (code: number) => void
+}
+
+const ZERO_MASK = Buffer.alloc(4)
+
+export class RawWebSocket {
+  private readonly socket: net.Socket
+  private open = false
+  private closed = false
+  private head: Buffer | null = Buffer.alloc(0)
+  /** Unparsed bytes (a frame header or a wanted payload split across chunks). */
+  private pending: Buffer = Buffer.alloc(0)
+  /** Bytes of a skipped payload still to come. */
+  private skip = 0
+
+  constructor(
+    url: string,
+    headers: Record<string, string>,
+    private readonly h: RawHandlers,
+  ) {
+    const u = new URL(url)
+    this.socket = net.connect({ host: u.hostname, port: Number(u.port) })
+    this.socket.setNoDelay(true)
+    this.socket.on('connect', () => {
+      const extra = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')
+      this.socket.write(
+        `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
+      )
+    })
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    this.socket.on('close', () => this.finish(1006))
+    this.socket.on('error', () => this.finish(1006))
+  }
+
+  private finish(code: number) {
+    if (this.closed) return
+    this.closed = true
+    this.socket.destroy()
+    this.h.onClose(code)
+  }
+
+  private onData(chunk: Buffer) {
+    if (this.head) {
+      const all = Buffer.concat([this.head, chunk])
+      const end = all.indexOf('\r\n\r\n')
+      if (end < 0) {
+        this.head = all
+        return
+      }
+      const status = all.subarray(0, all.indexOf('\r\n')).toString()
+      this.head = null
+      if (!/ 101 /.test(status)) {
+        this.finish(Number(/ (\d{3}) /.exec(status)?.[1] ?? 1006) + 10000)
+        return
+      }
+      this.open = true
+      this.h.onOpen()
+      chunk = all.subarray(end + 4)
+    }
+    let buf = chunk
+    let pos = 0
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, buf.length)
+      this.skip -= n
+      pos = n
+      if (this.skip > 0) return
+    }
+    if (this.pending.length) {
+      buf = Buffer.concat([this.pending, buf.subarray(pos)])
+      pos = 0
+      this.pending = Buffer.alloc(0)
+    }
+    while (pos < buf.length) {
+      if (buf.length - pos < 2) break
+      const b0 = buf[pos]!
+      const b1 = buf[pos + 1]!
+      const opcode = b0 & 0x0f
+      let len = b1 & 0x7f
+      let hdr = 2
+      if (len === 126) {
+        if (buf.length - pos < 4) break
+        len = buf.readUInt16BE(pos + 2)
+        hdr = 4
+      } else if (len === 127) {
+        if (buf.length - pos < 10) break
+        len = Number(buf.readBigUInt64BE(pos + 2))
+        hdr = 10
+      }
+      if (b1 & 0x80) hdr += 4 // masked (servers do not mask; tolerated)
+      const control = opcode >= 8
+      if (!control && !this.h.wants()) {
+        // Skip the payload in place, possibly into later chunks.
+        const available = buf.length - pos - hdr
+        if (available < 0) break
+        if (available < len) {
+          this.skip = len - available
+          return
+        }
+        pos += hdr + len
+        continue
+      }
+      if (buf.length - pos - hdr < len) break
+      const payload = buf.subarray(pos + hdr, pos + hdr + len)
+      pos += hdr + len
+      if (opcode === 0x9) this.sendFrame(0xa, payload)
+      else if (opcode === 0x8) {
+        this.finish(payload.length >= 2 ? payload.readUInt16BE(0) : 1005)
+        return
+      } else if (opcode === 0x2 || opcode === 0x0) this.h.onFrame(payload)
+    }
+    if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos))
+  }
+
+  private sendFrame(opcode: number, data: Uint8Array) {
+    if (this.closed || !this.open) return
+    const len = data.length
+    let header: Buffer
+    if (len < 126) {
+      header = Buffer.allocUnsafe(2)
+      header[1] = 0x80 | len
+    } else if (len < 65536) {
+      header = Buffer.allocUnsafe(4)
+      header[1] = 0x80 | 126
+      header.writeUInt16BE(len, 2)
+    } else {
+      header = Buffer.allocUnsafe(10)
+      header[1] = 0x80 | 127
+      header.writeBigUInt64BE(BigInt(len), 2)
+    }
+    header[0] = 0x80 | opcode
+    this.socket.cork()
+    this.socket.write(header)
+    this.socket.write(ZERO_MASK)
+    this.socket.write(data)
+    this.socket.uncork()
+  }
+
+  send(data: Uint8Array) {
+    this.sendFrame(0x2, data)
+  }
+
+  terminate() {
+    this.finish(1000)
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The three servers the load benchmark compares, each a separate process pinned to the server
+ * core: War Room (server/main.ts, as `npm run serve` starts it), the reference
+ * `@y/websocket-server` (its own bin, documents in memory only) and the floor relay.
+ */
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createAccount, signInAsAdmin } from '../../tests/helpers/auth.ts'
+
+export type Kind = 'warroom' | 'reference' | 'floor'
+export const KINDS: Kind[] = ['warroom', 'reference', 'floor']
+export const LABEL: Record<Kind, string> = { warroom: 'War Room', reference: 'reference', floor: 'floor' }
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+export interface Pinning {
+  server: string[]
+  load: string[]
+  /** Scheduler priority raise (0: none), see {@link spawnPinned}. */
+  nice: number
+}
+
+/** `taskset -c N` prefixes when the machine has two cores or more and taskset exists. */
+export function pinning(cores: number, hasTaskset: boolean, nice: number): Pinning {
+  if (cores < 2 || !hasTaskset) return { server: [], load: [], nice }
+  return { server: ['taskset', '-c', '0'], load: ['taskset', '-c', String(cores - 1)], nice }
+}
+
+/**
+ * Spawns behind a taskset prefix. With `nice` > 0 the process gets a session of its own and that
+ * session's scheduling group (Linux autogroup: the kernel shares a core between sessions first,
+ * so a plain `nice` only ranks processes inside one session) runs at `-nice`.
+ */
+export function spawnPinned(prefix: string[], nice: number, cmd: string, args: string[], opts: SpawnOptions) {
+  const child = prefix.length
+    ? spawn(prefix[0]!, [...prefix.slice(1), cmd, ...args], { ...opts, detached: nice > 0 })
+    : spawn(cmd, args, { ...opts, detached: nice > 0 })
+  if (nice > 0 && child.pid) {
+    try {
+      writeFileSync(`/proc/${child.pid}/autogroup`, String(-nice))
+    } catch {
+      // Not allowed here: the figures then carry the neighbours' load (the table says how much).
+    }
+  }
+  return child
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export class Target {
+  cookie: string | undefined
+  private out = ''
+  private readonly exited: Promise<void>
+
+  private constructor(
+    readonly kind: Kind,
+    readonly port: number,
+    readonly proc: ChildProcess,
+    private readonly dataDir: string | null,
+  ) {
+    proc.stdout!.on('data', (d) => (this.out += d))
+    proc.stderr!.on('data', (d) => (this.out += d))
+    this.exited = new Promise((r) => proc.once('exit', () => r()))
+    const kill = () => proc.kill('SIGKILL')
+    process.once('exit', kill)
+    void this.exited.then(() => process.off('exit', kill))
+  }
+
+  static async start(kind: Kind, pin: Pinning, env: Record<string, string> = {}): Promise<Target> {
+    const port = await freePort()
+    let args: string[]
+    let dataDir: string | null = null
+    const baseEnv: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    }
+    if (kind === 'warroom') {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'war-room-load-'))
+      Object.assign(baseEnv, {
+        DATA_DIR: dataDir,
+        PASSWORD_SCRYPT_LOG_N: '14',
+        SEED_DEMO: '0',
+        // Rooms unload soon after their last client, so the cold-join case does not wait long.
+        ROOM_UNLOAD_GRACE_MS: '300',
+        NODE_ENV: 'production',
+      })
+      args = ['--import', 'tsx', path.join(root, 'server/main.ts')]
+    } else if (kind === 'reference') {
+      args = [path.join(root, 'node_modules/@y/websocket-server/src/server.js')]
+    } else {
+      args = ['--import', 'tsx', path.join(root, 'bench/load/floor.ts')]
+    }
+    const proc = spawnPinned(pin.server, pin.nice, process.execPath, args, {
+      cwd: root,
+      env: { ...baseEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const t = new Target(kind, port, proc, dataDir)
+    await t.waitFor(/running at|floor relay on/, 30_000)
+    if (kind === 'warroom') t.cookie = await signInAsAdmin({ url: t.httpUrl })
+    return t
+  }
+
+  get httpUrl() {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  /** Where a room's socket connects; the room name is appended. */
+  get wsBase() {
+    return this.kind === 'warroom' ? `ws://127.0.0.1:${this.port}/sync/` : `ws://127.0.0.1:${this.port}/`
+  }
+
+  private waitFor(re: RegExp, ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.kind} did not start:\n${this.out}`)), ms)
+      const check = () => {
+        if (re.test(this.out)) {
+          clearTimeout(timer)
+          this.proc.stdout!.off('data', check)
+          resolve()
+        }
+      }
+      this.proc.stdout!.on('data', check)
+      void this.exited.then(() => reject(new Error(`${this.kind} exited:\n${this.out}`)))
+      check()
+    })
+  }
+
+  /** War Room needs an account (and the admin's membership) per room; the others need nothing. */
+  async createRooms(names: string[]) {
+    if (this.kind !== 'warroom') return
+    const server = { url: this.httpUrl }
+    for (let i = 0; i < names.length; i += 10) {
+      await Promise.all(names.slice(i, i + 10).map((id) => createAccount(server, this.cookie!, { id })))
+    }
+  }
+
+  /** Loaded rooms (War Room's /healthz), or null for the others. */
+  async loadedRooms(): Promise<number | null> {
+    if (this.kind !== 'warroom') return null
+    const res = await fetch(`${this.httpUrl}/healthz`)
+    return ((await res.json()) as { rooms: number }).rooms
+  }
+
+  /** CPU time used so far (user + system), ms, from /proc (10 ms ticks). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  }
+
+  /** [ms on a CPU, ms runnable but waiting for one] so far, from /proc/PID/schedstat (all threads of the main one). */
+  schedMs(): [number, number] {
+    const [run, wait] = readFileSync(`/proc/${this.proc.pid}/schedstat`, 'utf8').split(' ').map(Number)
+    return [run! / 1e6, wait! / 1e6]
+  }
+
+  /** Resident set size now, MB. */
+  rssMB(): number {
+    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8')
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    return kb / 1024
+  }
+
+  output() {
+    return this.out
+  }
+
+  async stop() {
+    this.proc.kill('SIGTERM')
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000)
+    await this.exited
+    clearTimeout(timer)
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true })
+  }
+}
