@@ -66,6 +66,20 @@ export interface ServerConfig {
   importMaxRows: number
   /** Create the demo account when the first administrator is set up (SEED_DEMO=0 to skip). */
   seedDemo: boolean
+  /** Messages per second one sync socket may send (bursts of 4 s pass); over it, reading pauses. */
+  socketMessagesPerSecond: number
+  /** Bytes per second one sync socket may send (bursts of 4 s, at least one largest frame, pass). */
+  socketBytesPerSecond: number
+  /** Received bytes one socket may have waiting (room loading, over a rate) before reading pauses. */
+  maxQueuedBytes: number
+  /** Presence (awareness) coalescing period per room; 0 relays every change at once. */
+  presenceIntervalMs: number
+  /** Largest awareness state relayed (bytes of JSON); larger ones are dropped. */
+  maxPresenceBytes: number
+  /** Updates waiting for missing data one connection may leave behind before it is closed (4009). */
+  maxPendingBytes: number
+  /** Largest document (encoded bytes) per account; edits past it are refused (4413). */
+  maxDocBytes: number
   /** Folder with the built client (vite build). */
   clientDir: string
   /** Least severe level written (LOG_LEVEL). */
@@ -116,6 +130,13 @@ export const defaultConfig = (): Settings => ({
   importMaxBytes: 5 * 1024 * 1024,
   importMaxRows: 2000,
   seedDemo: true,
+  socketMessagesPerSecond: 1000,
+  socketBytesPerSecond: 4 * 1024 * 1024,
+  maxQueuedBytes: 4 * 1024 * 1024,
+  presenceIntervalMs: 50,
+  maxPresenceBytes: 64 * 1024,
+  maxPendingBytes: 4 * 1024 * 1024,
+  maxDocBytes: 64 * 1024 * 1024,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
   logLevel: 'info',
   logFormat: 'json',
@@ -192,6 +213,13 @@ const SETTINGS = {
   importMaxBytes: { env: 'IMPORT_MAX_BYTES', value: positive() },
   importMaxRows: { env: 'IMPORT_MAX_ROWS', value: positive() },
   seedDemo: { env: 'SEED_DEMO', value: z.boolean() },
+  socketMessagesPerSecond: { env: 'SOCKET_MESSAGES_PER_SECOND', value: positive() },
+  socketBytesPerSecond: { env: 'SOCKET_BYTES_PER_SECOND', value: positive() },
+  maxQueuedBytes: { env: 'MAX_QUEUED_BYTES', value: positive() },
+  presenceIntervalMs: { env: 'PRESENCE_INTERVAL_MS', value: count().max(1000, 'must be at most 1000') },
+  maxPresenceBytes: { env: 'MAX_PRESENCE_BYTES', value: positive() },
+  maxPendingBytes: { env: 'MAX_PENDING_BYTES', value: positive() },
+  maxDocBytes: { env: 'MAX_DOC_BYTES', value: positive() },
   clientDir: { env: 'CLIENT_DIR', value: text() },
   logLevel: { env: 'LOG_LEVEL', value: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`) },
   logFormat: { env: 'LOG_FORMAT', value: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`) },

@@ -56,6 +56,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       unloadGraceMs: config.roomUnloadGraceMs,
       compactLogBytes: config.compactLogBytes,
       storageRetryMs: config.storageRetryMs,
+      limits: {
+        presenceTickMs: config.presenceIntervalMs,
+        maxPresenceBytes: config.maxPresenceBytes,
+        maxPendingBytes: config.maxPendingBytes,
+        maxDocBytes: config.maxDocBytes,
+      },
       log: logAs('rooms', 'error'),
       onDocChanged: plans.onDocChanged,
       onUnload: plans.onUnload,

@@ -29,7 +29,7 @@ export const CloseCode = {
   ProtocolError: 1002,
   /** A text frame: the protocol is binary only. */
   UnsupportedData: 1003,
-  /** The connection missed its keep-alive pongs. */
+  /** The connection missed its keep-alive pongs, or sent an awareness message over the limits. */
   PolicyViolation: 1008,
   /** A frame over the configured size limit. */
   MessageTooBig: 1009,
@@ -38,9 +38,19 @@ export const CloseCode = {
   ServiceRestart: 1012,
   /** The client stopped reading: its send buffer grew past the cap. */
   SlowConsumer: 4008,
+  /**
+   * The connection's updates left too much waiting for data the server never saw; what they
+   * added is dropped. y-websocket reconnects, and the sync exchange then sends what is missing.
+   */
+  MissingDependencies: 4009,
   Unauthorized: 4401,
   Forbidden: 4403,
   NotFound: 4404,
+  /**
+   * An edit would take the document past MAX_DOC_BYTES: refused, not applied. In the
+   * 4400–4499 range, so y-websocket does not reconnect and send the same edit again.
+   */
+  DocumentTooLarge: 4413,
   /** Too many open connections for this user or this client address (MAX_SOCKETS_PER_USER / _ADDRESS). */
   TooManyConnections: 4429,
   /** The room's stored data could not be read; it is refused rather than served empty. */

@@ -19,7 +19,7 @@ export class Histogram {
 
   /** Records one latency in microseconds. */
   add(micros: number) {
-    const us = micros < 0 ? 0 : micros
+    const us = Math.max(micros, 0)
     const i = us < 100_000 ? Math.floor(us / 10) : Math.min(SIZE - 1, FINE + Math.floor((us - 100_000) / 1000))
     this.counts[i]!++
     this.total++

@@ -368,6 +368,8 @@ async function joinScenario(t: Target, round: number): Promise<{ cold?: number; 
     for (let k = 0; k < reps; k++) {
       const deadline = Date.now() + 30_000
       while ((await t.loadedRooms())! > 0 && Date.now() < deadline) await sleep(100)
+      // The unload goes on after the room left the list (plan record, snapshot): let it finish.
+      await sleep(1000)
       const a = await joinOnce(url, t.cookie)
       cold.push(a.ms)
       bytes = a.bytes

@@ -104,6 +104,8 @@ export class Target {
     } else {
       args = ['--import', 'tsx', path.join(root, 'bench/load/floor.ts')]
     }
+    // BENCH_PROFILE=dir: each server writes a V8 CPU profile there when it stops.
+    if (process.env.BENCH_PROFILE) args = [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, ...args]
     const proc = spawnPinned(pin.server, pin.nice, process.execPath, args, {
       cwd: root,
       env: { ...baseEnv, ...env },

@@ -1,15 +1,39 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { rewritePresence } from '../live/rewritePresence.ts'
 import type { DocStore } from '../storage/DocStore.ts'
+import { Presence } from './Presence.ts'
 import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
 
 /** Transaction origin of updates replayed from storage (not re-persisted). */
 const STORAGE_ORIGIN = Symbol('storage')
+
+/** Sync step 2 carrying an empty update: `[messageSync, step2, length 2, 0 structs, 0 deletes]`. */
+const EMPTY_STEP2 = Uint8Array.from([MessageType.Sync, syncProtocol.messageYjsSyncStep2, 2, 0, 0])
+
+export interface RoomLimits {
+  /** Presence coalescing period (ms); 0 relays every awareness change at once. */
+  presenceTickMs: number
+  /** Largest awareness state (JSON bytes) relayed; larger ones are dropped. */
+  maxPresenceBytes: number
+  /** Most entries one awareness message may carry (a client sends one: its own). */
+  maxAwarenessEntries: number
+  /** Bytes of updates waiting for missing dependencies one connection may leave behind. */
+  maxPendingBytes: number
+  /** Encoded size of the document past which edits are refused. */
+  maxDocBytes: number
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  presenceTickMs: 50,
+  maxPresenceBytes: 64 * 1024,
+  maxAwarenessEntries: 8,
+  maxPendingBytes: 4 * 1024 * 1024,
+  maxDocBytes: 64 * 1024 * 1024,
+}
 
 export interface RoomOptions {
   /** Compact the log into a snapshot once it holds this many bytes. */
@@ -17,65 +41,109 @@ export interface RoomOptions {
   log: (msg: string) => void
   /** Called after every change to the document (for derived data such as the plan record). */
   onDocChanged?: (room: Room) => void
+  limits?: Partial<RoomLimits>
 }
 
 /**
- * One account's live document: the Y.Doc, its awareness, the connections, and the
+ * One account's live document: the Y.Doc, its presence, the connections, and the
  * y-websocket protocol spoken with each of them. Transport-independent.
+ *
+ * A room is handed out as soon as its stored bytes are read; the Y.Doc is built from them on
+ * first use ({@link doc}) or on the next turn of the event loop. A client joining with an empty
+ * state vector (a cold join) is answered from the stored bytes directly, without waiting for the
+ * document, and so is every later full-state request until the document changes.
  */
 export class Room {
-  readonly doc = new Y.Doc()
-  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  private readonly ydoc = new Y.Doc()
+  private readonly presence: Presence
   readonly connections = new Set<SyncConnection>()
+  private readonly limits: RoomLimits
   private compacting: Promise<void> | null = null
   /** The document changed since it was loaded (an unload then writes a snapshot; otherwise not). */
   changedSinceLoad = false
+  /** Stored updates not yet applied to {@link ydoc} (null once it is built). */
+  private unapplied: Uint8Array[] | null
+  /** The stored updates as read, while the document has not changed since. */
+  private fullState: Uint8Array[] | null
+  /** The whole document as sync messages (see {@link sendFullState}), until it changes. */
+  private fullStateMessages: Uint8Array[] | null = null
+  /** Joins waiting for the document to send our sync step 1. */
+  private step1Waiting: SyncConnection[] = []
+  /** Upper bound of the document's encoded size: exact after a compaction, plus every update since. */
+  private docBytes: number
 
   private constructor(
     readonly name: string,
     private readonly store: DocStore,
     private readonly options: RoomOptions,
+    stored: Uint8Array[],
   ) {
-    // The server has no presence of its own.
-    this.awareness.setLocalState(null)
+    this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
+    this.presence = new Presence(this.limits.presenceTickMs, (message) => {
+      for (const conn of this.connections) conn.send(message)
+    })
+    this.unapplied = stored
+    this.fullState = stored.length ? stored : null
+    this.docBytes = stored.reduce((n, u) => n + u.length, 0)
   }
 
-  /** Loads the stored state completely before anyone can see the room. */
+  /** Reads the stored state; the document is built from it before anything can change it. */
   static async load(name: string, store: DocStore, options: RoomOptions): Promise<Room> {
-    const room = new Room(name, store, options)
     const updates = await store.load(name)
-    room.doc.transact(() => {
-      for (const update of updates) Y.applyUpdate(room.doc, update)
-    }, STORAGE_ORIGIN)
-    room.doc.on('update', room.onDocUpdate)
-    room.awareness.on('update', room.onAwarenessUpdate)
+    const room = new Room(name, store, options, updates)
+    // After this turn's sends (cold joins answered from the stored bytes) have gone out.
+    setTimeout(() => room.hydrate(), 0)
     return room
   }
 
+  /** The room's Y.Doc, with everything stored applied. */
+  get doc(): Y.Doc {
+    this.hydrate()
+    return this.ydoc
+  }
+
+  private hydrate() {
+    const updates = this.unapplied
+    if (!updates) return
+    this.unapplied = null
+    this.ydoc.transact(() => {
+      for (const update of updates) Y.applyUpdate(this.ydoc, update)
+    }, STORAGE_ORIGIN)
+    // Not 'update': with an 'update' listener Yjs re-encodes every transaction (about two thirds
+    // of the cost of applying a client's edit); a client's own bytes are relayed instead.
+    this.ydoc.on('afterTransaction', this.onAfterTransaction)
+    const waiting = this.step1Waiting
+    this.step1Waiting = []
+    for (const conn of waiting) if (!conn.closed && this.connections.has(conn)) this.sendStep1(conn)
+  }
+
+  /** The client update being applied (its bytes are relayed and stored as they came). */
+  private applying: { conn: SyncConnection; changed: boolean; beforeState: Map<number, number> | null } | null = null
+
+  private onAfterTransaction = (tr: Y.Transaction) => {
+    if (tr.origin === STORAGE_ORIGIN || !transactionChanged(tr)) return
+    const applying = this.applying
+    if (applying && tr.origin === applying.conn) {
+      applying.changed = true
+      applying.beforeState ??= tr.beforeState
+      return
+    }
+    // A change made on the server itself (votes, account fields): encoded from where it started.
+    this.onDocUpdate(Y.encodeStateAsUpdate(this.ydoc, Y.encodeStateVector(tr.beforeState)), tr.origin)
+  }
+
+  /** An accepted change: persisted, relayed to everyone but its origin, and announced. */
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === STORAGE_ORIGIN) return
     this.changedSinceLoad = true
+    this.fullState = null
+    this.fullStateMessages = null
+    this.docBytes += update.length
     // Queued for the store's flush loop (no promise per update); failures reach RoomManager.
     this.store.append(this.name, update)
     this.maybeCompact()
     const message = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update))
     for (const conn of this.connections) if (conn !== origin) conn.send(message)
     this.options.onDocChanged?.(this)
-  }
-
-  private onAwarenessUpdate = ({
-    added,
-    updated,
-    removed,
-  }: {
-    added: number[]
-    updated: number[]
-    removed: number[]
-  }) => {
-    const changed = [...added, ...updated, ...removed]
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
-    const message = encodeMessage(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, update))
-    for (const conn of this.connections) conn.send(message)
   }
 
   private maybeCompact() {
@@ -86,8 +154,10 @@ export class Room {
   /** Writes the whole state as a snapshot and retires the log (one compaction at a time). */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting
+    const state = Y.encodeStateAsUpdate(this.doc)
+    this.docBytes = state.length
     this.compacting = this.store
-      .compact(this.name, Y.encodeStateAsUpdate(this.doc))
+      .compact(this.name, state)
       .catch((e) => this.options.log(`[room ${this.name}] compaction failed: ${String(e)}`))
       .finally(() => {
         this.compacting = null
@@ -98,19 +168,26 @@ export class Room {
   /** Starts the protocol with a new connection: our sync step 1 and the current presence. */
   join(conn: SyncConnection) {
     this.connections.add(conn)
-    conn.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep1(enc, this.doc)))
-    const states = [...this.awareness.getStates().keys()]
-    if (states.length > 0) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)
-      conn.send(encodeMessage(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, update)))
-    }
+    if (this.unapplied) this.step1Waiting.push(conn)
+    else this.sendStep1(conn)
+    const everyone = this.presence.encodeAll()
+    if (everyone) conn.send(everyone)
+  }
+
+  private sendStep1(conn: SyncConnection) {
+    conn.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep1(enc, this.ydoc)))
+  }
+
+  /** A read-only view of the presence states, shaped like y-protocols' `Awareness` (tests, diagnostics). */
+  // biome-ignore lint/suspicious/noExplicitAny: the same type as y-protocols' Awareness#getStates
+  get awareness(): { getStates(): Map<number, { [key: string]: any }> } {
+    return { getStates: () => this.presence.states() }
   }
 
   leave(conn: SyncConnection) {
     if (!this.connections.delete(conn)) return
-    if (conn.awarenessClients.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessClients], conn)
-    }
+    for (const clientId of conn.awarenessClients)
+      if (this.presence.get(clientId)?.owner === conn) this.presence.remove(clientId)
   }
 
   /**
@@ -131,8 +208,8 @@ export class Room {
         )
         return
       case MessageType.QueryAwareness: {
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
-        conn.send(encodeMessage(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, update)))
+        const everyone = this.presence.encodeAll()
+        if (everyone) conn.send(everyone)
         return
       }
       default:
@@ -145,8 +222,10 @@ export class Room {
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = readOrFail(() => decoding.readVarUint8Array(decoder))
-        readOrFail(() => Y.decodeStateVector(stateVector))
-        conn.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep2(enc, this.doc, stateVector)))
+        const known = readOrFail(() => Y.decodeStateVector(stateVector))
+        if (known.size === 0) this.sendFullState(conn)
+        else
+          conn.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep2(enc, this.doc, stateVector)))
         return
       }
       case syncProtocol.messageYjsSyncStep2:
@@ -155,7 +234,7 @@ export class Room {
         // Parse the whole update before applying any of it: a malformed one changes nothing.
         readOrFail(() => Y.decodeUpdate(update))
         if (conn.readOnly) return
-        Y.applyUpdate(this.doc, update, conn)
+        this.applyClientUpdate(conn, update)
         return
       }
       default:
@@ -163,68 +242,135 @@ export class Room {
     }
   }
 
-  private handleAwareness(conn: SyncConnection, update: Uint8Array) {
-    const entries = readOrFail(() => decodeAwarenessEntries(update))
-    const allowed = entries.filter((e) => this.mayUseAwarenessClient(conn, e.clientId))
-    if (allowed.length === 0) return
-    for (const e of allowed) conn.awarenessClients.add(e.clientId)
+  /**
+   * Everything, for a client that has nothing (a first join): the stored bytes as they were read
+   * while nothing changed, otherwise the state encoded once; the messages are reused until the
+   * next change.
+   */
+  private sendFullState(conn: SyncConnection) {
+    this.fullStateMessages ??= fullStateMessages(this.fullState ?? [Y.encodeStateAsUpdate(this.doc)])
+    for (const message of this.fullStateMessages) conn.send(message)
+  }
+
+  /**
+   * Applies an editor's update within the room's limits: the document size cap (refused before
+   * anything is applied) and the pending cap (structs whose dependencies the server never saw:
+   * what this update added to them is dropped again and the connection closed; what came from
+   * storage stays).
+   */
+  private applyClientUpdate(conn: SyncConnection, update: Uint8Array) {
+    const doc = this.doc
+    if (this.docBytes + update.length > this.limits.maxDocBytes) {
+      // The estimate only grows between compactions: measure before refusing.
+      this.docBytes = Y.encodeStateAsUpdate(doc).length
+      if (this.docBytes + update.length > this.limits.maxDocBytes)
+        throw new ProtocolError(
+          CloseCode.DocumentTooLarge,
+          `document size limit reached (${this.limits.maxDocBytes} bytes); the edit was not saved`,
+        )
+    }
+    const store = doc.store
+    const pendingBefore = store.pendingStructs
+    const pendingDsBefore = store.pendingDs
+    const before = pendingSize(pendingBefore, pendingDsBefore)
+    const applying: NonNullable<Room['applying']> = { conn, changed: false, beforeState: null }
+    this.applying = applying
+    try {
+      Y.applyUpdate(doc, update, conn)
+    } finally {
+      this.applying = null
+    }
+    const after = pendingSize(store.pendingStructs, store.pendingDs)
+    if (after > before && after > this.limits.maxPendingBytes) {
+      store.pendingStructs = pendingBefore
+      store.pendingDs = pendingDsBefore
+      // What did integrate is kept (stored and relayed); the bytes that came also hold what was dropped.
+      if (applying.changed)
+        this.onDocUpdate(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(applying.beforeState!)), conn)
+      throw new ProtocolError(
+        CloseCode.MissingDependencies,
+        'too many updates depend on data the server does not have; reconnect to resynchronise',
+      )
+    }
+    // Also an update that only waits for missing data: it is kept, so it must be stored and relayed.
+    if (applying.changed || after > before) this.onDocUpdate(update, conn)
+  }
+
+  private handleAwareness(conn: SyncConnection, payload: Uint8Array) {
+    const decoder = decoding.createDecoder(payload)
+    const count = readOrFail(() => decoding.readVarUint(decoder))
+    if (count > this.limits.maxAwarenessEntries)
+      throw new ProtocolError(CloseCode.PolicyViolation, `awareness message with ${count} entries`)
     // Identity, role and spotlight come from the session, not from the client (server/live/).
     const identity = conn.options.identity?.()
-    if (identity) {
-      const ctx = { ...identity, now: Date.now() }
-      for (const e of allowed) {
-        const previous = this.awareness.getStates().get(e.clientId)
-        e.state = JSON.stringify(rewritePresence(JSON.parse(e.state), ctx, previous))
+    const now = Date.now()
+    for (let i = 0; i < count; i++) {
+      const [clientId, clock, json, bytes] = readOrFail(() => {
+        const id = decoding.readVarUint(decoder)
+        const c = decoding.readVarUint(decoder)
+        const start = decoder.pos
+        const text = decoding.readVarString(decoder)
+        return [id, c, text, decoder.pos - start] as const
+      })
+      // Ids are admitted one at a time, so the per-connection cap counts every one of them.
+      if (!this.mayUseAwarenessClient(conn, clientId)) continue
+      conn.awarenessClients.add(clientId)
+      if (bytes > this.limits.maxPresenceBytes) continue
+      const value = readOrFail(() => JSON.parse(json) as unknown)
+      const removal = value === null
+      if (!this.presence.accepts(clientId, clock, removal)) continue
+      if (removal) {
+        this.presence.remove(clientId, clock)
+        continue
       }
+      const previous = this.presence.get(clientId)?.value
+      const rewritten = identity ? rewritePresence(value, { ...identity, now }, previous) : value
+      this.presence.set(clientId, clock, identity ? JSON.stringify(rewritten) : json, rewritten, conn)
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), conn)
   }
 
   /** A connection may set or remove only its own client ids (first come, while connected). */
   private mayUseAwarenessClient(conn: SyncConnection, clientId: number): boolean {
     if (conn.awarenessClients.has(clientId)) return true
-    if (clientId === this.doc.clientID) return false
+    if (clientId === this.ydoc.clientID) return false
     for (const other of this.connections) if (other !== conn && other.awarenessClients.has(clientId)) return false
     return conn.awarenessClients.size < (conn.options.maxAwarenessClients ?? 4)
   }
 
   destroy() {
-    this.doc.off('update', this.onDocUpdate)
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.awareness.destroy()
-    this.doc.destroy()
+    this.ydoc.off('afterTransaction', this.onAfterTransaction)
+    this.presence.destroy()
+    this.unapplied = null
+    this.fullState = null
+    this.fullStateMessages = null
+    this.ydoc.destroy()
   }
 }
 
-interface AwarenessEntry {
-  clientId: number
-  clock: number
-  state: string
+/** Updates as sync messages: all but the last as updates, the last as sync step 2 (the client is then synced). */
+function fullStateMessages(parts: Uint8Array[]): Uint8Array[] {
+  if (parts.length === 0) return [EMPTY_STEP2]
+  return parts.map((part, i) =>
+    encodeMessage(MessageType.Sync, (enc) => {
+      encoding.writeVarUint(
+        enc,
+        i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate,
+      )
+      encoding.writeVarUint8Array(enc, part)
+    }),
+  )
 }
 
-function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(update)
-  const count = decoding.readVarUint(decoder)
-  const entries: AwarenessEntry[] = []
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder)
-    const clock = decoding.readVarUint(decoder)
-    const state = decoding.readVarString(decoder)
-    JSON.parse(state)
-    entries.push({ clientId, clock, state })
-  }
-  return entries
+/** Whether a transaction changed the document (inserted or deleted anything). */
+function transactionChanged(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true
+  if (tr.afterState.size !== tr.beforeState.size) return true
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true
+  return false
 }
 
-function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(enc, e.clientId)
-    encoding.writeVarUint(enc, e.clock)
-    encoding.writeVarString(enc, e.state)
-  }
-  return encoding.toUint8Array(enc)
+function pendingSize(structs: { update: Uint8Array } | null, ds: Uint8Array | null): number {
+  return (structs?.update.length ?? 0) + (ds?.length ?? 0)
 }
 
 function readOrFail<T>(read: () => T): T {

@@ -62,6 +62,7 @@ export class RoomManager {
         compactLogBytes: this.options.compactLogBytes,
         log: this.options.log,
         onDocChanged: this.options.onDocChanged,
+        limits: this.options.limits,
       }).then(
         (room) => {
           created.room = room

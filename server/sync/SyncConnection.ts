@@ -12,6 +12,21 @@ export interface SyncSocket {
   close(code: number, reason: string): void
   /** Bytes queued for sending but not yet handed to the network. */
   readonly bufferedAmount: number
+  /** Stop reading from the network (backpressure: the client's frames wait in its own buffers). */
+  pause?(): void
+  resume?(): void
+}
+
+/** Per-connection inbound limits (see {@link SyncConnection.receive}). */
+export interface InboundLimits {
+  /** Sustained messages per second; bursts of four seconds' worth pass at once. */
+  messagesPerSecond: number
+  /** Sustained bytes per second; bursts of four seconds' worth (at least one largest frame) pass at once. */
+  bytesPerSecond: number
+  /** Received bytes waiting to be handled (while the room loads, or over a rate) before reading pauses. */
+  maxQueuedBytes: number
+  /** Largest frame (the byte burst is never smaller). */
+  maxFrameBytes: number
 }
 
 export interface ConnectionOptions {
@@ -23,6 +38,31 @@ export interface ConnectionOptions {
   maxAwarenessClients?: number
   /** Who is connected (read at each awareness update): the server rewrites their awareness from it. */
   identity?: () => PresenceIdentity
+  /** Inbound rates and queue bound; none: unlimited (tests of the room alone). */
+  inbound?: InboundLimits
+}
+
+/** A token bucket: `take` answers 0 when the tokens are there (and takes them), else the ms to wait. */
+class TokenBucket {
+  private tokens: number
+  private last = performance.now()
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst
+  }
+  take(n: number): number {
+    const now = performance.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000)
+    this.last = now
+    // A message larger than the burst passes once the bucket is full, leaving it in debt.
+    if (this.tokens >= Math.min(n, this.burst)) {
+      this.tokens -= n
+      return 0
+    }
+    return Math.ceil(((Math.min(n, this.burst) - this.tokens) * 1000) / this.rate)
+  }
 }
 
 /** Raised while handling a message that is not valid y-websocket protocol. */
@@ -37,6 +77,7 @@ export class ProtocolError extends Error {
 }
 
 let nextId = 1
+const EMPTY = new Uint8Array(0)
 
 export class SyncConnection {
   readonly id = nextId++
@@ -45,12 +86,95 @@ export class SyncConnection {
   readonly awarenessClients = new Set<number>()
   closed = false
   private readonly closeListeners: (() => void)[] = []
+  private handler: ((data: Uint8Array) => void) | null = null
+  private readonly queue: Uint8Array[] = []
+  private queueHead = 0
+  private queuedBytes = 0
+  private drainTimer: NodeJS.Timeout | null = null
+  private paused = false
+  private readonly messageBucket: TokenBucket | null
+  private readonly byteBucket: TokenBucket | null
 
   constructor(
     private readonly socket: SyncSocket,
     readonly options: ConnectionOptions,
   ) {
     this.readOnly = options.readOnly ?? false
+    const limits = options.inbound
+    this.messageBucket = limits ? new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * 4) : null
+    this.byteBucket = limits
+      ? new TokenBucket(limits.bytesPerSecond, Math.max(limits.bytesPerSecond * 4, limits.maxFrameBytes))
+      : null
+  }
+
+  /**
+   * One frame from the network. Handled at once when the room is ready, the queue is empty and
+   * the connection is within its rates; otherwise queued in order. Past `maxQueuedBytes`
+   * waiting, or while over a rate, the socket stops reading, so a flood waits in the sender's
+   * own buffers (and slows only the sender) instead of in the server's memory.
+   */
+  receive(data: Uint8Array) {
+    if (this.closed) return
+    if (this.handler && this.queueHead === this.queue.length && !this.drainTimer && this.withinRates(data) === 0) {
+      this.handler(data)
+      return
+    }
+    this.queue.push(data)
+    this.queuedBytes += data.length
+    this.updateBackpressure()
+  }
+
+  /** The room is ready: handle what waited, then everything as it arrives. */
+  attach(handler: (data: Uint8Array) => void) {
+    this.handler = handler
+    this.drain()
+  }
+
+  /** Bytes received and not handled yet. */
+  get queued() {
+    return this.queuedBytes
+  }
+
+  private withinRates(data: Uint8Array): number {
+    if (!this.messageBucket || !this.byteBucket) return 0
+    const wait = this.messageBucket.take(1)
+    if (wait > 0) return wait
+    const byteWait = this.byteBucket.take(data.length)
+    if (byteWait > 0) {
+      // Give the message token back: nothing was handled.
+      this.messageBucket.take(-1)
+      return byteWait
+    }
+    return 0
+  }
+
+  private drain() {
+    this.drainTimer = null
+    while (this.handler && !this.closed && this.queueHead < this.queue.length) {
+      const data = this.queue[this.queueHead]!
+      const wait = this.withinRates(data)
+      if (wait > 0) {
+        this.drainTimer = setTimeout(() => this.drain(), wait)
+        break
+      }
+      this.queue[this.queueHead++] = EMPTY
+      this.queuedBytes -= data.length
+      this.handler(data)
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0
+      this.queueHead = 0
+    }
+    this.updateBackpressure()
+  }
+
+  private updateBackpressure() {
+    const limit = this.options.inbound?.maxQueuedBytes ?? Number.POSITIVE_INFINITY
+    const shouldPause = !this.closed && (this.queuedBytes > limit || this.drainTimer !== null)
+    if (shouldPause === this.paused) return
+    this.paused = shouldPause
+    if (shouldPause) this.socket.pause?.()
+    else this.socket.resume?.()
   }
 
   send(data: Uint8Array) {
@@ -69,6 +193,10 @@ export class SyncConnection {
   close(code: number, reason: string) {
     if (this.closed) return
     this.closed = true
+    if (this.drainTimer) clearTimeout(this.drainTimer)
+    this.drainTimer = null
+    this.queue.length = 0
+    this.queuedBytes = 0
     try {
       this.socket.close(code, reason)
     } catch {

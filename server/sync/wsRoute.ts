@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { Hono } from 'hono'
 import type { UpgradeWebSocket } from 'hono/ws'
 import type { WebSocket } from 'ws'
@@ -65,7 +66,6 @@ export function mountSyncRoute(
       let conn: SyncConnection | null = null
       let room: Room | null = null
       let released = false
-      let pending: Promise<void> = Promise.resolve()
       let alive = true
       let pingTimer: NodeJS.Timeout | null = null
       let roomReady: Promise<Room> | null = null
@@ -97,7 +97,9 @@ export function mountSyncRoute(
           }
           conn = new SyncConnection(
             {
-              send: (data) => raw.send(data),
+              send: (data) => corkedSend(raw, data),
+              pause: () => socketOf(raw)?.pause(),
+              resume: () => socketOf(raw)?.resume(),
               close: (code, reason) => {
                 raw.close(code, reason)
                 // A client that stopped reading never completes the closing handshake.
@@ -107,7 +109,17 @@ export function mountSyncRoute(
                 return raw.bufferedAmount
               },
             },
-            { readOnly: access.readOnly, maxBufferedBytes: config.maxBufferedBytes, identity: access.identity },
+            {
+              readOnly: access.readOnly,
+              maxBufferedBytes: config.maxBufferedBytes,
+              identity: access.identity,
+              inbound: {
+                messagesPerSecond: config.socketMessagesPerSecond,
+                bytesPerSecond: config.socketBytesPerSecond,
+                maxQueuedBytes: config.maxQueuedBytes,
+                maxFrameBytes: config.maxFrameBytes,
+              },
+            },
           )
           log = log.child({ connectionId: conn.id })
           log.info({ readOnly: access.readOnly }, 'connection opened')
@@ -128,10 +140,22 @@ export function mountSyncRoute(
             raw.ping()
           }, config.pingIntervalMs)
           roomReady = rooms.acquire(accountId)
-          pending = roomReady.then(
+          const c = conn
+          roomReady.then(
             (r) => {
               room = r
-              if (!conn!.closed) r.join(conn!)
+              if (c.closed) return
+              r.join(c)
+              // Frames that arrived while the room loaded are handled now, in order.
+              c.attach((data) => {
+                try {
+                  r.handleMessage(c, data)
+                } catch (e) {
+                  const code = e instanceof ProtocolError ? e.closeCode : CloseCode.InternalError
+                  log.warn({ err: e, code }, 'closing the connection')
+                  c.close(code, closeReason(e))
+                }
+              })
             },
             (e) => {
               const unreadable = e instanceof RoomDataError
@@ -155,17 +179,7 @@ export function mountSyncRoute(
             c.close(CloseCode.UnsupportedData, 'text frames are not part of the protocol')
             return
           }
-          const data = new Uint8Array(event.data as ArrayBuffer)
-          pending = pending.then(() => {
-            if (c.closed || !room) return
-            try {
-              room.handleMessage(c, data)
-            } catch (e) {
-              const code = e instanceof ProtocolError ? e.closeCode : CloseCode.InternalError
-              log.warn({ err: e, code }, 'closing the connection')
-              c.close(code, e instanceof ProtocolError ? 'malformed message' : 'internal error')
-            }
-          })
+          c.receive(new Uint8Array(event.data as ArrayBuffer))
         },
         onClose(event) {
           if (conn) log.info({ code: event.code }, 'connection closed')
@@ -180,4 +194,43 @@ export function mountSyncRoute(
       }
     }),
   )
+}
+
+/** The TCP socket under a `ws` WebSocket (for pause/resume and cork). */
+function socketOf(raw: WebSocket): Socket | undefined {
+  return (raw as unknown as { _socket?: Socket })._socket
+}
+
+/**
+ * Sends are corked per socket until the end of the event loop's turn: everything a turn sends to
+ * one client (the edits of every message handled in that turn, a presence batch) leaves in one
+ * write instead of one system call per message.
+ */
+const corked = new Set<Socket>()
+let uncorkScheduled = false
+
+function corkedSend(raw: WebSocket, data: Uint8Array) {
+  const socket = socketOf(raw)
+  if (socket && !corked.has(socket) && !socket.destroyed) {
+    socket.cork()
+    corked.add(socket)
+    if (!uncorkScheduled) {
+      uncorkScheduled = true
+      setImmediate(uncorkAll)
+    }
+  }
+  raw.send(data)
+}
+
+function uncorkAll() {
+  uncorkScheduled = false
+  for (const socket of corked) socket.uncork()
+  corked.clear()
+}
+
+/** The close reason for an error (at most 123 bytes on the wire). */
+function closeReason(e: unknown): string {
+  if (!(e instanceof ProtocolError)) return 'internal error'
+  if (e.closeCode === CloseCode.ProtocolError) return 'malformed message'
+  return Buffer.from(e.message).subarray(0, 120).toString()
 }

@@ -1,0 +1,128 @@
+import * as encoding from 'lib0/encoding'
+import { MessageType } from '../../shared/protocol.ts'
+import type { SyncConnection } from './SyncConnection.ts'
+
+/** One awareness client's last state, as relayed (after the server's rewrite). */
+export interface PresenceEntry {
+  clock: number
+  /** The state's JSON text, exactly as it is relayed. */
+  json: string
+  /** The parsed state (what the rewrite saw last for this client id). */
+  value: unknown
+  owner: SyncConnection
+}
+
+/**
+ * A room's presence (the y-protocols awareness states) kept by the server without a Y.Doc or an
+ * `Awareness` instance: every incoming state is decoded and parsed once, and changes are
+ * coalesced — per room, per tick, only the latest state of each client — into one encoded
+ * message that every connection receives. The encoding is the y-protocols awareness update
+ * (`[count] ([clientId] [clock] [state JSON])*`), so stock y-websocket clients read it.
+ */
+export class Presence {
+  private readonly entries = new Map<number, PresenceEntry>()
+  /** Clocks of removed clients, so that a late, older update does not bring them back. */
+  private readonly removedClocks = new Map<number, number>()
+  /** Changes since the last tick: client id → [clock, JSON text ('null' for a removal)]. */
+  private readonly dirty = new Map<number, [number, string]>()
+  private timer: NodeJS.Timeout | null = null
+  /** Every current state, encoded (join and query-awareness answers), until the next change. */
+  private everything: Uint8Array | null = null
+
+  constructor(
+    /** Coalescing period; 0 sends every change at once. */
+    private readonly tickMs: number,
+    private readonly broadcast: (message: Uint8Array) => void,
+  ) {}
+
+  get size() {
+    return this.entries.size
+  }
+
+  /** Every current state, parsed (a copy). */
+  // biome-ignore lint/suspicious/noExplicitAny: the same type as y-protocols' Awareness#getStates
+  states(): Map<number, { [key: string]: any }> {
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    return new Map([...this.entries].map(([id, e]) => [id, e.value as { [key: string]: any }]))
+  }
+
+  get(clientId: number): PresenceEntry | undefined {
+    return this.entries.get(clientId)
+  }
+
+  /** The clock an incoming update has to beat (y-protocols' rule). */
+  currentClock(clientId: number): number {
+    return this.entries.get(clientId)?.clock ?? this.removedClocks.get(clientId) ?? 0
+  }
+
+  /** Whether an update with this clock and state (null: removal) replaces what is known. */
+  accepts(clientId: number, clock: number, removal: boolean): boolean {
+    const current = this.currentClock(clientId)
+    return current < clock || (current === clock && removal && this.entries.has(clientId))
+  }
+
+  set(clientId: number, clock: number, json: string, value: unknown, owner: SyncConnection) {
+    this.removedClocks.delete(clientId)
+    this.entries.set(clientId, { clock, json, value, owner })
+    this.changed(clientId, clock, json)
+  }
+
+  remove(clientId: number, clock?: number) {
+    const entry = this.entries.get(clientId)
+    const at = clock ?? (entry ? entry.clock + 1 : this.currentClock(clientId) + 1)
+    this.entries.delete(clientId)
+    this.removedClocks.set(clientId, at)
+    // Bounded: the oldest removals are forgotten first (Map keeps insertion order).
+    if (this.removedClocks.size > 10_000) this.removedClocks.delete(this.removedClocks.keys().next().value!)
+    this.changed(clientId, at, 'null')
+  }
+
+  private changed(clientId: number, clock: number, json: string) {
+    this.everything = null
+    this.dirty.set(clientId, [clock, json])
+    if (this.tickMs <= 0) this.flush()
+    else this.timer ??= setTimeout(() => this.flush(), this.tickMs)
+  }
+
+  /** Sends what changed since the last tick, once encoded, to every connection. */
+  flush() {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.dirty.size === 0) return
+    const message = encodeStates(this.dirty.entries())
+    this.dirty.clear()
+    this.broadcast(message)
+  }
+
+  /** One message with every current state (null when there is none). */
+  encodeAll(): Uint8Array | null {
+    if (this.entries.size === 0) return null
+    this.everything ??= encodeStates(
+      (function* (states: Map<number, PresenceEntry>) {
+        for (const [id, e] of states) yield [id, [e.clock, e.json]] as [number, [number, string]]
+      })(this.entries),
+    )
+    return this.everything
+  }
+
+  destroy() {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.dirty.clear()
+  }
+}
+
+function encodeStates(entries: Iterable<[number, [number, string]]>): Uint8Array {
+  const list = [...entries]
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, list.length)
+  for (const [clientId, [clock, json]] of list) {
+    encoding.writeVarUint(inner, clientId)
+    encoding.writeVarUint(inner, clock)
+    encoding.writeVarString(inner, json)
+  }
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.Awareness)
+  encoding.writeVarUint8Array(enc, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(enc)
+}
