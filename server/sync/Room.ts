@@ -11,6 +11,9 @@ import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
 /** Transaction origin of updates replayed from storage (not re-persisted). */
 const STORAGE_ORIGIN = Symbol('storage')
 
+/** How long a loaded room may wait for a reason to build its Y.Doc (see {@link Room.load}). */
+const HYDRATE_AFTER_MS = 250
+
 /** Sync step 2 carrying an empty update: `[messageSync, step2, length 2, 0 structs, 0 deletes]`. */
 const EMPTY_STEP2 = Uint8Array.from([MessageType.Sync, syncProtocol.messageYjsSyncStep2, 2, 0, 0])
 
@@ -91,8 +94,11 @@ export class Room {
   static async load(name: string, store: DocStore, options: RoomOptions): Promise<Room> {
     const updates = await store.load(name)
     const room = new Room(name, store, options, updates)
-    // After this turn's sends (cold joins answered from the stored bytes) have gone out.
-    setTimeout(() => room.hydrate(), 0)
+    // Built when first needed (an edit, a returning client's state vector, the plan record), or
+    // once the first joiners have had their answer from the stored bytes: building a 4,000-record
+    // document takes tens of milliseconds that a joining client need not wait for.
+    if (updates.length) setTimeout(() => room.hydrate(), HYDRATE_AFTER_MS).unref()
+    else room.hydrate()
     return room
   }
 
@@ -270,7 +276,10 @@ export class Room {
         )
     }
     const store = doc.store
+    // Yjs merges into the pending object in place: keep a copy to go back to.
     const pendingBefore = store.pendingStructs
+      ? { missing: new Map(store.pendingStructs.missing), update: store.pendingStructs.update }
+      : null
     const pendingDsBefore = store.pendingDs
     const before = pendingSize(pendingBefore, pendingDsBefore)
     const applying: NonNullable<Room['applying']> = { conn, changed: false, beforeState: null }

@@ -115,8 +115,17 @@ export class SyncConnection {
    */
   receive(data: Uint8Array) {
     if (this.closed) return
-    if (this.handler && this.queueHead === this.queue.length && !this.drainTimer && this.withinRates(data) === 0) {
-      this.handler(data)
+    if (this.handler && this.queueHead === this.queue.length && !this.drainTimer) {
+      const wait = this.withinRates(data)
+      if (wait === 0) {
+        this.handler(data)
+        return
+      }
+      // Over a rate: this frame and the ones after it wait their turn.
+      this.queue.push(data)
+      this.queuedBytes += data.length
+      this.drainTimer = setTimeout(() => this.drain(), wait)
+      this.updateBackpressure()
       return
     }
     this.queue.push(data)
@@ -128,6 +137,11 @@ export class SyncConnection {
   attach(handler: (data: Uint8Array) => void) {
     this.handler = handler
     this.drain()
+  }
+
+  /** Whether reading is paused (over a rate, or the queue full): its pongs wait unread too. */
+  get readingPaused() {
+    return this.paused
   }
 
   /** Bytes received and not handled yet. */

@@ -98,8 +98,9 @@ export function mountSyncRoute(
           conn = new SyncConnection(
             {
               send: (data) => corkedSend(raw, data),
-              pause: () => socketOf(raw)?.pause(),
-              resume: () => socketOf(raw)?.resume(),
+              // ws's own pause: a paused TCP socket alone is resumed by ws when its parser drains.
+              pause: () => raw.pause(),
+              resume: () => raw.resume(),
               close: (code, reason) => {
                 raw.close(code, reason)
                 // A client that stopped reading never completes the closing handshake.
@@ -130,7 +131,8 @@ export function mountSyncRoute(
             alive = true
           })
           pingTimer = setInterval(() => {
-            if (!alive) {
+            // A socket we stopped reading (over its rates) cannot show us its pongs.
+            if (!alive && !conn?.readingPaused) {
               log.warn('dropping a connection that missed its keep-alive')
               conn?.close(CloseCode.PolicyViolation, 'keep-alive timeout')
               raw.terminate()
@@ -196,7 +198,7 @@ export function mountSyncRoute(
   )
 }
 
-/** The TCP socket under a `ws` WebSocket (for pause/resume and cork). */
+/** The TCP socket under a `ws` WebSocket (to cork it). */
 function socketOf(raw: WebSocket): Socket | undefined {
   return (raw as unknown as { _socket?: Socket })._socket
 }

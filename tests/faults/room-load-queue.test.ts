@@ -1,0 +1,91 @@
+/**
+ * The room-load queue bound (issue 12, "Also"): frames that arrive while a room loads used to be
+ * queued without limit (up to 16 MiB each). Now past MAX_QUEUED_BYTES the server stops reading
+ * that socket until the room is ready, so the rest waits in the sender's buffers — and is then
+ * handled in order, nothing lost.
+ */
+import * as encoding from 'lib0/encoding'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import type { DocStore } from '../../server/storage/DocStore.ts'
+import { FileDocStore } from '../../server/storage/FileDocStore.ts'
+import { encodeMessage } from '../../server/sync/Room.ts'
+import { MessageType } from '../../shared/protocol.ts'
+import { eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
+})
+
+describe('frames queued while a room loads', () => {
+  it('are bounded: reading pauses past MAX_QUEUED_BYTES, and every frame is handled once the room is ready', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    // A store whose loads wait, once armed, until the test lets them go (a slow disk).
+    let armed = false
+    let release!: () => void
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const files = new FileDocStore(data.dir)
+    const store = new Proxy(files, {
+      get(target, key) {
+        if (key === 'load')
+          return async (room: string) => (armed ? gate.then(() => target.load(room)) : target.load(room))
+        const value = Reflect.get(target, key)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    }) as DocStore
+    const server = await startTestServer({
+      dataDir: data.dir,
+      accounts: ['slow'],
+      store,
+      maxQueuedBytes: 2 * 1024 * 1024,
+      maxDocBytes: 512 * 1024 * 1024,
+      socketBytesPerSecond: 1024 * 1024 * 1024,
+      // No compaction of a growing 96 MiB document after every megabyte (not what is tested here).
+      compactLogBytes: 1024 * 1024 * 1024,
+    })
+    cleanups.push(() => server.close())
+    // Creating the account loaded (and unloads) its room; from now on loads are slow.
+    await eventually(() => expect(server.rooms.peek('slow')).toBeNull())
+    armed = true
+
+    const ws = new WebSocket(`${wsUrl(server)}/slow`, { headers: { cookie: server.cookie } })
+    cleanups.push(() => ws.terminate())
+    await opened(ws)
+    const doc = new Y.Doc()
+    const frames: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) =>
+      frames.push(
+        encodeMessage(MessageType.Sync, (enc) => {
+          encoding.writeVarUint(enc, 2)
+          encoding.writeVarUint8Array(enc, u)
+        }),
+      ),
+    )
+    // 96 MiB: more than the loopback socket buffers hold (up to 32 MiB receiving, 4 MiB sending).
+    for (let i = 0; i < 96; i++) doc.getMap('m').set(`k${i}`, String(i % 10).repeat(1024 * 1024))
+    for (const f of frames) ws.send(f)
+
+    // Wait until the sender's buffer stops shrinking: an unbounded server takes all 96 MiB.
+    let last = -1
+    await eventually(
+      () => {
+        const now = ws.bufferedAmount
+        const stable = now === last
+        last = now
+        expect(stable).toBe(true)
+      },
+      20_000,
+      500,
+    )
+    expect(ws.bufferedAmount).toBeGreaterThan(32 * 1024 * 1024)
+
+    release()
+    await eventually(() => expect(server.rooms.peek('slow')?.doc.getMap('m').size).toBe(96), 60_000, 100)
+    expect(ws.bufferedAmount).toBe(0)
+  })
+})
