@@ -96,6 +96,10 @@ export class Target {
         SEED_DEMO: '0',
         // Rooms unload soon after their last client, so the cold-join case does not wait long.
         ROOM_UNLOAD_GRACE_MS: '300',
+        // Every load client signs in as the one administrator: lift the per-user and per-address
+        // connection caps (they guard against one person holding hundreds of sockets).
+        MAX_SOCKETS_PER_USER: '100000',
+        MAX_SOCKETS_PER_ADDRESS: '100000',
         NODE_ENV: 'production',
       })
       args = ['--import', 'tsx', path.join(root, 'server/main.ts')]
