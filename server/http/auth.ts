@@ -17,7 +17,7 @@ import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { Database, UserRecord } from '../db/Database.ts'
-import { clientAddress } from './clientAddress.ts'
+import { clientAddress, clientUsesHttps } from './clientAddress.ts'
 import { personError } from './errors.ts'
 
 // The person's fields are checked alike in the browser and here (shared/users.ts).
@@ -34,8 +34,8 @@ export function startSessionCookie(c: Context, token: string, expiresAt: Date) {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    // Behind a TLS-terminating proxy the request itself is plain HTTP; the proxy says so.
-    secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+    // Behind a TLS-terminating proxy the request itself is plain HTTP; the proxy says so (TRUST_PROXY).
+    secure: clientUsesHttps(c),
     expires: expiresAt,
   })
 }

@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 
 const byRequest = new WeakMap<Request, string>()
 const KEY = 'clientAddress'
+const HTTPS_KEY = 'clientHttps'
 
 function socketAddress(c: Context): string {
   try {
@@ -37,6 +38,11 @@ export function clientAddressMiddleware(trustProxy: number): MiddlewareHandler {
     const address = resolveClientAddress(socketAddress(c), c.req.header('x-forwarded-for'), trustProxy)
     byRequest.set(c.req.raw, address)
     c.set(KEY as never, address as never)
+    c.set(
+      HTTPS_KEY as never,
+      (new URL(c.req.url).protocol === 'https:' ||
+        (trustProxy > 0 && c.req.header('x-forwarded-proto')?.split(',').pop()?.trim() === 'https')) as never,
+    )
     await next()
   }
 }
@@ -49,3 +55,10 @@ export function clientAddressOf(request: Request): string {
 /** The client address of the request in `c` (body-limit middleware may have replaced `c.req.raw`). */
 export const clientAddress = (c: Context): string =>
   (c.get(KEY as never) as string | undefined) ?? clientAddressOf(c.req.raw)
+
+/**
+ * Whether the client reached us over HTTPS: the request itself, or (only with TRUST_PROXY) the
+ * TLS-terminating proxy's `X-Forwarded-Proto`.
+ */
+export const clientUsesHttps = (c: Context): boolean =>
+  (c.get(HTTPS_KEY as never) as boolean | undefined) ?? new URL(c.req.url).protocol === 'https:'

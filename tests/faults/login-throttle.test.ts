@@ -99,4 +99,17 @@ describe('X-Forwarded-For and TRUST_PROXY', () => {
     // The client-written part (203.0.113.9) is not believed; the proxy's entry is.
     expect(await signIn(s, 'admin@example.com', TEST_PASSWORD, from('10.1.1.2'))).toBe(200)
   })
+
+  it('X-Forwarded-Proto: https makes the session cookie Secure only behind a trusted proxy', async () => {
+    for (const trustProxy of [0, 1]) {
+      const { s } = await server({ trustProxy })
+      const res = await api(s, 'POST', '/api/login', {
+        body: { email: 'admin@example.com', password: TEST_PASSWORD },
+        headers: { 'x-forwarded-proto': 'https' },
+      })
+      expect(res.status).toBe(200)
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('wr_session='))!
+      expect(/;\s*Secure/i.test(cookie), `TRUST_PROXY=${trustProxy}`).toBe(trustProxy > 0)
+    }
+  })
 })
