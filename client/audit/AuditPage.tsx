@@ -22,6 +22,7 @@ const ACTIONS = [
   'setup',
   'auth.login',
   'auth.login.failed',
+  'auth.login.throttled',
   'auth.logout',
   'user.create',
   'user.update',
@@ -150,7 +151,9 @@ export function AuditPage() {
                   <td>
                     {e.actor?.email ?? (e.action === 'admin.reset' ? t('audit.commandLine') : t('audit.anonymous'))}
                   </td>
-                  <td className={e.action === 'auth.login.failed' ? 'wr-error' : undefined}>{actionLabel(e.action)}</td>
+                  <td className={e.action.startsWith('auth.login.') ? 'wr-error' : undefined}>
+                    {actionLabel(e.action)}
+                  </td>
                   <td>{formatTarget(e.target)}</td>
                   <td>{formatDetail(e.detail)}</td>
                   <td>{e.address}</td>

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'setup'
   | 'auth.login'
   | 'auth.login.failed'
+  | 'auth.login.throttled'
   | 'auth.logout'
   | 'user.create'
   | 'user.update'

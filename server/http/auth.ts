@@ -98,6 +98,9 @@ export function mountAuthRoutes(
     }
   })
 
+  /** Lock-outs already in the audit log, until when (ms). */
+  const throttleLogged = new Map<string, number>()
+
   app.post('/api/login', async (c) => {
     const { email, password } = await readJson(c, loginBody)
     const address = clientAddress(c)
@@ -107,6 +110,23 @@ export function mountAuthRoutes(
     if (typeof pair === 'number' || typeof fromAddress === 'number') {
       if (typeof pair !== 'number') pair.succeeded()
       const wait = typeof pair === 'number' ? pair : (fromAddress as number)
+      // One entry per locked email+address (or address) and lock-out, not one per refused attempt:
+      // a guesser must not be able to grow the log.
+      const lockKey = typeof pair === 'number' ? `${email}|${address}` : address
+      if (!throttleLogged.has(lockKey) || throttleLogged.get(lockKey)! < Date.now()) {
+        throttleLogged.set(lockKey, Date.now() + wait)
+        if (throttleLogged.size > 10_000) throttleLogged.delete(throttleLogged.keys().next().value!)
+        await audit.record({
+          action: 'auth.login.throttled',
+          actor: null,
+          address,
+          target: { email },
+          detail: {
+            limit: typeof pair === 'number' ? 'email and address' : 'address',
+            retryAfterSeconds: Math.ceil(wait / 1000),
+          },
+        })
+      }
       c.header('Retry-After', String(Math.ceil(wait / 1000)))
       throw personError(429, 'error.login.throttled')
     }

@@ -57,6 +57,16 @@ describe('parallel sign-in guesses', () => {
     expect(await signIn(s, 'victim@example.com', TEST_PASSWORD)).toBe(429)
     // Another email from the same address is not locked by this one.
     expect(await signIn(s, 'admin@example.com', TEST_PASSWORD)).toBe(200)
+    // The audit log has each checked failure and one lock-out entry, not 35 refusals.
+    const log = (
+      (await (await api(s, 'GET', '/api/audit?limit=1000', { cookie: admin })).json()) as {
+        entries: { action: string; target?: object; detail?: object }[]
+      }
+    ).entries
+    expect(log.filter((e) => e.action === 'auth.login.failed').length).toBe(statuses.filter((x) => x === 401).length)
+    const locks = log.filter((e) => e.action === 'auth.login.throttled')
+    expect(locks).toHaveLength(1)
+    expect(locks[0]).toMatchObject({ target: { email: 'victim@example.com' }, detail: { limit: 'email and address' } })
   })
 
   it('one address guessing across many emails is limited too (LOGIN_MAX_FAILURES_PER_ADDRESS)', async () => {
