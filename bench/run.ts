@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark in bench/, one after the other. */
 import { main as deriveBench } from './derive'
 import { main as importBench } from './import'
+import { main as liveBench } from './live'
 import { main as reviewBench } from './review'
 import { main as syncBench } from './sync'
 
@@ -8,3 +9,4 @@ await deriveBench(process.argv.slice(2))
 await reviewBench([])
 await syncBench([])
 await importBench([])
+await liveBench([])
