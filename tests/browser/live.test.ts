@@ -55,8 +55,9 @@ async function open(who: keyof typeof people, path: string, lang: 'zh' | 'en' = 
     ...signedIn(server, people[who].cookie, { viewport: VIEWPORT }),
     locale: lang === 'zh' ? 'zh-CN' : 'en-US',
   })
-  await waitForEditor(p.page)
-  await p.page.getByTestId('live-bar').waitFor({ timeout: 20_000 })
+  // Mounting tldraw in a fourth context on a loaded two-core machine can take over 30 s.
+  await waitForEditor(p.page, 90_000)
+  await p.page.getByTestId('live-bar').waitFor({ timeout: 30_000 })
   return p
 }
 
