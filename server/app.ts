@@ -121,7 +121,17 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     log: config.log,
   })
   const audit = deps.audit ?? new AuditLog(config.dataDir, config.log)
-  const accounts = new AccountService(db, rooms, auth, config.dataDir, (id) => reviews.removeAccount(id))
+  const accounts = new AccountService(
+    db,
+    rooms,
+    auth,
+    config.dataDir,
+    async (id) => {
+      await reviews.removeAccount(id)
+      await plans.remove(id)
+    },
+    plans,
+  )
 
   // State-changing API requests must come from our own origin (CSRF model: server/auth/origin.ts).
   app.use('/api/*', originCheck(config.allowedOrigins))

@@ -48,6 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const db = await Database.open(config.dataDir, { fs })
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
+      dataDir: config.dataDir,
       timeZone: config.planTimeZone,
       staleContactDays: config.staleContactDays,
       log: logAs('plan', 'error'),
@@ -64,9 +65,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
       log: logAs('rooms', 'error'),
       onDocChanged: plans.onDocChanged,
+      onLoaded: plans.onLoaded,
       onUnload: plans.onUnload,
     })
     plans.attach(rooms)
+    await plans.load()
     const { app, injectWebSocket, wss, audit } = createApp({ config, rooms, db, plans })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))

@@ -10,11 +10,11 @@ import { HTTPException } from 'hono/http-exception'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { AccountFields, AccountTier } from '../../shared/account.ts'
 import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
-import type { PlanRecord } from '../../shared/plan/schema.ts'
 import { CloseCode, DocKeys, isValidAccountId } from '../../shared/protocol.ts'
 import type { Auth } from '../auth/Auth.ts'
 import type { AccountRecord, Database, UserRecord } from '../db/Database.ts'
 import { invalidAccountId } from '../http/accountId.ts'
+import type { PlanSummary } from '../plan/planProtocol.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
 export interface NewAccount {
@@ -47,8 +47,10 @@ export class AccountService {
     private readonly rooms: RoomManager,
     private readonly auth: Auth,
     private readonly dataDir: string,
-    /** Removes what other stores keep for a deleted account (its reviews). */
+    /** Removes what other stores keep for a deleted account (its reviews, its plan). */
     private readonly onDeleted: (id: string) => Promise<void> = async () => {},
+    /** The stored plans' summaries (server/plan/PlanService.ts; plans are not in db.json). */
+    private readonly plans?: { summaryOf(id: string): PlanSummary | null },
   ) {}
 
   private exists(id: string) {
@@ -150,7 +152,7 @@ export class AccountService {
   }
 
   summary(account: AccountRecord, role: MemberRole): AccountSummary {
-    const plan = this.db.data.plans[account.id] as PlanRecord | undefined
+    const plan = this.plans?.summaryOf(account.id) ?? null
     const fields = plan?.account
     return {
       id: account.id,
@@ -158,15 +160,10 @@ export class AccountService {
       tier: (fields ? fields.tier : (account.tier as AccountTier | '' | undefined)) ?? '',
       owner: fields ? fields.owner : (account.owner ?? ''),
       stage: fields?.stage ?? '',
-      health: plan
-        ? {
-            score: plan.metrics.healthScore,
-            findings: plan.findings.length,
-            errors: plan.metrics.findings.error,
-            warnings: plan.metrics.findings.warning,
-          }
-        : null,
-      lastActivityAt: account.lastActivityAt,
+      health: plan ? { ...plan.health } : null,
+      // Document changes are tracked with the plan (not written to db.json on every change).
+      lastActivityAt:
+        plan && plan.lastActivityAt > account.lastActivityAt ? plan.lastActivityAt : account.lastActivityAt,
       createdAt: account.createdAt,
       archived: Boolean(account.archivedAt),
       role,

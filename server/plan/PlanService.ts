@@ -1,35 +1,143 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
-import { derivePlanFromDoc } from '../../shared/plan/readDoc.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Database } from '../db/Database.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
+import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
 
 export interface PlanServiceOptions {
-  /** Derive this long after the last change (changes in between are coalesced). */
+  /**
+   * Derive a changed room at most once per this interval, and only once it has been this long
+   * since its first unsaved change (changes in between are coalesced).
+   */
   deriveDelayMs: number
   /** The time zone whose calendar date decides what is overdue. */
   timeZone: string
   /** Freshness limit of the contact checks (STALE_CONTACT_DAYS). */
   staleContactDays?: number
   log: (msg: string) => void
+  /** Where plan records are kept (`<dataDir>/plans/<accountId>.json`); none: in memory only. */
+  dataDir?: string
   /** Injectable clock (tests). */
   now?: () => Date
+  /** A room is in a burst while its last change is this recent: no derivation then (default 250 ms). */
+  quietMs?: number
+  /** …unless it has waited this long (a room that never pauses still gets its plan; default 30 s). */
+  maxStaleMs?: number
 }
 
+/** Per loaded room: what the worker's replica still lacks, and when the room last changed. */
+interface RoomPlanState {
+  room: Room
+  /** The stored updates the room was loaded from, until the worker's replica is opened. */
+  base: Uint8Array[] | null
+  /** Updates since the replica was last fed. */
+  pending: Uint8Array[]
+  open: boolean
+  dirty: boolean
+  dirtySince: number
+  lastChangeAt: number
+  lastDerivedAt: number
+  deriving: Promise<unknown> | null
+}
+
+interface IndexEntry {
+  summary: PlanSummary
+  /** The plan as JSON, as the worker sent it (parsed on first read). */
+  json: string | null
+  parsed: PlanRecord | null
+}
+
+const TICK_MS = 100
+const WORKER_IDLE_MS = 60_000
+
 /**
- * Keeps each account's plan record (the checked projection of its canvas) derived and stored
- * in lowdb about a second after the last change and when the room unloads, so that lists and
- * reports never need the canvas open.
+ * Keeps each account's plan record (the checked projection of its canvas) derived and stored,
+ * off the event loop: a worker thread keeps a replica of every changed room (fed the stored
+ * updates once, then each update), derives there and writes `plans/<accountId>.json` durably.
+ * One scheduler for all rooms: a room is derived only when it changed, at most once per
+ * `deriveDelayMs`, never in the middle of a burst of changes, and when it unloads. The event
+ * loop only hands over update bytes and keeps a small summary per account for the lists; the
+ * full plan is parsed only when someone asks for it. `db.json` no longer holds plans.
  */
 export class PlanService {
-  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly states = new Map<string, RoomPlanState>()
+  private readonly index = new Map<string, IndexEntry>()
+  private readonly worker: PlanWorker
   private rooms: RoomManager | null = null
+  private timer: NodeJS.Timeout | null = null
+  private closed = false
+  /** Thread and duration of the last derivation (tests: it is not the event loop's). */
+  lastDerivation: { room: string; threadId: number; ms: number } | null = null
+  /** Derivations started, by room (tests: none starts in the middle of a burst). */
+  readonly derivations = new Map<string, number>()
 
   constructor(
     private readonly db: Database,
     private readonly options: PlanServiceOptions,
-  ) {}
+  ) {
+    this.worker = new PlanWorker(options.log, () => {
+      // The worker died with its replicas: every room is fed its full state again.
+      for (const s of this.states.values()) s.open = false
+    })
+  }
+
+  private get plansDir(): string | null {
+    return this.options.dataDir ? path.join(this.options.dataDir, 'plans') : null
+  }
+
+  private fileOf(accountId: string): string | null {
+    return this.plansDir ? path.join(this.plansDir, `${accountId}.json`) : null
+  }
+
+  /**
+   * Reads the stored plans (and moves plans an older version kept in db.json to their files).
+   * Call once before serving.
+   */
+  async load(): Promise<void> {
+    const dir = this.plansDir
+    if (!dir) return
+    mkdirSync(dir, { recursive: true })
+    for (const name of readdirSync(dir)) {
+      const m = /^([a-z0-9][a-z0-9-]{0,63})\.json$/.exec(name)
+      if (!m) continue
+      try {
+        const stored = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as {
+          summary: PlanSummary
+          plan: PlanRecord
+        }
+        this.index.set(m[1], { summary: stored.summary, json: null, parsed: stored.plan })
+      } catch (e) {
+        this.options.log(
+          `[plan ${m[1]}] the stored plan cannot be read (derived again on the next change): ${String(e)}`,
+        )
+      }
+    }
+    const legacy = this.db.data.plans
+    const moved = Object.keys(legacy)
+    if (moved.length === 0) return
+    const { writeFileDurably, nodeFs } = await import('../storage/fsLayer.ts')
+    for (const id of moved) {
+      const plan = legacy[id] as PlanRecord
+      const account = this.db.data.accounts[id]
+      if (!account || !plan) continue
+      const summary = summarize(plan, account.lastActivityAt)
+      await writeFileDurably(
+        nodeFs,
+        path.join(dir, `${id}.json`),
+        Buffer.from(JSON.stringify({ format: 'war-room-plan', version: 1, summary, plan })),
+      )
+      this.index.set(id, { summary, json: null, parsed: plan })
+    }
+    await this.db.update((d) => {
+      d.plans = {}
+    })
+    this.options.log(`[plan] moved ${moved.length} plan records from db.json to plans/`)
+  }
 
   /** The room manager is built with this service's hooks, so it is attached afterwards. */
   attach(rooms: RoomManager) {
@@ -37,84 +145,304 @@ export class PlanService {
   }
 
   today(): string {
-    return isoDateInTimeZone(this.options.now?.() ?? new Date(), this.options.timeZone)
+    return isoDateInTimeZone(this.now(), this.options.timeZone)
   }
 
-  /** Room hook: a document changed. */
-  readonly onDocChanged = (room: Room) => {
-    if (this.timers.has(room.name)) return
-    const timer = setTimeout(() => {
-      this.timers.delete(room.name)
-      void this.store(room)
-    }, this.options.deriveDelayMs)
-    timer.unref()
-    this.timers.set(room.name, timer)
+  private now(): Date {
+    return this.options.now?.() ?? new Date()
+  }
+
+  /** Room hook: the room's stored state was applied. */
+  readonly onLoaded = (room: Room, updates: Uint8Array[]) => {
+    const previous = this.states.get(room.name)
+    if (previous?.open) this.worker.post({ op: 'close', room: room.name })
+    this.states.set(room.name, {
+      room,
+      base: updates,
+      pending: [],
+      open: false,
+      dirty: false,
+      dirtySince: 0,
+      lastChangeAt: 0,
+      lastDerivedAt: 0,
+      deriving: null,
+    })
+  }
+
+  /** Room hook: a document changed. Only bookkeeping here: the update is queued for the worker. */
+  readonly onDocChanged = (room: Room, update: Uint8Array) => {
+    const s = this.states.get(room.name)
+    if (!s || s.room !== room) return
+    const now = Date.now()
+    s.pending.push(update)
+    s.lastChangeAt = now
+    if (!s.dirty) {
+      // Start the worker now: by the time this change is due for derivation it has loaded its code.
+      this.worker.warm()
+      s.dirty = true
+      s.dirtySince = now
+    }
+    this.schedule()
+  }
+
+  private schedule() {
+    if (this.timer || this.closed) return
+    this.timer = setTimeout(this.tick, TICK_MS)
+    this.timer.unref()
+  }
+
+  /** The one scheduler for all rooms. */
+  private readonly tick = () => {
+    this.timer = null
+    const now = Date.now()
+    const quiet = this.options.quietMs ?? 250
+    const maxStale = this.options.maxStaleMs ?? 30_000
+    const delay = this.options.deriveDelayMs
+    let more = false
+    for (const [name, s] of this.states) {
+      if (s.room.destroyed) {
+        // Dropped without an unload (storage failure): forget its replica.
+        this.states.delete(name)
+        if (s.open) this.worker.post({ op: 'close', room: name })
+        continue
+      }
+      if (s.open && s.pending.length > 0) this.feed(s)
+      if (!s.dirty) continue
+      more = true
+      if (s.deriving) continue
+      const due = now - s.dirtySince >= delay && now - s.lastDerivedAt >= delay
+      const inBurst = now - s.lastChangeAt < quiet
+      if (due && (!inBurst || now - s.dirtySince >= maxStale)) void this.derive(s, false).catch(() => {})
+    }
+    if (more) this.schedule()
+  }
+
+  /** Opens the worker's replica (once) and hands it the updates it lacks. */
+  private feed(s: RoomPlanState) {
+    const room = s.room.name
+    if (!s.open) {
+      let updates = s.base
+      if (!updates) {
+        // The replica was lost (worker restart): the full state, once, from the live document.
+        updates = [Y.encodeStateAsUpdate(s.room.doc)]
+        s.pending = []
+      }
+      s.base = null
+      // Copied, not transferred: the room keeps its stored bytes to answer cold joins with.
+      this.worker.post({ op: 'open', room, updates })
+      s.open = true
+    }
+    if (s.pending.length > 0) {
+      const updates = s.pending
+      s.pending = []
+      this.worker.post({ op: 'apply', room, updates })
+    }
+  }
+
+  private async derive(s: RoomPlanState, wantPlan: boolean): Promise<PlanRecord | null> {
+    const name = s.room.name
+    this.feed(s)
+    s.dirty = false
+    const lastActivityAt = new Date(s.lastChangeAt || Date.now()).toISOString()
+    const account = Boolean(this.db.data.accounts[name])
+    const run = this.worker.request({
+      op: 'derive',
+      room: name,
+      today: this.today(),
+      staleContactDays: this.options.staleContactDays,
+      lastActivityAt,
+      file: account ? (this.fileOf(name) ?? undefined) : undefined,
+      wantPlan,
+    })
+    s.deriving = run
+    this.derivations.set(name, (this.derivations.get(name) ?? 0) + 1)
+    try {
+      const reply = await run
+      s.lastDerivedAt = Date.now()
+      if (!reply.ok) {
+        this.options.log(`[plan ${name}] derivation failed: ${reply.error}`)
+        return null
+      }
+      this.lastDerivation = { room: name, threadId: reply.threadId, ms: reply.ms }
+      for (const bug of reply.bugs) this.options.log(`[plan ${name}] derivation failed (a bug): ${bug}`)
+      // Plans belong to accounts; a room whose account was deleted meanwhile leaves no trace.
+      if (!this.db.data.accounts[name]) {
+        this.removeFile(name)
+        return reply.json ? (JSON.parse(reply.json) as PlanRecord) : null
+      }
+      const entry: IndexEntry = { summary: reply.summary, json: reply.json ?? null, parsed: null }
+      this.index.set(name, entry)
+      return reply.json ? this.parse(name, entry) : null
+    } catch (e) {
+      this.options.log(`[plan ${name}] derivation failed: ${e instanceof Error ? e.stack : String(e)}`)
+      return null
+    } finally {
+      if (s.deriving === run) s.deriving = null
+    }
   }
 
   /** Room hook: the room is about to unload; store its final plan now. */
   readonly onUnload = async (room: Room) => {
-    const timer = this.timers.get(room.name)
-    if (timer) {
-      clearTimeout(timer)
-      this.timers.delete(room.name)
-      await this.store(room)
-    }
+    const s = this.states.get(room.name)
+    if (!s || s.room !== room) return
+    await s.deriving?.catch(() => {})
+    if (s.dirty) await this.derive(s, false)
+    this.states.delete(room.name)
+    if (s.open) this.worker.post({ op: 'close', room: room.name })
+    this.worker.maybeIdle(this.states.size)
   }
 
-  private derive(room: Room): PlanRecord {
-    return derivePlanFromDoc(room.doc, {
-      today: this.today(),
-      staleContactDays: this.options.staleContactDays,
-      onError: (e) =>
-        this.options.log(`[plan ${room.name}] derivation failed (a bug): ${e instanceof Error ? e.stack : String(e)}`),
-    })
-  }
-
-  private async store(room: Room): Promise<PlanRecord | null> {
+  private parse(id: string, entry: IndexEntry): PlanRecord | null {
+    if (entry.parsed) return entry.parsed
     try {
-      const plan = this.derive(room)
-      const now = (this.options.now?.() ?? new Date()).toISOString()
-      await this.db.update((d) => {
-        // Plans belong to accounts; a room whose account was deleted meanwhile leaves no trace.
-        const account = d.accounts[room.name]
-        if (!account) return
-        d.plans[room.name] = plan
-        account.lastActivityAt = now
-      })
-      return plan
+      if (entry.json) entry.parsed = JSON.parse(entry.json) as PlanRecord
+      else {
+        const file = this.fileOf(id)
+        if (!file || !existsSync(file)) return null
+        entry.parsed = (JSON.parse(readFileSync(file, 'utf8')) as { plan: PlanRecord }).plan
+      }
+      entry.json = null
+      return entry.parsed
     } catch (e) {
-      this.options.log(`[plan ${room.name}] derivation failed: ${e instanceof Error ? e.stack : String(e)}`)
+      this.options.log(`[plan ${id}] the stored plan cannot be read: ${String(e)}`)
       return null
     }
   }
 
+  /** What account lists show of the stored plan (no room is loaded, nothing is parsed). */
+  summaryOf(accountId: string): PlanSummary | null {
+    return this.index.get(accountId)?.summary ?? null
+  }
+
   /** The stored plan record as last derived, without loading anything. */
   stored(accountId: string): PlanRecord | null {
-    return (this.db.data.plans[accountId] as PlanRecord | undefined) ?? null
+    const entry = this.index.get(accountId)
+    return entry ? this.parse(accountId, entry) : null
   }
 
   /**
-   * The plan as of today: fresh from memory when the room is open; the stored record when it
-   * was derived today; otherwise the room is loaded from storage and derived again (dates move
-   * even when nobody edits: yesterday's due date is overdue today).
+   * The plan as of today: derived now (in the worker) when the open room changed since; the
+   * stored record when it was derived today; otherwise the room is loaded from storage and
+   * derived again (dates move even when nobody edits: yesterday's due date is overdue today).
    */
   async current(accountId: string): Promise<PlanRecord> {
     const rooms = this.rooms
     if (!rooms) throw new Error('PlanService is not attached to a RoomManager')
+    const today = this.today()
     const open = rooms.peek(accountId)
-    if (open) return this.derive(open)
+    const state = open ? this.states.get(accountId) : undefined
+    if (state && state.room === open) {
+      await state.deriving?.catch(() => {})
+      const stored = this.stored(accountId)
+      if (!state.dirty && stored && stored.asOf === today) return stored
+      const plan = await this.derive(state, true)
+      if (plan) return plan
+      throw new Error(`the plan of ${accountId} could not be derived`)
+    }
     const stored = this.stored(accountId)
-    if (stored && stored.asOf === this.today()) return stored
+    if (stored && stored.asOf === today) return stored
     const room = await rooms.acquire(accountId)
     try {
-      return (await this.store(room)) ?? this.derive(room)
+      const s = this.states.get(accountId)
+      const plan = s && s.room === room ? await this.derive(s, true) : null
+      if (plan) return plan
+      throw new Error(`the plan of ${accountId} could not be derived`)
     } finally {
       rooms.release(accountId)
     }
   }
 
+  /** Forgets a deleted account's plan (its file too). */
+  async remove(accountId: string): Promise<void> {
+    this.index.delete(accountId)
+    this.removeFile(accountId)
+  }
+
+  private removeFile(accountId: string) {
+    const file = this.fileOf(accountId)
+    if (file) rmSync(file, { force: true })
+  }
+
   close() {
-    for (const timer of this.timers.values()) clearTimeout(timer)
-    this.timers.clear()
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    void this.worker.terminate()
+  }
+}
+
+/** The worker thread, started on first use and stopped when no room needs it. */
+class PlanWorker {
+  private worker: Worker | null = null
+  private nextId = 1
+  private readonly waiting = new Map<number, (reply: PlanWorkerReply) => void>()
+  private idleTimer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly log: (msg: string) => void,
+    private readonly onLost: () => void,
+  ) {}
+
+  private get(): Worker {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer)
+      this.idleTimer = null
+    }
+    if (this.worker) return this.worker
+    const worker = new Worker(new URL('./planWorker.boot.mjs', import.meta.url))
+    worker.unref()
+    worker.on('message', (reply: PlanWorkerReply) => {
+      const resolve = this.waiting.get(reply.id)
+      this.waiting.delete(reply.id)
+      resolve?.(reply)
+    })
+    const lost = (why: string) => {
+      if (this.worker !== worker) return
+      this.worker = null
+      for (const [id, resolve] of this.waiting) resolve({ id, ok: false, error: why, threadId: -1 })
+      this.waiting.clear()
+      this.onLost()
+    }
+    worker.on('error', (e) => {
+      this.log(`[plan] the plan worker failed: ${e instanceof Error ? e.stack : String(e)}`)
+      lost(`plan worker failed: ${String(e)}`)
+    })
+    worker.on('exit', (code) => lost(`plan worker exited (${code})`))
+    this.worker = worker
+    return worker
+  }
+
+  warm() {
+    this.get()
+  }
+
+  post(msg: PlanWorkerRequest, transfer: ArrayBuffer[] = []) {
+    this.get().postMessage(msg, transfer)
+  }
+
+  request(msg: Omit<Extract<PlanWorkerRequest, { op: 'derive' }>, 'id'>): Promise<PlanWorkerReply> {
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve)
+      this.post({ ...msg, id })
+    })
+  }
+
+  /** No room needs the worker any more: stop it after a while (it costs memory while idle). */
+  maybeIdle(openRooms: number) {
+    if (openRooms > 0 || this.waiting.size > 0 || !this.worker || this.idleTimer) return
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null
+      if (this.waiting.size === 0) void this.terminate()
+    }, WORKER_IDLE_MS)
+    this.idleTimer.unref()
+  }
+
+  async terminate() {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    const worker = this.worker
+    this.worker = null
+    if (worker) await worker.terminate()
   }
 }

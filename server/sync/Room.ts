@@ -43,7 +43,9 @@ export interface RoomOptions {
   compactLogBytes: number
   log: (msg: string) => void
   /** Called after every change to the document (for derived data such as the plan record). */
-  onDocChanged?: (room: Room) => void
+  onDocChanged?: (room: Room, update: Uint8Array) => void
+  /** Called once the stored state is read, with the stored updates (derived data may copy them). */
+  onLoaded?: (room: Room, updates: Uint8Array[]) => void
   limits?: Partial<RoomLimits>
 }
 
@@ -94,6 +96,7 @@ export class Room {
   static async load(name: string, store: DocStore, options: RoomOptions): Promise<Room> {
     const updates = await store.load(name)
     const room = new Room(name, store, options, updates)
+    options.onLoaded?.(room, updates)
     // Built when first needed (an edit, a returning client's state vector, the plan record), or
     // once the first joiners have had their answer from the stored bytes: building a 4,000-record
     // document takes tens of milliseconds that a joining client need not wait for.
@@ -149,7 +152,7 @@ export class Room {
     this.maybeCompact()
     const message = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update))
     for (const conn of this.connections) if (conn !== origin) conn.send(message)
-    this.options.onDocChanged?.(this)
+    this.options.onDocChanged?.(this, update)
   }
 
   private maybeCompact() {
@@ -344,6 +347,11 @@ export class Room {
     if (clientId === this.ydoc.clientID) return false
     for (const other of this.connections) if (other !== conn && other.awarenessClients.has(clientId)) return false
     return conn.awarenessClients.size < (conn.options.maxAwarenessClients ?? 4)
+  }
+
+  /** Whether the room was destroyed (without building its document). */
+  get destroyed(): boolean {
+    return this.ydoc.isDestroyed
   }
 
   destroy() {

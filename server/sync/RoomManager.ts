@@ -10,10 +10,9 @@ interface Entry {
   unloadTimer: NodeJS.Timeout | null
 }
 
-export interface RoomManagerOptions extends Omit<RoomOptions, 'onDocChanged'> {
+export interface RoomManagerOptions extends RoomOptions {
   /** How long an empty room stays in memory before it is persisted and unloaded. */
   unloadGraceMs: number
-  onDocChanged?: (room: Room) => void
   /** Called before a room is unloaded (after its last connection left). */
   onUnload?: (room: Room) => void | Promise<void>
   /** How often a room whose storage failed checks whether it can save again (default 3 s). */
@@ -63,6 +62,7 @@ export class RoomManager {
         log: this.options.log,
         onDocChanged: this.options.onDocChanged,
         limits: this.options.limits,
+        onLoaded: this.options.onLoaded,
       }).then(
         (room) => {
           created.room = room
