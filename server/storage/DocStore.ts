@@ -18,8 +18,12 @@ export interface DocStore {
   append(room: string, update: Uint8Array): void
   /** Resolves once everything appended so far (for one room, or all) is durable; rejects if it failed. */
   flush(room?: string): Promise<void>
-  /** Replaces everything stored for the room by one state update (compaction). */
-  compact(room: string, state: Uint8Array): Promise<void>
+  /**
+   * Replaces everything stored for the room by one state update (compaction). `state` may be a
+   * function, called at once if the store needs it (a store may rebuild the state from what it
+   * stored instead, off the event loop).
+   */
+  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<void>
   /** Bytes appended since the last compaction (to decide when to compact). */
   pendingLogBytes(room: string): number
   /**

@@ -89,3 +89,32 @@ describe('FileDocStore', () => {
     expect((await fs.stat(file)).size).toBeLessThan(bytes.length)
   })
 })
+
+describe('compaction of a big room', () => {
+  // The worker's first start (it loads its code through tsx) takes seconds on a loaded machine.
+  it('is rebuilt from disk in the compaction worker, without asking the event loop for the state', {
+    timeout: 60_000,
+  }, async () => {
+    const d = tempDataDir()
+    dirs.push(d)
+    const s = new FileDocStore(d.dir, { flushIntervalMs: 5, log: () => {}, inlineCompactBytes: 0 })
+    const doc = new Y.Doc()
+    doc.on('update', (u: Uint8Array) => s.append('r', u))
+    for (let i = 0; i < 50; i++) doc.getArray('a').push([i])
+    await s.compact('r', Y.encodeStateAsUpdate(doc))
+    for (let i = 50; i < 100; i++) doc.getArray('a').push([i])
+    let asked = false
+    await s.compact('r', () => {
+      asked = true
+      return new Uint8Array()
+    })
+    expect(asked).toBe(false)
+    for (let i = 100; i < 110; i++) doc.getArray('a').push([i])
+    await s.close()
+    const reread = new FileDocStore(d.dir)
+    expect(replay(await reread.load('r'))).toEqual(Array.from({ length: 110 }, (_, i) => i))
+    const logs = (await fs.readdir(path.join(d.dir, 'rooms', 'r'))).filter((f) => f.startsWith('log-'))
+    expect(logs).toEqual(['log-0000000002'])
+    await reread.close()
+  })
+})

@@ -1,5 +1,7 @@
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
+import type { CompactReply, CompactRequest } from './compactWorker.ts'
 import { type DocStore, RoomDataError, StorageUnavailableError } from './DocStore.ts'
 import { isMissing, nodeFs, readIfExists, type StorageFileHandle, type StorageFs, writeFileDurably } from './fsLayer.ts'
 
@@ -11,6 +13,8 @@ export interface FileDocStoreOptions {
   fs?: StorageFs
   /** Bytes written (and fsynced, then removed) to prove the disk takes writes again. */
   probeBytes?: number
+  /** Rooms stored in fewer bytes are compacted on the event loop (a few ms); bigger ones in a worker. */
+  inlineCompactBytes?: number
 }
 
 /**
@@ -46,6 +50,9 @@ export class FileDocStore implements DocStore {
   private timer: NodeJS.Timeout | null = null
   private closed = false
   private readonly fs: StorageFs
+  /** Size of each loaded room's snapshot (with the log, it decides where compaction runs). */
+  private readonly snapshotBytes = new Map<string, number>()
+  private readonly worker = new CompactWorker()
 
   constructor(
     private readonly dataDir: string,
@@ -64,6 +71,7 @@ export class FileDocStore implements DocStore {
     const updates: Uint8Array[] = []
     const snapshot = await readIfExists(this.fs, path.join(dir, 'snapshot'))
     if (snapshot) updates.push(decodeSnapshot(room, snapshot))
+    this.snapshotBytes.set(room, snapshot?.length ?? 0)
     const gens = await listLogGenerations(this.fs, dir)
     let size = 0
     let lastValid = 0
@@ -197,10 +205,19 @@ export class FileDocStore implements DocStore {
     return this.logs.get(room)?.size ?? 0
   }
 
-  compact(room: string, state: Uint8Array): Promise<void> {
+  /**
+   * `state` may be a function: it is then called (synchronously, now) only for a small room.
+   * A room whose snapshot and retiring log together pass `inlineCompactBytes` is rebuilt from
+   * disk in the compaction worker instead, so encoding its state never blocks the event loop.
+   */
+  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<void> {
     const dir = this.roomDir(room)
     // Synchronously, before any await: later appends go to the next generation.
     const log = this.logFor(room)
+    const stored = (this.snapshotBytes.get(room) ?? 0) + log.size
+    const inline = typeof state !== 'function' || stored < (this.opts.inlineCompactBytes ?? 1024 * 1024)
+    const captured = typeof state === 'function' ? (inline ? state() : null) : state
+    const olderGens = listUpTo(log.gen)
     const older = log.rotate()
     const keepFrom = log.gen
     // Snapshot writes of one room are serialised (they share the temp file name).
@@ -208,7 +225,17 @@ export class FileDocStore implements DocStore {
       // The retiring generation is complete on disk (or failed, then kept) before it goes.
       await older.closed
       await this.fs.mkdir(dir)
-      await writeFileDurably(this.fs, path.join(dir, 'snapshot'), encodeSnapshot(state))
+      const snapshot = path.join(dir, 'snapshot')
+      const bytes =
+        captured ??
+        (await this.worker.rebuild(
+          room,
+          snapshot,
+          (await listLogGenerations(this.fs, dir)).filter((g) => olderGens(g)).map((g) => path.join(dir, logName(g))),
+        ))
+      const encoded = encodeSnapshot(bytes)
+      await writeFileDurably(this.fs, snapshot, encoded)
+      this.snapshotBytes.set(room, encoded.length)
       for (const gen of await listLogGenerations(this.fs, dir)) {
         if (gen < keepFrom) await this.fs.rm(path.join(dir, logName(gen)))
       }
@@ -241,10 +268,74 @@ export class FileDocStore implements DocStore {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await Promise.all([...this.logs.keys()].map((room) => this.release(room)))
+    await Promise.all([...this.compactions.values()])
+    await this.worker.terminate()
   }
 
   warn(msg: string) {
     ;(this.opts.log ?? console.warn)(`[storage] ${msg}`)
+  }
+}
+
+/** Generations up to and including `last` (those a compaction retires). */
+const listUpTo = (last: number) => (gen: number) => gen <= last
+
+/** The compaction worker thread, started on first use and stopped when idle. */
+class CompactWorker {
+  private worker: Worker | null = null
+  private nextId = 1
+  private readonly waiting = new Map<number, (reply: CompactReply) => void>()
+  private idleTimer: NodeJS.Timeout | null = null
+
+  private get(): Worker {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    if (this.worker) return this.worker
+    const worker = new Worker(new URL('./compactWorker.boot.mjs', import.meta.url))
+    worker.unref()
+    worker.on('message', (reply: CompactReply) => {
+      const resolve = this.waiting.get(reply.id)
+      this.waiting.delete(reply.id)
+      resolve?.(reply)
+      if (this.waiting.size === 0) this.idle()
+    })
+    const lost = (why: string) => {
+      if (this.worker !== worker) return
+      this.worker = null
+      for (const [id, resolve] of this.waiting) resolve({ id, ok: false, error: why })
+      this.waiting.clear()
+    }
+    worker.on('error', (e) => lost(`compaction worker failed: ${String(e)}`))
+    worker.on('exit', (code) => lost(`compaction worker exited (${code})`))
+    this.worker = worker
+    return worker
+  }
+
+  private idle() {
+    this.idleTimer = setTimeout(() => void this.terminate(), 30_000)
+    this.idleTimer.unref()
+  }
+
+  /** The state of a room rebuilt from its snapshot and these log files, off the event loop. */
+  rebuild(room: string, snapshot: string, logs: string[]): Promise<Uint8Array> {
+    const id = this.nextId++
+    return new Promise<CompactReply>((resolve) => {
+      this.waiting.set(id, resolve)
+      this.get().postMessage({ id, room, snapshot, logs } satisfies CompactRequest)
+    }).then((reply) => {
+      if (reply.ok) return reply.state
+      const error = new Error(`room ${room}: compaction failed: ${reply.error}`) as NodeJS.ErrnoException
+      error.code = reply.code
+      throw error
+    })
+  }
+
+  async terminate() {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    const worker = this.worker
+    this.worker = null
+    if (worker) await worker.terminate()
   }
 }
 
@@ -327,7 +418,7 @@ function encodeSnapshot(state: Uint8Array): Buffer {
   return Buffer.concat([SNAPSHOT_MAGIC, encodeRecord(state)])
 }
 
-function decodeSnapshot(room: string, buf: Buffer): Uint8Array {
+export function decodeSnapshot(room: string, buf: Buffer): Uint8Array {
   if (buf.length < SNAPSHOT_MAGIC.length + HEADER || !buf.subarray(0, 4).equals(SNAPSHOT_MAGIC)) {
     throw new RoomDataError(room, 'snapshot has no valid header')
   }

@@ -13,6 +13,10 @@ import { DocKeys } from '../../shared/protocol.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
+/** The machine is shared by many engineers' test runs: wait generously, assert exactly. */
+const soon = (assertion: () => unknown, timeoutMs = 30_000, intervalMs = 50) =>
+  eventually(assertion as () => void, timeoutMs, intervalMs)
+
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!()
@@ -102,7 +106,6 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and a sec
   const baseline = await measure(4000)
 
   // A burst: an edit every 50 ms for three seconds. No derivation of the big room starts in it.
-  await eventually(() => expect(server.plans.lastDerivation).toBeNull(), 1000).catch(() => {})
   const before = server.plans.derivations.get('big') ?? 0
   const burstEnd = performance.now() + 3000
   while (performance.now() < burstEnd) {
@@ -111,11 +114,11 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and a sec
   }
   expect(server.plans.derivations.get('big') ?? 0).toBeLessThanOrEqual(before + 1)
   // Once the burst is over, the plan is derived — in the worker, not on the event loop.
-  await eventually(() => expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(before), 30_000)
-  await eventually(() => expect(server.plans.lastDerivation?.room).toBe('big'), 120_000, 100)
+  await soon(() => expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(before), 60_000)
+  await soon(() => expect(server.plans.lastDerivation?.room).toBe('big'), 120_000, 100)
   expect(server.plans.lastDerivation!.threadId).not.toBe(threadId)
   expect(server.plans.lastDerivation!.threadId).toBeGreaterThan(0)
-  await eventually(() => expect(server.plans.summaryOf('big')?.asOf).toBeTruthy(), 120_000, 100)
+  await soon(() => expect(server.plans.summaryOf('big')?.asOf).toBeTruthy(), 120_000, 100)
 
   // Edits with pauses (so that each is derived), while the bystander is timed.
   const during = await measure(8000, editBig, 600)

@@ -21,6 +21,10 @@ import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from
 import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 import { FaultFs, type FsOp } from './faultFs.ts'
 
+/** The machine is shared by many engineers' test runs: wait generously, assert exactly. */
+const soon = (assertion: () => unknown, timeoutMs = 30_000, intervalMs = 50) =>
+  eventually(assertion as () => void, timeoutMs, intervalMs)
+
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!()
@@ -72,7 +76,7 @@ async function diskFullFlow(opts: {
   await Promise.all([a, b, c].map((x) => whenSynced(x.provider)))
   const list = a.doc.getArray<string>('a')
   for (let i = 1; i <= 10; i++) list.push([`a${i}`])
-  await eventually(async () => expect(await storedValues(server.config.dataDir, 'acme')).toHaveLength(10))
+  await soon(async () => expect(await storedValues(server.config.dataDir, 'acme')).toHaveLength(10))
 
   await opts.breakDisk()
   // Edits go on; the other client sees them (the server accepted them), the disk refuses them.
@@ -90,17 +94,17 @@ async function diskFullFlow(opts: {
     await new Promise((r) => setTimeout(r, 2))
   }
   // The room stops accepting edits: both of its clients are told with 4507.
-  await eventually(() => {
+  await soon(() => {
     expect(a.closeCodes).toContain(CloseCode.StorageUnavailable)
     expect(b.closeCodes).toContain(CloseCode.StorageUnavailable)
-  }, 10_000)
+  }, 60_000)
   expect(seenByB.size).toBeGreaterThan(10)
   const h = await health(opts.server)
   expect(h.status).toBe(503)
   expect(h.body).toMatchObject({ ok: false, storage: { rooms: { ok: false, failingRooms: 1 } } })
   // Reconnects are refused the same way while the disk stays full.
   const refusals = a.closeCodes.length
-  await eventually(() => expect(a.closeCodes.length).toBeGreaterThan(refusals), 10_000)
+  await soon(() => expect(a.closeCodes.length).toBeGreaterThan(refusals), 60_000)
   expect(new Set(a.closeCodes)).toEqual(new Set([CloseCode.StorageUnavailable]))
   // Meanwhile both browsers keep editing offline (unsaved, kept in their documents).
   for (let i = 41; i <= 45; i++) list.push([`a${i}`])
@@ -109,7 +113,7 @@ async function diskFullFlow(opts: {
     // Another room on a healthy disk keeps working.
     expect(c.provider.wsconnected).toBe(true)
     c.doc.getArray<string>('a').push(['c1'])
-    await eventually(async () => expect(await storedValues(server.config.dataDir, 'other')).toEqual(['c1']))
+    await soon(async () => expect(await storedValues(server.config.dataDir, 'other')).toEqual(['c1']))
   }
   const signIn = await api(server, 'POST', '/api/login', {
     body: { email: 'admin@example.com', password: TEST_PASSWORD },
@@ -122,7 +126,7 @@ async function diskFullFlow(opts: {
   const expected = [...list.toArray(), 'b1']
   await opts.repairDisk()
   // The server notices by itself; the clients reconnect (no reload) and send what it lacks.
-  await eventually(
+  await soon(
     () => {
       const room = server.rooms.peek('acme')
       expect(room).not.toBeNull()
@@ -130,12 +134,12 @@ async function diskFullFlow(opts: {
       for (const v of expected) expect(onServer.has(v), v).toBe(true)
       for (const v of seenByB) expect(onServer.has(v), v).toBe(true)
     },
-    30_000,
+    60_000,
     50,
   )
-  await eventually(async () => expect((await health(server)).body).toEqual({ ok: true, rooms: 2 }), 10_000)
+  await soon(async () => expect((await health(server)).body).toEqual({ ok: true, rooms: 2 }), 60_000)
   list.push(['a46'])
-  await eventually(() => expect(values(b)).toContain('a46'))
+  await soon(() => expect(values(b)).toContain('a46'))
   for (const x of [a, b, c]) x.destroy()
   await server.close()
 

@@ -12,6 +12,10 @@ import { decodeLog, FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
+/** The machine is shared by many engineers' test runs: wait generously, assert exactly. */
+const soon = (assertion: () => unknown, timeoutMs = 30_000, intervalMs = 50) =>
+  eventually(assertion as () => void, timeoutMs, intervalMs)
+
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!()
@@ -108,9 +112,9 @@ describe('a flipped byte in the middle of a log', () => {
       // Someone edits, the room unloads and compacts, the server restarts: the pending records
       // must survive all of it (the damaged log is deleted by the compaction; its copy stays).
       bystander.doc.getMap('m').set('note', 'edited while w5 was missing')
-      await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('note')).toBeTruthy())
+      await soon(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('note')).toBeTruthy())
       bystander.destroy()
-      await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
+      await soon(() => expect(server.rooms.peek('acme')).toBeNull())
       await server.close()
       expect(await fs.readdir(qdir)).toEqual(kept)
       server = await startTestServer({ dataDir: data.dir })
@@ -120,7 +124,7 @@ describe('a flipped byte in the middle of a log', () => {
       const writer = connectClient(wsUrl(server), 'acme', w, { cookie })
       cleanups.push(() => writer.destroy())
       await whenSynced(writer.provider)
-      await eventually(() => expect(server.rooms.peek('acme')!.doc.getArray('a').toArray()).toEqual(records))
+      await soon(() => expect(server.rooms.peek('acme')!.doc.getArray('a').toArray()).toEqual(records))
       expect(server.rooms.peek('acme')!.doc.store.pendingStructs).toBeNull()
       writer.destroy()
       await server.close()
