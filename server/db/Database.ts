@@ -92,6 +92,7 @@ const empty = (): DbData => ({ accounts: {}, plans: {}, users: {}, sessions: {},
  */
 export class Database {
   private writeError: { error: Error; since: Date } | null = null
+  private retryTimer: NodeJS.Timeout | null = null
 
   private constructor(private readonly low: Low<DbData>) {}
 
@@ -126,9 +127,28 @@ export class Database {
     } catch (e) {
       if (!isStorageFailure(e)) throw e
       this.writeError ??= { error: e as Error, since: new Date() }
+      this.scheduleRetry()
       throw new StorageUnavailableError('db.json cannot be saved', e)
     }
   }
+
+  /** While db.json cannot be written, try again every few seconds (so what is in memory gets saved). */
+  private scheduleRetry() {
+    if (this.retryTimer) return
+    this.retryTimer = setTimeout(async () => {
+      this.retryTimer = null
+      try {
+        await this.low.write()
+        this.writeError = null
+      } catch {
+        this.scheduleRetry()
+      }
+    }, Database.retryMs)
+    this.retryTimer.unref()
+  }
+
+  /** How often a failed db.json write is tried again. */
+  static retryMs = 3000
 
   async touchAccount(id: string, when = new Date()): Promise<void> {
     await this.update((d) => {

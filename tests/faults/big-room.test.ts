@@ -121,8 +121,10 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and a sec
   await soon(() => expect(server.plans.summaryOf('big')?.asOf).toBeTruthy(), 120_000, 100)
 
   // Edits with pauses (so that each is derived), while the bystander is timed.
+  const startedBefore = server.plans.derivations.get('big') ?? 0
   const during = await measure(8000, editBig, 600)
-  expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(before + 2)
+  // At least one derivation of the big room ran while the bystander was timed.
+  expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(startedBefore)
   const p90 = quantile(baseline, 0.9)
   const worst = Math.max(...during)
   console.info(
