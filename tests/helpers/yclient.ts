@@ -51,3 +51,33 @@ export const contentOf = (doc: Y.Doc) => {
   )
   return JSON.stringify({ m: sorted, a: doc.getArray('a').toJSON() })
 }
+
+/**
+ * A barrier instead of "wait, then check nothing happened": a second client announces a marker
+ * (an awareness state) and this resolves once `observer` has seen it. The server sends a client
+ * everything in order on its one socket, so whatever the server did before the marker — an update
+ * it broadcast, or did not — has reached `observer` by then.
+ */
+export async function barrier(serverWsUrl: string, room: string, observer: Client, options: { cookie?: string } = {}) {
+  const marker = connectClient(serverWsUrl, room, new Y.Doc(), options)
+  const token = `barrier-${Math.random().toString(36).slice(2)}`
+  try {
+    await whenSynced(marker.provider)
+    marker.provider.awareness.setLocalStateField('barrier', token)
+    await new Promise<void>((resolve) => {
+      const seen = () => {
+        for (const state of observer.provider.awareness.getStates().values()) {
+          if ((state as { barrier?: string }).barrier === token) {
+            observer.provider.awareness.off('change', seen)
+            resolve()
+            return
+          }
+        }
+      }
+      observer.provider.awareness.on('change', seen)
+      seen()
+    })
+  } finally {
+    marker.destroy()
+  }
+}

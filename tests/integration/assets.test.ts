@@ -1,10 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { afterTest } from '../helpers/fixtures.ts'
 import { startTestServer, tempDataDir } from '../helpers/server.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
@@ -17,9 +13,9 @@ let cookie = ''
 
 async function setup(options: object = {}) {
   const data = tempDataDir()
-  cleanups.push(() => data.remove())
+  afterTest(() => data.remove())
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme', 'globex'], ...options })
-  cleanups.push(() => server.close())
+  afterTest(() => server.close())
   cookie = server.cookie
   return server
 }

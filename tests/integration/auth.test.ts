@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
@@ -18,20 +18,16 @@ import {
   setupAdmin,
   TEST_PASSWORD,
 } from '../helpers/auth.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 async function fresh(
   options: Parameters<typeof startTestServer>[0] extends infer O ? Partial<O> : never = {},
 ): Promise<TestServer> {
   const data = tempDataDir()
   const server = await startTestServer({ dataDir: data.dir, ...options })
-  cleanups.push(
+  afterTest(
     () => data.remove(),
     () => server.close(),
   )
@@ -114,8 +110,8 @@ describe('sessions', () => {
     const server = await fresh({ sessionTtlMs: 300 })
     const cookie = await setupAdmin(server)
     expect((await api(server, 'GET', '/api/me', { cookie })).status).toBe(200)
-    await new Promise((r) => setTimeout(r, 400))
-    expect((await api(server, 'GET', '/api/me', { cookie })).status).toBe(401)
+    // Polled, not slept: the session ends within its 300 ms lifetime plus the poll.
+    await eventually(async () => expect((await api(server, 'GET', '/api/me', { cookie })).status).toBe(401))
   })
 
   it('gives one generic message for a wrong password, an unknown email and a disabled user', async () => {
@@ -163,7 +159,7 @@ describe('sessions', () => {
   it('logout ends the session and closes the sockets opened with it', async () => {
     const server = await fresh({ accounts: ['acme'] })
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
@@ -181,7 +177,7 @@ describe('users', () => {
     await addMember(server, server.cookie, 'acme', 'ed@example.com', 'editor')
     const cookie = await login(server, 'ed@example.com')
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
@@ -278,7 +274,7 @@ describe('accounts', () => {
     ).toBe(400)
 
     const client = connectClient(wsUrl(server), 'acme-bank', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     expect(client.doc.getMap('account').toJSON()).toEqual({ name: 'Acme Bank', tier: 'breakthrough', owner: '李四' })
     const members = (await (
@@ -300,7 +296,7 @@ describe('accounts', () => {
     expect(list.portfolioFocusLimit).toBe(3)
     // An edit on the canvas reaches the list through the stored plan record.
     const client = connectClient(wsUrl(server), 'beta', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     client.doc.getMap('account').set('stage', 'P4')
     await eventually(async () => {
@@ -314,18 +310,18 @@ describe('accounts', () => {
 
   it('adopts a room stored before accounts existed when an account is created with its id', async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    afterTest(() => data.remove())
     const old = new Y.Doc()
     old.getMap('m').set('drawn', 'before accounts')
     const store = new FileDocStore(data.dir)
     await store.append('legacy', Y.encodeStateAsUpdate(old))
     await store.close()
     const server = await startTestServer({ dataDir: data.dir, accounts: [] })
-    cleanups.push(() => server.close())
+    afterTest(() => server.close())
     expect((await api(server, 'GET', '/api/accounts/legacy', { cookie: server.cookie })).status).toBe(404)
     await createAccount(server, server.cookie, { id: 'legacy', name: '老客户', tier: 'opportunity', owner: '王五' })
     const client = connectClient(wsUrl(server), 'legacy', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     expect(client.doc.getMap('m').get('drawn')).toBe('before accounts')
     expect(client.doc.getMap('account').toJSON()).toEqual({ name: '老客户', tier: 'opportunity', owner: '王五' })
@@ -352,7 +348,7 @@ describe('accounts', () => {
   it('an archived account is readable but nobody changes it: uploads 409, canvas updates dropped', async () => {
     const server = await fresh({ accounts: ['acme'] })
     const writer = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => writer.destroy())
+    afterTest(() => writer.destroy())
     await whenSynced(writer.provider)
     const res = await api(server, 'PATCH', '/api/accounts/acme', { cookie: server.cookie, body: { archived: true } })
     expect(((await res.json()) as { archived: boolean }).archived).toBe(true)
@@ -385,7 +381,7 @@ describe('membership changes on open sockets', () => {
     await addMember(server, server.cookie, 'acme', 'ed@example.com', 'editor')
     const cookie = await login(server, 'ed@example.com')
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
@@ -409,7 +405,7 @@ describe('membership changes on open sockets', () => {
     await addMember(server, server.cookie, 'acme', 'vi@example.com', 'viewer')
     const cookie = await login(server, 'vi@example.com')
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     client.doc.getMap('m').set('as-viewer', 1)
     await new Promise((r) => setTimeout(r, 200))
@@ -442,7 +438,7 @@ describe('membership changes on open sockets', () => {
     const ws = new WebSocket(`${wsUrl(server)}/acme`, {
       headers: { cookie: server.cookie, origin: 'https://war.example.com' },
     })
-    cleanups.push(() => ws.terminate())
+    afterTest(() => ws.terminate())
     await new Promise((resolve, reject) => {
       ws.once('message', resolve)
       ws.once('close', (code) => reject(new Error(`closed ${code}`)))
@@ -461,7 +457,7 @@ describe('the demo account', () => {
       expect.objectContaining({ id: 'demo', owner: '陈经理', tier: 'strategic', role: 'owner' }),
     ])
     const client = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     const records = [...new YKeyValue<Record<string, unknown>>(client.doc.getArray('tldraw')).map.values()].map(
       (e) => e.val,
@@ -486,7 +482,7 @@ describe('the demo account', () => {
         .status,
     ).toBe(201)
     const client = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })
-    cleanups.push(() => client.destroy())
+    afterTest(() => client.destroy())
     await whenSynced(client.provider)
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
@@ -504,7 +500,7 @@ describe('the demo account', () => {
     // The id is free again, and the new account starts empty.
     await createAccount(server, cookie, { id: 'demo', name: 'fresh' })
     const again = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })
-    cleanups.push(() => again.destroy())
+    afterTest(() => again.destroy())
     await whenSynced(again.provider)
     expect(again.doc.getArray('tldraw').length).toBe(0)
   })

@@ -1,13 +1,9 @@
 import * as prng from 'lib0/prng'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startChildServer } from '../helpers/childServer.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
 
 /** The issue's durability promise: accepted updates are on disk within this window. */
 const DURABILITY_WINDOW_MS = 100
@@ -18,11 +14,11 @@ describe('durability', () => {
     timeout: 240_000,
   }, async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    afterTest(() => data.remove())
     const gen = prng.create(20261122)
     for (let round = 0; round < 3; round++) {
       const child = await startChildServer({ DATA_DIR: data.dir, COMPACT_LOG_BYTES: String(4 * 1024) })
-      cleanups.push(() => child.proc.kill('SIGKILL'))
+      afterTest(() => child.proc.kill('SIGKILL'))
       const url = `ws://127.0.0.1:${child.port}/sync`
       const cookie = await child.signIn(['acme'])
       const writer = connectClient(url, 'acme', undefined, { cookie })
@@ -65,17 +61,17 @@ describe('durability', () => {
 describe('seeded random convergence', () => {
   it('several clients with random edits, disconnects and a server restart converge', async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    afterTest(() => data.remove())
     let server = await startTestServer({ dataDir: data.dir, compactLogBytes: 2048, accounts: ['acme'] })
     const port = server.port
-    cleanups.push(() => server.close())
+    afterTest(() => server.close())
     const gen = prng.create(42)
     // The session is stored with the data, so the clients' cookie outlives the restart below.
     const { cookie } = server
     const clients: Client[] = Array.from({ length: 5 }, () =>
       connectClient(wsUrl(server), 'acme', undefined, { cookie }),
     )
-    for (const c of clients) cleanups.push(() => c.destroy())
+    for (const c of clients) afterTest(() => c.destroy())
     await Promise.all(clients.map((c) => whenSynced(c.provider)))
 
     let restarted = false
@@ -113,9 +109,9 @@ describe('seeded random convergence', () => {
     for (const c of clients) c.destroy()
     await server.close()
     const again = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    cleanups.push(() => again.close())
+    afterTest(() => again.close())
     const reader = connectClient(wsUrl(again), 'acme', undefined, { cookie: again.cookie })
-    cleanups.push(() => reader.destroy())
+    afterTest(() => reader.destroy())
     await whenSynced(reader.provider)
     expect(contentOf(reader.doc)).toBe(expected)
   })

@@ -1,23 +1,12 @@
-import { afterEach, expect, it } from 'vitest'
-import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
+import { expect, test } from '../helpers/fixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-it('GET /healthz answers without a session and counts the loaded rooms', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  cleanups.push(() => server.close())
+test('GET /healthz answers without a session and counts the loaded rooms', async ({ startServer, client }) => {
+  const server = await startServer({ accounts: ['acme'] })
   // Creating the account seeded its room, which unloads after the grace period.
   await eventually(async () =>
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, rooms: 0 }),
   )
-  const client = connectClient(`ws://127.0.0.1:${server.port}/sync`, 'acme', undefined, { cookie: server.cookie })
-  cleanups.push(() => client.destroy())
-  await whenSynced(client.provider)
+  await client(server, 'acme')
   expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, rooms: 1 })
 })

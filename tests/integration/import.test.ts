@@ -15,7 +15,7 @@ import { checkRecord, createWarRoomSchema } from '../../shared/schema.ts'
 import { defaultFactionProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
 import { addMember, api, userWithSession } from '../helpers/auth.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
+import { barrier, type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 let server: TestServer
 const data = tempDataDir()
@@ -136,7 +136,8 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
       [6, 'name.missing'],
       [7, 'row.duplicate'],
     ])
-    await new Promise((r) => setTimeout(r, 100))
+    // A barrier, not a sleep: anything the server wrote to the room has reached `c` once it sees this.
+    await barrier(wsUrl(server), 'acme', c, { cookie: server.cookie })
     expect(records(c).length).toBe(before)
   })
 
@@ -267,7 +268,8 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect((await postCsv('acme', '姓名\n新人\n', '?dryRun=1', viewer)).status).toBe(403)
     const stranger = (await userWithSession(server, server.cookie, 'stranger@example.com')).cookie
     expect((await postCsv('acme', '姓名\n新人\n', '', stranger)).status).toBe(403)
-    await new Promise((r) => setTimeout(r, 100))
+    // A barrier, not a sleep: anything the server wrote to the room has reached `c` once it sees this.
+    await barrier(wsUrl(server), 'acme', c, { cookie: server.cookie })
     expect(stakeholders(c)).toHaveLength(before)
   })
 
@@ -295,7 +297,8 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     const wide = `姓名,关注点\n${Array.from({ length: 10 }, (_, i) => `人${i},${'关注'.repeat(900)}`).join('\n')}\n`
     expect(new TextEncoder().encode(wide).byteLength).toBeGreaterThan(16 * 1024)
     expect((await postCsv('limits', wide, '?dryRun=1')).status).toBe(200)
-    await new Promise((r) => setTimeout(r, 100))
+    // A barrier, not a sleep: anything the server wrote to the room has reached `c` once it sees this.
+    await barrier(wsUrl(server), 'limits', c, { cookie: server.cookie })
     expect(stakeholders(c)).toHaveLength(0)
   })
 

@@ -3,7 +3,7 @@
  * identity from the connection's session (docs/document-format.md, "Awareness"), strips a viewer's
  * spotlight, stamps spotlight.since with server time, and a late joiner gets the current states.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
@@ -12,13 +12,9 @@ import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import { action, blocker, stakeholder } from '../../shared/plan/testing/builders.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 interface People {
   server: TestServer
@@ -30,8 +26,8 @@ interface People {
 async function setup(): Promise<People> {
   const data = tempDataDir()
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  cleanups.push(() => data.remove())
-  cleanups.push(() => server.close())
+  afterTest(() => data.remove())
+  afterTest(() => server.close())
   const person = async (email: string, name: string, role: 'editor' | 'viewer') => {
     const id = await createUser(server, server.cookie, { email, name })
     await addMember(server, server.cookie, 'acme', email, role)
@@ -47,7 +43,7 @@ async function setup(): Promise<People> {
 
 function join(server: TestServer, cookie: string) {
   const c = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
-  cleanups.push(() => c.destroy())
+  afterTest(() => c.destroy())
   return c
 }
 

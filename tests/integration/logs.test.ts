@@ -1,20 +1,14 @@
-import { afterEach, expect, it } from 'vitest'
 import { spawnServer, startChildServer } from '../helpers/childServer.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
+import { expect, test } from '../helpers/fixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 const parsed = (logs: string[]) => logs.map((l) => JSON.parse(l) as Record<string, unknown>)
 
-it('logs are JSON lines: HTTP requests carry their request id, sync events the account and connection', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  cleanups.push(() => server.close())
+test('logs are JSON lines: HTTP requests carry their request id, sync events the account and connection', async ({
+  startServer,
+  client: connect,
+}) => {
+  const server = await startServer({ accounts: ['acme'] })
 
   const res = await fetch(`${server.url}/api/me`, { headers: { cookie: server.cookie } })
   const id = res.headers.get('x-request-id')
@@ -23,8 +17,7 @@ it('logs are JSON lines: HTTP requests carry their request id, sync events the a
     expect.objectContaining({ component: 'http', requestId: id, method: 'GET', path: '/api/me', status: 200 }),
   )
 
-  const client = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
-  await whenSynced(client.provider)
+  const client = await connect(server, 'acme')
   const opened = parsed(server.logs).find((l) => l.msg === 'connection opened')
   expect(opened).toMatchObject({ component: 'sync', accountId: 'acme', readOnly: false, level: 30 })
   expect(opened!.connectionId).toEqual(expect.any(Number))
@@ -36,10 +29,8 @@ it('logs are JSON lines: HTTP requests carry their request id, sync events the a
   )
 })
 
-it('a server started with bad settings exits at once, naming every bad variable', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
-  const child = spawnServer({ DATA_DIR: data.dir, PORT: 'eighty', LOG_LEVEL: 'loud', FLUSH_INTERVAL_MS: '500' })
+test('a server started with bad settings exits at once, naming every bad variable', async ({ dataDir }) => {
+  const child = spawnServer({ DATA_DIR: dataDir, PORT: 'eighty', LOG_LEVEL: 'loud', FLUSH_INTERVAL_MS: '500' })
   expect(await child.exited).toBe(2)
   const out = child.output()
   expect(out).toMatch(/PORT must be a non-negative integer, got "eighty"/)
@@ -47,11 +38,9 @@ it('a server started with bad settings exits at once, naming every bad variable'
   expect(out).toMatch(/FLUSH_INTERVAL_MS must be at most 80/)
 })
 
-it('in development the logs are human-readable lines, not JSON', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
-  const child = await startChildServer({ DATA_DIR: data.dir, NODE_ENV: 'development' })
-  cleanups.push(async () => {
+test('in development the logs are human-readable lines, not JSON', async ({ dataDir, cleanup }) => {
+  const child = await startChildServer({ DATA_DIR: dataDir, NODE_ENV: 'development' })
+  cleanup(async () => {
     child.proc.kill('SIGTERM')
     await child.exited
   })

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { defaultActionProps, defaultBlockerProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
 
 const HOSTILE = `=cmd|' /C calc'!A0`
 const SCRIPT = '<script>alert(1)</script>'
@@ -38,12 +34,12 @@ const get = (url: string) => fetch(url, { headers: { cookie } })
 
 async function accountWithMap() {
   const data = tempDataDir()
-  cleanups.push(() => data.remove())
+  afterTest(() => data.remove())
   const server = await startTestServer({ dataDir: data.dir, deriveDelayMs: 50, accounts: ['acme'] })
-  cleanups.push(() => server.close())
+  afterTest(() => server.close())
   cookie = server.cookie
   const writer = connectClient(wsUrl(server), 'acme', undefined, { cookie })
-  cleanups.push(() => writer.destroy())
+  afterTest(() => writer.destroy())
   await whenSynced(writer.provider)
   const kv = new YKeyValue(writer.doc.getArray<{ key: string; val: unknown }>(DocKeys.records))
   writer.doc.transact(() => {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import * as encoding from 'lib0/encoding'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
@@ -10,20 +10,16 @@ import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { spawnServer, startChildServer } from '../helpers/childServer.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { closed, eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
 async function setup(options: object = {}) {
   const data = tempDataDir()
-  cleanups.push(() => data.remove())
+  afterTest(() => data.remove())
   // Signed in as an administrator, who may open the account every test uses.
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'], ...options })
-  cleanups.push(() => server.close())
+  afterTest(() => server.close())
   return { data, server }
 }
 
@@ -31,7 +27,7 @@ function rawSocket(server: TestServer, room: string) {
   const ws = new WebSocket(`${wsUrl(server)}/${room}`, { headers: { cookie: server.cookie } })
   // Errors show up as the close codes and HTTP statuses the tests assert.
   ws.on('error', () => {})
-  cleanups.push(() => ws.terminate())
+  afterTest(() => ws.terminate())
   return ws
 }
 
@@ -45,7 +41,7 @@ const syncUpdateFrame = (update: Uint8Array) =>
 async function roomWithBystander(options: object = {}) {
   const { data, server } = await setup(options)
   const bystander = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
-  cleanups.push(() => bystander.destroy())
+  afterTest(() => bystander.destroy())
   await whenSynced(bystander.provider)
   bystander.doc.getMap('m').set('name', '华东电网')
   await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('name')).toBe('华东电网'))
@@ -142,7 +138,7 @@ describe('bad input closes only the offending connection', () => {
   it('a client that stops reading is disconnected instead of buffering without bound', async () => {
     const { server } = await setup({ maxBufferedBytes: 256 * 1024 })
     const writer = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
-    cleanups.push(() => writer.destroy())
+    afterTest(() => writer.destroy())
     await whenSynced(writer.provider)
     const stalled = rawSocket(server, 'acme')
     await opened(stalled)
@@ -170,7 +166,7 @@ describe('bad input closes only the offending connection', () => {
 describe('loading and stored data', () => {
   it('a slow-loading room answers nothing until its stored state is loaded', async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    afterTest(() => data.remove())
     const first = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
     const seed = connectClient(wsUrl(first), 'acme', undefined, { cookie: first.cookie })
     await whenSynced(seed.provider)
@@ -196,7 +192,7 @@ describe('loading and stored data', () => {
       close: () => files.close(),
     }
     const server = await startTestServer({ dataDir: data.dir, store: slowStore, accounts: ['acme'] })
-    cleanups.push(() => server.close())
+    afterTest(() => server.close())
     // Two clients arrive during the load; neither may see an empty synced document.
     const { cookie } = server
     const clients = [
@@ -205,7 +201,7 @@ describe('loading and stored data', () => {
     ]
     const received: number[] = []
     for (const c of clients) {
-      cleanups.push(() => c.destroy())
+      afterTest(() => c.destroy())
       c.provider.on('sync', (s: boolean) => s && received.push(c.doc.getMap('m').size))
     }
     await eventually(() => expect(clients.every((c) => c.provider.wsconnected)).toBe(true))
@@ -219,10 +215,10 @@ describe('loading and stored data', () => {
 
   it('skips a torn log tail with a warning and keeps every complete update', async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    afterTest(() => data.remove())
     // A real server process, killed hard: its log is never compacted.
     const child = await startChildServer({ DATA_DIR: data.dir })
-    cleanups.push(() => child.proc.kill('SIGKILL'))
+    afterTest(() => child.proc.kill('SIGKILL'))
     const cookie = await child.signIn(['acme'])
     const a = connectClient(`ws://127.0.0.1:${child.port}/sync`, 'acme', undefined, { cookie })
     await whenSynced(a.provider)
@@ -243,9 +239,9 @@ describe('loading and stored data', () => {
 
     const messages: string[] = []
     const server = await startTestServer({ dataDir: data.dir, log: (m) => messages.push(m), accounts: ['acme'] })
-    cleanups.push(() => server.close())
+    afterTest(() => server.close())
     const b = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
-    cleanups.push(() => b.destroy())
+    afterTest(() => b.destroy())
     await whenSynced(b.provider)
     expect(contentOf(b.doc)).toBe(expected)
     expect(messages.join('\n')).toMatch(/cut a torn log tail/)
@@ -260,7 +256,7 @@ describe('loading and stored data', () => {
     const garbage = Buffer.from('WRS1 this is not a snapshot at all')
     await fs.writeFile(path.join(dir, 'snapshot'), garbage)
     const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    cleanups.push(() => server.close())
+    afterTest(() => server.close())
     const ws = rawSocket(server, 'acme')
     const messages: Buffer[] = []
     ws.on('message', (m) => messages.push(m as Buffer))

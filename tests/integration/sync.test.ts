@@ -1,31 +1,27 @@
 import * as encoding from 'lib0/encoding'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { MessageType } from '../../shared/protocol.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
 
 /** Every account a test uses; the server starts signed in as an administrator who may open them. */
 const ACCOUNTS = ['acme', 'globex']
 
 async function setup(options: Parameters<typeof startTestServer>[0] | object = {}) {
   const data = tempDataDir()
-  cleanups.push(() => data.remove())
+  afterTest(() => data.remove())
   const server = await startTestServer({ dataDir: data.dir, accounts: ACCOUNTS, ...options })
-  cleanups.push(() => server.close())
+  afterTest(() => server.close())
   return { data, server }
 }
 
 function client(server: TestServer, room: string): Client {
   const c = connectClient(wsUrl(server), room, undefined, { cookie: server.cookie })
-  cleanups.push(() => c.destroy())
+  afterTest(() => c.destroy())
   return c
 }
 
@@ -91,7 +87,7 @@ describe('live sync between real y-websocket providers', () => {
     await server.close()
 
     const again = await startTestServer({ dataDir: data.dir, accounts: ACCOUNTS })
-    cleanups.push(() => again.close())
+    afterTest(() => again.close())
     const b = client(again, 'acme')
     await whenSynced(b.provider)
     expect(contentOf(b.doc)).toBe(expected)
@@ -121,7 +117,7 @@ describe('live sync between real y-websocket providers', () => {
 
     // A raw client claims alice's id and tries to overwrite, then remove, her presence.
     const spoof = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie } })
-    cleanups.push(() => spoof.terminate())
+    afterTest(() => spoof.terminate())
     await opened(spoof)
     const { Awareness, encodeAwarenessUpdate } = await import('y-protocols/awareness')
     const fake = new Y.Doc()

@@ -2,8 +2,9 @@
  * Viewers through the raw y-websocket protocol: their document updates are dropped by the server
  * (not applied, not broadcast, not stored), while their presence still reaches everyone.
  */
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
@@ -11,13 +12,9 @@ import * as Y from 'yjs'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { addMember, createUser, login } from '../helpers/auth.ts'
+import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
-
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+import { barrier, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 async function withViewer(): Promise<{
   server: TestServer
@@ -26,8 +23,8 @@ async function withViewer(): Promise<{
 }> {
   const data = tempDataDir()
   const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  cleanups.push(() => data.remove())
-  cleanups.push(() => server.close())
+  afterTest(() => data.remove())
+  afterTest(() => server.close())
   await createUser(server, server.cookie, { email: 'viewer@example.com' })
   await addMember(server, server.cookie, 'acme', 'viewer@example.com', 'viewer')
   return { server, viewerCookie: await login(server, 'viewer@example.com'), data }
@@ -35,8 +32,23 @@ async function withViewer(): Promise<{
 
 function rawSocket(server: TestServer, cookie: string): WebSocket {
   const ws = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie } })
-  cleanups.push(() => ws.terminate())
+  afterTest(() => ws.terminate())
   return ws
+}
+
+/** Sends a sync step 1 on a raw socket and resolves with the server's answer to it (a step 2). */
+function answered(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer) => {
+      const dec = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(dec) !== MessageType.Sync) return
+      if (decoding.readVarUint(dec) !== syncProtocol.messageYjsSyncStep2) return
+      ws.off('message', onMessage)
+      resolve()
+    }
+    ws.on('message', onMessage)
+    ws.send(encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep1(enc, new Y.Doc())))
+  })
 }
 
 /** A valid update that would add `key` to the map `m`. */
@@ -54,7 +66,7 @@ describe('a viewer on the raw protocol', () => {
   it('sends document updates that no other client receives and that are never stored', async () => {
     const { server, viewerCookie } = await withViewer()
     const editor = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => editor.destroy())
+    afterTest(() => editor.destroy())
     await whenSynced(editor.provider)
     editor.doc.getMap('m').set('seed', 'by the owner')
     await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('seed')).toBe('by the owner'))
@@ -74,10 +86,13 @@ describe('a viewer on the raw protocol', () => {
         encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(doc))
       }),
     )
-    // A message sent afterwards by the editor arrives, so the viewer's would have arrived before it.
+    // Barriers, not a sleep. The server handles one socket's messages in order, so once it answers
+    // the viewer's next message its updates were handled; then a marker the editor sees proves that
+    // nothing was broadcast to the editor before it.
+    await answered(viewer)
+    await barrier(wsUrl(server), 'acme', editor, { cookie: server.cookie })
     editor.doc.getMap('m').set('after', 'by the owner')
     await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').get('after')).toBe('by the owner'))
-    await new Promise((r) => setTimeout(r, 200))
 
     expect(received.filter((origin) => origin !== editor.doc.clientID && origin !== null)).toEqual([])
     expect(editor.doc.getMap('m').has('viewer-update')).toBe(false)
@@ -93,9 +108,9 @@ describe('a viewer on the raw protocol', () => {
     const dataDir = server.config.dataDir
     await server.close()
     const again = await startTestServer({ dataDir, accounts: ['acme'] })
-    cleanups.push(() => again.close())
+    afterTest(() => again.close())
     const reader = connectClient(wsUrl(again), 'acme', new Y.Doc(), { cookie: again.cookie })
-    cleanups.push(() => reader.destroy())
+    afterTest(() => reader.destroy())
     await whenSynced(reader.provider)
     expect(reader.doc.getMap('m').toJSON()).toEqual({ seed: 'by the owner', after: 'by the owner' })
     const restored = new Y.Doc()
@@ -107,7 +122,7 @@ describe('a viewer on the raw protocol', () => {
   it('still shows their presence to the others', async () => {
     const { server, viewerCookie } = await withViewer()
     const editor = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
-    cleanups.push(() => editor.destroy())
+    afterTest(() => editor.destroy())
     await whenSynced(editor.provider)
     const viewerDoc = new Y.Doc()
     const awareness = new awarenessProtocol.Awareness(viewerDoc)
@@ -128,7 +143,7 @@ describe('a viewer on the raw protocol', () => {
     const { server, viewerCookie } = await withViewer()
     const editor = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
     const viewer = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: viewerCookie })
-    cleanups.push(
+    afterTest(
       () => editor.destroy(),
       () => viewer.destroy(),
     )
