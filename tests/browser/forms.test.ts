@@ -2,35 +2,15 @@
  * Forms check what they can before sending, in the reader's language; what only the server can
  * know (an email already taken) comes back translated too.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchBrowser, openRecordedPage, signedIn } from '../helpers/browser.ts'
-import { startTestServer, tempDataDir } from '../helpers/server.ts'
+import { openRecordedPage, signedIn } from '../helpers/browser.ts'
+import { expect, test } from '../helpers/browserFixtures.ts'
 
-let browser: Browser
-const cleanups: (() => unknown)[] = []
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-async function server(signIn: boolean) {
-  const data = tempDataDir('war-room-browser-forms-')
-  const s = await startTestServer({ dataDir: data.dir, ...(signIn ? { accounts: [] } : {}) })
-  cleanups.push(
-    () => data.remove(),
-    () => s.close(),
-  )
-  return s
-}
-
-test('the set-up page says what is wrong before sending, in Chinese, then in English', async () => {
-  const s = await server(false)
+test('the set-up page says what is wrong before sending, in Chinese, then in English', async ({
+  browser,
+  startServer,
+}) => {
+  // A server of its own: nobody has set it up yet.
+  const s = await startServer()
   const { page, screenshot } = await openRecordedPage(browser, s.url, { locale: 'zh-CN' })
   await page.getByTestId('setup-form').waitFor()
   await page.locator('#email').fill('admin@example.com')
@@ -51,9 +31,15 @@ test('the set-up page says what is wrong before sending, in Chinese, then in Eng
   await expect.poll(() => alert.innerText()).toBe('Please check: password: at least 8 characters')
 })
 
-test('a refusal only the server can make (the email is taken) reaches the person translated', async () => {
-  const s = await server(true)
-  const { page } = await openRecordedPage(browser, `${s.url}/users`, signedIn(s, s.cookie, { locale: 'zh-CN' }))
+test('a refusal only the server can make (the email is taken) reaches the person translated', async ({
+  browser,
+  server,
+}) => {
+  const { page } = await openRecordedPage(
+    browser,
+    `${server.url}/users`,
+    signedIn(server, server.cookie, { locale: 'zh-CN' }),
+  )
   const form = page.getByTestId('create-user')
   await form.waitFor()
   await page.locator('#user-email').fill('admin@example.com')

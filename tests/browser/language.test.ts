@@ -4,31 +4,19 @@
  * the address bar is refused with a way back.
  */
 import { randomBytes } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-language-')
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
+import { openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import { expect, test } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 const badge = (page: Page) => page.getByTestId('connection-state').innerText()
 const tldrawLocale = (page: Page) => page.evaluate(() => window.__warRoomEditor!.user.getLocale())
 
-test('a Chinese browser gets Chinese in our UI and tldraw’s; the English switch is remembered', async () => {
+test('a Chinese browser gets Chinese in our UI and tldraw’s; the English switch is remembered', async ({
+  browser,
+  server,
+}) => {
   const accountId = await createAccount(server, server.cookie, { id: `lang-${randomBytes(4).toString('hex')}` })
   const { page, screenshot } = await openRecordedPage(
     browser,
@@ -53,7 +41,7 @@ test('a Chinese browser gets Chinese in our UI and tldraw’s; the English switc
   expect(await tldrawLocale(page)).toBe('en')
 })
 
-test('a malformed account id in the address bar is refused with a way back', async () => {
+test('a malformed account id in the address bar is refused with a way back', async ({ browser, server }) => {
   const { page } = await openRecordedPage(browser, `${server.url}/a/Bad_Id`, signedIn(server, server.cookie))
   await page.getByText('Not a valid account id: Bad_Id').waitFor()
   await page.getByRole('button', { name: 'Back to start' }).click()
