@@ -6,7 +6,7 @@
  * them). The card and the inspector show the latest entry; an old one fades the card.
  */
 import { useEffect } from 'react'
-import type { Editor, TLShape } from 'tldraw'
+import { atom, type Editor, type TLShape, useValue } from 'tldraw'
 import {
   type Author,
   changedStanceFields,
@@ -24,7 +24,7 @@ import { INFLUENCE_LABELS } from '../../shared/plan/labels'
 import { ROLE_BADGES } from '../../shared/shapes/labels'
 import type { InfluenceLevel, StakeholderRole } from '../../shared/shapes/types'
 import { useSession } from '../auth/session'
-import { type Lang, useLang, useT } from '../i18n'
+import { type Lang, useLang, useLangSignal, useT } from '../i18n'
 
 /** Stamps provenance on this user's stance changes; returns the unregister function. */
 export function recordProvenance(editor: Editor, author: () => Author | null): () => void {
@@ -97,11 +97,14 @@ export function provenanceLine(
   return [valueText(field, props, lang), entry.byName, shortDate(entry.at, lang)].filter(Boolean).join(' · ')
 }
 
+/** The signed-in person's freshness limit (GET /api/me), kept in step by the room page. */
+export const staleContactDaysSignal = atom<number>('war-room stale contact days', DEFAULT_STALE_CONTACT_DAYS)
+
 /** The latest stance change of a card, as a line, and whether it is older than the freshness limit. */
 export function useStance(shape: { meta: unknown; props: unknown }): { line: string | null; stale: boolean } {
-  const { lang } = useLang()
-  const { session } = useSession()
-  const days = session.status === 'signed-in' ? session.staleContactDays : DEFAULT_STALE_CONTACT_DAYS
+  // Signals, not React context: cards also render in tldraw's export root, which has no providers.
+  const lang = useLangSignal()
+  const days = useValue(staleContactDaysSignal)
   const provenance = readProvenance(shape.meta)
   const latest = latestStanceChange(provenance)
   if (!latest) return { line: null, stale: false }

@@ -5,10 +5,12 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
 import { addMessages, type Params, type SharedMessageKey, translateKey } from '../../shared/i18n'
-import { initialLang, type Lang, saveLang } from './lang'
+import { type Lang, saveLang } from './lang'
+import { langSignal } from './langSignal'
 import { messages } from './messages'
 
 export { LANGS, type Lang, TLDRAW_LOCALE } from './lang'
+export { langSignal, useLangSignal } from './langSignal'
 
 addMessages(messages)
 
@@ -30,9 +32,11 @@ interface LangContextValue {
 const LangContext = createContext<LangContextValue | null>(null)
 
 export function LanguageProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang)
+  const [lang, setLangState] = useState<Lang>(() => langSignal.get())
   const setLang = useCallback((next: Lang) => {
     saveLang(next)
+    // The signal is what shapes and exports read (they may render outside this provider).
+    langSignal.set(next)
     setLangState(next)
   }, [])
   const value = useMemo(() => ({ lang, setLang }), [lang, setLang])

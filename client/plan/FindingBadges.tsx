@@ -1,12 +1,15 @@
 /**
  * A small badge at the top-right corner of every shape the plan has findings about: how many,
- * coloured by the worst severity. It is drawn in front of the canvas in screen space (so it
- * stays legible at any zoom) from each shape's page bounds, which keeps the shape utils unaware
- * of the plan. Badges ignore the pointer: they must never get in the way of a resize handle.
+ * coloured by the worst severity. It is drawn in front of the canvas from each shape's page
+ * bounds, which keeps the shape utils unaware of the plan. It scales with the card (between a
+ * legible minimum and its full size) and sits mostly above the card's top edge, so it never
+ * covers the card's name. Badges ignore the pointer: they must never get in the way of a resize
+ * handle. The customer view (对客版) shows none.
  */
 import type { ComponentType } from 'react'
 import { type TLComponents, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { useLang, useT } from '../i18n'
+import { audienceSignal } from '../present/audience'
 import { type ShapeFindings, useOptionalPlanContext } from './PlanContext'
 
 interface Badge extends ShapeFindings {
@@ -14,6 +17,9 @@ interface Badge extends ShapeFindings {
   x: number
   y: number
 }
+
+/** The badge's scale: with the zoom, never below this (legible on a projector) nor above 1. */
+export const BADGE_MIN_SCALE = 0.6
 
 export const SEVERITY_GLYPH = { error: '!', warning: '!', info: 'i' } as const
 
@@ -23,19 +29,20 @@ export function FindingBadges() {
   const { lang } = useLang()
   const byShape = useOptionalPlanContext()?.byShape
 
-  const badges = useValue('war-room finding badges', () => {
+  const { badges, scale } = useValue('war-room finding badges', () => {
     const result: Badge[] = []
-    if (!byShape?.size) return result
+    const scale = Math.min(1, Math.max(BADGE_MIN_SCALE, editor.getZoomLevel()))
+    if (!byShape?.size || audienceSignal.get() === 'customer') return { badges: result, scale }
     const pageId = editor.getCurrentPageId()
     for (const [id, findings] of byShape) {
       const shape = editor.getShape(id as TLShapeId)
-      if (!shape || editor.getAncestorPageId(shape) !== pageId) continue
+      if (!shape || editor.getAncestorPageId(shape) !== pageId || editor.isShapeHidden(shape)) continue
       const bounds = editor.getShapePageBounds(shape)
       if (!bounds) continue
       const corner = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
       result.push({ id, x: corner.x, y: corner.y, ...findings })
     }
-    return result
+    return { badges: result, scale }
   }, [editor, byShape])
 
   if (badges.length === 0) return null
@@ -52,8 +59,12 @@ export function FindingBadges() {
           title={[t('plan.badge.title', { count: badge.count }), ...badge.findings.map((f) => f.message[lang])].join(
             '\n',
           )}
-          // Just above the top-right corner, right-aligned with it, clear of the corner handle.
-          style={{ transform: `translate(${badge.x}px, ${badge.y}px) translate(calc(-100% + 6px), calc(-100% - 4px))` }}
+          // Three quarters above the top edge (so clear of the name row), right-aligned with the
+          // corner, scaled about that corner.
+          style={{
+            transform: `translate(${badge.x}px, ${badge.y}px) scale(${scale}) translate(calc(-100% + 6px), -75%)`,
+            transformOrigin: '0 0',
+          }}
         >
           <span className="wr-badge__glyph" aria-hidden="true">
             {SEVERITY_GLYPH[badge.worst]}

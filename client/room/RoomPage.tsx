@@ -1,36 +1,77 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { type Editor, getUserPreferences, setUserPreferences, type TLStore, Tldraw, useValue } from 'tldraw'
+import {
+  type Editor,
+  getUserPreferences,
+  setUserPreferences,
+  type TLStore,
+  type TLUiStylePanelProps,
+  Tldraw,
+  useEditor,
+  useValue,
+} from 'tldraw'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { CloseCode, isValidAccountId } from '../../shared/protocol'
+import { useSession } from '../auth/session'
 import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
+import { staleContactDaysSignal } from '../contacts/provenance'
 import { ContactsBar } from '../contacts/ContactsBar'
+import { presentUiOverrides } from '../export/ExportMenu'
+import { downloadBlob, exportImage, exportPresentationPdf } from '../export/exports'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { useLiveUser } from '../live/identity'
 import { LiveBar, LiveOverlays, withLiveLayer } from '../live/LiveBar'
 import { LiveScope } from '../live/LiveContext'
 import { withFindingBadges } from '../plan/FindingBadges'
-import { PlanProvider } from '../plan/PlanContext'
+import { PlanProvider, useOptionalPlanContext } from '../plan/PlanContext'
 import { PlanSidebar } from '../plan/PlanSidebar'
 import { withChangeMarks } from '../review/ChangeMarks'
 import { ReviewProvider } from '../review/ReviewContext'
+import { audienceSignal, presentingSignal, warRoomShapeVisibility } from '../present/audience'
+import { arrivesFollowing, fitRoom } from '../present/fitRoom'
+import { PresentMode } from '../present/PresentMode'
 import { navigate } from '../router'
-import { warRoomBindingUtils, warRoomComponents, warRoomShapeUtils, warRoomTools, warRoomUiOverrides } from '../shapes'
+import {
+  warRoomBindingUtils,
+  warRoomCanvasShapeUtils,
+  warRoomComponents,
+  warRoomTools,
+  warRoomUiOverrides,
+} from '../shapes'
 import { type ConnectionState, useYjsStore } from '../sync/useYjsStore'
 import { ConnectionBadge } from './ConnectionBadge'
 
 /** tldraw's fonts, icons and translations, bundled by Vite and served from our own origin. */
 const assetUrls = getAssetUrlsByImport()
 
+const BaseStylePanel = warRoomComponents.StylePanel
+
+/** The style panel (our inspector) only while something is selected: otherwise it hides a card. */
+function SelectionStylePanel(props: TLUiStylePanelProps) {
+  const editor = useEditor()
+  const hasSelection = useValue('war-room has selection', () => editor.getSelectedShapeIds().length > 0, [editor])
+  if (!hasSelection || !BaseStylePanel) return null
+  return <BaseStylePanel {...props} />
+}
+
 /** The shapes' components plus the plan's finding badges in front of the canvas. */
-const roomComponents = withLiveLayer(withChangeMarks(withFindingBadges(warRoomComponents)))
+const roomComponents = withLiveLayer(
+  withChangeMarks(withFindingBadges({ ...warRoomComponents, StylePanel: SelectionStylePanel })),
+)
+const roomOverrides = [warRoomUiOverrides, presentUiOverrides]
 
 declare global {
   interface Window {
     /** The live editor, for browser tests and debugging. */
     __warRoomEditor?: Editor
+    /** War Room's exports over the live editor (the same functions the menu calls). */
+    __warRoomExports?: {
+      image: typeof exportImage
+      pdf: typeof exportPresentationPdf
+      download: typeof downloadBlob
+    }
   }
 }
 
@@ -178,13 +219,49 @@ function Canvas({
   const t = useT()
   const liveUser = useLiveUser()
   const [editor, setEditor] = useState<Editor | null>(null)
+  const plan = useOptionalPlanContext()?.plan ?? null
+  const accountName = plan?.account.name.trim() || accountId
+  const presenting = useValue(presentingSignal)
+  // Cards read the freshness limit from a signal (they also render where no provider is).
+  const { session } = useSession()
+  useEffect(() => {
+    if (session.status === 'signed-in') staleContactDaysSignal.set(session.staleContactDays)
+  }, [session])
   const onMount = useCallback((editor: Editor) => {
     window.__warRoomEditor = editor
+    window.__warRoomExports = { image: exportImage, pdf: exportPresentationPdf, download: downloadBlob }
     setEditor(editor)
+    // Dark mode is not offered (the cards are designed for a light, projected screen).
+    if (editor.user.getUserPreferences().colorScheme !== 'light')
+      editor.user.updateUserPreferences({ colorScheme: 'light' })
+    // Open fitted to the visible canvas, once the layout (room bar, toolbar) is there and the
+    // editor knows the canvas's real size.
+    let frame = 0
+    let tries = 0
+    const fitWhenLaidOut = () => {
+      const container = editor.getContainer()
+      if ((container.clientWidth < 200 || container.clientHeight < 200) && tries++ < 120) {
+        frame = requestAnimationFrame(fitWhenLaidOut)
+        return
+      }
+      editor.updateViewportScreenBounds(container)
+      if (!arrivesFollowing()) fitRoom(editor)
+    }
+    frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(fitWhenLaidOut)
+    })
     return () => {
+      cancelAnimationFrame(frame)
       if (window.__warRoomEditor === editor) delete window.__warRoomEditor
+      delete window.__warRoomExports
+      presentingSignal.set(false)
+      audienceSignal.set('team')
     }
   }, [])
+  const stopPresenting = useCallback(() => {
+    presentingSignal.set(false)
+    if (editor) fitRoom(editor)
+  }, [editor])
 
   // The server drops a viewer's updates anyway; a read-only canvas keeps the screen honest.
   const madeReadOnly = useRef(false)
@@ -202,15 +279,16 @@ function Canvas({
 
   const identity = useValue('war-room identity', () => liveUser.identity.get(), [liveUser])
   const canvas = (
-    <div className="wr-room">
+    <div className={presenting ? 'wr-room wr-room--presenting' : 'wr-room'}>
       <div className="wr-room__layout">
         <div className="wr-room__canvas">
           <Tldraw
             store={store}
-            shapeUtils={warRoomShapeUtils}
+            shapeUtils={warRoomCanvasShapeUtils}
             bindingUtils={warRoomBindingUtils}
             tools={warRoomTools}
-            overrides={warRoomUiOverrides}
+            overrides={roomOverrides}
+            getShapeVisibility={warRoomShapeVisibility}
             components={roomComponents}
             assetUrls={assetUrls}
             licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
@@ -229,11 +307,22 @@ function Canvas({
             >
               ← {t('room.portfolio')}
             </a>
-            <span className="wr-roombar__name">
-              {t('app.name')} · <code>{accountId}</code>
+            <span className="wr-roombar__name" data-testid="wr-roombar-name" title={accountId}>
+              {accountName}
             </span>
             <ConnectionBadge state={connection} />
             {doc && <ContactsBar editor={editor} readOnly={access ? access.readOnly : true} />}
+            {editor && (
+              <button
+                type="button"
+                className="wr-button wr-button--quiet"
+                data-testid="wr-present-start"
+                title={t('present.startHint')}
+                onClick={() => presentingSignal.set(true)}
+              >
+                ▶ {t('present.start')}
+              </button>
+            )}
             <LanguageSwitch />
           </div>
           <LiveBar />
@@ -244,6 +333,9 @@ function Canvas({
           )}
           <LiveOverlays />
           {children}
+          {presenting && editor && (
+            <PresentMode editor={editor} plan={plan} accountName={accountName} onExit={stopPresenting} />
+          )}
         </div>
         {/* Until access is known the account fields stay read-only: a viewer's edits would be dropped. */}
         {doc && (

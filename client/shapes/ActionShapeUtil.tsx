@@ -1,4 +1,5 @@
 import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
+import { customerSafeProps } from '../../shared/audience'
 import {
   ACTION_DEFAULT_SIZE,
   type ActionShape,
@@ -8,19 +9,24 @@ import {
 } from '../../shared/shapes/action'
 import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/labels'
 import { type ActionProps, LIVE_ACTION_STATUSES } from '../../shared/shapes/types'
-import { useT } from '../i18n'
 import {
   BrokenCard,
   boxGeometry,
   brokenShapeGuards,
   Card,
+  fitFontSize,
+  fitLines,
   MainText,
   problemsOf,
   roundedRectPath,
+  safeSize,
   textProp,
   todayIso,
   tolerantProps,
+  useCustomerView,
   useLabel,
+  useLowDetail,
+  useShapeT,
 } from './common'
 
 const MIN = { w: 180, h: 100 }
@@ -82,13 +88,43 @@ const STATUS_MARK: Record<ActionProps['status'], string> = {
 }
 
 function ActionCard({ shape }: { shape: ActionShape }) {
-  const t = useT()
+  const t = useShapeT()
   const label = useLabel()
+  const low = useLowDetail(shape)
+  const customer = useCustomerView()
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={ACTION_DEFAULT_SIZE} problems={problems} />
 
-  const p = shape.props
-  const overdue = isOverdue(p)
+  // The customer view shows only the allow-listed props (shared/audience.ts); the rest are defaults.
+  const p = customer ? customerSafeProps('action', shape.props, defaultActionProps()) : shape.props
+  const overdue = !customer && isOverdue(p)
+  if (low) {
+    // Large type: title, owner, due.
+    const { w } = safeSize(p, ACTION_DEFAULT_SIZE)
+    const title = p.title || t('shape.untitled')
+    const meta = `${p.owner || t('shape.noOwner')} · ${p.due || t('shape.noDue')}`
+    return (
+      <Card
+        shape={shape}
+        fallback={ACTION_DEFAULT_SIZE}
+        className={`wr-action wr-lod wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
+      >
+        <div
+          className={`wr-lod__title wr-action__title ${p.title ? '' : 'wr-shape__placeholder'}`}
+          data-testid="wr-card-name"
+          style={{ fontSize: fitLines(`${STATUS_MARK[p.status]} ${title}`, w - 32, 3, 44, 38) }}
+        >
+          {STATUS_MARK[p.status]} {title}
+        </div>
+        <div
+          className={`wr-lod__line ${overdue ? 'wr-lod__line--alert' : ''}`}
+          style={{ fontSize: fitFontSize(meta, w - 32, 26) }}
+        >
+          {meta}
+        </div>
+      </Card>
+    )
+  }
   return (
     <Card
       shape={shape}
@@ -96,7 +132,9 @@ function ActionCard({ shape }: { shape: ActionShape }) {
       className={`wr-action wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
     >
       <div className="wr-action__head">
-        <span className={`wr-chip wr-dept-chip--${p.department}`}>{label(DEPARTMENT_LABELS, p.department)}</span>
+        {!customer && (
+          <span className={`wr-chip wr-dept-chip--${p.department}`}>{label(DEPARTMENT_LABELS, p.department)}</span>
+        )}
         <span className={`wr-chip wr-chip--action-${p.status}`}>
           {STATUS_MARK[p.status]} {label(ACTION_STATUS_LABELS, p.status)}
         </span>

@@ -7,18 +7,21 @@ import {
   defaultBlockerProps,
 } from '../../shared/shapes/blocker'
 import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shared/shapes/labels'
-import { useT } from '../i18n'
 import {
   BrokenCard,
   boxGeometry,
   brokenShapeGuards,
   Card,
+  fitLines,
   MainText,
   problemsOf,
   roundedRectPath,
+  safeSize,
   textProp,
   tolerantProps,
   useLabel,
+  useLowDetail,
+  useShapeT,
 } from './common'
 
 const MIN = { w: 170, h: 90 }
@@ -67,12 +70,41 @@ export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
 }
 
 function BlockerCard({ shape }: { shape: BlockerShape }) {
-  const t = useT()
+  const t = useShapeT()
   const label = useLabel()
+  const low = useLowDetail(shape)
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={BLOCKER_DEFAULT_SIZE} problems={problems} />
 
+  // Blockers are never in the customer view: the editor hides them (client/present/audience.ts).
   const p = shape.props
+  if (low) {
+    // Large type: title and status.
+    const { w } = safeSize(p, BLOCKER_DEFAULT_SIZE)
+    const title = p.title || t('shape.untitled')
+    return (
+      <Card
+        shape={shape}
+        fallback={BLOCKER_DEFAULT_SIZE}
+        className={`wr-blocker wr-lod wr-severity--${p.severity} wr-blocker--${p.status}`}
+      >
+        <div className="wr-blocker__stripes" />
+        <div
+          className={`wr-lod__title wr-blocker__title ${p.title ? '' : 'wr-shape__placeholder'}`}
+          data-testid="wr-card-name"
+          style={{ fontSize: fitLines(title, w - 26, 2, 44, 38) }}
+        >
+          {title}
+        </div>
+        <div className="wr-lod__row">
+          <span className={`wr-chip wr-chip--status-${p.status} wr-lod__chip`}>
+            {p.status === 'cleared' ? '✓ ' : ''}
+            {label(BLOCKER_STATUS_LABELS, p.status)}
+          </span>
+        </div>
+      </Card>
+    )
+  }
   return (
     <Card
       shape={shape}

@@ -17,11 +17,11 @@ import {
   factionShapeProps,
 } from '../../shared/shapes/faction'
 import { STANCE_LABELS } from '../../shared/shapes/labels'
-import { useT } from '../i18n'
 import {
   BrokenCard,
   brokenShapeGuards,
   Card,
+  fitFontSize,
   MainText,
   problemsOf,
   roundedRectPath,
@@ -29,6 +29,8 @@ import {
   textProp,
   tolerantProps,
   useLabel,
+  useLowDetail,
+  useShapeT,
   type WarRoomShape,
 } from './common'
 
@@ -98,8 +100,9 @@ export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
 }
 
 function FactionCard({ shape }: { shape: FactionShape }) {
-  const t = useT()
+  const t = useShapeT()
   const label = useLabel()
+  const low = useLowDetail(shape)
   const editor = useEditor()
   const { members, leaderName } = useValue('faction members', () => {
     const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
@@ -115,6 +118,28 @@ function FactionCard({ shape }: { shape: FactionShape }) {
   if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />
 
   const p = shape.props
+  if (low) {
+    // Large type: the name above the box, as tldraw's frames carry theirs (inside, the band is
+    // mostly under the leader's card at this zoom), the stance in the band's left corner.
+    const { w } = safeSize(p, FACTION_DEFAULT_SIZE)
+    const name = p.name || t('shape.unnamed')
+    return (
+      <>
+        <div
+          className={`wr-lod__name wr-faction__name wr-faction__outside ${p.name ? '' : 'wr-shape__placeholder'} wr-stance--${p.stance}`}
+          data-testid="wr-card-name"
+          style={{ fontSize: fitFontSize(name, w - 16, 48), width: w }}
+        >
+          {name}
+        </div>
+        <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-lod wr-stance--${p.stance}`}>
+          <div className="wr-faction__head wr-lod__factionhead" style={{ height: FACTION_HEADER_HEIGHT }}>
+            <span className={`wr-chip wr-stance-chip--${p.stance} wr-lod__chip`}>{label(STANCE_LABELS, p.stance)}</span>
+          </div>
+        </Card>
+      </>
+    )
+  }
   return (
     <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-stance--${p.stance}`}>
       <div className="wr-faction__head" style={{ height: FACTION_HEADER_HEIGHT }}>

@@ -1,4 +1,5 @@
 import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo, useEditor, useValue } from 'tldraw'
+import { customerSafeProps } from '../../shared/audience'
 import { INFLUENCE_LABELS, type Label, RELATIONSHIP_LABELS, ROLE_BADGES, ROLE_LABELS } from '../../shared/shapes/labels'
 import {
   defaultStakeholderProps,
@@ -9,18 +10,22 @@ import {
 } from '../../shared/shapes/stakeholder'
 import type { InfluenceLevel, RelationshipLevel } from '../../shared/shapes/types'
 import { useStance } from '../contacts/provenance'
-import { useT } from '../i18n'
 import {
   BrokenCard,
   boxGeometry,
   brokenShapeGuards,
   Card,
+  fitFontSize,
   MainText,
   problemsOf,
   roundedRectPath,
+  safeSize,
   textProp,
   tolerantProps,
+  useCustomerView,
   useLabel,
+  useLowDetail,
+  useShapeT,
   type WarRoomShape,
 } from './common'
 
@@ -71,9 +76,11 @@ export class StakeholderShapeUtil extends BaseBoxShapeUtil<StakeholderShape> {
 }
 
 function StakeholderCard({ shape }: { shape: StakeholderShape }) {
-  const t = useT()
+  const t = useShapeT()
   const label = useLabel()
   const editor = useEditor()
+  const low = useLowDetail(shape)
+  const customer = useCustomerView()
   // The leader of the faction this card sits in gets a mark of its own.
   const isLeader = useValue('stakeholder is faction leader', () => {
     const parent = editor.getShape(shape.parentId as never)
@@ -84,61 +91,114 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} problems={problems} />
 
-  const p = shape.props
+  // The customer view shows only the allow-listed props (shared/audience.ts); the rest are defaults.
+  const p = customer ? customerSafeProps('stakeholder', shape.props, defaultStakeholderProps()) : shape.props
   const subtitle = [p.title, p.department].filter(Boolean).join(' · ')
+  const crClass = customer ? 'wr-cr--customer' : `wr-cr--${p.relationship}`
+
+  if (low) {
+    // Large type for a projector: name, role badge, CR level, champion (customer: name and title).
+    const { w } = safeSize(p, STAKEHOLDER_DEFAULT_SIZE)
+    const name = p.name || t('shape.unnamed')
+    return (
+      <Card shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} className={`wr-stakeholder wr-lod ${crClass}`}>
+        <div
+          className={`wr-lod__name wr-stakeholder__name ${p.name ? '' : 'wr-shape__placeholder'}`}
+          data-testid="wr-card-name"
+          style={{ fontSize: fitFontSize(name, w - 28 - (p.champion ? 44 : 0), 52) }}
+        >
+          {name}
+          {!customer && p.champion && (
+            <span className="wr-lod__champion" title={t('shape.champion')}>
+              ★
+            </span>
+          )}
+        </div>
+        {customer ? (
+          <div className="wr-lod__line" style={{ fontSize: fitFontSize(p.title || '\u00a0', w - 28, 30) }}>
+            {p.title || '\u00a0'}
+          </div>
+        ) : (
+          <div className="wr-lod__row">
+            <span className={`wr-role wr-role--${p.role} wr-lod__chip`}>{label(ROLE_BADGES, p.role)}</span>
+            <span className={`wr-cr wr-cr-chip--${p.relationship} wr-lod__chip`}>
+              {label(RELATIONSHIP_LOD, p.relationship)}
+            </span>
+          </div>
+        )}
+      </Card>
+    )
+  }
+
   return (
     <Card
       shape={shape}
       fallback={STAKEHOLDER_DEFAULT_SIZE}
-      className={`wr-stakeholder wr-cr--${p.relationship}${stance.stale ? ' wr-stakeholder--stale' : ''}`}
+      className={`wr-stakeholder ${crClass}${!customer && stance.stale ? ' wr-stakeholder--stale' : ''}`}
     >
       <div className="wr-stakeholder__head">
-        <span className={`wr-role wr-role--${p.role}`} title={label(ROLE_LABELS, p.role)}>
-          {label(ROLE_BADGES, p.role)}
-        </span>
+        {!customer && (
+          <span className={`wr-role wr-role--${p.role}`} title={label(ROLE_LABELS, p.role)}>
+            {label(ROLE_BADGES, p.role)}
+          </span>
+        )}
         <MainText shape={shape} prop="name" placeholder={t('shape.unnamed')} className="wr-stakeholder__name" />
-        {p.champion && (
+        {!customer && p.champion && (
           <span className="wr-champion" title={t('shape.champion')}>
             ★
           </span>
         )}
       </div>
       <div className="wr-stakeholder__subtitle">{subtitle || '\u00a0'}</div>
-      <div className="wr-stakeholder__row">
-        <span
-          className={`wr-cr wr-cr-chip--${p.relationship}`}
-          title={stance.line ?? label(RELATIONSHIP_LABELS, p.relationship)}
-          data-provenance={stance.line ?? undefined}
-        >
-          {label(RELATIONSHIP_SHORT, p.relationship)}
-        </span>
-        <InfluenceBars
-          level={p.influence}
-          title={label(INFLUENCE_LABELS, p.influence)}
-          short={label(INFLUENCE_SHORT, p.influence)}
-        />
-      </div>
-      {p.concern && (
+      {!customer && (
+        <div className="wr-stakeholder__row">
+          <span
+            className={`wr-cr wr-cr-chip--${p.relationship}`}
+            title={stance.line ?? label(RELATIONSHIP_LABELS, p.relationship)}
+            data-provenance={stance.line ?? undefined}
+          >
+            {label(RELATIONSHIP_SHORT, p.relationship)}
+          </span>
+          <InfluenceBars
+            level={p.influence}
+            title={label(INFLUENCE_LABELS, p.influence)}
+            short={label(INFLUENCE_SHORT, p.influence)}
+          />
+        </div>
+      )}
+      {!customer && p.concern && (
         <div className="wr-stakeholder__concern">
           <span className="wr-shape__key">{t('shape.concern')}</span>
           {p.concern}
         </div>
       )}
-      <div className="wr-stakeholder__foot">
-        {isLeader && <span className="wr-chip wr-chip--leader">♛ {t('shape.leader')}</span>}
-        {p.competitor && (
-          <span className="wr-chip wr-chip--competitor">
-            {t('shape.backs')} {p.competitor}
-          </span>
-        )}
-        {p.contact && (
-          <span className="wr-stakeholder__contact">
-            {t('shape.contact')}: {p.contact}
-          </span>
-        )}
-      </div>
+      {!customer && (
+        <div className="wr-stakeholder__foot">
+          {isLeader && <span className="wr-chip wr-chip--leader">♛ {t('shape.leader')}</span>}
+          {p.competitor && (
+            <span className="wr-chip wr-chip--competitor">
+              {t('shape.backs')} {p.competitor}
+            </span>
+          )}
+          {p.contact && (
+            <span className="wr-stakeholder__contact">
+              {t('shape.contact')}: {p.contact}
+            </span>
+          )}
+        </div>
+      )}
     </Card>
   )
+}
+
+/** The CR level alone, for the low-detail card (the colour says the rest). */
+const RELATIONSHIP_LOD: Record<RelationshipLevel, Label> = {
+  cr1: { zh: 'CR1', en: 'CR1' },
+  cr2: { zh: 'CR2', en: 'CR2' },
+  cr3: { zh: 'CR3', en: 'CR3' },
+  cr4: { zh: 'CR4', en: 'CR4' },
+  cr5: { zh: 'CR5', en: 'CR5' },
+  unknown: { zh: 'CR?', en: 'CR?' },
 }
 
 /** Short relationship names for the card (the full names are in the inspector and the tooltip). */

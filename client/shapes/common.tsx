@@ -1,6 +1,11 @@
 /**
  * Pieces the four War Room shape utils share: language, safe sizes for records
- * that may be broken, the in-place editor for a card's main text, the broken card.
+ * that may be broken, the in-place editor for a card's main text, the broken card,
+ * the level of detail and the audience.
+ *
+ * Shape components also render inside tldraw's export root, a separate React root with
+ * none of our providers (an error there silently drops the shape from the file). So
+ * nothing here reads our React context: the language and the audience are tldraw signals.
  */
 import { type CSSProperties, type ReactNode, useEffect, useRef } from 'react'
 import {
@@ -13,18 +18,86 @@ import {
   type TLShape,
   useEditor,
   useIsEditing,
+  useSvgExportContext,
+  useValue,
 } from 'tldraw'
 import { diagnoseShapeProps, type PropProblem, repairShapeProps } from '../../shared/shapes/diagnose'
 import type { Label } from '../../shared/shapes/labels'
 import type { WarRoomShapeType } from '../../shared/shapes/types'
-import { type Lang, useLang, useT } from '../i18n'
+import { type Lang, type MessageKey, translate, useLangSignal } from '../i18n'
+import { audienceSignal } from '../present/audience'
 
 export type WarRoomShape = TLShape<WarRoomShapeType>
 
 /** The display name of a contract value in the current language. */
 export function useLabel(): (labels: Record<string, Label>, value: string) => string {
-  const { lang } = useLang()
+  const lang = useLangSignal()
   return (labels, value) => labels[value]?.[lang] ?? value
+}
+
+/** `t()` for shapes: the language from the signal, so it works in the export root too. */
+export function useShapeT(): (key: MessageKey, params?: Record<string, string | number>) => string {
+  const lang = useLangSignal()
+  return (key, params) => translate(lang, key, params)
+}
+
+/**
+ * Below this zoom a full card cannot be read (its smallest text is 13–14 px), so cards switch to
+ * a simplified large-type rendering: level of detail, as maps do.
+ */
+export const LOW_DETAIL_ZOOM = 0.6
+
+/**
+ * Whether this card renders in low detail: a yes/no value derived from the zoom, so a card
+ * re-renders only when the answer changes, not on every zoom step. Exports always get the full
+ * card (they are read at their own scale).
+ */
+export function useLowDetail(shape: WarRoomShape): boolean {
+  const editor = useEditor()
+  const exporting = useSvgExportContext() !== null
+  // A card being edited in place shows its full form (the input lives there).
+  const editing = useIsEditing(shape.id)
+  const low = useValue('war-room low detail', () => editor.getEfficientZoomLevel() < LOW_DETAIL_ZOOM, [editor])
+  return low && !exporting && !editing
+}
+
+/** Whether cards are shown to the customer (present mode's or an export's 对客版 toggle). */
+export function useCustomerView(): boolean {
+  return useValue(audienceSignal) === 'customer'
+}
+
+/**
+ * A font size (page px) that fits `text` on one line of `width`, at most `max`: CJK characters
+ * count as one em, other characters as about half.
+ */
+/**
+ * The largest font size from `max` down to `min` (page px) at which `text` wraps into at most
+ * `lines` lines of `width`; `min` when none does (the card then ends the text with an ellipsis).
+ */
+export function fitLines(text: string, width: number, lines: number, max: number, min: number): number {
+  const chars = [...text].map((ch) => (CJK.test(ch) ? 1 : 0.56))
+  for (let size = max; size > min; size--) {
+    let used = 1
+    let line = 0
+    for (const em of chars) {
+      if ((line + em) * size > width) {
+        used++
+        line = 0
+      }
+      line += em
+    }
+    if (used <= lines) return size
+  }
+  return min
+}
+
+const CJK = /[\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]/
+
+export function fitFontSize(text: string, width: number, max: number, min = 12): number {
+  let ems = 0
+  for (const ch of text) ems += CJK.test(ch) ? 1 : 0.56
+  if (ems === 0) return max
+  return Math.max(min, Math.min(max, Math.floor(width / ems)))
 }
 
 export function labelIn(lang: Lang, labels: Record<string, Label>, value: string): string {
@@ -195,7 +268,7 @@ export function BrokenCard({
   fallback: { w: number; h: number }
   problems: PropProblem[]
 }) {
-  const t = useT()
+  const t = useShapeT()
   // Wrong values first: they say more about what happened than the props that are merely missing.
   const ordered = [...problems].sort((a, b) => Number(a.kind === 'missing') - Number(b.kind === 'missing'))
   return (

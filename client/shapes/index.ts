@@ -15,6 +15,7 @@ import '../../shared/shapes/augment'
 import { ActionShapeUtil } from './ActionShapeUtil'
 import { BlockerShapeUtil } from './BlockerShapeUtil'
 import { FactionShapeUtil } from './FactionShapeUtil'
+import { RelationArrowShapeUtil } from './RelationArrowShapeUtil'
 import { StakeholderShapeUtil } from './StakeholderShapeUtil'
 import { WAR_ROOM_TOOLS } from './tools'
 import { warRoomComponents as components, warRoomUiOverrides as overrides } from './ui'
@@ -25,6 +26,15 @@ export const warRoomShapeUtils: readonly TLAnyShapeUtilConstructor[] = [
   FactionShapeUtil,
   BlockerShapeUtil,
   ActionShapeUtil,
+]
+/**
+ * What the <Tldraw> component renders with: our shapes plus tldraw's arrow extended to draw
+ * relation labels (the arrow's record type and schema stay tldraw's own, so the store's schema is
+ * built from warRoomShapeUtils alone).
+ */
+export const warRoomCanvasShapeUtils: readonly TLAnyShapeUtilConstructor[] = [
+  ...warRoomShapeUtils,
+  RelationArrowShapeUtil,
 ]
 /** Relations are tldraw's own arrow bindings; no binding types of our own. */
 export const warRoomBindingUtils: readonly TLAnyBindingUtilConstructor[] = []

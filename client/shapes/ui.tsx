@@ -1,20 +1,17 @@
 /**
  * War Room's additions to tldraw's UI: a toolbar tool (with a shortcut) per shape,
- * the "insert template" action, the inspector in the style-panel slot, relation
- * labels on the canvas, and the prompt on an empty page.
+ * the "insert template" action, the inspector in the style-panel slot and the
+ * prompt on an empty page.
  */
 import { useEffect } from 'react'
 import {
   ArrowToolbarItem,
   AssetToolbarItem,
-  DefaultMainMenu,
-  DefaultMainMenuContent,
   DefaultToolbar,
   DrawToolbarItem,
   EllipseToolbarItem,
   EraserToolbarItem,
   FrameToolbarItem,
-  getArrowInfo,
   HandToolbarItem,
   HighlightToolbarItem,
   LaserToolbarItem,
@@ -23,20 +20,17 @@ import {
   RectangleToolbarItem,
   SelectToolbarItem,
   TextToolbarItem,
-  type TLArrowShape,
   type TLComponents,
   type TLUiOverrides,
-  TldrawUiMenuActionItem,
-  TldrawUiMenuGroup,
   ToolbarItem,
   useEditor,
   useValue,
 } from 'tldraw'
-import { RELATION_LABELS } from '../../shared/shapes/labels'
-import { type RelationKind, WAR_ROOM_SHAPE_TYPES, type WarRoomShapeType } from '../../shared/shapes/types'
+import { WAR_ROOM_SHAPE_TYPES, type WarRoomShapeType } from '../../shared/shapes/types'
+import { WarRoomMainMenu } from '../export/ExportMenu'
 import { type Lang, useLang, useT } from '../i18n'
 import { WarRoomStylePanel } from './Inspector'
-import { isRelationKind, registerRelationSideEffects } from './relations'
+import { registerRelationSideEffects } from './relations'
 import { insertTemplate } from './template'
 
 export const INSERT_TEMPLATE_ACTION = 'war-room.insert-template'
@@ -156,68 +150,18 @@ function WarRoomToolbar() {
   )
 }
 
-function WarRoomMainMenu() {
-  return (
-    <DefaultMainMenu>
-      <TldrawUiMenuGroup id="war-room">
-        <TldrawUiMenuActionItem actionId={INSERT_TEMPLATE_ACTION} />
-      </TldrawUiMenuGroup>
-      <DefaultMainMenuContent />
-    </DefaultMainMenu>
-  )
-}
-
-interface RelationLabel {
-  id: string
-  relation: RelationKind
-  x: number
-  y: number
+function MainMenu() {
+  return <WarRoomMainMenu insertTemplateActionId={INSERT_TEMPLATE_ACTION} />
 }
 
 /**
- * Drawn in page space beneath the shapes: a label at the middle of every relation
- * arrow, in the viewer's own language (the document stores only the relation kind).
- * Also where the relation side effects live, since it exists exactly while an
- * editor is mounted.
+ * Where the relation side effects live, since it exists exactly while an editor is mounted.
+ * (Relation labels are drawn by the arrow itself: RelationArrowShapeUtil.)
  */
 function WarRoomCanvasLayer() {
   const editor = useEditor()
-  const { lang } = useLang()
-
   useEffect(() => registerRelationSideEffects(editor), [editor])
-
-  const labels = useValue('war-room relation labels', () => {
-    const result: RelationLabel[] = []
-    for (const shape of editor.getCurrentPageShapes()) {
-      if (shape.type !== 'arrow' || !isRelationKind(shape.meta.relation)) continue
-      // An arrow with its own text shows that instead.
-      if (editor.getShapeUtil(shape).getText(shape)?.trim()) continue
-      const info = getArrowInfo(editor, shape as TLArrowShape)
-      const transform = editor.getShapePageTransform(shape)
-      if (!info || !transform) continue
-      // Elbow arrows have no single middle point; their geometry's centre is close enough.
-      const middle = 'middle' in info ? info.middle : editor.getShapeGeometry(shape).bounds.center
-      const point = transform.applyToPoint(middle)
-      result.push({ id: shape.id, relation: shape.meta.relation, x: point.x, y: point.y })
-    }
-    return result
-  }, [editor])
-
-  return (
-    <div className="wr-relation-labels">
-      {labels.map((l) => (
-        <div
-          key={l.id}
-          className={`wr-relation-label wr-relation--${l.relation}`}
-          data-testid="wr-relation-label"
-          data-relation={l.relation}
-          style={{ transform: `translate(${l.x}px, ${l.y}px) translate(-50%, -50%)` }}
-        >
-          {RELATION_LABELS[l.relation][lang]}
-        </div>
-      ))}
-    </div>
-  )
+  return null
 }
 
 /** On an empty page: where to start, with the template one click away. */
@@ -246,7 +190,7 @@ function EmptyPagePrompt() {
 
 export const warRoomComponents: TLComponents = {
   Toolbar: WarRoomToolbar,
-  MainMenu: WarRoomMainMenu,
+  MainMenu,
   StylePanel: WarRoomStylePanel,
   OnTheCanvas: WarRoomCanvasLayer,
   InFrontOfTheCanvas: EmptyPagePrompt,

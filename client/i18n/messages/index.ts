@@ -7,6 +7,7 @@ import type { Message } from './define'
 import { liveMessages } from './live'
 import { planMessages } from './plan'
 import { reviewMessages } from './review'
+import { presentMessages } from './present'
 import { roomMessages } from './room'
 import { shapeMessages } from './shapes'
 import { storageMessages } from './storage'
@@ -30,6 +31,7 @@ export const messages = {
     ...contactMessages.zh,
     ...webMessages.zh,
     ...liveMessages.zh,
+    ...presentMessages.zh,
   },
   en: {
     ...commonMessages.en,
@@ -43,6 +45,7 @@ export const messages = {
     ...contactMessages.en,
     ...webMessages.en,
     ...liveMessages.en,
+    ...presentMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
 

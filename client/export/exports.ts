@@ -1,0 +1,154 @@
+/**
+ * War Room's exports: PNG and SVG of the map, the selection or one frame, with every card as on
+ * screen and the relation labels drawn by the arrow's own toSvg; and the presentation as a PDF,
+ * one 2× raster page per slide plus the plan summary (pdf-lib), so Chinese needs no embedded
+ * font. All of it goes through tldraw's editor API (getSvgString, toImage), and every export can
+ * be made customer-safe (对客版): the canvas is shown to the customer for the duration.
+ */
+import { PDFDocument } from 'pdf-lib'
+import { Box, type Editor, type TLShapeId } from 'tldraw'
+import type { Audience } from '../../shared/audience'
+import type { PlanRecord } from '../../shared/plan'
+import type { Lang } from '../i18n'
+import { withAudience } from '../present/audience'
+import { buildSlides, CUSTOMER_SLIDE_TITLES, SLIDE_TITLES, type Slide } from '../present/slides'
+import { renderSummaryPng } from './summary'
+
+export type ImageFormat = 'png' | 'svg'
+/** What to export: the whole page, the selected shapes, or one frame. */
+export type ExportTarget = 'map' | 'selection' | { frame: TLShapeId }
+
+export interface ImageExportOptions {
+  format: ImageFormat
+  target?: ExportTarget
+  audience?: Audience
+  /** Bitmap pixel ratio (PNG only); 2 unless given. */
+  pixelRatio?: number
+}
+
+function targetIds(editor: Editor, target: ExportTarget): TLShapeId[] {
+  if (target === 'map') return [...editor.getCurrentPageShapeIds()]
+  if (target === 'selection') return editor.getSelectedShapeIds()
+  return [target.frame]
+}
+
+/** A file name from the account name (or id), the target and the audience. */
+export function exportFileName(base: string, target: ExportTarget, audience: Audience, ext: string): string {
+  const what = target === 'map' ? 'map' : target === 'selection' ? 'selection' : 'frame'
+  const safe = base.replace(/[\\/:*?"<>|\s]+/g, '-').replace(/^-+|-+$/g, '') || 'war-room'
+  return `${safe}-${what}${audience === 'customer' ? '-customer' : ''}.${ext}`
+}
+
+/** The image of a target as a Blob (SVG text or PNG bytes). Throws when there is nothing to export. */
+export async function exportImage(editor: Editor, opts: ImageExportOptions): Promise<Blob> {
+  const target = opts.target ?? 'map'
+  return withAudience(opts.audience ?? 'team', async () => {
+    const ids = targetIds(editor, target).filter((id) => !editor.isShapeHidden(id))
+    if (ids.length === 0) throw new Error('nothing to export')
+    if (opts.format === 'svg') {
+      const result = await editor.getSvgString(ids, { background: true, padding: 32 })
+      if (!result) throw new Error('nothing to export')
+      return new Blob([result.svg], { type: 'image/svg+xml' })
+    }
+    const { blob } = await editor.toImage(ids, {
+      format: 'png',
+      background: true,
+      padding: 32,
+      pixelRatio: opts.pixelRatio ?? 2,
+    })
+    return blob
+  })
+}
+
+/** Hands a Blob to the browser as a download. */
+export function downloadBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.rel = 'noopener'
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** The title a slide shows (header, PDF page). */
+export function slideTitle(slide: Slide, lang: Lang, audience: Audience): string {
+  if (slide.kind === 'map' && audience === 'customer') return CUSTOMER_SLIDE_TITLES.map[lang]
+  if (slide.kind === 'map' || slide.kind === 'people' || slide.kind === 'actions') return SLIDE_TITLES[slide.kind][lang]
+  return slide.name
+}
+
+/** The longest side of a slide's raster before the 2× pixel ratio: a page, not a poster. */
+const SLIDE_MAX_SIDE = 1600
+
+/** One slide as a PNG at 2×: the shapes in its bounds (a frame: the frame, clipped to it). */
+export async function renderSlidePng(
+  editor: Editor,
+  slide: Slide,
+): Promise<{ bytes: Uint8Array; w: number; h: number }> {
+  const bounds = new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h).expandBy(24)
+  const ids = slide.shapeId
+    ? [slide.shapeId]
+    : [...editor.getCurrentPageShapeIds()].filter((id) => {
+        if (editor.isShapeHidden(id)) return false
+        const b = editor.getShapePageBounds(id)
+        return !!b && b.collides(bounds)
+      })
+  const scale = Math.min(1, SLIDE_MAX_SIDE / Math.max(bounds.w, bounds.h))
+  const { blob, width, height } = await editor.toImage(ids, {
+    format: 'png',
+    background: true,
+    scale,
+    pixelRatio: 2,
+    ...(slide.shapeId ? {} : { bounds, padding: 0 }),
+  })
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), w: width, h: height }
+}
+
+export interface PdfOptions {
+  audience: Audience
+  lang: Lang
+  /** The plan for the summary page; without one the PDF has the slides only. */
+  plan: PlanRecord | null
+}
+
+/** Points per CSS pixel of a slide image on its PDF page (pages are sized to their image). */
+const PT_PER_PX = 0.5
+
+/**
+ * The presentation as a PDF: one raster page per slide (as present mode shows them, in the same
+ * order), then the plan summary. Customer-safe when `audience` is `customer`.
+ */
+export async function exportPresentationPdf(editor: Editor, opts: PdfOptions): Promise<Blob> {
+  return withAudience(opts.audience, async () => {
+    const pdf = await PDFDocument.create()
+    pdf.setCreator('War Room')
+    pdf.setProducer('War Room (pdf-lib)')
+    const slides = buildSlides(editor, opts.audience)
+    for (const slide of slides) {
+      const { bytes, w, h } = await renderSlidePng(editor, slide)
+      const image = await pdf.embedPng(bytes)
+      // w×h are bitmap pixels at 2×; the page is sized from the CSS size.
+      const pageW = (w / 2) * PT_PER_PX
+      const pageH = (h / 2) * PT_PER_PX
+      const page = pdf.addPage([pageW, pageH])
+      page.drawImage(image, { x: 0, y: 0, width: pageW, height: pageH })
+    }
+    if (opts.plan) {
+      const summary = await renderSummaryPng(opts.plan, {
+        audience: opts.audience,
+        lang: opts.lang,
+        slides: slides.map((s) => slideTitle(s, opts.lang, opts.audience)),
+      })
+      const image = await pdf.embedPng(summary.bytes)
+      const [pageW, pageH] = [(summary.w / 2) * PT_PER_PX, (summary.h / 2) * PT_PER_PX]
+      const page = pdf.addPage([pageW, pageH])
+      page.drawImage(image, { x: 0, y: 0, width: pageW, height: pageH })
+    }
+    pdf.setTitle(slides.length ? `${opts.plan?.account.name ?? ''}` : 'War Room')
+    const bytes = await pdf.save()
+    return new Blob([bytes as BlobPart], { type: 'application/pdf' })
+  })
+}
