@@ -6,13 +6,16 @@
  * be made customer-safe (对客版): the canvas is shown to the customer for the duration.
  */
 import { PDFDocument } from 'pdf-lib'
-import { Box, type Editor, type TLShapeId } from 'tldraw'
+import { atom, Box, type Editor, type TLImageExportOptions, type TLShapeId } from 'tldraw'
 import type { Audience } from '../../shared/audience'
 import type { PlanRecord } from '../../shared/plan'
 import type { Lang } from '../i18n'
 import { withAudience } from '../present/audience'
 import { buildSlides, CUSTOMER_SLIDE_TITLES, SLIDE_TITLES, type Slide } from '../present/slides'
-import { renderSummaryPng } from './summary'
+import { renderSummaryPng, summarySvg } from './summary'
+
+/** The room's current plan (set by the room page), for the PDF's summary page when none is given. */
+export const planSignal = atom<PlanRecord | null>('war-room plan', null)
 
 export type ImageFormat = 'png' | 'svg'
 /** What to export: the whole page, the selected shapes, or one frame. */
@@ -29,7 +32,13 @@ export interface ImageExportOptions {
 function targetIds(editor: Editor, target: ExportTarget): TLShapeId[] {
   if (target === 'map') return [...editor.getCurrentPageShapeIds()]
   if (target === 'selection') return editor.getSelectedShapeIds()
-  return [target.frame]
+  const bounds = editor.getShapePageBounds(target.frame)
+  return bounds ? shapesWithin(editor, bounds) : []
+}
+
+/** A frame's export is clipped to the frame. */
+function targetBounds(editor: Editor, target: ExportTarget): Box | undefined {
+  return typeof target === 'object' ? editor.getShapePageBounds(target.frame) : undefined
 }
 
 /** A file name from the account name (or id), the target and the audience. */
@@ -45,15 +54,17 @@ export async function exportImage(editor: Editor, opts: ImageExportOptions): Pro
   return withAudience(opts.audience ?? 'team', async () => {
     const ids = targetIds(editor, target).filter((id) => !editor.isShapeHidden(id))
     if (ids.length === 0) throw new Error('nothing to export')
+    const bounds = targetBounds(editor, target)
+    const framing = bounds ? { bounds, padding: 0 } : { padding: 32 }
     if (opts.format === 'svg') {
-      const result = await editor.getSvgString(ids, { background: true, padding: 32 })
+      const result = await editor.getSvgString(ids, { background: true, ...framing })
       if (!result) throw new Error('nothing to export')
       return new Blob([result.svg], { type: 'image/svg+xml' })
     }
     const { blob } = await editor.toImage(ids, {
       format: 'png',
       background: true,
-      padding: 32,
+      ...framing,
       pixelRatio: opts.pixelRatio ?? 2,
     })
     return blob
@@ -83,35 +94,67 @@ export function slideTitle(slide: Slide, lang: Lang, audience: Audience): string
 /** The longest side of a slide's raster before the 2× pixel ratio: a page, not a poster. */
 const SLIDE_MAX_SIDE = 1600
 
-/** One slide as a PNG at 2×: the shapes in its bounds (a frame: the frame, clipped to it). */
+/**
+ * The shapes shown within `bounds` (page coordinates). A frame exports with whatever lies on it,
+ * whether or not those shapes were dropped into it (drawn first, framed later, they are not its
+ * children), clipped to its edges.
+ */
+export function shapesWithin(editor: Editor, bounds: Box): TLShapeId[] {
+  return [...editor.getCurrentPageShapeIds()].filter((id) => {
+    if (editor.isShapeHidden(id)) return false
+    const b = editor.getShapePageBounds(id)
+    return !!b && b.collides(bounds)
+  })
+}
+
+/** What one slide's image is made of: the shapes in its bounds (a frame: clipped to the frame). */
+export function slideExport(editor: Editor, slide: Slide): { ids: TLShapeId[]; opts: TLImageExportOptions } {
+  const bounds = slide.shapeId
+    ? new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h)
+    : new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h).expandBy(24)
+  const scale = Math.min(1, SLIDE_MAX_SIDE / Math.max(bounds.w, bounds.h))
+  return {
+    ids: shapesWithin(editor, bounds),
+    opts: { format: 'png', background: true, scale, pixelRatio: 2, bounds, padding: 0 },
+  }
+}
+
+/** One slide as a PNG at 2× (bitmap width and height in pixels). */
 export async function renderSlidePng(
   editor: Editor,
   slide: Slide,
 ): Promise<{ bytes: Uint8Array; w: number; h: number }> {
-  const bounds = new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h).expandBy(24)
-  const ids = slide.shapeId
-    ? [slide.shapeId]
-    : [...editor.getCurrentPageShapeIds()].filter((id) => {
-        if (editor.isShapeHidden(id)) return false
-        const b = editor.getShapePageBounds(id)
-        return !!b && b.collides(bounds)
-      })
-  const scale = Math.min(1, SLIDE_MAX_SIDE / Math.max(bounds.w, bounds.h))
-  const { blob, width, height } = await editor.toImage(ids, {
-    format: 'png',
-    background: true,
-    scale,
-    pixelRatio: 2,
-    ...(slide.shapeId ? {} : { bounds, padding: 0 }),
-  })
+  const { ids, opts } = slideExport(editor, slide)
+  const { blob, width, height } = await editor.toImage(ids, opts)
   return { bytes: new Uint8Array(await blob.arrayBuffer()), w: width, h: height }
+}
+
+/**
+ * The SVG text each page of the presentation PDF is rasterised from (slides, then the summary):
+ * what a test reads to check a customer-safe PDF, since the PDF itself holds only images.
+ */
+export async function presentationSvgs(editor: Editor, opts: PdfOptions): Promise<string[]> {
+  return withAudience(opts.audience, async () => {
+    const slides = buildSlides(editor, opts.audience)
+    const out: string[] = []
+    for (const slide of slides) {
+      const { ids, opts: imageOpts } = slideExport(editor, slide)
+      out.push((await editor.getSvgString(ids, imageOpts))?.svg ?? '')
+    }
+    const plan = opts.plan === undefined ? planSignal.get() : opts.plan
+    if (plan) {
+      const titles = slides.map((s) => slideTitle(s, opts.lang, opts.audience))
+      out.push(summarySvg(plan, { audience: opts.audience, lang: opts.lang, slides: titles }).svg)
+    }
+    return out
+  })
 }
 
 export interface PdfOptions {
   audience: Audience
   lang: Lang
-  /** The plan for the summary page; without one the PDF has the slides only. */
-  plan: PlanRecord | null
+  /** The plan for the summary page (default: the room's, planSignal); null: slides only. */
+  plan?: PlanRecord | null
 }
 
 /** Points per CSS pixel of a slide image on its PDF page (pages are sized to their image). */
@@ -136,8 +179,9 @@ export async function exportPresentationPdf(editor: Editor, opts: PdfOptions): P
       const page = pdf.addPage([pageW, pageH])
       page.drawImage(image, { x: 0, y: 0, width: pageW, height: pageH })
     }
-    if (opts.plan) {
-      const summary = await renderSummaryPng(opts.plan, {
+    const plan = opts.plan === undefined ? planSignal.get() : opts.plan
+    if (plan) {
+      const summary = await renderSummaryPng(plan, {
         audience: opts.audience,
         lang: opts.lang,
         slides: slides.map((s) => slideTitle(s, opts.lang, opts.audience)),
@@ -147,7 +191,7 @@ export async function exportPresentationPdf(editor: Editor, opts: PdfOptions): P
       const page = pdf.addPage([pageW, pageH])
       page.drawImage(image, { x: 0, y: 0, width: pageW, height: pageH })
     }
-    pdf.setTitle(slides.length ? `${opts.plan?.account.name ?? ''}` : 'War Room')
+    pdf.setTitle(plan?.account.name || 'War Room')
     const bytes = await pdf.save()
     return new Blob([bytes as BlobPart], { type: 'application/pdf' })
   })

@@ -88,7 +88,8 @@ export function PresentMode({
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey) return
       const target = event.target as HTMLElement | null
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return
+      // Typing stays typing; the 对客版 checkbox (focused after a click) does not hold the keys.
+      if (target?.closest('input:not([type="checkbox"]), textarea, select, [contenteditable="true"]')) return
       let handled = true
       if (NEXT_KEYS.has(event.key)) step(1)
       else if (PREV_KEYS.has(event.key)) step(-1)
@@ -172,6 +173,7 @@ export function PresentMode({
             onChange={(event) => {
               audienceSignal.set(event.currentTarget.checked ? 'customer' : 'team')
               setIndex(0)
+              event.currentTarget.blur()
             }}
           />
           {t('present.customer')}

@@ -18,7 +18,7 @@ import { type AccountAccess, useAccountAccess } from '../auth/useAccountAccess'
 import { staleContactDaysSignal } from '../contacts/provenance'
 import { ContactsBar } from '../contacts/ContactsBar'
 import { presentUiOverrides } from '../export/ExportMenu'
-import { downloadBlob, exportImage, exportPresentationPdf } from '../export/exports'
+import { downloadBlob, exportImage, exportPresentationPdf, planSignal, presentationSvgs } from '../export/exports'
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { useLiveUser } from '../live/identity'
@@ -70,6 +70,7 @@ declare global {
     __warRoomExports?: {
       image: typeof exportImage
       pdf: typeof exportPresentationPdf
+      pdfPageSvgs: typeof presentationSvgs
       download: typeof downloadBlob
     }
   }
@@ -227,9 +228,18 @@ function Canvas({
   useEffect(() => {
     if (session.status === 'signed-in') staleContactDaysSignal.set(session.staleContactDays)
   }, [session])
+  // Exports made through the editor API find the plan for the PDF's summary page here.
+  useEffect(() => {
+    planSignal.set(plan)
+  }, [plan])
   const onMount = useCallback((editor: Editor) => {
     window.__warRoomEditor = editor
-    window.__warRoomExports = { image: exportImage, pdf: exportPresentationPdf, download: downloadBlob }
+    window.__warRoomExports = {
+      image: exportImage,
+      pdf: exportPresentationPdf,
+      pdfPageSvgs: presentationSvgs,
+      download: downloadBlob,
+    }
     setEditor(editor)
     // Dark mode is not offered (the cards are designed for a light, projected screen).
     if (editor.user.getUserPreferences().colorScheme !== 'light')

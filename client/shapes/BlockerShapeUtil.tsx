@@ -92,7 +92,7 @@ function BlockerCard({ shape }: { shape: BlockerShape }) {
         <div
           className={`wr-lod__title wr-blocker__title ${p.title ? '' : 'wr-shape__placeholder'}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitLines(title, w - 26, 2, 44, 38) }}
+          style={{ fontSize: fitLines(title, w - 26, 2, 42, 38) }}
         >
           {title}
         </div>

@@ -115,7 +115,7 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
           )}
         </div>
         {customer ? (
-          <div className="wr-lod__line" style={{ fontSize: fitFontSize(p.title || '\u00a0', w - 28, 30) }}>
+          <div className="wr-lod__line" style={{ fontSize: fitFontSize(p.title || '\u00a0', w - 28, 30, 22) }}>
             {p.title || '\u00a0'}
           </div>
         ) : (

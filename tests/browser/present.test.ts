@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { ARTIFACTS_DIR, launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
+import {
+  ARTIFACTS_DIR,
+  launchBrowser,
+  openRecordedPage,
+  type RecordedPage,
+  signedIn,
+  waitForEditor,
+} from '../helpers/browser.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
 let server: TestServer
@@ -79,4 +86,395 @@ test('the demo opens fitted at 1280×720: every card name 14 px or more, room ba
   expect(await page.locator('.tlui-style-panel').count()).toBe(0)
   await screenshot('present-room-fitted-1280x720')
   expect(errors.filter((e) => !/favicon/.test(e))).toEqual([])
+})
+
+/** Screen rectangles of every finding badge and of the text of the name on the card it sits on. */
+async function badgeAndNameRects(page: Page) {
+  return page.evaluate(() => {
+    const out: { id: string; badge: DOMRect; name: DOMRect | null }[] = []
+    for (const badge of document.querySelectorAll<HTMLElement>('[data-testid="wr-finding-badge"]')) {
+      const id = badge.dataset.shapeId!
+      const card = document.getElementById(id)
+      const name = card?.querySelector(
+        '.wr-stakeholder__name, .wr-action__title, .wr-blocker__title, .wr-faction__name',
+      )
+      let rect: DOMRect | null = null
+      if (name?.firstChild) {
+        // The text itself, not the (wider) box it sits in.
+        const range = document.createRange()
+        range.selectNodeContents(name.firstChild)
+        rect = range.getBoundingClientRect()
+      }
+      out.push({ id, badge: badge.getBoundingClientRect(), name: rect })
+    }
+    return out
+  })
+}
+
+const overlaps = (a: DOMRect, b: DOMRect) =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
+
+test('level of detail: simplified large cards at 30 %, full cards at 100 %; badges scale and never cover a name', async () => {
+  const { page, screenshot } = await openDemo()
+  // Fitted: badges present, none over its card's name.
+  const fitted = await badgeAndNameRects(page)
+  expect(fitted.length).toBeGreaterThan(3)
+  for (const r of fitted) if (r.name) expect(overlaps(r.badge, r.name), JSON.stringify(r)).toBe(false)
+  const fittedHeight = fitted[0]!.badge.height
+
+  await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    editor.setCamera({ ...editor.getCamera(), z: 0.3 })
+  })
+  await eventually(async () => expect(await page.locator('.tl-shape .wr-lod').count()).toBeGreaterThan(20))
+  await screenshot('present-lod-30')
+  for (const s of await cardNameSizes(page)) expect(s.px, s.text).toBeGreaterThanOrEqual(11)
+  // The simplified stakeholder card keeps the CR level; the full card's concern is gone.
+  expect(await page.locator('.tl-shape .wr-lod .wr-cr').count()).toBe(12)
+  expect(await page.locator('.tl-shape .wr-stakeholder__concern').count()).toBe(0)
+
+  // At 100 % on one card: the full card (concern, influence), the badge at its full size.
+  await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    const b = editor.getShapePageBounds('shape:demo-s-sun' as never)!
+    editor.zoomToBounds(b, { targetZoom: 1 })
+  })
+  await eventually(async () => expect(await page.locator('.tl-shape .wr-lod').count()).toBe(0))
+  expect(await page.locator('#shape\\:demo-s-sun .wr-stakeholder__concern').count()).toBe(1)
+  const close = (await badgeAndNameRects(page)).find((r) => r.id === 'shape:demo-s-sun')!
+  expect(close.badge.height).toBeGreaterThan(fittedHeight)
+  expect(overlaps(close.badge, close.name!)).toBe(false)
+  await screenshot('present-full-card-100')
+})
+
+test('the style panel shows only with a selection', async () => {
+  const { page } = await openDemo()
+  expect(await page.locator('.tlui-style-panel').count()).toBe(0)
+  await page.evaluate(() => {
+    window.__warRoomEditor!.select('shape:demo-s-liu' as never)
+  })
+  await page.getByTestId('wr-inspector').waitFor()
+  await page.evaluate(() => {
+    window.__warRoomEditor!.selectNone()
+  })
+  await eventually(async () => expect(await page.getByTestId('wr-inspector').count()).toBe(0))
+})
+
+test('present mode without frames: whole map, each faction, each blocker with its actions; keys step', async () => {
+  const { page, screenshot } = await openDemo()
+  await page.getByTestId('wr-present-start').click()
+  await page.getByTestId('wr-present').waitFor()
+  // The slim header: name, tier, stage, owner, health; tldraw's UI and the room bar are gone.
+  const header = await page.getByTestId('wr-present').innerText()
+  for (const text of ['东川省能源集团', '战略型', 'P3', '负责人', '健康度']) expect(header).toContain(text)
+  expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(false)
+  expect(await page.getByTestId('wr-roombar-name').isVisible()).toBe(false)
+
+  const titles: string[] = []
+  const count = await page.getByTestId('wr-slide-count').innerText()
+  const total = Number(count.split('/')[1])
+  expect(total).toBe(7) // the map, 3 factions, 3 blockers
+  const keys = ['ArrowRight', 'PageDown', 'ArrowDown', 'ArrowRight', 'PageDown', 'ArrowRight']
+  for (let i = 0; i < total; i++) {
+    if (i > 0) await page.keyboard.press(keys[i - 1]!)
+    await eventually(async () =>
+      expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${i + 1} / ${total}`),
+    )
+    await page.waitForTimeout(350) // the camera's 220 ms move
+    titles.push(await page.getByTestId('wr-slide-title').innerText())
+    // Every card on the slide is readable.
+    const inView = await page.evaluate(() => {
+      const editor = window.__warRoomEditor!
+      const vp = editor.getViewportPageBounds()
+      return editor
+        .getCurrentPageShapes()
+        .filter((s) => s.type !== 'arrow' && vp.contains(editor.getShapePageBounds(s)!))
+        .map((s) => s.id)
+    })
+    expect(inView.length).toBeGreaterThan(0)
+    for (const s of await cardNameSizes(page)) expect(s.px, `${titles[i]}: ${s.text}`).toBeGreaterThanOrEqual(14)
+    await screenshot(`present-slide-${i + 1}`)
+  }
+  expect(titles.slice(0, 4)).toEqual(['全局作战地图', '数字化改革派', '稳健财务派', '信息中心旧体系派'])
+  expect(titles.slice(4)).toContain('项目预算未列入年度投资计划')
+  // Back with PageUp and ArrowLeft; a key past the end stays on the last slide.
+  await page.keyboard.press('PageDown')
+  expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${total} / ${total}`)
+  await page.keyboard.press('PageUp')
+  await page.keyboard.press('ArrowLeft')
+  await eventually(async () =>
+    expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${total - 2} / ${total}`),
+  )
+  // Arrow keys stepped slides; they moved no shape.
+  expect(await page.evaluate(() => window.__warRoomEditor!.getShape('shape:demo-s-liu' as never)!.x)).toBe(310)
+  await page.keyboard.press('Escape')
+  await eventually(async () => expect(await page.getByTestId('wr-present').count()).toBe(0))
+  expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(true)
+})
+
+/** Pixels of a PNG (decoded by the browser) that differ from its background, inside each rectangle. */
+async function inkInside(page: Page, pngBase64: string, rects: { x: number; y: number; w: number; h: number }[]) {
+  return page.evaluate(
+    async ({ pngBase64, rects }) => {
+      const bytes = Uint8Array.from(atob(pngBase64), (c) => c.charCodeAt(0))
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }))
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height)
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(bitmap, 0, 0)
+      const bg = ctx.getImageData(1, 1, 1, 1).data
+      return {
+        width: bitmap.width,
+        height: bitmap.height,
+        ink: rects.map((r) => {
+          const data = ctx.getImageData(r.x, r.y, Math.max(1, r.w), Math.max(1, r.h)).data
+          let n = 0
+          for (let i = 0; i < data.length; i += 4) {
+            const d = Math.abs(data[i]! - bg[0]!) + Math.abs(data[i + 1]! - bg[1]!) + Math.abs(data[i + 2]! - bg[2]!)
+            if (d > 60) n++
+          }
+          return n / (data.length / 4)
+        }),
+      }
+    },
+    { pngBase64, rects },
+  )
+}
+
+test('PNG and SVG exports hold every card and relation label, from the editor API and from the menu', async () => {
+  const { page, errors } = await openDemo()
+  // The editor API, as any tldraw integration calls it.
+  const svg = await page.evaluate(async () => {
+    const editor = window.__warRoomEditor!
+    return (await editor.getSvgString([...editor.getCurrentPageShapeIds()]))!.svg
+  })
+  const plan = await (
+    await fetch(`${server.url}/api/accounts/demo/plan`, { headers: { cookie: server.cookie } })
+  ).json()
+  for (const s of plan.stakeholders) expect(svg).toContain(s.name)
+  for (const b of plan.blockers) expect(svg).toContain(b.title)
+  for (const a of plan.actions) expect(svg).toContain(a.title)
+  for (const f of plan.factions) expect(svg).toContain(f.name)
+  // Relation labels are SVG text drawn by the arrow util, one per relation.
+  const labels = [...svg.matchAll(/<g class="wr-relation-label-svg" data-relation="([a-z-]+)"/g)].map((m) => m[1])
+  expect(labels.length).toBe(plan.relations.length)
+  for (const word of ['汇报', '影响', '针对', '卡在']) expect(svg).toContain(`>${word}</text>`)
+  expect(errors.filter((e) => /LanguageProvider|useLang/.test(e))).toEqual([])
+
+  // The menu: 导出 → 整张地图 PNG, a real download.
+  await page.getByTestId('main-menu.button').click()
+  await page.getByTestId('main-menu-sub.war-room-export-button').click()
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('main-menu.war-room-export-map-png').click(),
+  ])
+  expect(download.suggestedFilename()).toMatch(/-map\.png$/)
+  const file = await download.path()
+  const png = readFileSync(file)
+  writeFileSync(path.join(ARTIFACTS_DIR, 'present-export-map.png'), png)
+  // Where each card is in the image: page bounds → image pixels (bounds + 32 px padding, at 2×).
+  const rects = await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    const ids = [...editor.getCurrentPageShapeIds()]
+    const all = ids.map((id) => editor.getShapePageBounds(id)!)
+    const minX = Math.min(...all.map((b) => b.minX)) - 32
+    const minY = Math.min(...all.map((b) => b.minY)) - 32
+    return editor
+      .getCurrentPageShapes()
+      .filter((s) => s.type === 'stakeholder' || s.type === 'action' || s.type === 'blocker')
+      .map((s) => {
+        const b = editor.getShapePageBounds(s)!
+        return { x: (b.minX - minX + 20) * 2, y: (b.minY - minY + 20) * 2, w: (b.w - 40) * 2, h: (b.h - 40) * 2 }
+      })
+  })
+  const decoded = await inkInside(page, png.toString('base64'), rects)
+  expect(decoded.width).toBeGreaterThan(3000)
+  expect(rects.length).toBe(21)
+  // Text and chips inside every card: not blank where the cards are.
+  for (const ink of decoded.ink) expect(ink).toBeGreaterThan(0.02)
+})
+
+/** Words the customer must never see on the demo: CR levels, stances, strategies, findings, blockers. */
+async function internalWords(): Promise<string[]> {
+  const plan = await (
+    await fetch(`${server.url}/api/accounts/demo/plan`, { headers: { cookie: server.cookie } })
+  ).json()
+  return [
+    'CR1',
+    'CR2',
+    'CR3',
+    'CR4',
+    'CR5',
+    '关系未知',
+    '友方',
+    '敌对',
+    '影响力',
+    ...plan.factions.flatMap((f: { name: string; strategy: string }) => [f.name, f.strategy]),
+    ...plan.blockers.map((b: { title: string }) => b.title),
+    ...plan.findings.map((f: { message: { zh: string } }) => f.message.zh),
+    ...plan.stakeholders.map((s: { concern: string }) => s.concern).filter(Boolean),
+  ]
+}
+
+test('customer-safe present mode: people, reporting lines and actions only', async () => {
+  const { page, screenshot } = await openDemo()
+  const words = await internalWords()
+  await page.getByTestId('wr-present-start').click()
+  await page.getByTestId('wr-customer-toggle').check()
+  await eventually(async () =>
+    expect(await page.getByTestId('wr-present').getAttribute('data-audience')).toBe('customer'),
+  )
+  // The deck: overview, people, actions; the header has the name and goal, no tier, owner or health.
+  expect(await page.getByTestId('wr-slide-count').innerText()).toBe('1 / 3')
+  expect(await page.getByTestId('wr-present-health').count()).toBe(0)
+  const header = await page.getByTestId('wr-present').innerText()
+  expect(header).not.toContain('战略型')
+  expect(header).not.toContain('健康度')
+  for (let i = 1; i <= 3; i++) {
+    if (i > 1) await page.keyboard.press('PageDown')
+    await eventually(async () => expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${i} / 3`))
+    await page.waitForTimeout(350)
+    const text = await page.locator('.tl-canvas').innerText()
+    for (const word of words) expect(text, `slide ${i}`).not.toContain(word)
+    expect(await page.locator('.tl-shape .wr-faction, .tl-shape .wr-blocker').count()).toBe(0)
+    expect(await page.getByTestId('wr-finding-badge').count()).toBe(0)
+    await screenshot(`present-customer-slide-${i}`)
+  }
+  const text = await page.locator('.tl-canvas').innerText()
+  expect(text).toContain('刘振宇')
+  expect(text).toContain('提交分阶段投资回报测算')
+  // Leaving present mode brings the team's view back.
+  await page.keyboard.press('Escape')
+  await eventually(async () => expect(await page.locator('.tl-shape .wr-faction').count()).toBe(3))
+})
+
+function pdftoppm(pdf: Buffer, prefix: string): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'war-room-pdf-'))
+  try {
+    const file = path.join(dir, 'deck.pdf')
+    writeFileSync(file, pdf)
+    execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(dir, 'page')])
+    const pages = readdirSync(dir)
+      .filter((f) => f.startsWith('page'))
+      .sort()
+    return pages.map((page, i) => {
+      const out = path.join(ARTIFACTS_DIR, `${prefix}-${i + 1}.png`)
+      writeFileSync(out, readFileSync(path.join(dir, page)))
+      return out
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function downloadPdf(page: Page, customer: boolean): Promise<Buffer> {
+  await page.getByTestId('main-menu.button').click()
+  await page.getByTestId('main-menu-sub.war-room-export-button').click()
+  // tldraw gives checkbox items no test id; the role and label find it.
+  const checkbox = page.getByRole('menuitemcheckbox', { name: /对客版/ })
+  const checked = (await checkbox.getAttribute('aria-checked')) === 'true'
+  if (checked !== customer) {
+    await checkbox.click()
+    // A checkbox item keeps the menu open in tldraw; reopen if it closed.
+    if (
+      !(await page
+        .getByTestId('main-menu.war-room-export-pdf')
+        .isVisible()
+        .catch(() => false))
+    ) {
+      await page.getByTestId('main-menu.button').click()
+      await page.getByTestId('main-menu-sub.war-room-export-button').click()
+    }
+  }
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 90_000 }),
+    page.getByTestId('main-menu.war-room-export-pdf').click(),
+  ])
+  expect(download.suggestedFilename()).toMatch(customer ? /-presentation-customer\.pdf$/ : /-presentation\.pdf$/)
+  const pdf = readFileSync(await download.path())
+  writeFileSync(path.join(ARTIFACTS_DIR, `present-deck-${customer ? 'customer' : 'team'}.pdf`), pdf)
+  return pdf
+}
+
+test('the presentation PDF: one 2× page per slide plus the summary, and its customer-safe variant', async () => {
+  const { page } = await openDemo()
+  const team = await downloadPdf(page, false)
+  expect(team.subarray(0, 5).toString()).toBe('%PDF-')
+  const teamPages = pdftoppm(team, 'present-pdf-team')
+  expect(teamPages.length).toBe(8) // 7 slides + the summary
+
+  const customer = await downloadPdf(page, true)
+  const customerPages = pdftoppm(customer, 'present-pdf-customer')
+  expect(customerPages.length).toBe(4) // overview, people, actions + the summary
+  // The PDF holds images only: read the SVG each page was rasterised from (the same calls).
+  const words = await internalWords()
+  const svgs = await page.evaluate(() =>
+    window.__warRoomExports!.pdfPageSvgs(window.__warRoomEditor!, { audience: 'customer', lang: 'zh' }),
+  )
+  expect(svgs.length).toBe(4)
+  for (const [i, svg] of svgs.entries()) for (const word of words) expect(svg, `page ${i + 1}`).not.toContain(word)
+  expect(svgs.join('')).toContain('刘振宇')
+  expect(svgs[3]).toContain('合作推进计划')
+  // The team's summary, by contrast, carries the findings.
+  const teamSvgs = await page.evaluate(() =>
+    window.__warRoomExports!.pdfPageSvgs(window.__warRoomEditor!, { audience: 'team', lang: 'zh' }),
+  )
+  expect(teamSvgs.at(-1)).toContain('检查发现')
+  // And the customer's plan.md, fetched as the page would.
+  const md = await page.evaluate(async () =>
+    (await fetch('/api/accounts/demo/plan.md?lang=zh&audience=customer')).text(),
+  )
+  for (const word of words) expect(md).not.toContain(word)
+  expect(md).toContain('刘振宇')
+})
+
+test('present mode with frames: the frames are the slides, in index order', async () => {
+  const { page, screenshot } = await openDemo()
+  // Two frames, created in the opposite order to their index order.
+  await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    editor.createShapes([
+      {
+        id: 'shape:frame-b' as never,
+        type: 'frame',
+        x: -20,
+        y: 560,
+        props: { w: 2840, h: 500, name: '第二页：卡点与行动' },
+      },
+      {
+        id: 'shape:frame-a' as never,
+        type: 'frame',
+        x: -20,
+        y: -80,
+        props: { w: 2840, h: 600, name: '第一页：决策链' },
+      },
+    ])
+    editor.sendToBack(['shape:frame-b' as never])
+    editor.sendToBack(['shape:frame-a' as never])
+  })
+  await page.getByTestId('wr-present-start').click()
+  await eventually(async () => expect(await page.getByTestId('wr-slide-count').innerText()).toBe('1 / 2'))
+  await page.waitForTimeout(350)
+  expect(await page.getByTestId('wr-slide-title').innerText()).toBe('第一页：决策链')
+  for (const s of await cardNameSizes(page)) expect(s.px, s.text).toBeGreaterThanOrEqual(14)
+  await screenshot('present-frame-1')
+  await page.keyboard.press('PageDown')
+  await eventually(async () => expect(await page.getByTestId('wr-slide-title').innerText()).toBe('第二页：卡点与行动'))
+  await page.waitForTimeout(350)
+  for (const s of await cardNameSizes(page)) expect(s.px, s.text).toBeGreaterThanOrEqual(14)
+  await screenshot('present-frame-2')
+  await page.keyboard.press('Escape')
+  // One frame on its own, from the editor API: the export is clipped to the frame.
+  const svg = await page.evaluate(async () => {
+    const editor = window.__warRoomEditor!
+    const blob = await window.__warRoomExports!.image(editor, {
+      format: 'svg',
+      target: { frame: 'shape:frame-b' as never },
+    })
+    return blob.text()
+  })
+  expect(svg).toContain('项目预算未列入年度投资计划')
+  expect(svg).not.toContain('刘振宇')
+  await page.evaluate(() => {
+    window.__warRoomEditor!.deleteShapes(['shape:frame-a' as never, 'shape:frame-b' as never])
+  })
 })
