@@ -27,11 +27,12 @@ import {
   ToggleToolLockItem,
   ToggleWrapModeItem,
   useEditor,
+  useToasts,
   useValue,
   ViewSubmenu,
 } from 'tldraw'
 import type { Audience } from '../../shared/audience'
-import { useLang } from '../i18n'
+import { translate, useLang } from '../i18n'
 import { useOptionalPlanContext } from '../plan/PlanContext'
 import { exportAudienceSignal, presentingSignal } from '../present/audience'
 import { downloadBlob, type ExportTarget, exportFileName, exportImage, exportPresentationPdf } from './exports'
@@ -91,6 +92,18 @@ function useRun() {
 
 function ExportSubmenu() {
   const { editor, plan, lang, base } = useRun()
+  const { addToast } = useToasts()
+  /** An export that fails says so (an empty selection, a browser refusing a huge canvas). */
+  const guarded = (fn: () => Promise<void>) => async () => {
+    try {
+      await fn()
+    } catch (error) {
+      addToast({
+        severity: 'error',
+        title: translate(lang, 'export.failed', { message: error instanceof Error ? error.message : String(error) }),
+      })
+    }
+  }
   const audience = useValue(exportAudienceSignal)
   const hasSelection = useValue('war-room has selection', () => editor.getSelectedShapeIds().length > 0, [editor])
   const frames = useValue(
@@ -102,10 +115,11 @@ function ExportSubmenu() {
         .map((s) => ({ id: s.id, name: (s.props as { name?: string }).name || s.id })),
     [editor],
   )
-  const image = (format: 'png' | 'svg', target: ExportTarget) => async () => {
-    const blob = await exportImage(editor, { format, target, audience })
-    downloadBlob(blob, exportFileName(base, target, audience, format))
-  }
+  const image = (format: 'png' | 'svg', target: ExportTarget) =>
+    guarded(async () => {
+      const blob = await exportImage(editor, { format, target, audience })
+      downloadBlob(blob, exportFileName(base, target, audience, format))
+    })
   return (
     <TldrawUiMenuSubmenu id="war-room-export" label="war-room.export">
       <TldrawUiMenuGroup id="war-room-export-audience">
@@ -167,11 +181,10 @@ function ExportSubmenu() {
           id="war-room-export-pdf"
           label="war-room.export.pdf"
           readonlyOk
-          onSelect={async () => {
+          onSelect={guarded(async () => {
             const blob = await exportPresentationPdf(editor, { audience, lang, plan })
-            const safe = exportFileName(base, 'map', audience, 'pdf').replace('-map', '-presentation')
-            downloadBlob(blob, safe)
-          }}
+            downloadBlob(blob, exportFileName(base, 'map', audience, 'pdf').replace('-map', '-presentation'))
+          })}
         />
       </TldrawUiMenuGroup>
     </TldrawUiMenuSubmenu>

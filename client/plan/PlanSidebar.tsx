@@ -342,6 +342,12 @@ function Exports({ accountId }: { accountId: string }) {
       href: `${base}/stakeholders.xlsx?lang=${lang}`,
       label: t('plan.export.stakeholdersXlsx'),
     },
+    // The customer-safe variant (对客版, shared/audience.ts).
+    {
+      key: 'markdown-customer',
+      href: `${base}/plan.md?lang=${lang}&audience=customer`,
+      label: t('present.export.customerMarkdown'),
+    },
   ]
   return (
     <section className="wr-exports" aria-label={t('plan.export.title')}>

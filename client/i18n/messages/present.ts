@@ -16,6 +16,7 @@ export const presentMessages = defineMessages({
     'present.noTier': '未分层',
     'present.noStage': '阶段未定',
     'export.failed': '导出失败：{message}',
+    'present.export.customerMarkdown': '对客版计划（Markdown）',
   },
   en: {
     'present.start': 'Present',
@@ -31,5 +32,6 @@ export const presentMessages = defineMessages({
     'present.noTier': 'No tier',
     'present.noStage': 'No stage',
     'export.failed': 'Export failed: {message}',
+    'present.export.customerMarkdown': 'Customer-safe plan (Markdown)',
   },
 })
