@@ -15,7 +15,7 @@ import { ApiError, errorText } from '../auth/api'
 import { useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { navigate } from '../router'
-import { warRoomComponents, warRoomShapeUtils } from '../shapes'
+import { warRoomCanvasShapeUtils, warRoomComponents } from '../shapes'
 import { createAssetStore } from '../sync/createAssetStore'
 import { storeBindingUtils, storeShapeUtils, useYjsStore } from '../sync/useYjsStore'
 import { reviewsApi } from './api'
@@ -140,7 +140,7 @@ export function FrozenMapPage({ accountId, reviewId }: { accountId: string; revi
           <span className="wr-frozen__label">{date}</span>
           <Tldraw
             store={store}
-            shapeUtils={warRoomShapeUtils}
+            shapeUtils={warRoomCanvasShapeUtils}
             components={warRoomComponents}
             assetUrls={assetUrls}
             licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}
@@ -182,7 +182,7 @@ function LivePane({ accountId, follow }: { accountId: string; follow: Editor | n
       {room.status === 'ready' || (room.status === 'too-old' && room.store) ? (
         <Tldraw
           store={room.store!}
-          shapeUtils={warRoomShapeUtils}
+          shapeUtils={warRoomCanvasShapeUtils}
           components={warRoomComponents}
           assetUrls={assetUrls}
           licenseKey={import.meta.env.TLDRAW_LICENSE_KEY}

@@ -27,11 +27,11 @@ import { LiveScope } from '../live/LiveContext'
 import { withFindingBadges } from '../plan/FindingBadges'
 import { PlanProvider, useOptionalPlanContext } from '../plan/PlanContext'
 import { PlanSidebar } from '../plan/PlanSidebar'
-import { withChangeMarks } from '../review/ChangeMarks'
-import { ReviewProvider } from '../review/ReviewContext'
 import { audienceSignal, presentingSignal, warRoomShapeVisibility } from '../present/audience'
 import { arrivesFollowing, fitRoom } from '../present/fitRoom'
 import { PresentMode } from '../present/PresentMode'
+import { withChangeMarks } from '../review/ChangeMarks'
+import { ReviewProvider } from '../review/ReviewContext'
 import { navigate } from '../router'
 import {
   warRoomBindingUtils,
