@@ -12,6 +12,7 @@ import type { PlanRecord } from '../../shared/plan'
 import type { Lang } from '../i18n'
 import { withAudience } from '../present/audience'
 import { buildSlides, CUSTOMER_SLIDE_TITLES, SLIDE_TITLES, type Slide } from '../present/slides'
+import { changesSinceLastReview, currentAccountId } from './reviewChanges'
 import { renderSummaryPng, summarySvg } from './summary'
 
 /** The room's current plan (set by the room page), for the PDF's summary page when none is given. */
@@ -119,7 +120,7 @@ export function slideExport(editor: Editor, slide: Slide): { ids: TLShapeId[]; o
   }
 }
 
-/** One slide as a PNG at 2× (bitmap width and height in pixels). */
+/** One slide as a PNG at 2× (width and height as toImage reports them: CSS pixels). */
 export async function renderSlidePng(
   editor: Editor,
   slide: Slide,
@@ -144,7 +145,9 @@ export async function presentationSvgs(editor: Editor, opts: PdfOptions): Promis
     const plan = opts.plan === undefined ? planSignal.get() : opts.plan
     if (plan) {
       const titles = slides.map((s) => slideTitle(s, opts.lang, opts.audience))
-      out.push(summarySvg(plan, { audience: opts.audience, lang: opts.lang, slides: titles }).svg)
+      const accountId = opts.accountId === undefined ? currentAccountId() : opts.accountId
+      const changes = accountId ? await changesSinceLastReview(accountId, plan, opts.audience) : null
+      out.push(summarySvg(plan, { audience: opts.audience, lang: opts.lang, slides: titles, changes }).svg)
     }
     return out
   })
@@ -155,6 +158,8 @@ export interface PdfOptions {
   lang: Lang
   /** The plan for the summary page (default: the room's, planSignal); null: slides only. */
   plan?: PlanRecord | null
+  /** The account, for the changes since its last review (default: the room's, from the URL). */
+  accountId?: string | null
 }
 
 /** Points per CSS pixel of a slide image on its PDF page (pages are sized to their image). */
@@ -173,18 +178,20 @@ export async function exportPresentationPdf(editor: Editor, opts: PdfOptions): P
     for (const slide of slides) {
       const { bytes, w, h } = await renderSlidePng(editor, slide)
       const image = await pdf.embedPng(bytes)
-      // w×h are bitmap pixels at 2×; the page is sized from the CSS size.
-      const pageW = (w / 2) * PT_PER_PX
-      const pageH = (h / 2) * PT_PER_PX
+      // toImage reports the CSS size (the bitmap inside is 2× that); the page is sized from it.
+      const pageW = w * PT_PER_PX
+      const pageH = h * PT_PER_PX
       const page = pdf.addPage([pageW, pageH])
       page.drawImage(image, { x: 0, y: 0, width: pageW, height: pageH })
     }
     const plan = opts.plan === undefined ? planSignal.get() : opts.plan
     if (plan) {
+      const accountId = opts.accountId === undefined ? currentAccountId() : opts.accountId
       const summary = await renderSummaryPng(plan, {
         audience: opts.audience,
         lang: opts.lang,
         slides: slides.map((s) => slideTitle(s, opts.lang, opts.audience)),
+        changes: accountId ? await changesSinceLastReview(accountId, plan, opts.audience) : null,
       })
       const image = await pdf.embedPng(summary.bytes)
       const [pageW, pageH] = [(summary.w / 2) * PT_PER_PX, (summary.h / 2) * PT_PER_PX]

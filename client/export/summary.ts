@@ -15,7 +15,17 @@ import {
   TIER_LABELS,
 } from '../../shared/plan'
 
+import type { ChangesSinceReview } from './reviewChanges'
+
 type Lang = 'zh' | 'en'
+
+export interface SummaryOptions {
+  audience: Audience
+  lang: Lang
+  slides: string[]
+  /** What changed since the last review, when the account has one. */
+  changes?: ChangesSinceReview | null
+}
 
 const WORDS = {
   zh: {
@@ -35,6 +45,10 @@ const WORDS = {
     noActions: '尚无行动项',
     actions: '行动计划',
     slides: '演示页',
+    changes: (title: string, at: string) => `自上次复盘以来的变化（${title}，${at.slice(0, 10)}）`,
+    noChanges: '没有变化。',
+    changeSummary: (s: ChangesSinceReview['summary']) =>
+      `健康度 ${s.score.from} → ${s.score.to} · 新增卡点 ${s.blockersOpened} · 突破卡点 ${s.blockersCleared} · 完成行动 ${s.actionsDone} · 关系改善 ${s.relationshipsImproved} / 恶化 ${s.relationshipsWorsened}`,
     asOf: '生成日期',
     none: '—',
   },
@@ -55,6 +69,10 @@ const WORDS = {
     noActions: 'no action yet',
     actions: 'Actions',
     slides: 'Slides',
+    changes: (title: string, at: string) => `Changes since the last review (${title}, ${at.slice(0, 10)})`,
+    noChanges: 'No changes.',
+    changeSummary: (s: ChangesSinceReview['summary']) =>
+      `Health ${s.score.from} → ${s.score.to} · ${s.blockersOpened} blockers opened · ${s.blockersCleared} cleared · ${s.actionsDone} actions done · relationships ${s.relationshipsImproved} better / ${s.relationshipsWorsened} worse`,
     asOf: 'Generated',
     none: '—',
   },
@@ -100,7 +118,7 @@ const escapeXml = (s: string) =>
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not valid XML text
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
 
-export function summaryLines(plan: PlanRecord, opts: { audience: Audience; lang: Lang; slides: string[] }): Line[] {
+export function summaryLines(plan: PlanRecord, opts: SummaryOptions): Line[] {
   const w = WORDS[opts.lang]
   const lang = opts.lang
   const lines: Line[] = []
@@ -154,6 +172,14 @@ export function summaryLines(plan: PlanRecord, opts: { audience: Audience; lang:
       for (const x of against) p(`← ${x.title} — ${x.owner || w.none} · ${x.due || w.none}`, { indent: 28 })
     }
   }
+  if (opts.changes) {
+    h2(w.changes(opts.changes.title, opts.changes.at))
+    // The score and blocker counts are internal; the customer gets the list of shown changes only.
+    if (opts.audience !== 'customer') p(w.changeSummary(opts.changes.summary))
+    if (opts.changes.changes.length === 0) p(w.noChanges, { indent: 12 })
+    for (const c of opts.changes.changes.slice(0, 12)) p(`• ${c.message[lang]}`, { indent: 12 })
+    if (opts.changes.changes.length > 12) p(`… +${opts.changes.changes.length - 12}`, { indent: 12 })
+  }
   if (opts.slides.length) {
     h2(w.slides)
     for (const [i, title] of opts.slides.entries()) p(`${i + 1}. ${title}`, { indent: 12 })
@@ -164,7 +190,7 @@ export function summaryLines(plan: PlanRecord, opts: { audience: Audience; lang:
 /** The summary as SVG text (also what the PDF test reads back through pdftoppm). */
 export function summarySvg(
   plan: PlanRecord,
-  opts: { audience: Audience; lang: Lang; slides: string[] },
+  opts: SummaryOptions,
 ): {
   svg: string
   width: number
@@ -187,7 +213,7 @@ export function summarySvg(
 /** Rasterises the summary at 2× (bitmap width and height returned, in pixels). */
 export async function renderSummaryPng(
   plan: PlanRecord,
-  opts: { audience: Audience; lang: Lang; slides: string[] },
+  opts: SummaryOptions,
 ): Promise<{ bytes: Uint8Array; w: number; h: number }> {
   const { svg, width, height } = summarySvg(plan, opts)
   const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`

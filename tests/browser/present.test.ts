@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { api } from '../helpers/auth.ts'
 import {
   ARTIFACTS_DIR,
   launchBrowser,
@@ -396,7 +397,17 @@ async function downloadPdf(page: Page, customer: boolean): Promise<Buffer> {
 }
 
 test('the presentation PDF: one 2× page per slide plus the summary, and its customer-safe variant', async () => {
+  // A review first, then one change after it: the summary page lists what changed since.
+  const taken = await api(server, 'POST', '/api/accounts/demo/reviews', {
+    cookie: server.cookie,
+    body: { title: '11月复盘' },
+  })
+  expect(taken.status).toBe(201)
   const { page } = await openDemo()
+  await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    editor.updateShape({ id: 'shape:demo-a-roi' as never, type: 'action', props: { status: 'done' } } as never)
+  })
   const team = await downloadPdf(page, false)
   expect(team.subarray(0, 5).toString()).toBe('%PDF-')
   const teamPages = pdftoppm(team, 'present-pdf-team')
@@ -414,17 +425,25 @@ test('the presentation PDF: one 2× page per slide plus the summary, and its cus
   for (const [i, svg] of svgs.entries()) for (const word of words) expect(svg, `page ${i + 1}`).not.toContain(word)
   expect(svgs.join('')).toContain('刘振宇')
   expect(svgs[3]).toContain('合作推进计划')
+  expect(svgs[3]).toContain('自上次复盘以来的变化（11月复盘')
+  expect(svgs[3]).toContain('提交分阶段投资回报测算')
   // The team's summary, by contrast, carries the findings.
   const teamSvgs = await page.evaluate(() =>
     window.__warRoomExports!.pdfPageSvgs(window.__warRoomEditor!, { audience: 'team', lang: 'zh' }),
   )
   expect(teamSvgs.at(-1)).toContain('检查发现')
+  expect(teamSvgs.at(-1)).toContain('自上次复盘以来的变化（11月复盘')
+  expect(teamSvgs.at(-1)).toMatch(/健康度 \d+ → \d+/)
   // And the customer's plan.md, fetched as the page would.
   const md = await page.evaluate(async () =>
     (await fetch('/api/accounts/demo/plan.md?lang=zh&audience=customer')).text(),
   )
   for (const word of words) expect(md).not.toContain(word)
   expect(md).toContain('刘振宇')
+  await page.evaluate(() => {
+    const editor = window.__warRoomEditor!
+    editor.updateShape({ id: 'shape:demo-a-roi' as never, type: 'action', props: { status: 'planned' } } as never)
+  })
 })
 
 test('present mode with frames: the frames are the slides, in index order', async () => {
