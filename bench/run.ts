@@ -2,6 +2,7 @@
 import { main as deriveBench } from './derive'
 import { main as importBench } from './import'
 import { main as liveBench } from './live'
+import { main as presentBench } from './present'
 import { main as reviewBench } from './review'
 import { main as syncBench } from './sync'
 
@@ -10,3 +11,4 @@ await reviewBench([])
 await syncBench([])
 await importBench([])
 await liveBench([])
+await presentBench([])

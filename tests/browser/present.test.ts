@@ -115,6 +115,22 @@ async function badgeAndNameRects(page: Page) {
 const overlaps = (a: DOMRect, b: DOMRect) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
 
+test('arriving to follow someone (?follow=) does not fit; dark mode is not offered', async () => {
+  const { page } = await openDemo({ query: '?follow=someone' })
+  await page.waitForTimeout(500)
+  // The camera is left for the live session to move (tldraw's default: 100 %).
+  expect(await page.evaluate(() => window.__warRoomEditor!.getZoomLevel())).toBe(1)
+  // Ctrl+/ (tldraw's dark-mode shortcut) does nothing, and the menu has no colour scheme.
+  await page.locator('.tl-canvas').click({ position: { x: 600, y: 400 } })
+  await page.keyboard.press('Control+/')
+  expect(await page.evaluate(() => window.__warRoomEditor!.user.getIsDarkMode())).toBe(false)
+  await page.getByTestId('main-menu.button').click()
+  await page.getByTestId('main-menu-sub.preferences-button').click()
+  await page.getByTestId('main-menu-sub.preferences-content').waitFor()
+  expect(await page.getByTestId('main-menu-sub.help menu color-scheme-button').count()).toBe(0)
+  expect(await page.getByTestId('main-menu-sub.preferences-content').innerText()).not.toMatch(/深色|Dark/)
+})
+
 test('level of detail: simplified large cards at 30 %, full cards at 100 %; badges scale and never cover a name', async () => {
   const { page, screenshot } = await openDemo()
   // Fitted: badges present, none over its card's name.
