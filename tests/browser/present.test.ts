@@ -403,7 +403,7 @@ async function downloadPdf(page: Page, customer: boolean): Promise<Buffer> {
     }
   }
   const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 90_000 }),
+    page.waitForEvent('download', { timeout: 240_000 }),
     page.getByTestId('main-menu.war-room-export-pdf').click(),
   ])
   expect(download.suggestedFilename()).toMatch(customer ? /-presentation-customer\.pdf$/ : /-presentation\.pdf$/)
@@ -460,7 +460,7 @@ test('the presentation PDF: one 2× page per slide plus the summary, and its cus
     const editor = window.__warRoomEditor!
     editor.updateShape({ id: 'shape:demo-a-roi' as never, type: 'action', props: { status: 'planned' } } as never)
   })
-})
+}, 480_000)
 
 test('present mode with frames: the frames are the slides, in index order', async () => {
   const { page, screenshot } = await openDemo()
