@@ -10,8 +10,6 @@ import { type Editor, useValue } from 'tldraw'
 import { label, type PlanRecord, STAGE_LABELS, TIER_LABELS } from '../../shared/plan'
 import { slideTitle } from '../export/exports'
 import { useLang, useT } from '../i18n'
-import { SpotlightButton } from '../live/FollowBanner'
-import { useOptionalLive } from '../live/LiveContext'
 import { audienceSignal } from './audience'
 import { buildSlides, fitBounds, type Slide } from './slides'
 import './present.css'
@@ -119,8 +117,6 @@ export function PresentMode({
     ]
   }, [a, audience, lang, t])
   const health = plan?.metrics.healthScore
-  // Everyone else in the room may follow the presenter: the live session's spotlight.
-  const live = useOptionalLive()
 
   return (
     <header className="wr-present" data-testid="wr-present" data-audience={audience}>

@@ -186,8 +186,6 @@ test('present mode without frames: whole map, each faction, each blocker with it
   for (const text of ['东川省能源集团', '战略型', 'P3', '负责人', '健康度']) expect(header).toContain(text)
   expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(false)
   expect(await page.getByTestId('wr-roombar-name').isVisible()).toBe(false)
-  // Everyone may follow the presenter: the live session's spotlight, from the header.
-  expect(await page.getByTestId('wr-present').getByTestId('spotlight-toggle').count()).toBe(1)
 
   const titles: string[] = []
   const count = await page.getByTestId('wr-slide-count').innerText()
