@@ -4,7 +4,7 @@
  * `@y/websocket-server` (its own bin, documents in memory only) and the floor relay.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -62,7 +62,6 @@ async function freePort(): Promise<number> {
 
 export class Target {
   cookie: string | undefined
-  private out = ''
   private readonly exited: Promise<void>
 
   private constructor(
@@ -70,9 +69,8 @@ export class Target {
     readonly port: number,
     readonly proc: ChildProcess,
     private readonly dataDir: string | null,
+    private readonly logFile: string,
   ) {
-    proc.stdout!.on('data', (d) => (this.out += d))
-    proc.stderr!.on('data', (d) => (this.out += d))
     this.exited = new Promise((r) => proc.once('exit', () => r()))
     const kill = () => proc.kill('SIGKILL')
     process.once('exit', kill)
@@ -110,12 +108,18 @@ export class Target {
     }
     // BENCH_PROFILE=dir: each server writes a V8 CPU profile there when it stops.
     if (process.env.BENCH_PROFILE) args = [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, ...args]
+    // Output goes to a file, not a pipe: a server logging into a pipe that its reader (this
+    // process, at normal priority on a busy machine) does not drain blocks in its synchronous
+    // log writes, and the table would measure that.
+    const logFile = path.join(tmpdir(), `war-room-load-${kind}-${port}.log`)
+    const fd = openSync(logFile, 'w')
     const proc = spawnPinned(pin.server, pin.nice, process.execPath, args, {
       cwd: root,
       env: { ...baseEnv, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', fd, fd],
     })
-    const t = new Target(kind, port, proc, dataDir)
+    closeSync(fd)
+    const t = new Target(kind, port, proc, dataDir, logFile)
     await t.waitFor(/running at|floor relay on/, 30_000)
     if (kind === 'warroom') t.cookie = await signInAsAdmin({ url: t.httpUrl })
     return t
@@ -130,20 +134,25 @@ export class Target {
     return this.kind === 'warroom' ? `ws://127.0.0.1:${this.port}/sync/` : `ws://127.0.0.1:${this.port}/`
   }
 
-  private waitFor(re: RegExp, ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.kind} did not start:\n${this.out}`)), ms)
-      const check = () => {
-        if (re.test(this.out)) {
-          clearTimeout(timer)
-          this.proc.stdout!.off('data', check)
-          resolve()
-        }
-      }
-      this.proc.stdout!.on('data', check)
-      void this.exited.then(() => reject(new Error(`${this.kind} exited:\n${this.out}`)))
-      check()
+  private get out(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8')
+    } catch {
+      return ''
+    }
+  }
+
+  private async waitFor(re: RegExp, ms: number): Promise<void> {
+    const deadline = Date.now() + ms
+    let exited = false
+    void this.exited.then(() => {
+      exited = true
     })
+    while (!re.test(this.out)) {
+      if (exited) throw new Error(`${this.kind} exited:\n${this.out}`)
+      if (Date.now() > deadline) throw new Error(`${this.kind} did not start:\n${this.out}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
   }
 
   /** War Room needs an account (and the admin's membership) per room; the others need nothing. */
@@ -193,5 +202,6 @@ export class Target {
     await this.exited
     clearTimeout(timer)
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true })
+    rmSync(this.logFile, { force: true })
   }
 }

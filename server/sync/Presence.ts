@@ -33,7 +33,18 @@ export class Presence {
     /** Coalescing period; 0 sends every change at once. */
     private readonly tickMs: number,
     private readonly broadcast: (message: Uint8Array) => void,
+    /** How many connections receive each batch (a big room ticks more slowly, see {@link period}). */
+    private readonly audience: () => number = () => 0,
   ) {}
+
+  /**
+   * The tick: `tickMs`, stretched in rooms of more than about 140 people so that the presence
+   * traffic (people × people × states per second) stays bounded — 70 ms (14 Hz) at 200, never
+   * over 100 ms (10 Hz).
+   */
+  private period(): number {
+    return Math.max(this.tickMs, Math.min(100, Math.round(this.audience() * 0.35)))
+  }
 
   get size() {
     return this.entries.size
@@ -81,7 +92,7 @@ export class Presence {
     this.everything = null
     this.dirty.set(clientId, [clock, json])
     if (this.tickMs <= 0) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), this.tickMs)
+    else this.timer ??= setTimeout(() => this.flush(), this.period())
   }
 
   /** Sends what changed since the last tick, once encoded, to every connection. */

@@ -84,9 +84,13 @@ export class Room {
     stored: Uint8Array[],
   ) {
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
-    this.presence = new Presence(this.limits.presenceTickMs, (message) => {
-      for (const conn of this.connections) conn.send(message)
-    })
+    this.presence = new Presence(
+      this.limits.presenceTickMs,
+      (message) => {
+        for (const conn of this.connections) conn.send(message)
+      },
+      () => this.connections.size,
+    )
     this.unapplied = stored
     this.fullState = stored.length ? stored : null
     this.docBytes = stored.reduce((n, u) => n + u.length, 0)

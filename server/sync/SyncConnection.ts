@@ -79,6 +79,14 @@ export class ProtocolError extends Error {
 let nextId = 1
 const EMPTY = new Uint8Array(0)
 
+/** Received bytes waiting in every connection's queue (diagnostics: /healthz-style stats and tests). */
+export const inboundQueue = { bytes: 0, highWater: 0 }
+
+function queued(delta: number) {
+  inboundQueue.bytes += delta
+  if (inboundQueue.bytes > inboundQueue.highWater) inboundQueue.highWater = inboundQueue.bytes
+}
+
 export class SyncConnection {
   readonly id = nextId++
   readonly readOnly: boolean
@@ -124,12 +132,14 @@ export class SyncConnection {
       // Over a rate: this frame and the ones after it wait their turn.
       this.queue.push(data)
       this.queuedBytes += data.length
+      queued(data.length)
       this.drainTimer = setTimeout(() => this.drain(), wait)
       this.updateBackpressure()
       return
     }
     this.queue.push(data)
     this.queuedBytes += data.length
+    queued(data.length)
     this.updateBackpressure()
   }
 
@@ -173,6 +183,7 @@ export class SyncConnection {
       }
       this.queue[this.queueHead++] = EMPTY
       this.queuedBytes -= data.length
+      queued(-data.length)
       this.handler(data)
     }
     if (this.queueHead === this.queue.length) {
@@ -210,6 +221,7 @@ export class SyncConnection {
     if (this.drainTimer) clearTimeout(this.drainTimer)
     this.drainTimer = null
     this.queue.length = 0
+    queued(-this.queuedBytes)
     this.queuedBytes = 0
     try {
       this.socket.close(code, reason)

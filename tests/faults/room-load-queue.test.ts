@@ -2,7 +2,8 @@
  * The room-load queue bound (issue 12, "Also"): frames that arrive while a room loads used to be
  * queued without limit (up to 16 MiB each). Now past MAX_QUEUED_BYTES the server stops reading
  * that socket until the room is ready, so the rest waits in the sender's buffers — and is then
- * handled in order, nothing lost.
+ * handled in order, nothing lost. (Observed through the server's queue counter: in one process
+ * the client's `bufferedAmount` does not show what the kernel took.)
  */
 import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import * as Y from 'yjs'
 import type { DocStore } from '../../server/storage/DocStore.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
+import { inboundQueue } from '../../server/sync/SyncConnection.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 
@@ -70,22 +72,15 @@ describe('frames queued while a room loads', () => {
     for (let i = 0; i < 96; i++) doc.getMap('m').set(`k${i}`, String(i % 10).repeat(1024 * 1024))
     for (const f of frames) ws.send(f)
 
-    // Wait until the sender's buffer stops shrinking: an unbounded server takes all 96 MiB.
-    let last = -1
-    await eventually(
-      () => {
-        const now = ws.bufferedAmount
-        const stable = now === last
-        last = now
-        expect(stable).toBe(true)
-      },
-      20_000,
-      500,
-    )
-    expect(ws.bufferedAmount).toBeGreaterThan(32 * 1024 * 1024)
+    // While the room cannot load, the server holds at most the bound plus what one read brings
+    // (a frame and a socket chunk); an unbounded server queues all 96 MiB. Watch for a while.
+    inboundQueue.highWater = inboundQueue.bytes
+    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 250))
+    expect(inboundQueue.highWater).toBeGreaterThan(1024 * 1024)
+    expect(inboundQueue.highWater).toBeLessThan(2 * 1024 * 1024 + 2 * 1024 * 1024 + 256 * 1024)
 
     release()
     await eventually(() => expect(server.rooms.peek('slow')?.doc.getMap('m').size).toBe(96), 60_000, 100)
-    expect(ws.bufferedAmount).toBe(0)
+    expect(inboundQueue.bytes).toBe(0)
   })
 })
