@@ -3,7 +3,7 @@
  * these functions only choose the entry and fill its parameters. Names quoted here are user input:
  * the messages are plain text, and every renderer escapes them.
  */
-import type { AccountFieldName } from '../account'
+import { ACCOUNT_FIELD_NAMES, type AccountFieldName } from '../account'
 import { bilingual, labelTable } from '../i18n'
 import { SHAPE_TYPE_LABELS } from '../shapes/labels'
 import type { ActionStatus, RelationKind, StakeholderRole, WarRoomShapeType } from '../shapes/types'
@@ -39,20 +39,7 @@ const SHAPE_LABELS: Record<RecordKind, Bilingual> = {
   ...labelTable('label.recordKind', ['arrow', 'binding', 'shape']),
 }
 
-const ACCOUNT_FIELD_LABELS: Record<AccountFieldName, Bilingual> = labelTable('label.accountField', [
-  'name',
-  'tier',
-  'owner',
-  'goal',
-  'target',
-  'deadline',
-  'window',
-  'stage',
-  'closeness',
-  'potential',
-  'winProbability',
-  'competitors',
-])
+const ACCOUNT_FIELD_LABELS: Record<AccountFieldName, Bilingual> = labelTable('label.accountField', ACCOUNT_FIELD_NAMES)
 
 function accountFieldLabel(field: string): Bilingual {
   const root = field.split('.')[0] as AccountFieldName
