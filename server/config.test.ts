@@ -77,3 +77,27 @@ describe('resolveConfig', () => {
     ])
   })
 })
+
+describe('multi-node settings', () => {
+  it('reads DATABASE_URL, REDIS_URL and NODE_ID, and checks their form', () => {
+    const c = resolveConfig(
+      {},
+      { DATABASE_URL: 'postgres://warroom@db:5432/warroom', REDIS_URL: 'redis://cache:6379', NODE_ID: 'node-a' },
+    )
+    expect([c.databaseUrl, c.redisUrl, c.nodeId]).toEqual([
+      'postgres://warroom@db:5432/warroom',
+      'redis://cache:6379',
+      'node-a',
+    ])
+    expect(resolveConfig().databaseUrl).toBe('')
+    expect(() => resolveConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL looks like postgres:\/\//)
+    expect(() => resolveConfig({}, { DATABASE_URL: 'postgres://x/y', REDIS_URL: 'http://x' })).toThrow(
+      /REDIS_URL looks like redis:\/\//,
+    )
+    expect(() => resolveConfig({}, { NODE_ID: 'a b' })).toThrow(/NODE_ID is 1–64/)
+  })
+
+  it('refuses REDIS_URL without DATABASE_URL', () => {
+    expect(() => resolveConfig({}, { REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/)
+  })
+})

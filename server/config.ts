@@ -82,6 +82,12 @@ export interface ServerConfig {
   maxDocBytes: number
   /** Folder with the built client (vite build). */
   clientDir: string
+  /** `postgres://…`: documents and records in PostgreSQL (multi-node mode, docs/scale-out.md); '' = files in dataDir. */
+  databaseUrl: string
+  /** `redis://…`: fan-out, revocations and throttling shared between nodes; needs databaseUrl. */
+  redisUrl: string
+  /** This node's name in logs and in the fan-out between nodes; '' = a random one at start. */
+  nodeId: string
   /** Least severe level written (LOG_LEVEL). */
   logLevel: LogLevel
   /** `json` (one object per line) or `pretty` (LOG_FORMAT; pretty by default on a terminal outside production). */
@@ -138,6 +144,9 @@ export const defaultConfig = (): Settings => ({
   maxPendingBytes: 4 * 1024 * 1024,
   maxDocBytes: 64 * 1024 * 1024,
   clientDir: path.resolve(import.meta.dirname, '../dist/client'),
+  databaseUrl: '',
+  redisUrl: '',
+  nodeId: '',
   logLevel: 'info',
   logFormat: 'json',
 })
@@ -221,6 +230,21 @@ const SETTINGS = {
   maxPendingBytes: { env: 'MAX_PENDING_BYTES', value: positive() },
   maxDocBytes: { env: 'MAX_DOC_BYTES', value: positive() },
   clientDir: { env: 'CLIENT_DIR', value: text() },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    value: z.union([
+      z.literal(''),
+      z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'looks like postgres://user@host:port/database'),
+    ]),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    value: z.union([z.literal(''), z.string().regex(/^rediss?:\/\/\S+$/, 'looks like redis://host:port')]),
+  },
+  nodeId: {
+    env: 'NODE_ID',
+    value: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'is 1–64 letters, digits, _ . -')]),
+  },
   logLevel: { env: 'LOG_LEVEL', value: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`) },
   logFormat: { env: 'LOG_FORMAT', value: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`) },
 } satisfies { [K in keyof Settings]: { env: string; value: z.ZodType<Settings[K]> } }
@@ -299,6 +323,8 @@ export function resolveConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS
     const value = (merged as unknown as Record<string, unknown>)[key]
     problems.push(`${ENV_OF.get(key) ?? key} ${issue.message}, got ${JSON.stringify(value)}`)
   }
+  if (merged.redisUrl && !merged.databaseUrl && !bad.has('redisUrl'))
+    problems.push('REDIS_URL needs DATABASE_URL: several nodes share their documents and records in PostgreSQL')
   if (problems.length > 0) throw new ConfigError(problems)
   // The public origin may change state and open sockets like the server's own host.
   if (merged.publicOrigin && !merged.allowedOrigins.includes(merged.publicOrigin))

@@ -1,0 +1,209 @@
+/**
+ * Real PostgreSQL and Redis for the multi-node tests, from Debian's packages (`.ci/run` installs
+ * them when missing): each started on a free port with its data in a temporary directory, and
+ * stopped (data removed) afterwards. PostgreSQL refuses to run as root, and CI runs as root: there
+ * `initdb` and `pg_ctl` run through `runuser -u postgres`.
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+
+const run = promisify(execFile)
+
+/** A free TCP port on 127.0.0.1 (the port is released before it is returned). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Where Debian keeps PostgreSQL's server programs (`/usr/lib/postgresql/<major>/bin`), newest first. */
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql'
+  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)) : []
+  majors.sort((a, b) => Number(b) - Number(a))
+  for (const major of majors) {
+    const dir = path.join(root, major, 'bin')
+    if (existsSync(path.join(dir, 'initdb'))) return dir
+  }
+  throw new Error('PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it')
+}
+
+const isRoot = () => process.getuid?.() === 0
+
+/** Runs a PostgreSQL program as the `postgres` user when we are root (initdb refuses root). */
+function pgCommand(program: string, args: string[]): [string, string[]] {
+  const bin = path.join(postgresBinDir(), program)
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args]
+}
+
+export interface Postgres {
+  port: number
+  /** `postgres://warroom@127.0.0.1:<port>/<database>` (trust authentication on 127.0.0.1 only). */
+  url: string
+  /** Creates another empty database on this server and returns its URL. */
+  createDatabase(name: string): Promise<string>
+  /** Stops the server (fast shutdown); `start` runs it again on the same port and data. */
+  stop(): Promise<void>
+  start(): Promise<void>
+  /** Stops the server and removes its data. */
+  destroy(): Promise<void>
+}
+
+export interface PostgresOptions {
+  /** fsync off by default: the tests kill War Room processes, not PostgreSQL or the machine. */
+  fsync?: boolean
+  /** Database created at start (default `warroom`). */
+  database?: string
+}
+
+/** Starts a throw-away PostgreSQL server. */
+export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warroom-pg-'))
+  const data = path.join(dir, 'data')
+  if (isRoot()) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
+    chownSync(dir, id('-u'), id('-g'))
+  }
+  chmodSync(dir, 0o700)
+  const port = await freePort()
+  const [initCmd, initArgs] = pgCommand('initdb', [
+    '-D',
+    data,
+    '-U',
+    'warroom',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ])
+  await run(initCmd, initArgs, { cwd: dir })
+  const settings = [
+    `-p ${port}`,
+    "-c listen_addresses='127.0.0.1'",
+    `-c unix_socket_directories='${dir}'`,
+    `-c fsync=${options.fsync ? 'on' : 'off'}`,
+    '-c full_page_writes=off',
+    '-c max_connections=200',
+    '-c shared_buffers=32MB',
+  ].join(' ')
+  const start = async () => {
+    const [cmd, args] = pgCommand('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'log'), '-w', 'start'])
+    await run(cmd, args, { cwd: dir })
+  }
+  const stop = async () => {
+    const [cmd, args] = pgCommand('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'])
+    await run(cmd, args, { cwd: dir }).catch(() => {})
+  }
+  await start()
+  const base = `postgres://warroom@127.0.0.1:${port}`
+  const createDatabase = async (name: string) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`)
+    const client = new pg.Client({ connectionString: `${base}/postgres` })
+    await client.connect()
+    try {
+      await client.query(`CREATE DATABASE ${name}`)
+    } finally {
+      await client.end()
+    }
+    return `${base}/${name}`
+  }
+  const database = options.database ?? 'warroom'
+  await createDatabase(database)
+  // A test that fails before it stops its server must not leave it running.
+  const onExit = () => {
+    try {
+      const [cmd, args] = pgCommand('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
+      execFileSync(cmd, args, { stdio: 'ignore' })
+    } catch {}
+  }
+  process.once('exit', onExit)
+  return {
+    port,
+    url: `${base}/${database}`,
+    createDatabase,
+    stop,
+    start,
+    async destroy() {
+      process.off('exit', onExit)
+      await stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface Redis {
+  port: number
+  /** `redis://127.0.0.1:<port>` */
+  url: string
+  /** Stops the server (SIGTERM, no save); `start` runs it again on the same port. */
+  stop(): Promise<void>
+  start(): Promise<void>
+  /** Kills the server with SIGKILL. */
+  kill(): Promise<void>
+  destroy(): Promise<void>
+}
+
+/** Starts a throw-away Redis server (no persistence: it is the fan-out, not a store). */
+export async function startRedis(): Promise<Redis> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warroom-redis-'))
+  const port = await freePort()
+  let proc: ChildProcess | null = null
+  const kill = () => proc?.kill('SIGKILL')
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      proc = child
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 15_000)
+      child.stdout!.on('data', (d) => {
+        out += d
+        if (out.includes('Ready to accept connections')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      child.stderr!.on('data', (d) => (out += d))
+      child.once('error', reject)
+      child.once('exit', (code) => {
+        clearTimeout(timer)
+        if (!out.includes('Ready to accept connections')) reject(new Error(`redis-server exited ${code}:\n${out}`))
+      })
+    })
+  const stopWith = (signal: NodeJS.Signals) => {
+    const child = proc
+    proc = null
+    if (!child || child.exitCode !== null) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill(signal)
+    })
+  }
+  await start()
+  process.once('exit', kill)
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop: () => stopWith('SIGTERM'),
+    kill: () => stopWith('SIGKILL'),
+    async destroy() {
+      process.off('exit', kill)
+      await stopWith('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
