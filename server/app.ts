@@ -46,6 +46,8 @@ export interface AppDeps {
   reviewStore?: ReviewStore
   /** The audit log; one on `DATA_DIR/audit.log` when not given. */
   audit?: AuditLog
+  /** The fan-out between nodes (multi-node mode): `/healthz` reports it. */
+  fanout?: { status(): { ok: boolean; rooms: number; since?: string } } | null
 }
 
 /** Builds the Hono app: health, sync, API and the built client. */
@@ -110,9 +112,15 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     const loaded = rooms.loadedRooms.length
     const storage = rooms.storageStatus()
     const records = db.writeStatus()
-    if (storage.ok && records.ok) return c.json({ ok: true, rooms: loaded })
+    const fanout = deps.fanout?.status()
+    // Multi-node mode: `fanout` says whether edits reach the other nodes (docs/scale-out.md).
+    const fanoutField = fanout
+      ? { fanout: fanout.ok ? 'up' : 'down', ...(fanout.since && { fanoutDownSince: fanout.since }) }
+      : {}
+    if (storage.ok && records.ok && (!fanout || fanout.ok)) return c.json({ ok: true, rooms: loaded, ...fanoutField })
     // Counts and error codes only: this route is public, account ids are not.
-    return c.json({ ok: false, rooms: loaded, storage: { rooms: storage, db: records } }, 503)
+    if (storage.ok && records.ok) return c.json({ ok: false, rooms: loaded, ...fanoutField }, 503)
+    return c.json({ ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records } }, 503)
   })
 
   const auth = new Auth(db, config)

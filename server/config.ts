@@ -88,6 +88,8 @@ export interface ServerConfig {
   redisUrl: string
   /** This node's name in logs and in the fan-out between nodes; '' = a random one at start. */
   nodeId: string
+  /** Heartbeat period of the fan-out per room; a node silent for three periods is taken as gone (its cursors vanish). */
+  fanoutHeartbeatMs: number
   /** Least severe level written (LOG_LEVEL). */
   logLevel: LogLevel
   /** `json` (one object per line) or `pretty` (LOG_FORMAT; pretty by default on a terminal outside production). */
@@ -147,6 +149,7 @@ export const defaultConfig = (): Settings => ({
   databaseUrl: '',
   redisUrl: '',
   nodeId: '',
+  fanoutHeartbeatMs: 5_000,
   logLevel: 'info',
   logFormat: 'json',
 })
@@ -244,6 +247,10 @@ const SETTINGS = {
   nodeId: {
     env: 'NODE_ID',
     value: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'is 1–64 letters, digits, _ . -')]),
+  },
+  fanoutHeartbeatMs: {
+    env: 'FANOUT_HEARTBEAT_MS',
+    value: positive().min(100, 'must be at least 100').max(60_000, 'must be at most 60000'),
   },
   logLevel: { env: 'LOG_LEVEL', value: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`) },
   logFormat: { env: 'LOG_FORMAT', value: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`) },

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { resolveConfig, type ServerConfig } from './config.ts'
 import { Database } from './db/Database.ts'
 import { PlanService } from './plan/PlanService.ts'
+import { RedisFanout } from './scale/RedisFanout.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
 import type { DocStore } from './storage/DocStore.ts'
 import { FileDocStore } from './storage/FileDocStore.ts'
@@ -18,6 +20,8 @@ export interface RunningServer {
   rooms: RoomManager
   db: Database
   plans: PlanService
+  /** The fan-out between nodes (REDIS_URL), or null on a single node. */
+  fanout: RedisFanout | null
   /** Stops accepting, closes sockets, persists and unloads every room, releases the lock. */
   close(): Promise<void>
 }
@@ -36,6 +40,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { store: customStore, fs, env, ...overrides } = options
   const config = resolveConfig(overrides, env)
   const lock = lockDataDir(config.dataDir)
+  let fanout: RedisFanout | null = null
   // Components that take a plain `log` get a line at the level their messages mean.
   const logAs = (component: string, level: 'warn' | 'error') => {
     const child = config.logger.child({ component })
@@ -46,6 +51,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       customStore ??
       new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: logAs('storage', 'warn'), fs })
     const db = await Database.open(config.dataDir, { fs })
+    // Several nodes (docs/scale-out.md): what each accepts reaches the others through Redis.
+    fanout = config.redisUrl
+      ? new RedisFanout({
+          redisUrl: config.redisUrl,
+          nodeId: config.nodeId || `node-${randomBytes(4).toString('hex')}`,
+          store,
+          flushIntervalMs: config.flushIntervalMs,
+          heartbeatMs: config.fanoutHeartbeatMs,
+          log: logAs('fanout', 'warn'),
+        })
+      : null
+    if (fanout && !(await fanout.ready()))
+      config.logger.warn(
+        'Redis is not reachable: starting without the fan-out (edits are stored; other nodes see them once it is back)',
+      )
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       dataDir: config.dataDir,
@@ -67,10 +87,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       onDocChanged: plans.onDocChanged,
       onLoaded: plans.onLoaded,
       onUnload: plans.onUnload,
+      fanout: fanout ?? undefined,
     })
     plans.attach(rooms)
     await plans.load()
-    const { app, injectWebSocket, wss, audit } = createApp({ config, rooms, db, plans })
+    const { app, injectWebSocket, wss, audit } = createApp({ config, rooms, db, plans, fanout })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
       s.once('error', reject)
@@ -85,12 +106,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       rooms,
       db,
       plans,
+      fanout,
       close() {
         closing ??= (async () => {
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
           for (const ws of wss.clients) ws.terminate()
           ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
           await rooms.closeAll()
+          await fanout?.close()
           plans.close()
           await store.close()
           await audit.close()
@@ -101,6 +124,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     }
   } catch (e) {
+    await fanout?.close()
     lock.release()
     throw e
   }

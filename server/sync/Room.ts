@@ -4,12 +4,17 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { rewritePresence } from '../live/rewritePresence.ts'
+import { RemotePresence } from '../scale/RemotePresence.ts'
 import type { DocStore } from '../storage/DocStore.ts'
 import { Presence } from './Presence.ts'
 import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
 
 /** Transaction origin of updates replayed from storage (not re-persisted). */
 const STORAGE_ORIGIN = Symbol('storage')
+/** Origin of updates another node accepted (server/scale): relayed and stored here, not published again. */
+const REMOTE_ORIGIN = Symbol('remote')
+/** Origin of a resync from the store (server/scale): relayed to this node's clients only. */
+const RESYNC_ORIGIN = Symbol('resync')
 
 /** How long a loaded room may wait for a reason to build its Y.Doc (see {@link Room.load}). */
 const HYDRATE_AFTER_MS = 250
@@ -47,6 +52,20 @@ export interface RoomOptions {
   /** Called once the stored state is read, with the stored updates (derived data may copy them). */
   onLoaded?: (room: Room, updates: Uint8Array[]) => void
   limits?: Partial<RoomLimits>
+  /** The fan-out to other nodes (multi-node mode, server/scale/); none on a single node. */
+  fanout?: RoomFanout
+}
+
+/** What a room tells the fan-out between nodes (docs/scale-out.md, "Fan-out between nodes"). */
+export interface RoomFanout {
+  /** The room is loaded: start receiving what other nodes accept for it. */
+  attach(room: Room): void
+  /** The room is being destroyed. */
+  detach(room: Room): void
+  /** An update accepted on this node (a client's, or the server's own), as stored. */
+  update(room: Room, update: Uint8Array): void
+  /** A coalesced presence batch of this node's clients (an awareness message). */
+  presence(room: Room, message: Uint8Array): void
 }
 
 /**
@@ -88,6 +107,7 @@ export class Room {
       this.limits.presenceTickMs,
       (message) => {
         for (const conn of this.connections) conn.send(message)
+        options.fanout?.presence(this, message)
       },
       () => this.connections.size,
     )
@@ -101,6 +121,7 @@ export class Room {
     const updates = await store.load(name)
     const room = new Room(name, store, options, updates)
     options.onLoaded?.(room, updates)
+    options.fanout?.attach(room)
     // Built when first needed (an edit, a returning client's state vector, the plan record), or
     // once the first joiners have had their answer from the stored bytes: building a 4,000-record
     // document takes tens of milliseconds that a joining client need not wait for.
@@ -131,12 +152,12 @@ export class Room {
   }
 
   /** The client update being applied (its bytes are relayed and stored as they came). */
-  private applying: { conn: SyncConnection; changed: boolean; beforeState: Map<number, number> | null } | null = null
+  private applying: { origin: unknown; changed: boolean; beforeState: Map<number, number> | null } | null = null
 
   private onAfterTransaction = (tr: Y.Transaction) => {
     if (tr.origin === STORAGE_ORIGIN || !transactionChanged(tr)) return
     const applying = this.applying
-    if (applying && tr.origin === applying.conn) {
+    if (applying && tr.origin === applying.origin) {
       applying.changed = true
       applying.beforeState ??= tr.beforeState
       return
@@ -152,10 +173,13 @@ export class Room {
     this.fullStateMessages = null
     this.docBytes += update.length
     // Queued for the store's flush loop (no promise per update); failures reach RoomManager.
-    this.store.append(this.name, update)
+    // What a resync brought came from the store; what another node accepted is stored here too
+    // (the store keeps one copy of identical bytes), so the stored log never depends on one node.
+    if (origin !== RESYNC_ORIGIN) this.store.append(this.name, update)
     this.maybeCompact()
     const message = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update))
     for (const conn of this.connections) if (conn !== origin) conn.send(message)
+    if (origin !== REMOTE_ORIGIN && origin !== RESYNC_ORIGIN) this.options.fanout?.update(this, update)
     this.options.onDocChanged?.(this, update)
   }
 
@@ -185,6 +209,8 @@ export class Room {
     else this.sendStep1(conn)
     const everyone = this.presence.encodeAll()
     if (everyone) conn.send(everyone)
+    const remote = this.remotePresence.encodeAll()
+    if (remote) conn.send(remote)
   }
 
   private sendStep1(conn: SyncConnection) {
@@ -194,7 +220,7 @@ export class Room {
   /** A read-only view of the presence states, shaped like y-protocols' `Awareness` (tests, diagnostics). */
   // biome-ignore lint/suspicious/noExplicitAny: the same type as y-protocols' Awareness#getStates
   get awareness(): { getStates(): Map<number, { [key: string]: any }> } {
-    return { getStates: () => this.presence.states() }
+    return { getStates: () => new Map([...this.remotePresence.states(), ...this.presence.states()]) }
   }
 
   leave(conn: SyncConnection) {
@@ -223,6 +249,8 @@ export class Room {
       case MessageType.QueryAwareness: {
         const everyone = this.presence.encodeAll()
         if (everyone) conn.send(everyone)
+        const remote = this.remotePresence.encodeAll()
+        if (remote) conn.send(remote)
         return
       }
       default:
@@ -289,7 +317,7 @@ export class Room {
       : null
     const pendingDsBefore = store.pendingDs
     const before = pendingSize(pendingBefore, pendingDsBefore)
-    const applying: NonNullable<Room['applying']> = { conn, changed: false, beforeState: null }
+    const applying: NonNullable<Room['applying']> = { origin: conn, changed: false, beforeState: null }
     this.applying = applying
     try {
       Y.applyUpdate(doc, update, conn)
@@ -312,6 +340,58 @@ export class Room {
     if (applying.changed || after > before) this.onDocUpdate(update, conn)
   }
 
+  /**
+   * An update another node accepted: applied, relayed to this node's clients and stored, as the
+   * same bytes (no size cap: it is already accepted elsewhere). Returns false when part of it waits
+   * for data this node never saw (a message was missed: the caller resyncs).
+   */
+  applyRemoteUpdate(update: Uint8Array): boolean {
+    const doc = this.doc
+    const store = doc.store
+    const before = pendingSize(store.pendingStructs, store.pendingDs)
+    const applying: NonNullable<Room['applying']> = { origin: REMOTE_ORIGIN, changed: false, beforeState: null }
+    this.applying = applying
+    try {
+      Y.applyUpdate(doc, update, REMOTE_ORIGIN)
+    } finally {
+      this.applying = null
+    }
+    const after = pendingSize(store.pendingStructs, store.pendingDs)
+    if (applying.changed || after > before) this.onDocUpdate(update, REMOTE_ORIGIN)
+    return after <= before
+  }
+
+  /**
+   * The stored state, read again after a missed message: whatever this node lacked is applied and
+   * relayed to its clients (Yjs skips the rest); nothing is stored or published again.
+   */
+  applyStoredState(updates: Uint8Array[]) {
+    const doc = this.doc
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update)
+    }, RESYNC_ORIGIN)
+  }
+
+  /** Presence of other nodes' clients (server/scale), kept apart from this node's own. */
+  readonly remotePresence = new RemotePresence((message) => {
+    for (const conn of this.connections) conn.send(message)
+  })
+
+  /** The awareness states of this node's own clients, as one message (null: none). */
+  localPresence(): Uint8Array | null {
+    return this.presence.encodeAll()
+  }
+
+  /** The awareness client ids of this node's own clients. */
+  localPresenceClients(): number[] {
+    return [...this.presence.states().keys()]
+  }
+
+  /** Whether one of this node's clients holds this awareness client id. */
+  hasLocalPresence(clientId: number): boolean {
+    return this.presence.get(clientId) !== undefined
+  }
+
   private handleAwareness(conn: SyncConnection, payload: Uint8Array) {
     const decoder = decoding.createDecoder(payload)
     const count = readOrFail(() => decoding.readVarUint(decoder))
@@ -328,6 +408,8 @@ export class Room {
         const text = decoding.readVarString(decoder)
         return [id, c, text, decoder.pos - start] as const
       })
+      // Another node's client, as this node relayed it, echoed back by a client: not its to claim.
+      if (!conn.awarenessClients.has(clientId) && this.remotePresence.isEcho(clientId, clock, json)) continue
       // Ids are admitted one at a time, so the per-connection cap counts every one of them.
       if (!this.mayUseAwarenessClient(conn, clientId)) continue
       conn.awarenessClients.add(clientId)
@@ -339,7 +421,9 @@ export class Room {
         this.presence.remove(clientId, clock)
         continue
       }
-      const previous = this.presence.get(clientId)?.value
+      // A client that moved here from another node is this node's now (and keeps its spotlight's `since`).
+      const remotePrevious = this.remotePresence.claim(clientId)
+      const previous = this.presence.get(clientId)?.value ?? remotePrevious
       const rewritten = identity ? rewritePresence(value, { ...identity, now }, previous) : value
       this.presence.set(clientId, clock, identity ? JSON.stringify(rewritten) : json, rewritten, conn)
     }
@@ -359,6 +443,8 @@ export class Room {
   }
 
   destroy() {
+    this.options.fanout?.detach(this)
+    this.remotePresence.destroy()
     this.ydoc.off('afterTransaction', this.onAfterTransaction)
     this.presence.destroy()
     this.unapplied = null

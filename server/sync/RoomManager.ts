@@ -63,6 +63,7 @@ export class RoomManager {
         onDocChanged: this.options.onDocChanged,
         limits: this.options.limits,
         onLoaded: this.options.onLoaded,
+        fanout: this.options.fanout,
       }).then(
         (room) => {
           created.room = room
