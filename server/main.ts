@@ -1,4 +1,5 @@
 import { ConfigError } from './config.ts'
+import { NodeLockedError } from './pg/stores.ts'
 import { startServer } from './server.ts'
 import { DataDirLockedError } from './storage/DataDirLock.ts'
 
@@ -18,7 +19,7 @@ try {
   process.on('SIGTERM', () => void stop('SIGTERM'))
 } catch (e) {
   // Before the server runs there is no configured logger: say it plainly and stop.
-  if (e instanceof DataDirLockedError || e instanceof ConfigError) {
+  if (e instanceof DataDirLockedError || e instanceof NodeLockedError || e instanceof ConfigError) {
     console.error(e.message)
     process.exit(2)
   }

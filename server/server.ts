@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { type Backend, openBackend } from './backend.ts'
 import { resolveConfig, type ServerConfig } from './config.ts'
 import { Database } from './db/Database.ts'
 import { PlanService } from './plan/PlanService.ts'
 import { RedisFanout } from './scale/RedisFanout.ts'
-import { lockDataDir } from './storage/DataDirLock.ts'
 import type { DocStore } from './storage/DocStore.ts'
-import { FileDocStore } from './storage/FileDocStore.ts'
 import type { StorageFs } from './storage/fsLayer.ts'
 import { RoomManager } from './sync/RoomManager.ts'
 
@@ -22,12 +21,14 @@ export interface RunningServer {
   plans: PlanService
   /** The fan-out between nodes (REDIS_URL), or null on a single node. */
   fanout: RedisFanout | null
+  /** Where documents (and, in the PostgreSQL mode, the rest) are kept. */
+  backend: Backend
   /** Stops accepting, closes sockets, persists and unloads every room, releases the lock. */
   close(): Promise<void>
 }
 
 export interface StartOptions extends Partial<ServerConfig> {
-  /** Storage back end; defaults to the embedded file store under `dataDir`. */
+  /** Document store; defaults to the configured one (files under `dataDir`, or PostgreSQL with `databaseUrl`). */
   store?: DocStore
   /** File-system layer of the embedded store and db.json (fault-injection tests). */
   fs?: StorageFs
@@ -39,17 +40,16 @@ export interface StartOptions extends Partial<ServerConfig> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { store: customStore, fs, env, ...overrides } = options
   const config = resolveConfig(overrides, env)
-  const lock = lockDataDir(config.dataDir)
   let fanout: RedisFanout | null = null
   // Components that take a plain `log` get a line at the level their messages mean.
   const logAs = (component: string, level: 'warn' | 'error') => {
     const child = config.logger.child({ component })
     return (msg: string) => child[level](msg)
   }
+  // Files: locks DATA_DIR; PostgreSQL: applies the migrations and takes the node lock.
+  const backend = await openBackend(config, { docs: customStore, fs, log: logAs('storage', 'warn') })
   try {
-    const store =
-      customStore ??
-      new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: logAs('storage', 'warn'), fs })
+    const store = backend.docs
     const db = await Database.open(config.dataDir, { fs })
     // Several nodes (docs/scale-out.md): what each accepts reaches the others through Redis.
     fanout = config.redisUrl
@@ -107,6 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       db,
       plans,
       fanout,
+      backend,
       close() {
         closing ??= (async () => {
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
@@ -115,17 +116,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await rooms.closeAll()
           await fanout?.close()
           plans.close()
-          await store.close()
           await audit.close()
           await httpClosed
-          lock.release()
+          await backend.close()
         })()
         return closing
       },
     }
   } catch (e) {
     await fanout?.close()
-    lock.release()
+    await backend.close().catch(() => {})
     throw e
   }
 }
