@@ -9,10 +9,11 @@ import { bilingual } from '../shared/i18n/index.ts'
 import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { AuditLog } from './audit/AuditLog.ts'
-import { AccessError, Auth } from './auth/Auth.ts'
+import { AccessError, Auth, type LoginLimiters } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
+import { CrossNodeRevocation } from './auth/revocation.ts'
 import type { ServerConfig } from './config.ts'
-import { type Database, InvariantError } from './db/Database.ts'
+import { InvariantError, type Records } from './db/Records.ts'
 import { seedDemoAccount } from './demo/demoAccount.ts'
 import { mountAccountRoutes } from './http/accounts.ts'
 import { mountAssetRoutes } from './http/assets.ts'
@@ -40,7 +41,7 @@ import { mountSyncRoute, type SyncAccess } from './sync/wsRoute.ts'
 export interface AppDeps {
   config: ServerConfig
   rooms: RoomManager
-  db: Database
+  db: Records
   plans: PlanService
   /** Where reviews are kept; defaults to the file store under `dataDir`. */
   reviewStore?: ReviewStore
@@ -48,6 +49,8 @@ export interface AppDeps {
   audit?: AuditLog
   /** The fan-out between nodes (multi-node mode): `/healthz` reports it. */
   fanout?: { status(): { ok: boolean; rooms: number; since?: string } } | null
+  /** Sign-in throttles shared between nodes (Redis); in memory per process when not given. */
+  loginLimiters?: LoginLimiters
 }
 
 /** Builds the Hono app: health, sync, API and the built client. */
@@ -100,6 +103,14 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   app.use('*', securityHeaders())
   app.use('*', allowedHostsCheck(config))
   app.use('*', clientAddressMiddleware(config.trustProxy))
+  // PostgreSQL mode: the records catch up with other nodes first (one small query), so a session
+  // or user made on another node a moment ago is known here (server/pg/PgRecords.ts).
+  const recordsCaughtUp = async (_c: unknown, next: () => Promise<void>) => {
+    await db.catchUp()
+    await next()
+  }
+  app.use('/api/*', recordsCaughtUp)
+  app.use('/sync/*', recordsCaughtUp)
   // JSON bodies are small; uploads carry their own limit (server/http/assets.ts).
   app.use(
     '/api/*',
@@ -123,7 +134,12 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     return c.json({ ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records } }, 503)
   })
 
-  const auth = new Auth(db, config)
+  const auth = new Auth(db, config, deps.loginLimiters)
+  // Access changed on another node closes this node's matching sockets (server/auth/revocation.ts).
+  const revocation = new CrossNodeRevocation(auth.sockets, rooms, (msg) =>
+    config.logger.child({ component: 'records' }).warn(msg),
+  )
+  db.onRemoteChange((diff) => revocation.apply(diff))
   const reviews = new ReviewService(reviewStore ?? new FileReviewStore(config.dataDir, config.log), rooms, {
     timeZone: config.planTimeZone,
     log: config.log,

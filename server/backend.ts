@@ -5,6 +5,7 @@
  * fan-out) plug in here too.
  */
 import type { ServerConfig } from './config.ts'
+import type { Records } from './db/Records.ts'
 import type { Pool } from './pg/pool.ts'
 import { openPostgresStores } from './pg/stores.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
@@ -17,6 +18,8 @@ export interface Backend {
   docs: DocStore
   /** The PostgreSQL pool (postgres mode), for the other stores of that mode; null with files. */
   pool: Pool | null
+  /** The records (users, sessions, accounts, members) in PostgreSQL; null with files (lowdb's db.json). */
+  records: Records | null
   /** Closes the stores and releases the data directory's lock or the database. */
   close(): Promise<void>
 }
@@ -38,6 +41,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
       mode: 'postgres',
       docs,
       pool: pg.pool,
+      records: pg.records,
       async close() {
         if (docs !== pg.docs) await docs.close()
         await pg.close()
@@ -52,6 +56,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     mode: 'files',
     docs,
     pool: null,
+    records: null,
     async close() {
       try {
         await docs.close()

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
+import type { LoginLimiters } from './auth/Auth.ts'
+import { createSharedLoginLimiters } from './auth/redisRateLimit.ts'
 import { type Backend, openBackend } from './backend.ts'
 import { resolveConfig, type ServerConfig } from './config.ts'
 import { Database } from './db/Database.ts'
+import type { Records } from './db/Records.ts'
 import { PlanService } from './plan/PlanService.ts'
 import { RedisFanout } from './scale/RedisFanout.ts'
 import type { DocStore } from './storage/DocStore.ts'
@@ -17,7 +20,7 @@ export interface RunningServer {
   url: string
   config: ServerConfig
   rooms: RoomManager
-  db: Database
+  db: Records
   plans: PlanService
   /** The fan-out between nodes (REDIS_URL), or null on a single node. */
   fanout: RedisFanout | null
@@ -30,6 +33,10 @@ export interface RunningServer {
 export interface StartOptions extends Partial<ServerConfig> {
   /** Document store; defaults to the configured one (files under `dataDir`, or PostgreSQL with `databaseUrl`). */
   store?: DocStore
+  /** Records store (PostgreSQL: server/pg/PgRecords.ts); defaults to lowdb's `dataDir/db.json`. Closed by `close`. */
+  records?: Records
+  /** Sign-in throttles shared between nodes (server/auth/redisRateLimit.ts); in memory when not given. */
+  loginLimiters?: LoginLimiters
   /** File-system layer of the embedded store and db.json (fault-injection tests). */
   fs?: StorageFs
   /** Environment to read settings from (defaults to none: pass `process.env` in main). */
@@ -38,7 +45,9 @@ export interface StartOptions extends Partial<ServerConfig> {
 
 /** Starts a War Room server. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { store: customStore, fs, env, ...overrides } = options
+  const { store: customStore, records, loginLimiters, fs, env, ...overrides } = options
+  let limiters = loginLimiters
+  let shared: ReturnType<typeof createSharedLoginLimiters> | null = null
   const config = resolveConfig(overrides, env)
   let fanout: RedisFanout | null = null
   // Components that take a plain `log` get a line at the level their messages mean.
@@ -50,7 +59,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const backend = await openBackend(config, { docs: customStore, fs, log: logAs('storage', 'warn') })
   try {
     const store = backend.docs
-    const db = await Database.open(config.dataDir, { fs })
+    // PostgreSQL mode: the records are the database's (server/pg/PgRecords.ts), else lowdb's db.json.
+    const db = records ?? backend.records ?? (await Database.open(config.dataDir, { fs }))
     // Several nodes (docs/scale-out.md): what each accepts reaches the others through Redis.
     fanout = config.redisUrl
       ? new RedisFanout({
@@ -66,6 +76,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       config.logger.warn(
         'Redis is not reachable: starting without the fan-out (edits are stored; other nodes see them once it is back)',
       )
+    // Several nodes: sign-in throttling shared through Redis (falls back to memory while it is down).
+    if (!limiters && config.redisUrl && backend.mode === 'postgres') {
+      shared = createSharedLoginLimiters(config.redisUrl, config, { log: logAs('auth', 'warn') })
+      limiters = shared
+    }
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       dataDir: config.dataDir,
@@ -91,7 +106,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })
     plans.attach(rooms)
     await plans.load()
-    const { app, injectWebSocket, wss, audit } = createApp({ config, rooms, db, plans, fanout })
+    const { app, injectWebSocket, wss, audit } = createApp({
+      config,
+      rooms,
+      db,
+      plans,
+      fanout,
+      loginLimiters: limiters,
+    })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
       s.once('error', reject)
@@ -116,6 +138,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await rooms.closeAll()
           await fanout?.close()
           plans.close()
+          await db.close()
+          await shared?.close()
           await audit.close()
           await httpClosed
           await backend.close()
@@ -125,6 +149,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
   } catch (e) {
     await fanout?.close()
+    await shared?.close()
     await backend.close().catch(() => {})
     throw e
   }

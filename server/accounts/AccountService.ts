@@ -12,7 +12,8 @@ import type { AccountFields, AccountTier } from '../../shared/account.ts'
 import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
 import { CloseCode, DocKeys, isValidAccountId } from '../../shared/protocol.ts'
 import type { Auth } from '../auth/Auth.ts'
-import type { AccountRecord, Database, UserRecord } from '../db/Database.ts'
+import type { AccountRecord, UserRecord } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import { invalidAccountId } from '../http/accountId.ts'
 import type { PlanSummary } from '../plan/planProtocol.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
@@ -43,7 +44,7 @@ export class AccountService {
   private readonly creating = new Set<string>()
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Records,
     private readonly rooms: RoomManager,
     private readonly auth: Auth,
     private readonly dataDir: string,

@@ -5,9 +5,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { HTTPException } from 'hono/http-exception'
 import type { ServerConfig } from '../config.ts'
-import type { AccountRecord, Database, MemberRole, UserRecord } from '../db/Database.ts'
+import type { AccountRecord, MemberRole, UserRecord } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import { validateAccountId } from '../http/accountId.ts'
-import { LoginRateLimiter } from './rateLimit.ts'
+import { type LoginLimiter, LoginRateLimiter } from './rateLimit.ts'
 import { SocketRegistry } from './SocketRegistry.ts'
 
 export const SESSION_COOKIE = 'wr_session'
@@ -54,19 +55,27 @@ export function publicUser(user: UserRecord) {
   return { id, email, name, role, disabled, createdAt, department: user.department ?? null }
 }
 
+/** The two sign-in throttles (in memory, or shared between nodes through Redis: server/auth/redisRateLimit.ts). */
+export interface LoginLimiters {
+  login: LoginLimiter
+  address: LoginLimiter
+}
+
 export class Auth {
   readonly sockets = new SocketRegistry()
   /** Failed sign-ins per email and address. */
-  readonly loginLimiter: LoginRateLimiter
+  readonly loginLimiter: LoginLimiter
   /** Failed sign-ins per address, across all emails (one address guessing many accounts). */
-  readonly addressLimiter: LoginRateLimiter
+  readonly addressLimiter: LoginLimiter
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Records,
     private readonly config: ServerConfig,
+    limiters?: LoginLimiters,
   ) {
-    this.loginLimiter = new LoginRateLimiter(config.loginMaxFailures, config.loginWindowMs)
-    this.addressLimiter = new LoginRateLimiter(config.loginMaxFailuresPerAddress, config.loginWindowMs)
+    this.loginLimiter = limiters?.login ?? new LoginRateLimiter(config.loginMaxFailures, config.loginWindowMs)
+    this.addressLimiter =
+      limiters?.address ?? new LoginRateLimiter(config.loginMaxFailuresPerAddress, config.loginWindowMs)
   }
 
   get setupRequired(): boolean {

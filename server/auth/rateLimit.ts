@@ -12,7 +12,13 @@ export interface Reservation {
   succeeded(options?: { forgetKey?: boolean }): void
 }
 
-export class LoginRateLimiter {
+/** A sign-in throttle: in memory ({@link LoginRateLimiter}) or shared through Redis (redisRateLimit.ts). */
+export interface LoginLimiter {
+  /** Books one attempt as a failure, or says how long to wait (ms) when the key is at its limit. */
+  reserve(key: string): Reservation | number | Promise<Reservation | number>
+}
+
+export class LoginRateLimiter implements LoginLimiter {
   private readonly failures = new Map<string, number[]>()
 
   constructor(

@@ -5,6 +5,15 @@ import type { Department } from '../../shared/shapes/types.ts'
 import { isStorageFailure, StorageUnavailableError } from '../storage/DocStore.ts'
 import type { StorageFs } from '../storage/fsLayer.ts'
 import { DurableJsonFile } from './DurableJsonFile.ts'
+import {
+  applyMemberRole,
+  applyRemoveMember,
+  applyTouch,
+  applyUserPatch,
+  type Records,
+  type RecordsDiff,
+  type UserPatch,
+} from './Records.ts'
 
 /** An account known to this server. */
 export interface AccountRecord {
@@ -62,26 +71,7 @@ export interface DbData {
   memberships: Record<string, Record<string, MemberRole>>
 }
 
-/**
- * A change refused because it would break a rule the records must always keep: at least one
- * active administrator, at least one owner per account. The HTTP layer answers 409.
- */
-export class InvariantError extends Error {
-  constructor(
-    readonly rule: 'last-admin' | 'last-owner',
-    message: string,
-  ) {
-    super(message)
-    this.name = 'InvariantError'
-  }
-}
-
-export const LAST_ADMIN_MESSAGE = 'this is the last active administrator'
-export const LAST_OWNER_MESSAGE = 'an account needs at least one owner: make someone else owner first'
-
-const activeAdmins = (d: DbData) => Object.values(d.users).filter((u) => u.role === 'admin' && !u.disabled).length
-const owners = (d: DbData, accountId: string) =>
-  Object.values(d.memberships[accountId] ?? {}).filter((r) => r === 'owner').length
+export { InvariantError, LAST_ADMIN_MESSAGE, LAST_OWNER_MESSAGE } from './Records.ts'
 
 const empty = (): DbData => ({ accounts: {}, plans: {}, users: {}, sessions: {}, memberships: {} })
 
@@ -90,7 +80,7 @@ const empty = (): DbData => ({ accounts: {}, plans: {}, users: {}, sessions: {},
  * lowdb, written durably (temp file, fsync, rename, fsync of the directory: see
  * {@link DurableJsonFile}): once {@link update} resolves, the change survives a power cut.
  */
-export class Database {
+export class Database implements Records {
   private writeError: { error: Error; since: Date } | null = null
   private retryTimer: NodeJS.Timeout | null = null
 
@@ -151,64 +141,46 @@ export class Database {
   static retryMs = 3000
 
   async touchAccount(id: string, when = new Date()): Promise<void> {
-    await this.update((d) => {
-      const now = when.toISOString()
-      d.accounts[id] ??= { id, createdAt: now, lastActivityAt: now }
-      d.accounts[id].lastActivityAt = now
-    })
+    await this.update((d) => applyTouch(d, id, when))
   }
 
+  /** One process holds these records: always current. */
+  async catchUp(): Promise<void> {}
+
+  /** No other node changes these records. */
+  onRemoteChange(_listener: (diff: RecordsDiff) => void): () => void {
+    return () => {}
+  }
+
+  async close(): Promise<void> {}
+
   /*
-   * Changes with invariants. Each checks its rule and applies the change in one synchronous step
-   * on the records (no await between them), so concurrent requests cannot both pass the check;
-   * another store (PostgreSQL) implements each as one transaction with the same rule.
+   * Changes with invariants (server/db/Records.ts). Each checks its rule and applies the change in
+   * one synchronous step on the records (no await between them), so concurrent requests cannot
+   * both pass the check; PostgreSQL implements each as one transaction with the same rule.
    */
 
-  /**
-   * Changes a user's role, disabled flag, name or password hash; refuses (InvariantError) a change
-   * that would leave no active administrator. Returns the updated user, or null when unknown.
-   */
-  async updateUser(
-    id: string,
-    patch: Partial<Pick<UserRecord, 'role' | 'disabled' | 'name' | 'department' | 'passwordHash'>>,
-  ): Promise<UserRecord | null> {
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     let found = false
     await this.update((d) => {
-      const user = d.users[id]
-      if (!user) return
-      found = true
-      const wasActiveAdmin = user.role === 'admin' && !user.disabled
-      const staysActiveAdmin = (patch.role ?? user.role) === 'admin' && !(patch.disabled ?? user.disabled)
-      if (wasActiveAdmin && !staysActiveAdmin && activeAdmins(d) <= 1)
-        throw new InvariantError('last-admin', LAST_ADMIN_MESSAGE)
-      for (const [key, value] of Object.entries(patch)) if (value !== undefined) Object.assign(user, { [key]: value })
-      user.updatedAt = new Date().toISOString()
+      found = applyUserPatch(d, id, patch)
     })
     return found ? this.data.users[id] : null
   }
 
-  /** Adds a member or changes their role; refuses to leave the account without an owner. Returns the previous role. */
   async setMemberRole(accountId: string, userId: string, role: MemberRole): Promise<MemberRole | null> {
     let previous: MemberRole | null = null
     await this.update((d) => {
-      previous = d.memberships[accountId]?.[userId] ?? null
-      if (previous === 'owner' && role !== 'owner' && owners(d, accountId) <= 1)
-        throw new InvariantError('last-owner', LAST_OWNER_MESSAGE)
-      d.memberships[accountId] ??= {}
-      d.memberships[accountId][userId] = role
+      previous = applyMemberRole(d, accountId, userId, role)
     })
     return previous
   }
 
-  /** Removes a member; refuses to remove the last owner. Returns the removed role, or null when not a member. */
   async removeMember(accountId: string, userId: string): Promise<MemberRole | null> {
     if (!this.data.memberships[accountId]?.[userId]) return null
     let previous: MemberRole | null = null
     await this.update((d) => {
-      previous = d.memberships[accountId]?.[userId] ?? null
-      if (!previous) return
-      if (previous === 'owner' && owners(d, accountId) <= 1) throw new InvariantError('last-owner', LAST_OWNER_MESSAGE)
-      delete d.memberships[accountId][userId]
+      previous = applyRemoveMember(d, accountId, userId)
     })
     return previous
   }

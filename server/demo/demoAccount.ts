@@ -435,7 +435,7 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
  */
 export async function seedDemoAccount(
   accounts: import('../accounts/AccountService.ts').AccountService,
-  db: import('../db/Database.ts').Database,
+  db: import('../db/Records.ts').Records,
   admin: import('../db/Database.ts').UserRecord,
 ): Promise<boolean> {
   if (Object.keys(db.data.accounts).length > 0) return false

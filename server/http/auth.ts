@@ -16,7 +16,8 @@ import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
-import type { Database, UserRecord } from '../db/Database.ts'
+import type { UserRecord } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import { clientAddress, clientUsesHttps } from './clientAddress.ts'
 import { personError } from './errors.ts'
 
@@ -61,7 +62,7 @@ export function mountAuthRoutes(
   app: Hono,
   deps: {
     auth: Auth
-    db: Database
+    db: Records
     config: ServerConfig
     audit: AuditLog
     /** Runs once the first administrator exists (creates the demo account). */
@@ -105,8 +106,8 @@ export function mountAuthRoutes(
     const { email, password } = await readJson(c, loginBody)
     const address = clientAddress(c)
     // Both limits are booked before the slow hash: parallel guesses cannot all be checked.
-    const pair = auth.loginLimiter.reserve(`${email}|${address}`)
-    const fromAddress = typeof pair === 'number' ? pair : auth.addressLimiter.reserve(address)
+    const pair = await auth.loginLimiter.reserve(`${email}|${address}`)
+    const fromAddress = typeof pair === 'number' ? pair : await auth.addressLimiter.reserve(address)
     if (typeof pair === 'number' || typeof fromAddress === 'number') {
       if (typeof pair !== 'number') pair.succeeded()
       const wait = typeof pair === 'number' ? pair : (fromAddress as number)

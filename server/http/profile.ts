@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { DEPARTMENTS } from '../../shared/live/people.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
-import type { Database } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import { nameSchema } from './auth.ts'
 
 /** A department, or null to clear it. */
@@ -19,7 +19,7 @@ const meBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, department')
 
-export function mountProfileRoutes(app: Hono, deps: { auth: Auth; db: Database }) {
+export function mountProfileRoutes(app: Hono, deps: { auth: Auth; db: Records }) {
   const { auth, db } = deps
   app.patch('/api/me', async (c) => {
     const { user } = auth.requireUser(c.req.raw)

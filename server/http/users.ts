@@ -10,7 +10,7 @@ import { type Auth, publicUser } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
-import type { Database } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
 import { clientAddress } from './clientAddress.ts'
 import { personError } from './errors.ts'
@@ -29,7 +29,7 @@ const patchBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name, department')
 
-export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Database; config: ServerConfig; audit: AuditLog }) {
+export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Records; config: ServerConfig; audit: AuditLog }) {
   const { auth, db, config, audit } = deps
 
   app.get('/api/users', (c) => {

@@ -19,7 +19,7 @@ import {
   type VotePerson,
 } from '../../shared/live/votes.ts'
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
-import type { Database } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
 /** A vote as stored on the server, with the ballots. */
@@ -49,7 +49,7 @@ export class VoteService {
 
   constructor(
     dataDir: string,
-    private readonly db: Database,
+    private readonly db: Records,
     private readonly rooms: RoomManager,
   ) {
     this.low = new Low<VoteData>(new JSONFile(path.join(dataDir, 'votes.json')), { votes: {} })

@@ -7,11 +7,14 @@ import pg from 'pg'
 import type { ServerConfig } from '../config.ts'
 import { migrate } from './migrate.ts'
 import { PgDocStore } from './PgDocStore.ts'
+import { PgRecords } from './PgRecords.ts'
 import { createPool, type Pool } from './pool.ts'
 
 export interface PostgresStores {
   pool: Pool
   docs: PgDocStore
+  /** Users, sessions, accounts, members (server/pg/PgRecords.ts). */
+  records: PgRecords
   /** Flushes and closes the stores, releases the node lock, ends the pool. */
   close(): Promise<void>
 }
@@ -48,14 +51,17 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
     await migrate(pool)
     lock = await takeNodeLock(config.databaseUrl, Boolean(config.redisUrl), log)
     const docs = new PgDocStore(pool, { flushIntervalMs: config.flushIntervalMs, log })
+    const records = await PgRecords.open(pool, { url: config.databaseUrl, log })
     let closing: Promise<void> | null = null
     const held = lock
     return {
       pool,
       docs,
+      records,
       close() {
         closing ??= (async () => {
           await docs.close()
+          await records.close()
           await held.end().catch(() => {})
           await pool.end()
         })()

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
-import type { Database } from '../db/Database.ts'
+import type { Records } from '../db/Records.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
@@ -77,7 +77,7 @@ export class PlanService {
   readonly derivations = new Map<string, number>()
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Records,
     private readonly options: PlanServiceOptions,
   ) {
     this.worker = new PlanWorker(options.log, () => {

@@ -1,0 +1,129 @@
+/**
+ * Sign-in throttling shared between nodes (multi-node mode, docs/scale-out.md): the same rule as
+ * {@link LoginRateLimiter} — at most `maxFailures` failures per key in a sliding window, booked
+ * before the password check — kept in Redis: one sorted set per key (failure times as scores, by
+ * Redis's clock, so the nodes' clocks need not agree), checked and booked atomically by a Lua
+ * script. While Redis is unreachable each node falls back to its in-memory limiter (logged) and
+ * goes back to the shared one as soon as Redis answers again.
+ */
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { type LoginLimiter, LoginRateLimiter, type Reservation } from './rateLimit.ts'
+
+/** KEYS[1]: the key's set; ARGV: window ms, max failures, this booking's member. Returns {booked, waitMs}. */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local n = redis.call('ZCARD', KEYS[1])
+if n >= max then
+  local oldest = redis.call('ZRANGE', KEYS[1], n - max, n - max, 'WITHSCORES')
+  return {0, math.max(1, tonumber(oldest[2]) + window - now)}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return {1, 0}
+`
+
+export interface RedisLimiterOptions {
+  /** Told when the limiter falls back to memory and when it is shared again. */
+  log?: (msg: string) => void
+}
+
+export class RedisLoginRateLimiter implements LoginLimiter {
+  private readonly fallback: LoginRateLimiter
+  private degraded = false
+  private counter = 0
+  private readonly tag = randomBytes(4).toString('hex')
+
+  constructor(
+    private readonly redis: Redis,
+    /** Names the throttle in Redis keys (`warroom:login:<name>:<key>`). */
+    private readonly name: string,
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+    private readonly options: RedisLimiterOptions = {},
+  ) {
+    this.fallback = new LoginRateLimiter(maxFailures, windowMs)
+  }
+
+  /** True while Redis is unreachable and this node throttles on its own. */
+  get isFallingBack(): boolean {
+    return this.degraded
+  }
+
+  async reserve(key: string): Promise<Reservation | number> {
+    if (this.redis.status !== 'ready') return this.fallBack(key, `Redis ${this.redis.status}`)
+    const redisKey = `warroom:login:${this.name}:${key}`
+    const member = `${this.tag}:${++this.counter}`
+    let result: [number, number]
+    try {
+      result = (await this.redis.eval(
+        RESERVE,
+        1,
+        redisKey,
+        String(this.windowMs),
+        String(this.maxFailures),
+        member,
+      )) as [number, number]
+    } catch (e) {
+      return this.fallBack(key, (e as Error).message)
+    }
+    if (this.degraded) {
+      this.degraded = false
+      this.options.log?.(`sign-in throttling (${this.name}) is shared through Redis again`)
+    }
+    if (result[0] !== 1) return Number(result[1])
+    let settled = false
+    return {
+      succeeded: ({ forgetKey = false } = {}) => {
+        if (settled) return
+        settled = true
+        const undo = forgetKey ? this.redis.del(redisKey) : this.redis.zrem(redisKey, member)
+        undo.catch((e: Error) => this.options.log?.(`sign-in booking not taken back in Redis: ${e.message}`))
+      },
+    }
+  }
+
+  private fallBack(key: string, why: string): Reservation | number {
+    if (!this.degraded) {
+      this.degraded = true
+      this.options.log?.(`sign-in throttling (${this.name}) falls back to this node's memory: ${why}`)
+    }
+    return this.fallback.reserve(key)
+  }
+}
+
+/** Both sign-in throttles on one Redis connection of their own (`REDIS_URL`). */
+export function createSharedLoginLimiters(
+  url: string,
+  limits: { loginMaxFailures: number; loginMaxFailuresPerAddress: number; loginWindowMs: number },
+  options: RedisLimiterOptions = {},
+): { login: RedisLoginRateLimiter; address: RedisLoginRateLimiter; redis: Redis; close(): Promise<void> } {
+  const redis = new Redis(url, {
+    // Refuse at once while disconnected (the limiter falls back) instead of queueing sign-ins.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    connectionName: 'war-room-login-throttle',
+  })
+  // Errors surface through the limiters' fallback; without a listener ioredis would print each one.
+  redis.on('error', () => {})
+  return {
+    redis,
+    login: new RedisLoginRateLimiter(redis, 'pair', limits.loginMaxFailures, limits.loginWindowMs, options),
+    address: new RedisLoginRateLimiter(
+      redis,
+      'address',
+      limits.loginMaxFailuresPerAddress,
+      limits.loginWindowMs,
+      options,
+    ),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect())
+    },
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Two War Room servers sharing their records through one PostgreSQL database (server/pg/PgRecords.ts)
+ * and their sign-in throttle through one Redis (server/auth/redisRateLimit.ts), over real HTTP
+ * and WebSockets: a session or user made on one node works on the other at once, the invariants
+ * hold across nodes (409), and access ended on one node closes the sockets open on the other with
+ * the codes the first node uses.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { createSharedLoginLimiters } from '../../server/auth/redisRateLimit.ts'
+import { migrate } from '../../server/pg/migrate.ts'
+import { PgRecords } from '../../server/pg/PgRecords.ts'
+import { createPool } from '../../server/pg/pool.ts'
+import { CloseCode } from '../../shared/protocol.ts'
+import { addMember, api, createAccount, login, setupAdmin, TEST_PASSWORD, userWithSession } from '../helpers/auth.ts'
+import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { closed, eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+
+let pg: Postgres
+let redis: Redis
+const cleanups: (() => Promise<unknown> | unknown)[] = []
+beforeAll(async () => {
+  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
+}, 60_000)
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+  await Promise.all([pg?.destroy(), redis?.destroy()])
+})
+
+let databases = 0
+/** Two nodes (each its own pool, records mirror, Redis connection and data directory) on one database. */
+async function twoNodes(): Promise<[TestServer, TestServer]> {
+  const url = await pg.createDatabase(`nodes_${++databases}`)
+  const nodes: TestServer[] = []
+  for (let i = 0; i < 2; i++) {
+    const pool = createPool(url)
+    cleanups.push(() => pool.end())
+    await migrate(pool)
+    const limiters = createSharedLoginLimiters(redis.url, {
+      loginMaxFailures: 5,
+      loginMaxFailuresPerAddress: 50,
+      loginWindowMs: 60_000,
+    })
+    cleanups.push(() => limiters.close())
+    await new Promise((resolve) => limiters.redis.once('ready', resolve))
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const server = await startTestServer({
+      dataDir: data.dir,
+      records: await PgRecords.open(pool, { log: (m) => console.log(`records: ${m}`) }),
+      loginLimiters: limiters,
+    })
+    cleanups.push(() => server.close())
+    nodes.push(server)
+  }
+  return nodes as [TestServer, TestServer]
+}
+
+/** A sync socket on `server`'s room `account`, open (first message received); `closed` resolves with its close. */
+async function socketOn(server: TestServer, account: string, cookie: string) {
+  const ws = new WebSocket(`${wsUrl(server)}/${account}`, { headers: { cookie } })
+  cleanups.push(() => ws.terminate())
+  const result = closed(ws)
+  await new Promise((resolve, reject) => {
+    ws.once('message', resolve)
+    ws.once('close', (code) => reject(new Error(`closed ${code}`)))
+  })
+  // Wrapped: an async function returning the promise itself would wait for the close.
+  return { closed: result }
+}
+
+describe('records shared by two nodes', () => {
+  it('a session made on node A signs in on node B at once; a user made on A logs in on B', async () => {
+    const [a, b] = await twoNodes()
+    const admin = await setupAdmin(a)
+    expect((await api(b, 'GET', '/api/me', { cookie: admin })).status).toBe(200)
+    expect(((await (await api(b, 'GET', '/api/setup')).json()) as { required: boolean }).required).toBe(false)
+    for (let i = 0; i < 5; i++) {
+      const { cookie } = await userWithSession(a, admin, `u${i}@example.com`)
+      // Straight to the other node, no waiting.
+      expect((await api(b, 'GET', '/api/me', { cookie })).status).toBe(200)
+      await login(b, `u${i}@example.com`)
+    }
+    // Signed out on B: refused on A at once.
+    const cookie = await login(b, 'u0@example.com')
+    expect((await api(b, 'POST', '/api/logout', { cookie })).status).toBe(204)
+    expect((await api(a, 'GET', '/api/me', { cookie })).status).toBe(401)
+  })
+
+  it('two nodes demoting the last two administrators at once: exactly one 409', async () => {
+    const [a, b] = await twoNodes()
+    const first = await setupAdmin(a)
+    const second = await userWithSession(a, first, 'second@example.com', 'admin')
+    const firstId = ((await (await api(a, 'GET', '/api/me', { cookie: first })).json()) as { user: { id: string } })
+      .user.id
+    // A new password in the same request makes each node hash (await) between its admin check and
+    // the change, so both requests pass the check before either change lands.
+    const body = { role: 'member', password: 'a-new-password-1' }
+    const [ab, ba] = await Promise.all([
+      api(a, 'PATCH', `/api/users/${second.id}`, { cookie: first, body }),
+      api(b, 'PATCH', `/api/users/${firstId}`, { cookie: second.cookie, body }),
+    ])
+    const bodies = `${await ab.clone().text()} / ${await ba.clone().text()}`
+    expect([ab.status, ba.status].sort(), bodies).toEqual([200, 409])
+    const refusal = (await (ab.status === 409 ? ab : ba).json()) as { error: string }
+    expect(refusal.error).toMatch(/last active administrator/)
+    for (const node of [a, b]) {
+      await node.db.catchUp()
+      expect(Object.values(node.db.data.users).filter((u) => u.role === 'admin' && !u.disabled)).toHaveLength(1)
+    }
+  })
+})
+
+describe('access ended on one node closes sockets on the other', () => {
+  it('removed member 4403, changed role 1012, signed out 4401, disabled 4401, deleted account 4404 and its room dropped', async () => {
+    const [a, b] = await twoNodes()
+    const admin = await setupAdmin(a)
+    const ann = await userWithSession(a, admin, 'ann@example.com')
+    const bob = await userWithSession(a, admin, 'bob@example.com')
+    await createAccount(a, admin, { id: 'acme' })
+    await createAccount(a, admin, { id: 'globex' })
+    for (const id of ['acme', 'globex']) {
+      await addMember(a, admin, id, 'ann@example.com', 'editor')
+      await addMember(a, admin, id, 'bob@example.com', 'editor')
+    }
+
+    // Sockets on node B; every change made on node A.
+    const removed = await socketOn(b, 'acme', ann.cookie)
+    const stays = await socketOn(b, 'globex', ann.cookie)
+    expect((await api(a, 'DELETE', '/api/accounts/acme/members?email=ann@example.com', { cookie: admin })).status).toBe(
+      200,
+    )
+    expect(await removed.closed).toMatchObject({ code: CloseCode.Forbidden, reason: 'removed from the account' })
+
+    const demoted = await socketOn(b, 'globex', bob.cookie)
+    await addMember(a, admin, 'globex', 'bob@example.com', 'viewer')
+    expect(await demoted.closed).toMatchObject({ code: CloseCode.ServiceRestart, reason: 'role changed' })
+
+    expect((await api(a, 'POST', '/api/logout', { cookie: ann.cookie })).status).toBe(204)
+    expect(await stays.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'signed out' })
+
+    const bobOnAcme = await socketOn(b, 'acme', bob.cookie)
+    expect((await api(a, 'PATCH', `/api/users/${bob.id}`, { cookie: admin, body: { disabled: true } })).status).toBe(
+      200,
+    )
+    expect(await bobOnAcme.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'account disabled' })
+    // And refused at once on B afterwards.
+    expect((await api(b, 'GET', '/api/me', { cookie: bob.cookie })).status).toBe(401)
+
+    const adminOnAcme = await socketOn(b, 'acme', admin)
+    expect(b.rooms.loadedRooms.map((r) => r.name)).toContain('acme')
+    expect((await api(a, 'DELETE', '/api/accounts/acme', { cookie: admin })).status).toBeLessThan(300)
+    expect(await adminOnAcme.closed).toMatchObject({ code: CloseCode.NotFound, reason: 'account deleted' })
+    await eventually(() => expect(b.rooms.loadedRooms.map((r) => r.name)).not.toContain('acme'))
+    expect((await api(b, 'GET', '/api/accounts/acme', { cookie: admin })).status).toBe(404)
+  })
+
+  it('a password reset on node A closes the user’s sockets on node B (4401)', async () => {
+    const [a, b] = await twoNodes()
+    const admin = await setupAdmin(a)
+    const ann = await userWithSession(a, admin, 'ann@example.com')
+    await createAccount(a, admin, { id: 'acme' })
+    await addMember(a, admin, 'acme', 'ann@example.com', 'editor')
+    const socket = await socketOn(b, 'acme', ann.cookie)
+    const res = await api(a, 'PATCH', `/api/users/${ann.id}`, {
+      cookie: admin,
+      body: { password: 'a-brand-new-password' },
+    })
+    expect(res.status).toBe(200)
+    expect(await socket.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'password reset' })
+    expect((await api(b, 'GET', '/api/me', { cookie: ann.cookie })).status).toBe(401)
+  })
+})
+
+describe('sign-in throttling shared through Redis', () => {
+  it('failures on node A throttle the same email and address on node B', async () => {
+    const [a, b] = await twoNodes()
+    await setupAdmin(a)
+    const wrong = { email: 'admin@example.com', password: 'not-the-password' }
+    for (let i = 0; i < 5; i++) {
+      const res = await api(i % 2 ? b : a, 'POST', '/api/login', { body: wrong })
+      expect(res.status, `attempt ${i + 1}`).toBe(401)
+    }
+    for (const node of [a, b]) {
+      const res = await api(node, 'POST', '/api/login', {
+        body: { email: 'admin@example.com', password: TEST_PASSWORD },
+      })
+      expect(res.status).toBe(429)
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+  })
+})

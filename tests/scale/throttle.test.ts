@@ -1,0 +1,92 @@
+/**
+ * Sign-in throttling shared through Redis (server/auth/redisRateLimit.ts), on a real redis-server:
+ * two nodes' limiters see one count; concurrent bookings never overbook; with Redis gone each node
+ * falls back to its own memory (and says so), and shares again once Redis is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Reservation } from '../../server/auth/rateLimit.ts'
+import { createSharedLoginLimiters } from '../../server/auth/redisRateLimit.ts'
+import { type Redis, startRedis } from '../helpers/engines.ts'
+import { eventually } from '../helpers/server.ts'
+
+let redis: Redis
+const cleanups: (() => Promise<unknown> | unknown)[] = []
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+  await redis?.destroy()
+})
+
+async function node(max = 3, windowMs = 60_000) {
+  const logs: string[] = []
+  const limiters = createSharedLoginLimiters(
+    redis.url,
+    { loginMaxFailures: max, loginMaxFailuresPerAddress: 100, loginWindowMs: windowMs },
+    { log: (m) => logs.push(m) },
+  )
+  cleanups.push(() => limiters.close())
+  await eventually(() => expect(limiters.redis.status).toBe('ready'))
+  return { ...limiters, logs }
+}
+const booked = (r: Reservation | number): r is Reservation => typeof r === 'object'
+
+describe('sign-in throttling through Redis', () => {
+  it('failures booked on one node count on the other; the wait is the oldest failure ageing out', async () => {
+    const [a, b] = [await node(3, 60_000), await node(3, 60_000)]
+    expect(booked(await a.login.reserve('ann|1.2.3.4'))).toBe(true)
+    expect(booked(await b.login.reserve('ann|1.2.3.4'))).toBe(true)
+    expect(booked(await a.login.reserve('ann|1.2.3.4'))).toBe(true)
+    const wait = await b.login.reserve('ann|1.2.3.4')
+    expect(typeof wait).toBe('number')
+    expect(wait as number).toBeGreaterThan(55_000)
+    expect(wait as number).toBeLessThanOrEqual(60_000)
+    // Another key is not affected.
+    expect(booked(await b.login.reserve('ann|5.6.7.8'))).toBe(true)
+  })
+
+  it('parallel attempts on two nodes never book more than the limit', async () => {
+    const [a, b] = [await node(5), await node(5)]
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).login.reserve('bob|9.9.9.9')))
+    expect(all.filter(booked)).toHaveLength(5)
+  })
+
+  it('a success takes its booking back on every node; forgetKey clears the key', async () => {
+    const [a, b] = [await node(2), await node(2)]
+    const first = await a.login.reserve('cat|1.1.1.1')
+    const second = await a.login.reserve('cat|1.1.1.1')
+    expect(typeof (await b.login.reserve('cat|1.1.1.1'))).toBe('number')
+    if (!booked(first) || !booked(second)) throw new Error('expected bookings')
+    first.succeeded()
+    await eventually(async () => {
+      const again = await b.login.reserve('cat|1.1.1.1')
+      expect(booked(again)).toBe(true)
+      if (booked(again)) again.succeeded({ forgetKey: true })
+    })
+    await eventually(async () => expect(await a.redis.exists('warroom:login:pair:cat|1.1.1.1')).toBe(0))
+  })
+
+  it('Redis gone: each node throttles on its own (logged); Redis back: shared again', async () => {
+    const [a, b] = [await node(2), await node(2)]
+    await redis.stop()
+    await eventually(() => expect(a.redis.status).not.toBe('ready'))
+    // Sign-in keeps working, with per-node limits.
+    expect(booked(await a.login.reserve('dan|2.2.2.2'))).toBe(true)
+    expect(booked(await a.login.reserve('dan|2.2.2.2'))).toBe(true)
+    expect(typeof (await a.login.reserve('dan|2.2.2.2'))).toBe('number')
+    expect(booked(await b.login.reserve('dan|2.2.2.2'))).toBe(true)
+    expect(a.login.isFallingBack).toBe(true)
+    expect(a.logs.join('\n')).toMatch(/falls back to this node's memory/)
+
+    await redis.start()
+    await eventually(() => expect(a.redis.status).toBe('ready'), 10_000)
+    await eventually(() => expect(b.redis.status).toBe('ready'), 10_000)
+    // Shared again: two failures on a throttle the key on b (Redis came back empty).
+    expect(booked(await a.login.reserve('eve|3.3.3.3'))).toBe(true)
+    expect(a.login.isFallingBack).toBe(false)
+    expect(a.logs.join('\n')).toMatch(/shared through Redis again/)
+    expect(booked(await a.login.reserve('eve|3.3.3.3'))).toBe(true)
+    expect(typeof (await b.login.reserve('eve|3.3.3.3'))).toBe('number')
+  })
+})
