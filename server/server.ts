@@ -80,6 +80,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (!limiters && config.redisUrl && backend.mode === 'postgres') {
       shared = createSharedLoginLimiters(config.redisUrl, config, { log: logAs('auth', 'warn') })
       limiters = shared
+      await shared.ready(2000)
     }
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,

@@ -101,7 +101,14 @@ export function createSharedLoginLimiters(
   url: string,
   limits: { loginMaxFailures: number; loginMaxFailuresPerAddress: number; loginWindowMs: number },
   options: RedisLimiterOptions = {},
-): { login: RedisLoginRateLimiter; address: RedisLoginRateLimiter; redis: Redis; close(): Promise<void> } {
+): {
+  login: RedisLoginRateLimiter
+  address: RedisLoginRateLimiter
+  redis: Redis
+  /** Resolves true once connected, false after `timeoutMs` (the limiters fall back meanwhile). */
+  ready(timeoutMs: number): Promise<boolean>
+  close(): Promise<void>
+} {
   const redis = new Redis(url, {
     // Refuse at once while disconnected (the limiter falls back) instead of queueing sign-ins.
     enableOfflineQueue: false,
@@ -122,6 +129,19 @@ export function createSharedLoginLimiters(
       limits.loginWindowMs,
       options,
     ),
+    ready: (timeoutMs) =>
+      new Promise<boolean>((resolve) => {
+        if (redis.status === 'ready') return resolve(true)
+        const timer = setTimeout(() => {
+          redis.off('ready', onReady)
+          resolve(false)
+        }, timeoutMs)
+        const onReady = () => {
+          clearTimeout(timer)
+          resolve(true)
+        }
+        redis.once('ready', onReady)
+      }),
     async close() {
       await redis.quit().catch(() => redis.disconnect())
     },

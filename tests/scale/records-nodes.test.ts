@@ -8,10 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createSharedLoginLimiters } from '../../server/auth/redisRateLimit.ts'
-import { migrate } from '../../server/pg/migrate.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
-import { createPool } from '../../server/pg/pool.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, login, setupAdmin, TEST_PASSWORD, userWithSession } from '../helpers/auth.ts'
 import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
@@ -29,29 +26,25 @@ afterAll(async () => {
 })
 
 let databases = 0
-/** Two nodes (each its own pool, records mirror, Redis connection and data directory) on one database. */
+/**
+ * Two nodes on one database and one Redis, wired as production wires them (DATABASE_URL and
+ * REDIS_URL: server/backend.ts opens the PostgreSQL records, server/server.ts the shared throttle).
+ */
 async function twoNodes(): Promise<[TestServer, TestServer]> {
   const url = await pg.createDatabase(`nodes_${++databases}`)
   const nodes: TestServer[] = []
   for (let i = 0; i < 2; i++) {
-    const pool = createPool(url)
-    cleanups.push(() => pool.end())
-    await migrate(pool)
-    const limiters = createSharedLoginLimiters(redis.url, {
-      loginMaxFailures: 5,
-      loginMaxFailuresPerAddress: 50,
-      loginWindowMs: 60_000,
-    })
-    cleanups.push(() => limiters.close())
-    await new Promise((resolve) => limiters.redis.once('ready', resolve))
     const data = tempDataDir()
     cleanups.push(() => data.remove())
     const server = await startTestServer({
       dataDir: data.dir,
-      records: await PgRecords.open(pool, { log: (m) => console.log(`records: ${m}`) }),
-      loginLimiters: limiters,
+      databaseUrl: url,
+      redisUrl: redis.url,
+      nodeId: `node-${i}`,
+      loginMaxFailures: 5,
     })
     cleanups.push(() => server.close())
+    expect(server.db).toBeInstanceOf(PgRecords)
     nodes.push(server)
   }
   return nodes as [TestServer, TestServer]
