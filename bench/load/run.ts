@@ -1,5 +1,6 @@
 /**
  * `npm run bench:load [-- --quick] [-- --rounds N] [-- --only rooms,crowd,ramp,join,idle] [-- --json out.json]`
+ * (`-- --multi-node`: the multi-node variant, bench/load/multinode.ts)
  *
  * War Room against the reference `@y/websocket-server` and a floor relay, on the raw y-websocket
  * protocol, in one run: rounds alternate the servers (W R F, R F W, F W R, …), each server is a
@@ -19,6 +20,9 @@ import type { Job, Phase, PhaseResult } from './client.ts'
 import { Histogram, median } from './histogram.ts'
 import { cardRecord, MSG_SYNC, nowMicros, SYNC_STEP2, syncStep1, syncStep2, updateFrame } from './protocol.ts'
 import { KINDS, type Kind, LABEL, type Pinning, pinning, spawnPinned, Target } from './targets.ts'
+
+// `-- --multi-node`: War Room on two nodes against one (bench/load/multinode.ts); it exits when done.
+if (process.argv.includes('--multi-node')) await import('./multinode.ts')
 
 const argv = process.argv.slice(2)
 const flag = (name: string) => argv.includes(`--${name}`)

@@ -1,0 +1,301 @@
+/**
+ * `npm run bench:load -- --multi-node [--quick] [--rounds N] [--json out.json]`
+ *
+ * War Room on several nodes (docs/scale-out.md) against War Room on one, in one run, on the same
+ * real PostgreSQL (and Redis for the nodes):
+ *
+ * - **cross-node edits**: the same rooms and clients in both set-ups: half of each room's clients
+ *   send edits, the other half observe them. On one node everyone is on that node; on two nodes
+ *   the senders are on node A and the observers on node B, so every sample crossed Redis. The
+ *   edit latency (p50/p99 of the observers' receive time) is compared: target p99 ≤ 2× one node.
+ * - **cost per node**: CPU (share of one core) and RSS of each node against the single node,
+ *   in the same window.
+ * - **failover**: two nodes behind a TCP load balancer (tests/helpers/cluster.ts), real
+ *   y-websocket clients; node A is killed with SIGKILL; the time until each of its clients is
+ *   connected to node B again and has a marker edit made on node B after the kill (target < 5 s).
+ *
+ * Servers are pinned to core 0 (both nodes share it: the same server capacity as one node), the
+ * load clients to the last core, as in the single-node bench; PostgreSQL and Redis are not pinned.
+ */
+
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import path from 'node:path'
+import * as Y from 'yjs'
+import { ensureAccount, signInAsAdmin } from '../../tests/helpers/auth.ts'
+import { startCluster } from '../../tests/helpers/cluster.ts'
+import { startPostgres, startRedis } from '../../tests/helpers/engines.ts'
+import { connectClient, whenSynced } from '../../tests/helpers/yclient.ts'
+import type { Job, PhaseResult } from './client.ts'
+import { Histogram, median } from './histogram.ts'
+import { pinning, spawnPinned, Target } from './targets.ts'
+
+const argv = process.argv.slice(2)
+const flag = (name: string) => argv.includes(`--${name}`)
+const option = (name: string) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+const QUICK = flag('quick')
+const ROUNDS = Number(option('rounds') ?? (QUICK ? 1 : 3))
+const JSON_OUT = option('json')
+const ROOMS = Number(option('rooms') ?? 100)
+const RATE = Number(option('rate') ?? 200)
+const T = QUICK ? { warm: 2000, measure: 5000 } : { warm: 3000, measure: 10_000 }
+const root = path.resolve(import.meta.dirname, '../..')
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'])
+    return true
+  } catch {
+    return false
+  }
+})()
+const NICE = process.getuid?.() === 0 ? Number(option('nice') ?? 20) : 0
+const PIN = pinning(cpus().length, hasTaskset, NICE)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
+// Every child process and y-websocket provider listens for the process's exit.
+process.setMaxListeners(200)
+
+/** One load-client process (bench/load/client.ts) over IPC. */
+class Load {
+  private readonly proc
+  private waiting: ((m: { type: string; message?: string }) => void) | null = null
+  constructor() {
+    this.proc = spawnPinned(
+      PIN.load,
+      PIN.nice,
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/load/client.ts')],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    )
+    this.proc.on('message', (m: { type: string }) => {
+      const w = this.waiting
+      this.waiting = null
+      w?.(m)
+    })
+    const kill = () => this.proc.kill('SIGKILL')
+    process.once('exit', kill)
+    this.proc.once('exit', () => process.off('exit', kill))
+  }
+  request<T>(msg: unknown, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('load process: no answer')), timeoutMs)
+      this.waiting = (m) => {
+        clearTimeout(timer)
+        if (m.type === 'error') reject(new Error(m.message))
+        else resolve(m as T)
+      }
+      this.proc.send(msg as never)
+    })
+  }
+  close() {
+    try {
+      this.proc.send({ type: 'close' })
+    } catch {
+      this.proc.kill()
+    }
+  }
+}
+
+interface EditRow {
+  p50: number
+  p99: number
+  samples: number
+  /** Per node: share of one core, RSS MB. */
+  cpu: number[]
+  rss: number[]
+  closes: number
+}
+
+/** Senders on `senderNode`, observers on `observerNode` (the same node for the single-node case). */
+async function editWindow(senderNode: Target, observerNode: Target, nodes: Target[], round: number, tag: string) {
+  const rooms = Array.from({ length: ROOMS }, (_, i) => `mn${round}-${tag}-${i}`)
+  for (const node of new Set([senderNode, observerNode])) {
+    const server = { url: node.httpUrl }
+    for (let i = 0; i < rooms.length; i += 10)
+      await Promise.all(rooms.slice(i, i + 10).map((id) => ensureAccount(server, node.cookie!, id)))
+  }
+  const secs = (T.warm + T.measure) / 1000 + 3
+  const job = (node: Target, observe: boolean): Job => ({
+    wsBase: node.wsBase,
+    cookie: node.cookie,
+    clients: rooms.flatMap((room) => [0, 1].map(() => ({ room, observe, roomSize: 4 }))),
+    editsPerClient: Math.ceil((RATE * secs) / (rooms.length * 2)) + 2,
+    presence: true,
+  })
+  const senders = new Load()
+  const observers = new Load()
+  try {
+    await senders.request({ type: 'setup', job: job(senderNode, false) }, 180_000)
+    await observers.request({ type: 'setup', job: job(observerNode, true) }, 180_000)
+    await sleep(1000)
+    const phase = { warmupMs: T.warm, measureMs: T.measure, drainMs: 1000, cursorHz: 2 }
+    const pending = [
+      senders.request<PhaseResult>({ type: 'phase', ...phase, editRate: RATE }, 120_000),
+      observers.request<PhaseResult>({ type: 'phase', ...phase, editRate: 0 }, 120_000),
+    ]
+    await sleep(T.warm)
+    const cpu0 = nodes.map((n) => n.cpuMs())
+    const t0 = performance.now()
+    await sleep(T.measure)
+    const elapsed = performance.now() - t0
+    const cpu = nodes.map((n, i) => (n.cpuMs() - cpu0[i]!) / elapsed)
+    const rss = nodes.map((n) => n.rssMB())
+    const [, observed] = await Promise.all(pending)
+    const hist = Histogram.fromJSON(observed!.hist)
+    const closes = Object.values(observed!.closes).reduce((a, b) => a + b, 0)
+    return {
+      p50: hist.quantileMs(0.5),
+      p99: hist.quantileMs(0.99),
+      samples: hist.total,
+      cpu,
+      rss,
+      closes,
+    } satisfies EditRow
+  } finally {
+    senders.close()
+    observers.close()
+    await sleep(500)
+  }
+}
+
+/** Two nodes behind the load balancer; node A killed; time until its clients are synced on B. */
+async function failover(engines: {
+  pg: Awaited<ReturnType<typeof startPostgres>>
+  redis: Awaited<ReturnType<typeof startRedis>>
+}) {
+  let cookie = ''
+  const CLIENTS = 20
+  const rooms = ['fo-0', 'fo-1', 'fo-2', 'fo-3']
+  const cluster = await startCluster({
+    engines,
+    env: { MAX_SOCKETS_PER_USER: '100000', MAX_SOCKETS_PER_ADDRESS: '100000', NODE_ENV: 'production' },
+    setup: async (first) => {
+      cookie = await signInAsAdmin(first, rooms)
+    },
+  })
+  try {
+    const clients: ReturnType<typeof connectClient>[] = []
+    for (let i = 0; i < CLIENTS; i++) {
+      const c = connectClient(cluster.wsUrl, rooms[Math.floor(i / 2) % rooms.length]!, new Y.Doc(), { cookie })
+      await whenSynced(c.provider)
+      clients.push(c)
+    }
+    const placement = cluster.lb.placement()
+    // Consecutive clients share a room and land on different nodes: every room is on both.
+    if (!rooms.every((_, r) => placement[2 * r] !== placement[2 * r + 1])) throw new Error(`placement ${placement}`)
+    const onA = clients.filter((_, i) => placement[i] === 0)
+    const onB = clients.filter((_, i) => placement[i] === 1)
+    const killedAt = performance.now()
+    await cluster.nodes[0]!.kill()
+    // A marker per room, written on node B after the kill: "synced" = has it, connected.
+    for (const room of rooms) {
+      const writer = onB.find((c) => c.provider.roomname === room)
+      writer?.doc.getMap('m').set('after-kill', killedAt)
+    }
+    const times = await Promise.all(
+      onA.map(
+        (c) =>
+          new Promise<number>((resolve) => {
+            const check = () => {
+              if (c.provider.wsconnected && c.provider.synced && c.doc.getMap('m').get('after-kill') === killedAt) {
+                clearInterval(timer)
+                resolve(performance.now() - killedAt)
+              }
+            }
+            const timer = setInterval(check, 5)
+            setTimeout(() => {
+              clearInterval(timer)
+              resolve(Number.NaN)
+            }, 30_000)
+          }),
+      ),
+    )
+    for (const c of clients) c.destroy()
+    return { clients: onA.length, median: median(times), max: Math.max(...times) }
+  } finally {
+    await cluster.destroy()
+  }
+}
+
+const load0 = loadavg()[0]!
+console.log(
+  `bench:load --multi-node ${QUICK ? '--quick ' : ''}${ROUNDS} round(s); ${cpus().length} cores; ${ROOMS} rooms × 4 clients, ${RATE} edits/s; load average ${load0.toFixed(1)}`,
+)
+const [pg, redis] = await Promise.all([startPostgres(), startRedis()])
+const single: EditRow[] = []
+const multi: EditRow[] = []
+const failovers: { clients: number; median: number; max: number }[] = []
+const NODE_ENV = {
+  ROOM_UNLOAD_GRACE_MS: '300',
+  MAX_SOCKETS_PER_USER: '100000',
+  MAX_SOCKETS_PER_ADDRESS: '100000',
+}
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 ? ['multi', 'single'] : ['single', 'multi']
+    for (const kind of order) {
+      const db = await pg.createDatabase(`mn_${round}_${kind}`)
+      if (kind === 'single') {
+        const node = await Target.start('warroom', PIN, { ...NODE_ENV, DATABASE_URL: db })
+        try {
+          const row = await editWindow(node, node, [node], round, 's')
+          single.push(row)
+          console.log(
+            `  round ${round + 1} one node:  p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${(row.cpu[0]! * 100).toFixed(0)} %, RSS ${row.rss[0]!.toFixed(0)} MB`,
+          )
+        } finally {
+          await node.stop()
+        }
+      } else {
+        const env = { ...NODE_ENV, DATABASE_URL: db, REDIS_URL: redis.url }
+        const a = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-a' })
+        const b = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-b' })
+        try {
+          const row = await editWindow(a, b, [a, b], round, 'm')
+          multi.push(row)
+          console.log(
+            `  round ${round + 1} two nodes: p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${row.cpu.map((c) => `${(c * 100).toFixed(0)} %`).join(' + ')}, RSS ${row.rss.map((r) => r.toFixed(0)).join(' + ')} MB`,
+          )
+        } finally {
+          await Promise.all([a.stop(), b.stop()])
+        }
+      }
+    }
+    const fo = await failover({ pg, redis })
+    failovers.push(fo)
+    console.log(
+      `  round ${round + 1} failover: ${fo.clients} clients of the killed node synced on the other: median ${fo.median.toFixed(0)} ms, max ${fo.max.toFixed(0)} ms`,
+    )
+  }
+} finally {
+  await Promise.all([pg.destroy(), redis.destroy()])
+}
+
+const med = (rows: EditRow[], f: (r: EditRow) => number) => median(rows.map(f))
+const s50 = med(single, (r) => r.p50)
+const s99 = med(single, (r) => r.p99)
+const m50 = med(multi, (r) => r.p50)
+const m99 = med(multi, (r) => r.p99)
+const sCpu = med(single, (r) => r.cpu[0]!)
+const sRss = med(single, (r) => r.rss[0]!)
+const lines = [
+  '| set-up | edit p50 ms | edit p99 ms | p99 ÷ one node | CPU per node (one core) | RSS per node MB |',
+  '|---|---|---|---|---|---|',
+  `| one node (PostgreSQL) | ${s50.toFixed(2)} | ${s99.toFixed(2)} | 1× | ${(sCpu * 100).toFixed(0)} % | ${sRss.toFixed(0)} |`,
+  `| two nodes (PostgreSQL + Redis), sender on A, receiver on B | ${m50.toFixed(2)} | ${m99.toFixed(2)} | **${(m99 / s99).toFixed(2)}×** | A ${(med(multi, (r) => r.cpu[0]!) * 100).toFixed(0)} % (${(med(multi, (r) => r.cpu[0]!) / sCpu).toFixed(2)}×), B ${(med(multi, (r) => r.cpu[1]!) * 100).toFixed(0)} % (${(med(multi, (r) => r.cpu[1]!) / sCpu).toFixed(2)}×) | A ${med(multi, (r) => r.rss[0]!).toFixed(0)}, B ${med(multi, (r) => r.rss[1]!).toFixed(0)} (one node ${sRss.toFixed(0)}) |`,
+  `| failover: a node killed, its clients synced on the other (${failovers[0]?.clients ?? 0} clients) | median ${median(failovers.map((f) => f.median)).toFixed(0)} ms | max ${median(failovers.map((f) => f.max)).toFixed(0)} ms | target < 5000 ms | – | – |`,
+]
+console.log(
+  `\n${new Date().toISOString().slice(0, 16)}Z, ${ROUNDS} round(s), medians; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}\n`,
+)
+console.log(lines.join('\n'))
+if (JSON_OUT)
+  writeFileSync(JSON_OUT, JSON.stringify({ date: new Date().toISOString(), single, multi, failovers }, null, 1))
+process.exit(0)

@@ -1,0 +1,175 @@
+/**
+ * The fan-out between nodes (server/scale/RedisFanout.ts) with two War Room servers in this
+ * process, each with its own PostgreSQL document store, on one real PostgreSQL and one real Redis,
+ * and real y-websocket clients. The multi-process cluster (kill -9, a load balancer) is in
+ * cluster.test.ts.
+ */
+import Redis from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { migrate } from '../../server/pg/migrate.ts'
+import { PgDocStore } from '../../server/pg/PgDocStore.ts'
+import { createPool } from '../../server/pg/pool.ts'
+import { type Postgres, type Redis as RedisServer, startPostgres, startRedis } from '../helpers/engines.ts'
+import { afterTest } from '../helpers/fixtures.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
+
+let pg: Postgres
+let redis: RedisServer
+let databases = 0
+beforeAll(async () => {
+  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
+})
+afterAll(async () => {
+  await Promise.all([pg?.destroy(), redis?.destroy()])
+})
+
+/** Two nodes on a fresh database: each its own pool, document store and data directory. */
+async function twoNodes(): Promise<[TestServer, TestServer]> {
+  const url = await pg.createDatabase(`fanout_${++databases}`)
+  const setup = createPool(url)
+  await migrate(setup)
+  await setup.end()
+  const start = async (nodeId: string) => {
+    const pool = createPool(url)
+    const data = tempDataDir()
+    const server = await startTestServer({
+      dataDir: data.dir,
+      accounts: ['acme'],
+      store: new PgDocStore(pool, { flushIntervalMs: 20 }),
+      databaseUrl: url,
+      redisUrl: redis.url,
+      nodeId,
+      fanoutHeartbeatMs: 300,
+    })
+    afterTest(
+      () => data.remove(),
+      () => pool.end(),
+      () => server.close(),
+    )
+    return server
+  }
+  return Promise.all([start('node-a'), start('node-b')])
+}
+
+async function client(server: TestServer, room = 'acme'): Promise<Client> {
+  const c = connectClient(wsUrl(server), room, new Y.Doc(), { cookie: server.cookie })
+  afterTest(() => c.destroy())
+  await whenSynced(c.provider)
+  return c
+}
+
+const health = async (server: TestServer) => (await fetch(`${server.url}/healthz`)).json()
+
+describe('fan-out between two nodes over Redis', () => {
+  it('clients on different nodes edit one document live, both ways', async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    const onB = await client(b)
+    onA.doc.getMap('m').set('from-a', '张三')
+    onB.doc.getArray('a').push(['from-b'])
+    await eventually(() => {
+      expect(onB.doc.getMap('m').get('from-a')).toBe('张三')
+      expect(onA.doc.getArray('a').toArray()).toEqual(['from-b'])
+    })
+    // Deletions too (a delete adds no struct: the state vector does not show it).
+    onB.doc.getMap('m').delete('from-a')
+    await eventually(() => expect(onA.doc.getMap('m').has('from-a')).toBe(false))
+    expect(await health(a)).toMatchObject({ ok: true, fanout: 'up' })
+  })
+
+  it('a late joiner on the other node gets what the first node accepted, and every edit is stored once', async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    for (let i = 0; i < 50; i++) onA.doc.getMap('m').set(`k${i}`, i)
+    const onB = await client(b)
+    await eventually(() => expect(contentOf(onB.doc)).toBe(contentOf(onA.doc)))
+    onB.doc.getMap('m').set('late', true)
+    await eventually(() => expect(onA.doc.getMap('m').get('late')).toBe(true))
+  })
+
+  it('presence crosses nodes with the names from the sessions, and a leaving client is removed everywhere', async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    const onB = await client(b)
+    onA.provider.awareness.setLocalStateField('user', { name: 'forged' })
+    onA.provider.awareness.setLocalStateField('cursor', { x: 1, y: 2 })
+    const idA = onA.doc.clientID
+    await eventually(() => {
+      const state = onB.provider.awareness.getStates().get(idA)
+      expect(state?.cursor).toEqual({ x: 1, y: 2 })
+      // The origin node rewrote the name from the session (the test administrator).
+      expect(state?.user?.name).toBe('管理员')
+    })
+    // A client joining node B later is told about node A's clients at once.
+    const late = await client(b)
+    await eventually(() => expect(late.provider.awareness.getStates().get(idA)?.cursor).toEqual({ x: 1, y: 2 }))
+    onA.destroy()
+    await eventually(() => {
+      expect(onB.provider.awareness.getStates().has(idA)).toBe(false)
+      expect(late.provider.awareness.getStates().has(idA)).toBe(false)
+    })
+  })
+
+  it('the session timer (a document key) and a spotlight (awareness) reach the other node', async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    const onB = await client(b)
+    const timer = { startedAt: Date.now(), durationMs: 600_000, by: 'admin' }
+    onA.doc.getMap('session').set('timer', timer)
+    onA.provider.awareness.setLocalStateField('spotlight', { asked: true })
+    await eventually(() => {
+      expect(onB.doc.getMap('session').get('timer')).toEqual(timer)
+      const spot = onB.provider.awareness.getStates().get(onA.doc.clientID)?.spotlight
+      // Stamped by node A's clock when it started, exactly as node A's own clients see it.
+      expect(typeof spot?.since).toBe('number')
+    })
+  })
+
+  it('Redis restarted during edits: edits stay stored, /healthz says fanout down, and everyone converges once it is back', async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    const onB = await client(b)
+    onA.doc.getMap('m').set('before', 1)
+    await eventually(() => expect(onB.doc.getMap('m').get('before')).toBe(1))
+    await redis.stop()
+    await eventually(async () => {
+      const h = await health(a)
+      expect(h).toMatchObject({ ok: false, fanout: 'down' })
+      expect(typeof h.fanoutDownSince).toBe('string')
+    })
+    for (let i = 0; i < 20; i++) {
+      onA.doc.getMap('m').set(`a${i}`, i)
+      onB.doc.getMap('m').set(`b${i}`, i)
+    }
+    // Still one node's clients edit together meanwhile.
+    const alsoOnA = await client(a)
+    await eventually(() => expect(alsoOnA.doc.getMap('m').get('a19')).toBe(19))
+    await redis.start()
+    await eventually(() => {
+      expect(contentOf(onA.doc)).toBe(contentOf(onB.doc))
+      expect(onA.doc.getMap('m').get('b19')).toBe(19)
+      expect(onB.doc.getMap('m').get('a19')).toBe(19)
+    }, 15_000)
+    expect(await health(b)).toMatchObject({ ok: true, fanout: 'up' })
+  })
+
+  it("updates a node could not publish (its publisher's connection cut) are repaired from the store", async () => {
+    const [a, b] = await twoNodes()
+    const onA = await client(a)
+    const onB = await client(b)
+    onA.doc.getMap('m').set('first', 1)
+    await eventually(() => expect(onB.doc.getMap('m').get('first')).toBe(1))
+    const admin = new Redis(redis.url)
+    afterTest(() => admin.disconnect())
+    const list = (await admin.client('LIST')) as string
+    const pubA = list.split('\n').find((line) => line.includes('name=warroom-pub-node-a'))
+    expect(pubA).toBeDefined()
+    const id = /id=(\d+)/.exec(pubA!)![1]
+    await admin.client('KILL', 'ID', id)
+    for (let i = 0; i < 10; i++) onA.doc.getMap('m').set(`lost${i}`, i)
+    await eventually(() => expect(onB.doc.getMap('m').get('lost9')).toBe(9), 10_000)
+    expect(contentOf(onB.doc)).toBe(contentOf(onA.doc))
+  })
+})
