@@ -42,6 +42,8 @@ interface Sender {
   epoch: number
   seq: number
   lastHeard: number
+  /** Not heard for three heartbeats (its presence dropped): when it speaks again, the room resyncs. */
+  silent: boolean
 }
 
 interface Attached {
@@ -97,7 +99,12 @@ export class RedisFanout implements RoomFanout {
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
       lazyConnect: false,
     }
-    this.pub = new Redis(options.redisUrl, { ...connection, connectionName: `warroom-pub-${this.nodeId}` })
+    this.pub = new Redis(options.redisUrl, {
+      ...connection,
+      // Publishes of one event-loop turn leave in one write (one system call, not one each).
+      enableAutoPipelining: true,
+      connectionName: `warroom-pub-${this.nodeId}`,
+    })
     // The subscriber queues its SUBSCRIBE commands until connected (and ioredis resubscribes on reconnect).
     this.sub = new Redis(options.redisUrl, {
       ...connection,
@@ -122,7 +129,7 @@ export class RedisFanout implements RoomFanout {
   }
 
   /** Resolves once both connections are up (start-up waits for it, with a timeout). */
-  ready(timeoutMs = 10_000): Promise<boolean> {
+  ready(timeoutMs = 5_000): Promise<boolean> {
     if (this.pubReady && this.subReady) return Promise.resolve(true)
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(false), timeoutMs)
@@ -170,8 +177,11 @@ export class RedisFanout implements RoomFanout {
     // and asks the others for their presence.
     this.options.log(`fan-out back: resynchronising ${this.rooms.size} room(s)`)
     for (const [name, attached] of this.rooms) {
-      attached.senders.clear()
+      // The others missed what this node's clients did meanwhile (presence too); their numbering
+      // tells this node what it missed of theirs.
       this.send(name, FrameKind.Hello, new Uint8Array(0))
+      const presence = attached.room.localPresence()
+      if (presence) this.send(name, FrameKind.Awareness, presence)
       this.sendHeartbeat(name, attached)
       this.scheduleResync(name, attached)
     }
@@ -250,8 +260,8 @@ export class RedisFanout implements RoomFanout {
     for (const [name, attached] of this.rooms) {
       this.sendHeartbeat(name, attached)
       for (const [node, sender] of attached.senders)
-        if (now - sender.lastHeard > 3 * this.heartbeatMs) {
-          attached.senders.delete(node)
+        if (!sender.silent && now - sender.lastHeard > 3 * this.heartbeatMs) {
+          sender.silent = true
           attached.room.remotePresence.dropNode(node)
         }
     }
@@ -298,15 +308,16 @@ export class RedisFanout implements RoomFanout {
         room.remotePresence.dropNode(frame.node)
         this.scheduleResync(name, attached)
       }
-      senders.set(frame.node, { epoch: frame.epoch, seq: frame.seq, lastHeard: now })
+      senders.set(frame.node, { epoch: frame.epoch, seq: frame.seq, lastHeard: now, silent: false })
     } else {
       if (frame.seq <= known.seq) return
       if (frame.seq > known.seq + 1) {
         this.stats.gaps++
         this.scheduleResync(name, attached)
-      }
+      } else if (known.silent) this.scheduleResync(name, attached)
       known.seq = frame.seq
       known.lastHeard = now
+      known.silent = false
     }
     switch (frame.kind) {
       case FrameKind.Update:

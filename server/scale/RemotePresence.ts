@@ -6,7 +6,19 @@ interface RemoteEntry {
   node: string
   clock: number
   json: string
-  value: unknown
+  /** Parsed when first asked for (most states are only relayed, never read here). */
+  value?: unknown
+}
+
+const valueOf = (e: RemoteEntry): unknown => {
+  if (e.value === undefined) {
+    try {
+      e.value = JSON.parse(e.json)
+    } catch {
+      e.value = null
+    }
+  }
+  return e.value
 }
 
 /**
@@ -54,14 +66,8 @@ export class RemotePresence {
       }
       // Another node's client moving to `node` takes over at the same clock.
       if (current && (current.node === node ? current.clock >= clock : current.clock > clock)) continue
-      let value: unknown
-      try {
-        value = JSON.parse(json)
-      } catch {
-        continue
-      }
       this.removedClocks.delete(clientId)
-      this.entries.set(clientId, { node, clock, json, value })
+      this.entries.set(clientId, { node, clock, json })
       changes.push([clientId, clock, json])
     }
     if (changes.length) this.broadcast(encodeStates(changes))
@@ -117,7 +123,7 @@ export class RemotePresence {
   claim(clientId: number): unknown {
     const entry = this.entries.get(clientId)
     this.entries.delete(clientId)
-    return entry?.value
+    return entry ? valueOf(entry) : undefined
   }
 
   /** The nodes that relayed at least one state. */
@@ -128,7 +134,7 @@ export class RemotePresence {
   // biome-ignore lint/suspicious/noExplicitAny: the same type as y-protocols' Awareness#getStates
   states(): Map<number, { [key: string]: any }> {
     // biome-ignore lint/suspicious/noExplicitAny: as above
-    return new Map([...this.entries].map(([id, e]) => [id, e.value as { [key: string]: any }]))
+    return new Map([...this.entries].map(([id, e]) => [id, valueOf(e) as { [key: string]: any }]))
   }
 
   /** Every remote state as one awareness message (null when there is none). */
