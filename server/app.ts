@@ -8,7 +8,8 @@ import { requestId } from 'hono/request-id'
 import { bilingual } from '../shared/i18n/index.ts'
 import { CloseCode, closeCodeFor } from '../shared/protocol.ts'
 import { AccountService } from './accounts/AccountService.ts'
-import { AuditLog } from './audit/AuditLog.ts'
+import { type AssetStore, FileAssetStore } from './assets/AssetStore.ts'
+import { AuditLog, type AuditStore } from './audit/AuditLog.ts'
 import { AccessError, Auth, type LoginLimiters } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
 import { CrossNodeRevocation } from './auth/revocation.ts'
@@ -29,6 +30,7 @@ import { mountReviewRoutes } from './http/reviews.ts'
 import { mountUserRoutes } from './http/users.ts'
 import { mountVoteRoutes } from './http/votes.ts'
 import { VoteService } from './live/VoteService.ts'
+import { FileVoteStore, type VoteStore } from './live/VoteStore.ts'
 import type { PlanService } from './plan/PlanService.ts'
 import { FileReviewStore } from './reviews/FileReviewStore.ts'
 import { portfolioRows } from './reviews/portfolio.ts'
@@ -46,7 +48,11 @@ export interface AppDeps {
   /** Where reviews are kept; defaults to the file store under `dataDir`. */
   reviewStore?: ReviewStore
   /** The audit log; one on `DATA_DIR/audit.log` when not given. */
-  audit?: AuditLog
+  audit?: AuditStore
+  /** Uploaded assets; files under `DATA_DIR/assets` when not given. */
+  assets?: AssetStore
+  /** Votes and ballots; `DATA_DIR/votes.json` when not given. */
+  votes?: VoteStore
   /** The fan-out between nodes (multi-node mode): `/healthz` reports it. */
   fanout?: { status(): { ok: boolean; rooms: number; since?: string } } | null
   /** Sign-in throttles shared between nodes (Redis); in memory per process when not given. */
@@ -145,6 +151,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     log: config.log,
   })
   const audit = deps.audit ?? new AuditLog(config.dataDir, config.log)
+  const assets = deps.assets ?? new FileAssetStore(config.dataDir)
   const accounts = new AccountService(
     db,
     rooms,
@@ -152,6 +159,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     config.dataDir,
     async (id) => {
       await reviews.removeAccount(id)
+      await assets.removeAccount(id)
       await plans.remove(id)
     },
     plans,
@@ -246,13 +254,13 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     },
   })
   mountAssetRoutes(app, {
-    dataDir: config.dataDir,
+    assets,
     maxAssetBytes: config.maxAssetBytes,
     authorize: authorizeAccount,
   })
 
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
-  mountVoteRoutes(app, { auth, votes: new VoteService(config.dataDir, db, rooms) })
+  mountVoteRoutes(app, { auth, votes: new VoteService(deps.votes ?? new FileVoteStore(config.dataDir), db, rooms) })
   mountReviewRoutes(app, { auth, reviews, audit })
   mountImportRoutes(app, { auth, rooms, plans, config, audit })
 

@@ -4,10 +4,15 @@
  * opens one `Backend` and hands its stores to the services; the multi-node parts (records store,
  * fan-out) plug in here too.
  */
+import { type AssetStore, FileAssetStore } from './assets/AssetStore.ts'
+import { AuditLog, type AuditStore } from './audit/AuditLog.ts'
 import type { ServerConfig } from './config.ts'
 import type { Records } from './db/Records.ts'
+import { FileVoteStore, type VoteStore } from './live/VoteStore.ts'
 import type { Pool } from './pg/pool.ts'
 import { openPostgresStores } from './pg/stores.ts'
+import { FileReviewStore } from './reviews/FileReviewStore.ts'
+import type { ReviewStore } from './reviews/ReviewStore.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
 import type { DocStore } from './storage/DocStore.ts'
 import { FileDocStore } from './storage/FileDocStore.ts'
@@ -16,6 +21,10 @@ import type { StorageFs } from './storage/fsLayer.ts'
 export interface Backend {
   mode: 'files' | 'postgres'
   docs: DocStore
+  reviews: ReviewStore
+  assets: AssetStore
+  audit: AuditStore
+  votes: VoteStore
   /** The PostgreSQL pool (postgres mode), for the other stores of that mode; null with files. */
   pool: Pool | null
   /** The records (users, sessions, accounts, members) in PostgreSQL; null with files (lowdb's db.json). */
@@ -40,6 +49,10 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     return {
       mode: 'postgres',
       docs,
+      reviews: pg.reviews,
+      assets: pg.assets,
+      audit: pg.audit,
+      votes: pg.votes,
       pool: pg.pool,
       records: pg.records,
       async close() {
@@ -52,14 +65,22 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
   const docs =
     options.docs ??
     new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: options.log, fs: options.fs })
+  const reviews = new FileReviewStore(config.dataDir, options.log)
+  const audit = new AuditLog(config.dataDir, options.log)
   return {
     mode: 'files',
     docs,
+    reviews,
+    assets: new FileAssetStore(config.dataDir),
+    audit,
+    votes: new FileVoteStore(config.dataDir),
     pool: null,
     records: null,
     async close() {
       try {
         await docs.close()
+        await reviews.close()
+        await audit.close()
       } finally {
         lock.release()
       }

@@ -114,6 +114,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       plans,
       fanout,
       loginLimiters: limiters,
+      reviewStore: backend.reviews,
+      audit: backend.audit,
+      assets: backend.assets,
+      votes: backend.votes,
     })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))

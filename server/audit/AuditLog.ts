@@ -57,7 +57,23 @@ export const AUDIT_FILE = 'audit.log'
 export const auditActor = (user: { id: string; email: string } | null | undefined): AuditActor | null =>
   user ? { id: user.id, email: user.email } : null
 
-export class AuditLog {
+/** Options of {@link AuditStore.read}. */
+export interface AuditQuery {
+  limit?: number
+  before?: number
+  action?: string
+}
+
+/** Where audit entries go: the file below, or PostgreSQL in the multi-node mode (server/pg/PgContentStores.ts). */
+export interface AuditStore {
+  /** Appends an entry durably; never throws (a failed append is logged). */
+  record(event: AuditEvent): Promise<void>
+  /** Entries newest first, paged by `seq` (see {@link AuditLog.read}). */
+  read(options?: AuditQuery): Promise<{ entries: (AuditEntry & { seq: number })[]; more: boolean }>
+  close(): Promise<void>
+}
+
+export class AuditLog implements AuditStore {
   readonly file: string
   private handle: Promise<fs.FileHandle> | null = null
   /** Appends run one after another, so lines never interleave and order is kept. */
@@ -114,7 +130,7 @@ export class AuditLog {
    * number in the file, stable because the file is only appended to. A torn line (a crash
    * mid-append) is skipped.
    */
-  async read(options: { limit?: number; before?: number; action?: string } = {}): Promise<{
+  async read(options: AuditQuery = {}): Promise<{
     entries: (AuditEntry & { seq: number })[]
     more: boolean
   }> {

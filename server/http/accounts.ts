@@ -9,7 +9,7 @@ import { ACCOUNT_TIERS } from '../../shared/account.ts'
 import { type AccountSummary, MEMBER_ROLES } from '../../shared/accounts.ts'
 import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
-import { type AuditAction, type AuditLog, auditActor } from '../audit/AuditLog.ts'
+import { type AuditAction, type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import type { ServerConfig } from '../config.ts'
@@ -36,7 +36,7 @@ export function mountAccountRoutes(
     auth: Auth
     accounts: AccountService
     config: ServerConfig
-    audit: AuditLog
+    audit: AuditStore
     /** Completes the portfolio's rows (plans derived where missing, reviews). */
     portfolio?: (rows: AccountSummary[]) => Promise<AccountSummary[]>
   },

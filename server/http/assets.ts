@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
-import { promises as fs } from 'node:fs'
-import path from 'node:path'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import type { AssetStore } from '../assets/AssetStore.ts'
 
 /** Accepted upload types, each with the leading bytes its content must start with. */
 const TYPES: Record<string, { ext: string; magic?: (b: Buffer) => boolean }> = {
@@ -25,20 +24,19 @@ const CONTENT_TYPE_BY_EXT = Object.fromEntries(Object.entries(TYPES).map(([type,
 const ASSET_NAME = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/
 
 /**
- * Pasted images and files are stored under `DATA_DIR/assets/<account>/` by content hash
- * and referenced from the document by URL (never inlined as base64).
+ * Pasted images and files are stored by content hash (server/assets/AssetStore.ts: files under
+ * `DATA_DIR/assets/<account>/`, or PostgreSQL) and referenced from the document by URL (never
+ * inlined as base64).
  */
 export function mountAssetRoutes(
   app: Hono,
   deps: {
-    dataDir: string
+    assets: AssetStore
     maxAssetBytes: number
     /** Throws an HTTPException when the caller may not read (write=false) or change (write=true) the account. */
     authorize: (accountId: string, request: Request, write: boolean) => Promise<void>
   },
 ) {
-  const dirFor = (accountId: string) => path.join(deps.dataDir, 'assets', accountId)
-
   const tooLarge = () => new HTTPException(413, { message: `file too large (limit ${deps.maxAssetBytes} bytes)` })
   app.post(
     '/api/accounts/:id/assets',
@@ -75,12 +73,7 @@ export function mountAssetRoutes(
         throw new HTTPException(415, { message: `file content is not ${file.type}` })
       }
       const name = `${createHash('sha256').update(bytes).digest('hex')}.${type.ext}`
-      const dir = dirFor(accountId)
-      await fs.mkdir(dir, { recursive: true })
-      const target = path.join(dir, name)
-      const tmp = `${target}.${process.pid}.tmp`
-      await fs.writeFile(tmp, bytes)
-      await fs.rename(tmp, target)
+      await deps.assets.put(accountId, name, bytes)
       return c.json(
         { url: `/api/accounts/${accountId}/assets/${name}`, name, size: bytes.length, type: file.type },
         201,
@@ -93,12 +86,8 @@ export function mountAssetRoutes(
     await deps.authorize(accountId, c.req.raw, false)
     const name = c.req.param('name')
     if (!ASSET_NAME.test(name)) throw new HTTPException(404, { message: 'no such asset' })
-    let bytes: Buffer
-    try {
-      bytes = await fs.readFile(path.join(dirFor(accountId), name))
-    } catch {
-      throw new HTTPException(404, { message: 'no such asset' })
-    }
+    const bytes = await deps.assets.get(accountId, name)
+    if (!bytes) throw new HTTPException(404, { message: 'no such asset' })
     const ext = name.split('.').pop()!
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': CONTENT_TYPE_BY_EXT[ext] ?? 'application/octet-stream',

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
-import type { AuditLog } from '../audit/AuditLog.ts'
+import type { AuditStore } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
 
 const query = z.strictObject({
@@ -14,7 +14,7 @@ const query = z.strictObject({
     .optional(),
 })
 
-export function mountAuditRoutes(app: Hono, deps: { auth: Auth; audit: AuditLog }) {
+export function mountAuditRoutes(app: Hono, deps: { auth: Auth; audit: AuditStore }) {
   app.get('/api/audit', async (c) => {
     deps.auth.requireAdmin(c.req.raw)
     const parsed = query.safeParse(c.req.query())

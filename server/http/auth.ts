@@ -11,7 +11,7 @@ import { z } from 'zod'
 import { bilingual } from '../../shared/i18n/index.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { emailSchema, nameSchema, passwordSchema } from '../../shared/users.ts'
-import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
+import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
@@ -64,7 +64,7 @@ export function mountAuthRoutes(
     auth: Auth
     db: Records
     config: ServerConfig
-    audit: AuditLog
+    audit: AuditStore
     /** Runs once the first administrator exists (creates the demo account). */
     afterSetup: (admin: UserRecord) => Promise<void>
   },

@@ -22,7 +22,7 @@ import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { createWarRoomSchema } from '../../shared/schema.ts'
 import { compareSchemas, isSchemaVersions } from '../../shared/schemaCompat.ts'
-import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
+import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
 import type { ServerConfig } from '../config.ts'
 import type { PlanService } from '../plan/PlanService.ts'
@@ -57,7 +57,7 @@ export interface ImportDeps {
   plans: PlanService
   config: Pick<ServerConfig, 'importMaxBytes' | 'importMaxRows'>
   /** Writes (not dry runs) are recorded here. */
-  audit?: AuditLog
+  audit?: AuditStore
 }
 
 async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { diffPlans } from '../../shared/review/diff.ts'
 import { renderCustomerReviewMarkdown, renderReviewMarkdown } from '../../shared/review/report.ts'
-import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
+import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import type { AccountNeed, Auth } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { ReviewError, type ReviewService, withoutState } from '../reviews/ReviewService.ts'
@@ -38,7 +38,7 @@ export function mountReviewRoutes(
     auth: Auth
     reviews: ReviewService
     /** Taking and deleting a review are recorded here. */
-    audit?: AuditLog
+    audit?: AuditStore
   },
 ) {
   const { auth, reviews } = deps

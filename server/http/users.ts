@@ -5,7 +5,7 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import { CloseCode } from '../../shared/protocol.ts'
-import { type AuditLog, auditActor } from '../audit/AuditLog.ts'
+import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
 import { readJson } from '../auth/body.ts'
 import { hashPassword } from '../auth/passwords.ts'
@@ -29,7 +29,7 @@ const patchBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'give at least one of disabled, password, role, name, department')
 
-export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Records; config: ServerConfig; audit: AuditLog }) {
+export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Records; config: ServerConfig; audit: AuditStore }) {
   const { auth, db, config, audit } = deps
 
   app.get('/api/users', (c) => {

@@ -1,16 +1,13 @@
 /**
  * Dot votes. Ballots are secret while a vote is open, so they never enter the document: the
- * service keeps votes and ballots in `DATA_DIR/votes.json` (lowdb, written atomically) and writes
+ * service keeps votes and ballots in a {@link VoteStore} (`DATA_DIR/votes.json`, or PostgreSQL) and writes
  * only each vote's public part into the account's document (`doc.getMap('votes')`): the question
  * while open, the counts once closed. The stored votes are the source of truth; the document is
  * brought back in line with them whenever an account's votes are touched, so a crash between the
  * two writes heals itself.
  */
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import { HTTPException } from 'hono/http-exception'
-import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import {
   type DocVote,
   type OpenVoteBody,
@@ -21,6 +18,7 @@ import {
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import type { Records } from '../db/Records.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
+import type { VoteStore } from './VoteStore.ts'
 
 /** A vote as stored on the server, with the ballots. */
 export interface StoredVote extends Omit<DocVote, 'eligible' | 'voters' | 'counts'> {
@@ -33,10 +31,6 @@ export interface StoredVote extends Omit<DocVote, 'eligible' | 'voters' | 'count
   eligible: VotePerson[]
 }
 
-interface VoteData {
-  votes: Record<string, StoredVote>
-}
-
 /** Votes one account may hold; older closed votes are kept in the plan record anyway. */
 export const MAX_VOTES_PER_ACCOUNT = 200
 
@@ -44,24 +38,11 @@ export const MAX_VOTES_PER_ACCOUNT = 200
 const VOTES_ORIGIN = Symbol('votes')
 
 export class VoteService {
-  private readonly low: Low<VoteData>
-  private loaded: Promise<void> | null = null
-
   constructor(
-    dataDir: string,
+    private readonly store: VoteStore,
     private readonly db: Records,
     private readonly rooms: RoomManager,
-  ) {
-    this.low = new Low<VoteData>(new JSONFile(path.join(dataDir, 'votes.json')), { votes: {} })
-  }
-
-  /** Reads the file on first use. */
-  private load(): Promise<void> {
-    this.loaded ??= this.low.read().then(() => {
-      this.low.data = { ...this.low.data, votes: this.low.data?.votes ?? {} }
-    })
-    return this.loaded
-  }
+  ) {}
 
   private person(userId: string): VotePerson {
     return { id: userId, name: this.db.data.users[userId]?.name ?? '' }
@@ -69,10 +50,9 @@ export class VoteService {
 
   /** The account's votes, oldest first (only those of the account as it exists now). */
   async votesOf(accountId: string): Promise<StoredVote[]> {
-    await this.load()
     const createdAt = this.db.data.accounts[accountId]?.createdAt
-    return Object.values(this.low.data.votes)
-      .filter((v) => v.accountId === accountId && v.accountCreatedAt === createdAt)
+    return (await this.store.list(accountId))
+      .filter((v) => v.accountCreatedAt === createdAt)
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id))
   }
 
@@ -103,8 +83,7 @@ export class VoteService {
       ballots: {},
       eligible: [],
     }
-    this.low.data.votes[vote.id] = vote
-    await this.low.write()
+    await this.store.put(vote)
     await this.reconcile(accountId)
     return vote
   }
@@ -123,8 +102,9 @@ export class VoteService {
       })
     // Checked again after the document was read: the vote may have closed meanwhile.
     if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is closed' })
+    if (!(await this.store.setBallot(vote.id, userId, shapeIds)))
+      throw new HTTPException(409, { message: 'the vote is closed' })
     vote.ballots[userId] = shapeIds
-    await this.low.write()
     return shapeIds
   }
 
@@ -138,7 +118,7 @@ export class VoteService {
     const eligible = new Set(Object.entries(members).flatMap(([id, role]) => (role === 'viewer' ? [] : [id])))
     for (const id of Object.keys(vote.ballots)) eligible.add(id)
     vote.eligible = [...eligible].map((id) => this.person(id)).sort((a, b) => a.name.localeCompare(b.name))
-    await this.low.write()
+    await this.store.put(vote)
     await this.reconcile(accountId)
     return vote
   }

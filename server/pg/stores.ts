@@ -6,6 +6,7 @@
 import pg from 'pg'
 import type { ServerConfig } from '../config.ts'
 import { migrate } from './migrate.ts'
+import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from './PgContentStores.ts'
 import { PgDocStore } from './PgDocStore.ts'
 import { PgRecords } from './PgRecords.ts'
 import { createPool, type Pool } from './pool.ts'
@@ -15,6 +16,10 @@ export interface PostgresStores {
   docs: PgDocStore
   /** Users, sessions, accounts, members (server/pg/PgRecords.ts). */
   records: PgRecords
+  reviews: PgReviewStore
+  assets: PgAssetStore
+  audit: PgAuditLog
+  votes: PgVoteStore
   /** Flushes and closes the stores, releases the node lock, ends the pool. */
   close(): Promise<void>
 }
@@ -52,15 +57,21 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
     lock = await takeNodeLock(config.databaseUrl, Boolean(config.redisUrl), log)
     const docs = new PgDocStore(pool, { flushIntervalMs: config.flushIntervalMs, log })
     const records = await PgRecords.open(pool, { url: config.databaseUrl, log })
+    const audit = new PgAuditLog(pool, log)
     let closing: Promise<void> | null = null
     const held = lock
     return {
       pool,
       docs,
       records,
+      reviews: new PgReviewStore(pool),
+      assets: new PgAssetStore(pool),
+      audit,
+      votes: new PgVoteStore(pool),
       close() {
         closing ??= (async () => {
           await docs.close()
+          await audit.close()
           await records.close()
           await held.end().catch(() => {})
           await pool.end()

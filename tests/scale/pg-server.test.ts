@@ -9,6 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { NodeLockedError } from '../../server/pg/stores.ts'
 import { CloseCode } from '../../shared/protocol.ts'
+import { api } from '../helpers/auth.ts'
 import { type Postgres, startPostgres } from '../helpers/engines.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
@@ -64,6 +65,69 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
     await whenSynced(reader.provider)
     expect(reader.doc.getArray('a').toArray()).toEqual(Array.from({ length: 50 }, (_, i) => i))
     expect(reader.doc.getMap('m').get('title')).toBe('华东大客户')
+  })
+
+  it('assets, reviews, the audit log and votes are kept in the database and served after a restart', async () => {
+    const { url } = await database()
+    const data = tempDataDir()
+    onTestFinished(() => data.remove())
+    let server = await startTestServer({ dataDir: data.dir, databaseUrl: url, accounts: ['acme'] })
+    onTestFinished(() => server.close())
+    const cookie = server.cookie
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 31) % 256)),
+    ])
+    const form = new FormData()
+    form.set('file', new File([new Uint8Array(png)], 'pasted.png', { type: 'image/png' }))
+    const uploaded = await fetch(`${server.url}/api/accounts/acme/assets`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie },
+    })
+    expect(uploaded.status).toBe(201)
+    const { url: assetUrl } = (await uploaded.json()) as { url: string }
+    const taken = await api(server, 'POST', '/api/accounts/acme/reviews', { cookie, body: { title: '十一月复盘' } })
+    expect(taken.status, await taken.clone().text()).toBe(201)
+    const { review } = (await taken.json()) as { review: { id: string } }
+    const opened = await api(server, 'POST', '/api/accounts/acme/votes', {
+      cookie,
+      body: { question: '先攻哪个阻碍？', shapeTypes: ['blocker'], votesPerPerson: 2 },
+    })
+    expect(opened.status, await opened.clone().text()).toBe(201)
+    await server.close()
+
+    // Nothing of it is in DATA_DIR: a node with another (or an empty) DATA_DIR serves the same.
+    for (const f of ['assets', 'reviews', 'audit.log', 'votes.json'])
+      expect(existsSync(path.join(data.dir, f)), f).toBe(false)
+    const counts = await query(
+      url,
+      `SELECT (SELECT count(*) FROM assets)::int AS assets, (SELECT count(*) FROM reviews)::int AS reviews,
+              (SELECT count(*) FROM votes)::int AS votes, (SELECT count(*) FROM audit_log WHERE action = 'review.take')::int AS audit`,
+    )
+    expect(counts[0]).toEqual({ assets: 1, reviews: 1, votes: 1, audit: 1 })
+
+    server = await startTestServer({ dataDir: data.dir, databaseUrl: url, accounts: ['acme'] })
+    const again = server.cookie
+    const asset = await fetch(`${server.url}${assetUrl}`, { headers: { cookie: again } })
+    expect(asset.status).toBe(200)
+    expect(Buffer.from(await asset.arrayBuffer()).equals(png)).toBe(true)
+    const list = (await (await api(server, 'GET', '/api/accounts/acme/reviews', { cookie: again })).json()) as {
+      reviews: { id: string; title: string }[]
+    }
+    expect(list.reviews.map((r) => [r.id, r.title])).toEqual([[review.id, '十一月复盘']])
+    const one = await api(server, 'GET', `/api/accounts/acme/reviews/${review.id}`, { cookie: again })
+    expect(one.status).toBe(200)
+    const doc = await api(server, 'GET', `/api/accounts/acme/reviews/${review.id}/document`, { cookie: again })
+    expect(doc.status).toBe(200)
+    const audit = (await (await api(server, 'GET', '/api/audit?action=review.take', { cookie: again })).json()) as {
+      entries: { action: string; target?: Record<string, string> }[]
+    }
+    expect(audit.entries).toHaveLength(1)
+    const votes = (await (await api(server, 'GET', '/api/accounts/acme/votes', { cookie: again })).json()) as {
+      votes: { question: string; status: string }[]
+    }
+    expect(votes.votes).toMatchObject([{ question: '先攻哪个阻碍？', status: 'open' }])
   })
 
   it('a second node on the same database without REDIS_URL refuses to start, with a clear message', async () => {

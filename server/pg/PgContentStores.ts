@@ -1,0 +1,224 @@
+/**
+ * Reviews, assets, the audit log and votes in PostgreSQL (the multi-node mode; tables in
+ * server/pg/migrations/003_content.sql), behind the interfaces their file stores implement. Every
+ * write is one committed statement (or transaction) before the promise resolves, so any node
+ * serves what another wrote; nothing is cached across requests.
+ */
+import type { ReviewListItem } from '../../shared/review/types.ts'
+import type { AssetStore } from '../assets/AssetStore.ts'
+import type { AuditEntry, AuditEvent, AuditQuery, AuditStore } from '../audit/AuditLog.ts'
+import type { StoredVote } from '../live/VoteService.ts'
+import type { VoteStore } from '../live/VoteStore.ts'
+import { isValidReviewId, listItem, type ReviewStore, type StoredReview } from '../reviews/ReviewStore.ts'
+import { StorageUnavailableError } from '../storage/DocStore.ts'
+import { type Pool, transaction } from './pool.ts'
+
+/** SQLSTATE classes that mean "the database cannot take this now" (connection, resources, read-only, shutdown). */
+function refused(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? ''
+  return (
+    !/^[0-9A-Z]{5}$/.test(code) || // a socket error (ECONNREFUSED, …)
+    code.startsWith('08') ||
+    code.startsWith('53') ||
+    code.startsWith('57') ||
+    code === '25006'
+  )
+}
+
+/** Runs a store operation; a refused database becomes {@link StorageUnavailableError} (HTTP 503). */
+async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (e) {
+    if (refused(e)) throw new StorageUnavailableError(`PostgreSQL refused to ${what}`, e)
+    throw e
+  }
+}
+
+export class PgReviewStore implements ReviewStore {
+  constructor(private readonly pool: Pool) {}
+
+  list(accountId: string): Promise<ReviewListItem[]> {
+    return guarded('list reviews', async () => {
+      const { rows } = await this.pool.query<{ item: ReviewListItem }>(
+        'SELECT item FROM reviews WHERE account_id = $1 ORDER BY at DESC, id DESC',
+        [accountId],
+      )
+      return rows.map((r) => r.item)
+    })
+  }
+
+  get(accountId: string, reviewId: string): Promise<StoredReview | null> {
+    if (!isValidReviewId(reviewId)) return Promise.resolve(null)
+    return guarded('read a review', async () => {
+      const { rows } = await this.pool.query<{ review: Omit<StoredReview, 'state'>; state: Buffer }>(
+        'SELECT review, state FROM reviews WHERE account_id = $1 AND id = $2',
+        [accountId, reviewId],
+      )
+      if (rows.length === 0) return null
+      return { ...rows[0].review, accountId, state: new Uint8Array(rows[0].state) }
+    })
+  }
+
+  put(review: StoredReview): Promise<void> {
+    if (!isValidReviewId(review.id)) return Promise.reject(new Error(`invalid review id ${review.id}`))
+    const { state, ...rest } = review
+    return guarded('store a review', async () => {
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO reviews (account_id, id, at, item, review, state) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id, id) DO NOTHING`,
+        [review.accountId, review.id, review.at, listItem(review), rest, Buffer.from(state)],
+      )
+      return rowCount === 1
+    }).then((stored) => {
+      if (!stored) throw new Error(`review ${review.id} exists`)
+    })
+  }
+
+  delete(accountId: string, reviewId: string): Promise<boolean> {
+    if (!isValidReviewId(reviewId)) return Promise.resolve(false)
+    return guarded('delete a review', async () => {
+      const { rowCount } = await this.pool.query('DELETE FROM reviews WHERE account_id = $1 AND id = $2', [
+        accountId,
+        reviewId,
+      ])
+      return (rowCount ?? 0) > 0
+    })
+  }
+
+  removeAccount(accountId: string): Promise<void> {
+    return guarded('delete reviews', async () => {
+      await this.pool.query('DELETE FROM reviews WHERE account_id = $1', [accountId])
+    })
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class PgAssetStore implements AssetStore {
+  constructor(private readonly pool: Pool) {}
+
+  put(accountId: string, name: string, bytes: Buffer): Promise<void> {
+    // The name is the content's hash: a second upload of the same file is the same row.
+    return guarded('store an asset', async () => {
+      await this.pool.query(
+        'INSERT INTO assets (account_id, name, data) VALUES ($1, $2, $3) ON CONFLICT (account_id, name) DO NOTHING',
+        [accountId, name, bytes],
+      )
+    })
+  }
+
+  get(accountId: string, name: string): Promise<Buffer | null> {
+    return guarded('read an asset', async () => {
+      const { rows } = await this.pool.query<{ data: Buffer }>(
+        'SELECT data FROM assets WHERE account_id = $1 AND name = $2',
+        [accountId, name],
+      )
+      return rows[0]?.data ?? null
+    })
+  }
+
+  removeAccount(accountId: string): Promise<void> {
+    return guarded('delete assets', async () => {
+      await this.pool.query('DELETE FROM assets WHERE account_id = $1', [accountId])
+    })
+  }
+}
+
+/**
+ * The audit log in one table; `seq` is the row's id (increasing, never reused), so paging with
+ * `before` works as with the file's line numbers. Appends from every node go to the same table.
+ */
+export class PgAuditLog implements AuditStore {
+  private tail: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly log: (msg: string) => void = () => {},
+  ) {}
+
+  record(event: AuditEvent): Promise<void> {
+    const entry: AuditEntry = { at: new Date().toISOString(), ...event }
+    // One after another, so this node's entries keep their order.
+    const done = this.tail.then(async () => {
+      try {
+        await this.pool.query('INSERT INTO audit_log (action, entry) VALUES ($1, $2)', [entry.action, entry])
+      } catch (e) {
+        // As the file log: an audit outage must not lock people out.
+        this.log(`[audit] could not append to the audit_log table: ${String(e)} (entry: ${JSON.stringify(entry)})`)
+      }
+    })
+    this.tail = done
+    return done
+  }
+
+  async read(options: AuditQuery = {}): Promise<{ entries: (AuditEntry & { seq: number })[]; more: boolean }> {
+    await this.tail
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 1000))
+    return guarded('read the audit log', async () => {
+      const { rows } = await this.pool.query<{ seq: string; entry: AuditEntry }>(
+        `SELECT seq, entry FROM audit_log
+         WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR action = $2)
+         ORDER BY seq DESC LIMIT $3`,
+        [options.before ?? null, options.action ?? null, limit + 1],
+      )
+      return {
+        entries: rows.slice(0, limit).map((r) => ({ ...r.entry, seq: Number(r.seq) })),
+        more: rows.length > limit,
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.tail
+  }
+}
+
+/**
+ * Votes, with one row per ballot: two people voting on two nodes at once never overwrite each
+ * other, and a ballot takes a share lock on its vote, so it is never stored on a vote another
+ * node has just closed.
+ */
+export class PgVoteStore implements VoteStore {
+  constructor(private readonly pool: Pool) {}
+
+  list(accountId: string): Promise<StoredVote[]> {
+    return guarded('read votes', async () => {
+      const { rows } = await this.pool.query<{ vote: StoredVote; ballots: Record<string, string[]> | null }>(
+        `SELECT v.vote, (SELECT jsonb_object_agg(b.user_id, b.shapes) FROM vote_ballots b WHERE b.vote_id = v.id) AS ballots
+         FROM votes v WHERE v.account_id = $1`,
+        [accountId],
+      )
+      return rows.map((r) => ({ ...r.vote, ballots: r.ballots ?? {} }))
+    })
+  }
+
+  put(vote: StoredVote): Promise<void> {
+    const { ballots: _ballots, ...rest } = vote
+    return guarded('store a vote', async () => {
+      await this.pool.query(
+        `INSERT INTO votes (id, account_id, vote) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET vote = excluded.vote`,
+        [vote.id, vote.accountId, rest],
+      )
+    })
+  }
+
+  setBallot(voteId: string, userId: string, shapeIds: string[]): Promise<boolean> {
+    return guarded('store a ballot', () =>
+      transaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ status: string }>(
+          "SELECT vote->>'status' AS status FROM votes WHERE id = $1 FOR SHARE",
+          [voteId],
+        )
+        if (rows[0]?.status !== 'open') return false
+        await client.query(
+          `INSERT INTO vote_ballots (vote_id, user_id, shapes) VALUES ($1, $2, $3)
+           ON CONFLICT (vote_id, user_id) DO UPDATE SET shapes = excluded.shapes`,
+          [voteId, userId, JSON.stringify(shapeIds)],
+        )
+        return true
+      }),
+    )
+  }
+}
