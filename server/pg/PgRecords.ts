@@ -296,18 +296,43 @@ export class PgRecords implements Records {
     return previous
   }
 
-  async catchUp(): Promise<void> {
-    let version: number
-    try {
-      const { rows } = await this.pool.query<{ version: string }>('SELECT version FROM records_state')
-      version = Number(rows[0].version)
-    } catch (e) {
-      // The mirror stays as it is (reads keep working); writes report the outage themselves.
-      this.log(`records catch-up failed: ${(e as Error).message}`)
-      return
+  /**
+   * Concurrent callers share version queries: one in flight, and one queued that everyone arriving
+   * meanwhile joins (the one in flight may have been sent before they arrived, so it cannot answer
+   * for them). At most two queries at a time, however many requests.
+   */
+  catchUp(): Promise<void> {
+    if (this.queuedCheck) return this.queuedCheck
+    const run = async () => {
+      let version: number
+      try {
+        const { rows } = await this.pool.query<{ version: string }>('SELECT version FROM records_state')
+        version = Number(rows[0].version)
+      } catch (e) {
+        // The mirror stays as it is (reads keep working); writes report the outage themselves.
+        this.log(`records catch-up failed: ${(e as Error).message}`)
+        return
+      }
+      await this.catchUpTo(version).catch((e) => this.log(`records catch-up failed: ${(e as Error).message}`))
     }
-    await this.catchUpTo(version)
+    const start = () => {
+      const p = run().finally(() => {
+        if (this.runningCheck === p) this.runningCheck = null
+      })
+      this.runningCheck = p
+      return p
+    }
+    if (!this.runningCheck) return start()
+    const queued = this.runningCheck.then(() => {
+      // (run() never rejects: failures are logged.)
+      this.queuedCheck = null
+      return start()
+    })
+    this.queuedCheck = queued
+    return queued
   }
+  private runningCheck: Promise<void> | null = null
+  private queuedCheck: Promise<void> | null = null
 
   private async catchUpTo(version: number) {
     if (version <= this.version) return

@@ -8,6 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { tokenKey } from '../../server/auth/Auth.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, login, setupAdmin, TEST_PASSWORD, userWithSession } from '../helpers/auth.ts'
@@ -79,6 +80,18 @@ describe('records shared by two nodes', () => {
     const cookie = await login(b, 'u0@example.com')
     expect((await api(b, 'POST', '/api/logout', { cookie })).status).toBe(204)
     expect((await api(a, 'GET', '/api/me', { cookie })).status).toBe(401)
+  })
+
+  it('the database holds the session token’s sha256 only, never the token', async () => {
+    const [a] = await twoNodes()
+    const cookie = await setupAdmin(a)
+    const token = cookie.split('=')[1]
+    const key = tokenKey(token)
+    const { rows } = await (a.backend.pool as NonNullable<typeof a.backend.pool>).query(
+      "SELECT key, (SELECT string_agg(t::text, ' ') FROM sessions t) AS everything FROM sessions",
+    )
+    expect(rows.map((r) => r.key)).toEqual([key])
+    expect(rows[0].everything).not.toContain(token)
   })
 
   it('two nodes demoting the last two administrators at once: exactly one 409', async () => {

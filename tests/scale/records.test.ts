@@ -223,6 +223,23 @@ describe('two nodes on one PostgreSQL database', () => {
     expect(b.data.users.ann.email).toBe('ann@example.com')
   })
 
+  it('concurrent catch-ups share queries, yet one asked after a commit always sees it', async () => {
+    const { a, b } = await twoNodes()
+    await addUsers(a, [user('ann', 'admin')])
+    for (let i = 0; i < 15; i++) {
+      const key = `s-${i}`
+      // Catch-ups already in flight (their query may be sent before the commit) …
+      const before = Array.from({ length: 10 }, () => b.catchUp())
+      await a.update((d) => {
+        d.sessions[key] = { userId: 'ann', createdAt: at, expiresAt: '2027-01-01T00:00:00.000Z' }
+      })
+      // … do not answer for a request that arrives after it.
+      const after = Array.from({ length: 10 }, () => b.catchUp().then(() => b.data.sessions[key]?.userId))
+      expect(await Promise.all(after)).toEqual(Array(10).fill('ann'))
+      await Promise.all(before)
+    }
+  })
+
   it('without a request, the change feed brings changes and deletions; the other node is told what changed', async () => {
     const { a, b, seen } = await twoNodes()
     await addUsers(a, [user('ann', 'admin'), user('bob')])
