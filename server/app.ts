@@ -152,6 +152,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   })
   const audit = deps.audit ?? new AuditLog(config.dataDir, config.log)
   const assets = deps.assets ?? new FileAssetStore(config.dataDir)
+  const votes = new VoteService(deps.votes ?? new FileVoteStore(config.dataDir), db, rooms)
   const accounts = new AccountService(
     db,
     rooms,
@@ -161,6 +162,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       await reviews.removeAccount(id)
       await assets.removeAccount(id)
       await plans.remove(id)
+      await votes.removeAccount(id)
     },
     plans,
   )
@@ -260,7 +262,7 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   })
 
   mountPlanRoutes(app, { plans, authorize: authorizeAccount })
-  mountVoteRoutes(app, { auth, votes: new VoteService(deps.votes ?? new FileVoteStore(config.dataDir), db, rooms) })
+  mountVoteRoutes(app, { auth, votes })
   mountReviewRoutes(app, { auth, reviews, audit })
   mountImportRoutes(app, { auth, rooms, plans, config, audit })
 

@@ -73,7 +73,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     reviews,
     assets: new FileAssetStore(config.dataDir),
     audit,
-    votes: new FileVoteStore(config.dataDir),
+    votes: new FileVoteStore(config.dataDir, options.fs),
     pool: null,
     records: null,
     async close() {

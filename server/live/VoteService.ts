@@ -44,6 +44,11 @@ export class VoteService {
     private readonly rooms: RoomManager,
   ) {}
 
+  /** A deleted account's votes and ballots leave the store (not only hidden from a later account of the id). */
+  removeAccount(accountId: string): Promise<void> {
+    return this.store.removeAccount(accountId)
+  }
+
   private person(userId: string): VotePerson {
     return { id: userId, name: this.db.data.users[userId]?.name ?? '' }
   }

@@ -4,7 +4,8 @@
  */
 import path from 'node:path'
 import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
+import { DurableJsonFile } from '../db/DurableJsonFile.ts'
+import type { StorageFs } from '../storage/fsLayer.ts'
 import type { StoredVote } from './VoteService.ts'
 
 export interface VoteStore {
@@ -14,6 +15,8 @@ export interface VoteStore {
   put(vote: StoredVote): Promise<void>
   /** Replaces one person's ballot on a vote that is still open; false when it is not (closed, gone). */
   setBallot(voteId: string, userId: string, shapeIds: string[]): Promise<boolean>
+  /** Removes every vote and ballot of a deleted account (all incarnations of the id). */
+  removeAccount(accountId: string): Promise<void>
 }
 
 interface VoteData {
@@ -24,8 +27,12 @@ export class FileVoteStore implements VoteStore {
   private readonly low: Low<VoteData>
   private loaded: Promise<void> | null = null
 
-  constructor(dataDir: string) {
-    this.low = new Low<VoteData>(new JSONFile(path.join(dataDir, 'votes.json')), { votes: {} })
+  /**
+   * Written durably before each call resolves (temp file, fsync, rename, directory fsync, like
+   * db.json): an answered ballot survives a power cut.
+   */
+  constructor(dataDir: string, fs?: StorageFs) {
+    this.low = new Low<VoteData>(new DurableJsonFile<VoteData>(path.join(dataDir, 'votes.json'), fs), { votes: {} })
   }
 
   /** Reads the file on first use. */
@@ -55,5 +62,14 @@ export class FileVoteStore implements VoteStore {
     vote.ballots[userId] = shapeIds
     await this.low.write()
     return true
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    await this.load()
+    const votes = this.low.data.votes
+    const ids = Object.keys(votes).filter((id) => votes[id]?.accountId === accountId)
+    if (ids.length === 0) return
+    for (const id of ids) delete votes[id]
+    await this.low.write()
   }
 }

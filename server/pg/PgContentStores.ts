@@ -221,4 +221,11 @@ export class PgVoteStore implements VoteStore {
       }),
     )
   }
+
+  removeAccount(accountId: string): Promise<void> {
+    return guarded('remove votes', async () => {
+      // Ballots go with their votes (ON DELETE CASCADE).
+      await this.pool.query('DELETE FROM votes WHERE account_id = $1', [accountId])
+    })
+  }
 }

@@ -3,6 +3,8 @@
  * identity from the connection's session (docs/document-format.md, "Awareness"), strips a viewer's
  * spotlight, stamps spotlight.since with server time, and a late joiner gets the current states.
  */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
@@ -11,6 +13,7 @@ import { readTimer, SESSION_MAP, startTimer, TIMER_KEY } from '../../shared/live
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import { action, blocker, stakeholder } from '../../shared/plan/testing/builders.ts'
 import { DocKeys } from '../../shared/protocol.ts'
+import { PowerCutFs } from '../faults/powerCutFs.ts'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
@@ -311,6 +314,43 @@ describe('dot votes', () => {
     expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: server.cookie })).status).toBe(204)
     await server.ensureAccount('acme')
     expect(await list(server, server.cookie)).toEqual([])
+  })
+
+  it('a deleted account’s votes and ballots are removed from votes.json, not only hidden', async () => {
+    const people = await setup()
+    const { server, wang } = people
+    await seeded(people)
+    const voteId = ((await (await open(server, wang.cookie)).json()) as State).vote.id as string
+    expect((await ballot(server, wang.cookie, voteId, ['shape:b1'])).status).toBe(200)
+    const file = path.join(server.config.dataDir, 'votes.json')
+    expect(readFileSync(file, 'utf8')).toContain(voteId)
+    expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: server.cookie })).status).toBe(204)
+    const left = readFileSync(file, 'utf8')
+    expect(left).not.toContain(voteId)
+    expect(left).not.toContain('先打哪个卡点')
+    expect(left).not.toContain(wang.id)
+  })
+
+  it('an opened vote and a cast ballot survive a power cut right after each answer', async () => {
+    const data = tempDataDir()
+    afterTest(() => data.remove())
+    const disk = new PowerCutFs()
+    const server = await startTestServer({ dataDir: data.dir, fs: disk, accounts: ['acme'] })
+    afterTest(() => server.close())
+    const people = { server } as People
+    await seeded(people)
+    const voteId = ((await (await open(server, server.cookie)).json()) as State).vote.id as string
+    expect((await ballot(server, server.cookie, voteId, ['shape:b2'])).status).toBe(200)
+
+    // The power goes now: only what was fsynced (file and directory entry) remains.
+    const after = tempDataDir()
+    afterTest(() => after.remove())
+    await disk.survivors(data.dir, after.dir)
+    await server.close()
+    const restarted = await startTestServer({ dataDir: after.dir })
+    afterTest(() => restarted.close())
+    const votes = await list(restarted, server.cookie)
+    expect(votes).toEqual([expect.objectContaining({ id: voteId, status: 'open', myBallot: ['shape:b2'] })])
   })
 })
 

@@ -255,6 +255,20 @@ for (const impl of [files, postgresImpl]) {
       expect((await b.open().votes.list('beta')).map((x) => x.id)).toEqual(['vote-2'])
     })
 
+    it('removes every vote and ballot of a deleted account, and only those', async () => {
+      const b = await impl.backing()
+      const store = b.open().votes
+      await store.put(vote('vote-1'))
+      await store.put(vote('vote-2', 'beta'))
+      expect(await store.setBallot('vote-1', 'u1', ['shape:a'])).toBe(true)
+      await store.removeAccount('acme')
+      await store.removeAccount('nobody')
+      const reopened = b.open().votes
+      expect(await reopened.list('acme')).toEqual([])
+      expect(await reopened.setBallot('vote-1', 'u2', ['shape:a'])).toBe(false)
+      expect((await reopened.list('beta')).map((x) => x.id)).toEqual(['vote-2'])
+    })
+
     it.skipIf(!impl.shared)('ballots cast on two nodes at once are all kept', async () => {
       const b = await impl.backing()
       const [n1, n2] = [b.open().votes, b.open().votes]
