@@ -104,20 +104,21 @@ const SLIDE_CHANGE = `(async () => {
   const editor = window.__warRoomEditor
   const before = window.__warRoomSlide?.key
   const t0 = performance.now()
-  window.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageDown', bubbles: true }))
-  await new Promise((resolve) => {
+  document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageDown', bubbles: true }))
+  await new Promise((resolve, reject) => {
     const check = () => {
       const moved = window.__warRoomSlide?.key !== before
       if (moved && editor.getCameraState() === 'idle') {
         requestAnimationFrame(() => resolve())
-      } else requestAnimationFrame(check)
+      } else if (performance.now() - t0 > 10000) reject(new Error('the slide did not change within 10 s'))
+      else requestAnimationFrame(check)
     }
     requestAnimationFrame(check)
   })
   const ms = performance.now() - t0
   // Back to the first slide when at the end.
   if (document.querySelector('[data-testid="wr-slide-count"]')?.textContent?.match(/(\\d+) \\/ \\1$/)) {
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }))
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }))
     await new Promise((r) => setTimeout(r, 400))
   }
   return ms

@@ -17,7 +17,7 @@ import { departmentColor, tlUserId, warRoomUserIdOf } from '../../shared/live/pe
 import { type LiveState, type SpotlightLeader, spotlightLeader } from '../../shared/live/spotlight'
 import type { LiveIdentity } from './identity'
 import { type Person, peopleFrom } from './people'
-import { measureServerClock, serverNow } from './serverClock'
+import { measureServerClock, serverNowLowerBound } from './serverClock'
 
 export interface LiveValue {
   editor: Editor
@@ -214,8 +214,10 @@ export function LiveProvider({
   const startSpotlight = useCallback(() => {
     if (!canLead) return
     asSelf(() => editor.stopFollowingUser())
-    // The server replaces `since` with its own time; ours only orders us locally until it answers.
-    awareness.setLocalStateField('spotlight', { since: serverNow() })
+    // A server time that has certainly passed: the server keeps it as our `since` (it refuses
+    // one later than its own clock), so this tab sees its own spotlight as everyone else does,
+    // and two people turning it on at once agree on who leads.
+    awareness.setLocalStateField('spotlight', { since: serverNowLowerBound() })
   }, [awareness, canLead, editor, asSelf])
   const stopSpotlight = useCallback(() => awareness.setLocalStateField('spotlight', null), [awareness])
 

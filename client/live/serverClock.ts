@@ -13,6 +13,12 @@ export function offsetBounds(sentAt: number, receivedAt: number, dateHeader: num
 
 /** Intersects samples' bounds; when they disagree (a clock jump), the latest sample wins. */
 export function combineBounds(samples: { lo: number; hi: number }[]): number {
+  const range = boundsOf(samples)
+  return range ? Math.round((range.lo + range.hi) / 2) : 0
+}
+
+/** The intersected offset interval of the samples (null without any). */
+export function boundsOf(samples: { lo: number; hi: number }[]): { lo: number; hi: number } | null {
   let lo = Number.NEGATIVE_INFINITY
   let hi = Number.POSITIVE_INFINITY
   for (const s of samples) {
@@ -26,10 +32,12 @@ export function combineBounds(samples: { lo: number; hi: number }[]): number {
       hi = nhi
     }
   }
-  return Number.isFinite(lo) && Number.isFinite(hi) ? Math.round((lo + hi) / 2) : 0
+  return Number.isFinite(lo) && Number.isFinite(hi) ? { lo, hi } : null
 }
 
 let offset = 0
+/** The lowest offset the samples allow (before any: assume the local clock is at most 1 s ahead). */
+let lowOffset = -1000
 let measuring: Promise<number> | null = null
 const listeners = new Set<() => void>()
 
@@ -37,6 +45,13 @@ const listeners = new Set<() => void>()
 export const serverNow = () => Date.now() + offset
 
 export const serverOffset = () => offset
+
+/**
+ * A server time that has certainly passed: now by the lowest offset the samples allow. A
+ * spotlight proposes it as its `since`, which the server then keeps exactly (it refuses a time
+ * after its own now), so this tab knows its own `since` as everyone else sees it.
+ */
+export const serverNowLowerBound = () => Math.floor(Date.now() + lowOffset)
 
 export function onServerOffset(listener: () => void): () => void {
   listeners.add(listener)
@@ -66,7 +81,11 @@ export function measureServerClock(): Promise<number> {
       // Spread the samples over different phases of the server's second.
       await new Promise((r) => setTimeout(r, 210 + i * 7))
     }
-    if (samples.length > 0) offset = combineBounds(samples)
+    const range = boundsOf(samples)
+    if (range) {
+      offset = Math.round((range.lo + range.hi) / 2)
+      lowOffset = Math.floor(range.lo)
+    }
     for (const l of listeners) l()
     return offset
   })()

@@ -87,7 +87,8 @@ export function PresentMode({
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey) return
-      const target = event.target as HTMLElement | null
+      // Keys sent to the window itself (a clicker's driver, a script) have no element target.
+      const target = event.target instanceof Element ? event.target : null
       // Typing stays typing; the 对客版 checkbox (focused after a click) does not hold the keys.
       if (target?.closest('input:not([type="checkbox"]), textarea, select, [contenteditable="true"]')) return
       let handled = true

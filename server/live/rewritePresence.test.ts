@@ -63,14 +63,28 @@ describe('rewritePresence', () => {
     expect(out?.spotlight).toEqual({ since: 5000 })
   })
 
+  it('takes a proposed since only when it is a server time of the last 10 s, not after now', () => {
+    const at = (since: unknown) => rewritePresence({ spotlight: { since } }, ctx({ now: 50_000 }))?.spotlight
+    expect(at(49_600)).toEqual({ since: 49_600 })
+    expect(at(50_000)).toEqual({ since: 50_000 })
+    expect(at(40_000)).toEqual({ since: 40_000 })
+    // Later than the server's clock (a client trying to win), too old, or not an integer: now.
+    expect(at(50_001)).toEqual({ since: 50_000 })
+    expect(at(39_999)).toEqual({ since: 50_000 })
+    expect(at(49_600.5)).toEqual({ since: 50_000 })
+    expect(at('49600')).toEqual({ since: 50_000 })
+  })
+
   it('keeps since while the spotlight stays, and restamps after it was turned off', () => {
-    const first = rewritePresence({ spotlight: { since: 1 } }, ctx({ now: 5000 }))
-    const again = rewritePresence({ spotlight: { since: 2 }, presence }, ctx({ now: 9000 }), first)
-    expect(again?.spotlight).toEqual({ since: 5000 })
-    const off = rewritePresence({ presence }, ctx({ now: 10_000 }), again)
+    const first = rewritePresence({ spotlight: { since: 1 } }, ctx({ now: 50_000 }))
+    expect(first?.spotlight).toEqual({ since: 50_000 })
+    // A later state's (even valid) proposal does not move it.
+    const again = rewritePresence({ spotlight: { since: 52_000 }, presence }, ctx({ now: 54_000 }), first)
+    expect(again?.spotlight).toEqual({ since: 50_000 })
+    const off = rewritePresence({ presence }, ctx({ now: 60_000 }), again)
     expect(off).not.toHaveProperty('spotlight')
-    const on = rewritePresence({ spotlight: {} }, ctx({ now: 12_000 }), off)
-    expect(on?.spotlight).toEqual({ since: 12_000 })
+    const on = rewritePresence({ spotlight: {} }, ctx({ now: 62_000 }), off)
+    expect(on?.spotlight).toEqual({ since: 62_000 })
   })
 
   it('strips spotlight from viewers', () => {

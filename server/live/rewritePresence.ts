@@ -6,8 +6,13 @@
  * - `user` is replaced by the connection's War Room identity and role;
  * - `presence.userId` / `presence.userName` / `presence.color` are set from it, so nobody can
  *   show up under another person's name or colour;
- * - `spotlight` is stripped from viewers; for others it becomes `{ since }` where `since` is the
- *   server time at which this client's state first carried it, kept while it stays.
+ * - `spotlight` is stripped from viewers; for others it becomes `{ since }`, set when this
+ *   client's state first carries it and kept while it stays: the client's proposed `since` when
+ *   that is a server time not after now and at most {@link SPOTLIGHT_PROPOSAL_WINDOW_MS} before
+ *   it, the server's now otherwise. A proposal can only make a spotlight older (so it loses to a
+ *   later one), never newer than the server's clock; and a client that proposed a lower bound of
+ *   the server time knows its own `since` exactly, so two people turning it on at once agree on
+ *   who leads (a client never receives its own relayed state).
  */
 import type { MemberRole } from '../../shared/accounts.ts'
 import {
@@ -30,6 +35,9 @@ export interface PresenceContext {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type JsonObject = { [key: string]: Json }
+
+/** How far before the server's now a client's proposed spotlight `since` may lie (ms). */
+export const SPOTLIGHT_PROPOSAL_WINDOW_MS = 10_000
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -63,12 +71,20 @@ export function rewritePresence(state: unknown, ctx: PresenceContext, previous?:
     }
   }
 
-  const wantsSpotlight = isObject(out.spotlight)
+  const wanted = out.spotlight
   delete out.spotlight
-  if (wantsSpotlight && !ctx.viewer) {
+  if (isObject(wanted) && !ctx.viewer) {
     const before = isObject(previous) ? previous.spotlight : undefined
+    const proposed = wanted.since
     const since =
-      isObject(before) && typeof before.since === 'number' && Number.isFinite(before.since) ? before.since : ctx.now
+      isObject(before) && typeof before.since === 'number' && Number.isFinite(before.since)
+        ? before.since
+        : typeof proposed === 'number' &&
+            Number.isInteger(proposed) &&
+            proposed <= ctx.now &&
+            proposed >= ctx.now - SPOTLIGHT_PROPOSAL_WINDOW_MS
+          ? proposed
+          : ctx.now
     const spotlight: Spotlight = { since }
     out.spotlight = spotlight as unknown as JsonObject
   }

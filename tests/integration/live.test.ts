@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
+import { type LiveState, spotlightLeader } from '../../shared/live/spotlight.ts'
 import { readTimer, SESSION_MAP, startTimer, TIMER_KEY } from '../../shared/live/timer.ts'
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import { action, blocker, stakeholder } from '../../shared/plan/testing/builders.ts'
@@ -128,6 +129,42 @@ describe('awareness identity', () => {
     await whenSynced(late.provider)
     await eventually(() => expect(stateOf(late, leader)?.spotlight).toEqual({ since }))
     expect(stateOf(late, leader)?.user?.name).toBe('王强')
+  })
+})
+
+describe('two spotlights at once', () => {
+  /** What one client sees: its own local state (never relayed back to it) and everyone else's as received. */
+  const view = (c: ReturnType<typeof join>) => {
+    const states = new Map(c.provider.awareness.getStates() as Map<number, LiveState>)
+    return spotlightLeader(states)?.clientId
+  }
+
+  it('exactly one leads, and the two leaders and an onlooker agree on whom', async () => {
+    const { server, wang, li, viewer } = await setup()
+    const a = join(server, wang.cookie)
+    const b = join(server, li.cookie)
+    const onlooker = join(server, viewer.cookie)
+    await Promise.all([whenSynced(a.provider), whenSynced(b.provider), whenSynced(onlooker.provider)])
+    // Both turn it on at once, each proposing a server time that has passed by its own clock
+    // estimate; the one whose message reaches the server first proposes the later time.
+    // (Each client's own state carries its user, as the room page sets it.)
+    a.provider.awareness.setLocalStateField('user', { id: wang.id, name: '王强' })
+    b.provider.awareness.setLocalStateField('user', { id: li.id, name: '李娜' })
+    const now = Date.now()
+    a.provider.awareness.setLocalStateField('spotlight', { since: now - 100 })
+    b.provider.awareness.setLocalStateField('spotlight', { since: now - 700 })
+    await eventually(() => {
+      expect(stateOf(a, b)?.spotlight).toBeTruthy()
+      expect(stateOf(b, a)?.spotlight).toBeTruthy()
+      expect(stateOf(onlooker, a)?.spotlight).toBeTruthy()
+      expect(stateOf(onlooker, b)?.spotlight).toBeTruthy()
+    })
+    const leaders = [view(a), view(b), view(onlooker)]
+    expect(new Set(leaders).size).toBe(1)
+    // Leading, as each leader sees it: only one of them.
+    expect([view(a) === a.doc.clientID, view(b) === b.doc.clientID].filter(Boolean)).toHaveLength(1)
+    // The later proposal leads.
+    expect(leaders[0]).toBe(a.doc.clientID)
   })
 })
 
