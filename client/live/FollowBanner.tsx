@@ -103,6 +103,36 @@ export function LiveBanners() {
       </div>
     )
   }
+  const { presenter } = live
+  if (presenter) {
+    // Someone shows the map in present mode: the audience may follow along, slide by slide.
+    const presenterPerson = live.people.find((p) => p.id === presenter.userId)
+    const color = presenterPerson?.color ?? departmentColor(null)
+    return (
+      <div
+        className="wr-live-banner"
+        role="status"
+        data-testid="presenter-banner"
+        data-presenter={presenter.userId}
+        style={{ borderColor: color }}
+      >
+        <span className="wr-live-banner__dot" style={{ background: color }} />
+        {t('live.present.banner', {
+          name: presenterPerson?.name ?? presenter.name,
+          slide: presenter.slide,
+          of: presenter.of,
+        })}
+        <button
+          type="button"
+          className="wr-button"
+          data-testid="presenter-follow"
+          onClick={() => live.follow(presenter.userId)}
+        >
+          {t('live.present.follow')}
+        </button>
+      </div>
+    )
+  }
   if (live.pendingFollow) {
     const known = live.editor.getCollaborators().find((c) => c.userId === tlUserId(live.pendingFollow!))
     return (

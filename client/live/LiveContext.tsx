@@ -14,7 +14,13 @@ import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import type { MemberRole } from '../../shared/accounts'
 import { departmentColor, tlUserId, warRoomUserIdOf } from '../../shared/live/people'
-import { type LiveState, type SpotlightLeader, spotlightLeader } from '../../shared/live/spotlight'
+import {
+  type LiveState,
+  type Presenter,
+  presentersIn,
+  type SpotlightLeader,
+  spotlightLeader,
+} from '../../shared/live/spotlight'
 import type { LiveIdentity } from './identity'
 import { type Person, peopleFrom } from './people'
 import { measureServerClock, serverNowLowerBound } from './serverClock'
@@ -51,6 +57,10 @@ export interface LiveValue {
   steppedOut: boolean
   rejoin: () => void
   nameOf: (userId: string) => string
+  /** Someone else showing the map in present mode (the latest to change), or null. */
+  presenter: Presenter | null
+  /** Publishes this tab's present mode (slide n of m), or null when it leaves it. */
+  setPresenting: (presenting: { slide: number; of: number } | null) => void
 }
 
 declare global {
@@ -152,6 +162,22 @@ export function LiveProvider({
     [awareness, me.id, role, leader, version],
   )
   const nameOf = useCallback((userId: string) => people.find((p) => p.id === userId)?.name ?? '', [people])
+
+  /* ------------------------------- presenting ------------------------------- */
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is when to read the states again
+  const presenter = useMemo(() => {
+    const all = presentersIn(
+      awareness.getStates() as Map<number, LiveState>,
+      me.id,
+      (id) => lastChange.current.get(id) ?? 0,
+    )
+    return all.at(-1) ?? null
+  }, [awareness, me.id, version])
+  const setPresenting = useCallback(
+    (presenting: { slide: number; of: number } | null) => awareness.setLocalStateField('presenting', presenting),
+    [awareness],
+  )
 
   /* ------------------------------- following ------------------------------- */
 
@@ -342,6 +368,8 @@ export function LiveProvider({
       steppedOut,
       rejoin,
       nameOf,
+      presenter,
+      setPresenting,
     }),
     [
       editor,
@@ -367,6 +395,8 @@ export function LiveProvider({
       steppedOut,
       rejoin,
       nameOf,
+      presenter,
+      setPresenting,
     ],
   )
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>

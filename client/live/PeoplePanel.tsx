@@ -107,6 +107,11 @@ function PeoplePanel({ onDone }: { onDone: () => void }) {
                   <strong>{p.name}</strong>
                   {p.isMe && <span className="wr-person__you">{t('live.people.you')}</span>}
                   {p.leading && <span className="wr-live-tag">{t('live.people.leading')}</span>}
+                  {p.presenting && (
+                    <span className="wr-live-tag" data-testid="person-presenting">
+                      {t('live.people.presenting')}
+                    </span>
+                  )}
                 </div>
                 <div className="wr-person__meta">
                   <span className="wr-dept-dot" style={{ background: p.color }} />

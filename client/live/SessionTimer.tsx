@@ -259,6 +259,25 @@ export function TimerControl() {
   )
 }
 
+/** The running timer's label and remaining time, read-only (present mode's header); nothing without one. */
+export function TimerReadout() {
+  const t = useT()
+  const timer = useSessionTimer()
+  const remaining = useRemaining(timer)
+  if (!timer || remaining === null) return null
+  const up = remaining <= 0
+  return (
+    <span
+      className={`wr-timer${up ? ' wr-timer--up' : ''}${timer.pausedAt !== null ? ' wr-timer--paused' : ''}`}
+      data-testid="present-timer"
+      role="timer"
+    >
+      <span className="wr-timer__label">{timer.label}</span>
+      <span className="wr-timer__time">{up ? t('live.timer.up') : formatRemaining(remaining)}</span>
+    </span>
+  )
+}
+
 /** "「讨论」时间到" across the canvas while a timer is over. */
 export function TimeUpBanner() {
   const t = useT()

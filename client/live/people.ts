@@ -25,6 +25,8 @@ export interface Person {
   /** The page of their most recently active tab. */
   pageId: string | null
   leading: boolean
+  /** One of their tabs is in present mode. */
+  presenting: boolean
 }
 
 const ROLES: MemberRole[] = ['owner', 'editor', 'viewer']
@@ -70,6 +72,7 @@ export function peopleFrom(
         active: false,
         pageId: null,
         leading: false,
+        presenting: false,
         latest: -1,
       }
       byUser.set(user.id, person)
@@ -77,6 +80,7 @@ export function peopleFrom(
     person.tabs++
     if (clientId !== options.localClientId) person.clientIds.push(clientId)
     if (clientId === options.leaderClientId) person.leading = true
+    if (state.presenting && typeof state.presenting === 'object') person.presenting = true
     if (options.now - changed < IDLE_AFTER_MS) person.active = true
     if (changed > person.latest) {
       person.latest = changed

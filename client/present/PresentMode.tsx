@@ -4,12 +4,20 @@
  * sends), Space, Home/End; Escape leaves. Each slide is fitted to the screen below the header.
  * The 对客版 toggle shows the map to the customer (shared/audience.ts's allow-list: the header
  * then shows the account name and goal only).
+ *
+ * It asks for the real full screen (Fullscreen API) where the page may have it; leaving full
+ * screen (the browser's own Esc) leaves present mode. In a live session the tab publishes
+ * `presenting` in awareness (others get "王强 正在演示 · 跟随演示"), and a facilitator can bring
+ * everyone along from the header (the spotlight).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { type Editor, useValue } from 'tldraw'
 import { label, type PlanRecord, STAGE_LABELS, TIER_LABELS } from '../../shared/plan'
 import { slideTitle } from '../export/exports'
 import { useLang, useT } from '../i18n'
+import { SpotlightButton } from '../live/FollowBanner'
+import { useOptionalLive } from '../live/LiveContext'
+import { TimerReadout } from '../live/SessionTimer'
 import { audienceSignal } from './audience'
 import { buildSlides, fitBounds, type Slide } from './slides'
 import './present.css'
@@ -47,6 +55,43 @@ export function PresentMode({
   const slides = useValue('war-room slides', () => buildSlides(editor, audienceSignal.get()), [editor])
   const [index, setIndex] = useState(0)
   const current: Slide | undefined = slides[Math.min(index, slides.length - 1)]
+  const live = useOptionalLive()
+
+  // The real full screen, where the page may have it (a click started present mode, so the
+  // browser's user activation allows the request). Leaving it (the browser's Esc) leaves present mode.
+  const onExitRef = useRef(onExit)
+  onExitRef.current = onExit
+  useEffect(() => {
+    const root = document.documentElement
+    let entered = false
+    let left = false
+    const onChange = () => {
+      if (document.fullscreenElement) entered = true
+      else if (entered && !left) onExitRef.current()
+    }
+    document.addEventListener('fullscreenchange', onChange)
+    if (document.fullscreenEnabled && !document.fullscreenElement && typeof root.requestFullscreen === 'function') {
+      // Refused (no user activation, a sandboxed frame, a headless browser): the window it is.
+      root.requestFullscreen({ navigationUI: 'hide' }).catch(() => {})
+    }
+    return () => {
+      left = true
+      document.removeEventListener('fullscreenchange', onChange)
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {})
+    }
+  }, [])
+
+  // Others in the room see which slide this tab presents, and may follow it.
+  const setPresenting = live?.setPresenting
+  const slideNumber = slides.length ? Math.min(index, slides.length - 1) + 1 : 0
+  useEffect(() => {
+    if (!setPresenting || slideNumber === 0) return
+    setPresenting({ slide: slideNumber, of: slides.length })
+  }, [setPresenting, slideNumber, slides.length])
+  useEffect(() => {
+    if (!setPresenting) return
+    return () => setPresenting(null)
+  }, [setPresenting])
 
   // While presenting: nothing selected, the hand tool (drag pans, nothing moves by accident).
   useEffect(() => {
@@ -78,7 +123,12 @@ export function PresentMode({
     window.__warRoomSlide = { index: slides.indexOf(current), key: current.key, at: performance.now() }
   }, [editor, current, slides])
   useEffect(() => {
-    const onResize = () => current && fitBounds(editor, current.bounds, PRESENT_INSETS, { maxZoom: PRESENT_MAX_ZOOM })
+    const onResize = () => {
+      if (!current) return
+      // Entering or leaving full screen: the editor learns the new size before the fit.
+      editor.updateViewportScreenBounds(editor.getContainer())
+      fitBounds(editor, current.bounds, PRESENT_INSETS, { maxZoom: PRESENT_MAX_ZOOM })
+    }
     window.addEventListener('resize', onResize)
     return () => window.removeEventListener('resize', onResize)
   }, [editor, current])
@@ -166,6 +216,13 @@ export function PresentMode({
         </button>
       </div>
       <div className="wr-present__tools">
+        {live && <TimerReadout />}
+        {live?.leadingHere && (
+          <span className="wr-present__followers" data-testid="present-followers">
+            {t('present.followers', { count: live.followers })}
+          </span>
+        )}
+        {live?.canLead && <SpotlightButton />}
         <label className="wr-present__toggle" title={t('present.customerHint')}>
           <input
             type="checkbox"

@@ -52,9 +52,19 @@ export interface Spotlight {
   since: number
 }
 
+/**
+ * `presenting` on the state of a tab in present mode (client-written, relayed as it is): which
+ * slide it shows, 1-based, of how many. Others may follow the presenter.
+ */
+export interface Presenting {
+  slide: number
+  of: number
+}
+
 /** Top-level awareness fields (the rest of a state is passed through untouched). */
 export const AwarenessKeys = {
   user: 'user',
   presence: 'presence',
   spotlight: 'spotlight',
+  presenting: 'presenting',
 } as const

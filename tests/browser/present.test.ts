@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { api } from '../helpers/auth.ts'
+import { addMember, api, createUser, login } from '../helpers/auth.ts'
 import {
   ARTIFACTS_DIR,
   launchBrowser,
@@ -39,11 +39,17 @@ afterAll(async () => {
   data.remove()
 })
 
-async function openDemo(opts: { locale?: string; query?: string } = {}): Promise<RecordedPage> {
+let audienceCookie = ''
+
+async function openDemo(opts: { locale?: string; query?: string; cookie?: string } = {}): Promise<RecordedPage> {
   const recorded = await openRecordedPage(
     browser,
     `${server.url}/a/demo${opts.query ?? ''}`,
-    signedIn(server, server.cookie, { locale: opts.locale ?? 'zh-CN', viewport: PROJECTOR, acceptDownloads: true }),
+    signedIn(server, opts.cookie ?? server.cookie, {
+      locale: opts.locale ?? 'zh-CN',
+      viewport: PROJECTOR,
+      acceptDownloads: true,
+    }),
   )
   await waitForEditor(recorded.page)
   await eventually(
@@ -225,6 +231,90 @@ test('present mode without frames: whole map, each faction, each blocker with it
   // Arrow keys stepped slides; they moved no shape.
   expect(await page.evaluate(() => window.__warRoomEditor!.getShape('shape:demo-s-liu' as never)!.x)).toBe(310)
   await page.keyboard.press('Escape')
+  await eventually(async () => expect(await page.getByTestId('wr-present').count()).toBe(0))
+  expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(true)
+})
+
+test('present mode asks for the real full screen; the room may follow the presenter, or be brought along by the spotlight', async () => {
+  // A second person on the demo account, watching on their own laptop.
+  if (!audienceCookie) {
+    await createUser(server, server.cookie, { email: 'audience@example.com', name: '李娜' })
+    await addMember(server, server.cookie, 'demo', 'audience@example.com', 'editor')
+    audienceCookie = await login(server, 'audience@example.com')
+  }
+  const presenter = await openDemo()
+  const audience = await openDemo({ cookie: audienceCookie })
+  // Count full-screen requests (and let them through: the browser decides).
+  await presenter.page.evaluate(() => {
+    const original = Element.prototype.requestFullscreen
+    ;(window as unknown as { __fullscreenAsks: number }).__fullscreenAsks = 0
+    Element.prototype.requestFullscreen = function (this: Element, options?: FullscreenOptions) {
+      ;(window as unknown as { __fullscreenAsks: number }).__fullscreenAsks++
+      return original.call(this, options)
+    }
+  })
+  await presenter.page.getByTestId('wr-present-start').click()
+  await presenter.page.getByTestId('wr-present').waitFor()
+  expect(
+    await presenter.page.evaluate(() => (window as unknown as { __fullscreenAsks: number }).__fullscreenAsks),
+  ).toBe(1)
+  // Headless Chromium grants it; the present header is then the whole screen's.
+  await eventually(async () =>
+    expect(await presenter.page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe('HTML'),
+  )
+
+  // The audience is offered to follow, with the slide the presenter shows.
+  const banner = audience.page.getByTestId('presenter-banner')
+  await eventually(async () => expect(await banner.innerText()).toMatch(/正在演示 · 第 1\/7 页/), 15_000)
+  await audience.page.getByTestId('people-chip').click()
+  await eventually(async () => expect(await audience.page.getByTestId('person-presenting').count()).toBe(1))
+  await audience.page.getByTestId('people-chip').click()
+  await audience.screenshot('present-audience-offered')
+  await audience.page.getByTestId('presenter-follow').click()
+  await eventually(async () => expect(await audience.page.getByTestId('follow-bar').count()).toBe(1))
+
+  // Slide by slide, the follower's camera goes where the presenter's goes.
+  const centre = (page: Page) =>
+    page.evaluate(() => {
+      const b = window.__warRoomEditor!.getViewportPageBounds()
+      return { x: b.center.x, y: b.center.y }
+    })
+  for (const key of ['PageDown', 'PageDown']) {
+    await presenter.page.keyboard.press(key)
+    await presenter.page.waitForTimeout(400)
+    const want = await centre(presenter.page)
+    await eventually(async () => {
+      const got = await centre(audience.page)
+      expect(Math.hypot(got.x - want.x, got.y - want.y)).toBeLessThan(40)
+    }, 15_000)
+  }
+  expect(await presenter.page.getByTestId('wr-slide-count').innerText()).toBe('3 / 7')
+  await audience.screenshot('present-audience-following')
+
+  // The facilitator brings everyone along from the header: the spotlight.
+  await audience.page.getByTestId('follow-stop').click()
+  await eventually(async () => expect(await audience.page.getByTestId('presenter-banner').count()).toBe(1))
+  await presenter.page.getByTestId('wr-present').getByTestId('spotlight-toggle').click()
+  await eventually(async () => expect(await audience.page.getByTestId('spotlight-following').count()).toBe(1), 15_000)
+  await eventually(async () =>
+    expect(await presenter.page.getByTestId('present-followers').innerText()).toContain('1 人跟随'),
+  )
+  await presenter.screenshot('present-spotlight-header')
+  await presenter.page.getByTestId('wr-present').getByTestId('spotlight-toggle').click()
+
+  // Leaving present mode leaves full screen, and the offer goes away.
+  await presenter.page.getByTestId('wr-present-exit').click()
+  await eventually(async () => expect(await presenter.page.evaluate(() => document.fullscreenElement)).toBeNull())
+  await eventually(async () => expect(await audience.page.getByTestId('presenter-banner').count()).toBe(0), 15_000)
+})
+
+test('leaving the full screen (the browser’s Esc) leaves present mode', async () => {
+  const { page } = await openDemo()
+  await page.getByTestId('wr-present-start').click()
+  await eventually(async () =>
+    expect(await page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe('HTML'),
+  )
+  await page.evaluate(() => document.exitFullscreen())
   await eventually(async () => expect(await page.getByTestId('wr-present').count()).toBe(0))
   expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(true)
 })
