@@ -3,14 +3,15 @@
  * screen and the relation labels drawn by the arrow's own toSvg; and the presentation as a PDF,
  * one 2× raster page per slide plus the plan summary (pdf-lib), so Chinese needs no embedded
  * font. All of it goes through tldraw's editor API (getSvgString, toImage), and every export can
- * be made customer-safe (对客版): the canvas is shown to the customer for the duration.
+ * be made customer-safe (对客版) without changing what the screen shows: the export's shapes are
+ * filtered and its cards rendered for its audience only (present/audience.ts withExportAudience).
  */
 import { PDFDocument } from 'pdf-lib'
 import { atom, Box, type Editor, type TLImageExportOptions, type TLShapeId } from 'tldraw'
 import type { Audience } from '../../shared/audience'
 import type { PlanRecord } from '../../shared/plan'
 import type { Lang } from '../i18n'
-import { withAudience } from '../present/audience'
+import { isHiddenFor, withExportAudience } from '../present/audience'
 import { buildSlides, CUSTOMER_SLIDE_TITLES, SLIDE_TITLES, type Slide } from '../present/slides'
 import { changesSinceLastReview, currentAccountId } from './reviewChanges'
 import { renderSummaryPng, summarySvg } from './summary'
@@ -30,11 +31,11 @@ export interface ImageExportOptions {
   pixelRatio?: number
 }
 
-function targetIds(editor: Editor, target: ExportTarget): TLShapeId[] {
+function targetIds(editor: Editor, target: ExportTarget, audience: Audience): TLShapeId[] {
   if (target === 'map') return [...editor.getCurrentPageShapeIds()]
   if (target === 'selection') return editor.getSelectedShapeIds()
   const bounds = editor.getShapePageBounds(target.frame)
-  return bounds ? shapesWithin(editor, bounds) : []
+  return bounds ? shapesWithin(editor, bounds, audience) : []
 }
 
 /** A frame's export is clipped to the frame. */
@@ -52,8 +53,9 @@ export function exportFileName(base: string, target: ExportTarget, audience: Aud
 /** The image of a target as a Blob (SVG text or PNG bytes). Throws when there is nothing to export. */
 export async function exportImage(editor: Editor, opts: ImageExportOptions): Promise<Blob> {
   const target = opts.target ?? 'map'
-  return withAudience(opts.audience ?? 'team', async () => {
-    const ids = targetIds(editor, target).filter((id) => !editor.isShapeHidden(id))
+  const audience = opts.audience ?? 'team'
+  return withExportAudience(editor, audience, async () => {
+    const ids = targetIds(editor, target, audience).filter((id) => !isHiddenFor(editor, id, audience))
     if (ids.length === 0) throw new Error('nothing to export')
     const bounds = targetBounds(editor, target)
     const framing = bounds ? { bounds, padding: 0 } : { padding: 32 }
@@ -100,22 +102,26 @@ const SLIDE_MAX_SIDE = 1600
  * whether or not those shapes were dropped into it (drawn first, framed later, they are not its
  * children), clipped to its edges.
  */
-export function shapesWithin(editor: Editor, bounds: Box): TLShapeId[] {
+export function shapesWithin(editor: Editor, bounds: Box, audience: Audience): TLShapeId[] {
   return [...editor.getCurrentPageShapeIds()].filter((id) => {
-    if (editor.isShapeHidden(id)) return false
+    if (isHiddenFor(editor, id, audience)) return false
     const b = editor.getShapePageBounds(id)
     return !!b && b.collides(bounds)
   })
 }
 
 /** What one slide's image is made of: the shapes in its bounds (a frame: clipped to the frame). */
-export function slideExport(editor: Editor, slide: Slide): { ids: TLShapeId[]; opts: TLImageExportOptions } {
+export function slideExport(
+  editor: Editor,
+  slide: Slide,
+  audience: Audience,
+): { ids: TLShapeId[]; opts: TLImageExportOptions } {
   const bounds = slide.shapeId
     ? new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h)
     : new Box(slide.bounds.x, slide.bounds.y, slide.bounds.w, slide.bounds.h).expandBy(24)
   const scale = Math.min(1, SLIDE_MAX_SIDE / Math.max(bounds.w, bounds.h))
   return {
-    ids: shapesWithin(editor, bounds),
+    ids: shapesWithin(editor, bounds, audience),
     opts: { format: 'png', background: true, scale, pixelRatio: 2, bounds, padding: 0 },
   }
 }
@@ -124,8 +130,9 @@ export function slideExport(editor: Editor, slide: Slide): { ids: TLShapeId[]; o
 export async function renderSlidePng(
   editor: Editor,
   slide: Slide,
+  audience: Audience,
 ): Promise<{ bytes: Uint8Array; w: number; h: number }> {
-  const { ids, opts } = slideExport(editor, slide)
+  const { ids, opts } = slideExport(editor, slide, audience)
   const { blob, width, height } = await editor.toImage(ids, opts)
   return { bytes: new Uint8Array(await blob.arrayBuffer()), w: width, h: height }
 }
@@ -135,11 +142,11 @@ export async function renderSlidePng(
  * what a test reads to check a customer-safe PDF, since the PDF itself holds only images.
  */
 export async function presentationSvgs(editor: Editor, opts: PdfOptions): Promise<string[]> {
-  return withAudience(opts.audience, async () => {
+  return withExportAudience(editor, opts.audience, async () => {
     const slides = buildSlides(editor, opts.audience)
     const out: string[] = []
     for (const slide of slides) {
-      const { ids, opts: imageOpts } = slideExport(editor, slide)
+      const { ids, opts: imageOpts } = slideExport(editor, slide, opts.audience)
       out.push((await editor.getSvgString(ids, imageOpts))?.svg ?? '')
     }
     const plan = opts.plan === undefined ? planSignal.get() : opts.plan
@@ -170,13 +177,13 @@ const PT_PER_PX = 0.5
  * order), then the plan summary. Customer-safe when `audience` is `customer`.
  */
 export async function exportPresentationPdf(editor: Editor, opts: PdfOptions): Promise<Blob> {
-  return withAudience(opts.audience, async () => {
+  return withExportAudience(editor, opts.audience, async () => {
     const pdf = await PDFDocument.create()
     pdf.setCreator('War Room')
     pdf.setProducer('War Room (pdf-lib)')
     const slides = buildSlides(editor, opts.audience)
     for (const slide of slides) {
-      const { bytes, w, h } = await renderSlidePng(editor, slide)
+      const { bytes, w, h } = await renderSlidePng(editor, slide, opts.audience)
       const image = await pdf.embedPng(bytes)
       // toImage reports the CSS size (the bitmap inside is 2× that); the page is sized from it.
       const pageW = w * PT_PER_PX

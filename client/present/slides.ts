@@ -7,6 +7,7 @@
 import { Box, type Editor, type TLArrowBinding, type TLShape, type TLShapeId } from 'tldraw'
 import type { Audience } from '../../shared/audience'
 import type { Label } from '../../shared/shapes/labels'
+import { isHiddenFor } from './audience'
 
 export type SlideKind = 'frame' | 'map' | 'faction' | 'blocker' | 'people' | 'actions'
 
@@ -37,8 +38,8 @@ export const CUSTOMER_SLIDE_TITLES: Record<'map', Label> = {
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 }
 const STATUS_ORDER: Record<string, number> = { open: 0, attacking: 1, cleared: 2 }
 
-function visibleShapes(editor: Editor): TLShape[] {
-  return editor.getCurrentPageShapesSorted().filter((s) => !editor.isShapeHidden(s))
+function visibleShapes(editor: Editor, audience: Audience): TLShape[] {
+  return editor.getCurrentPageShapesSorted().filter((s) => !isHiddenFor(editor, s, audience))
 }
 
 function union(editor: Editor, shapes: readonly (TLShape | TLShapeId)[]): Box | null {
@@ -52,7 +53,7 @@ function textOf(shape: TLShape, prop: string): string {
 }
 
 /** The actions aimed at a blocker: arrows whose relation is `targets`, from an action to it. */
-function actionsAgainst(editor: Editor, blockerId: TLShapeId): TLShapeId[] {
+function actionsAgainst(editor: Editor, blockerId: TLShapeId, audience: Audience): TLShapeId[] {
   const result: TLShapeId[] = []
   for (const binding of editor.getBindingsToShape<TLArrowBinding>(blockerId, 'arrow')) {
     if (binding.props.terminal !== 'end') continue
@@ -62,14 +63,14 @@ function actionsAgainst(editor: Editor, blockerId: TLShapeId): TLShapeId[] {
       .getBindingsFromShape<TLArrowBinding>(arrow.id, 'arrow')
       .find((b) => b.props.terminal === 'start')
     const from = start && editor.getShape(start.toId)
-    if (from?.type === 'action' && !editor.isShapeHidden(from)) result.push(from.id)
+    if (from?.type === 'action' && !isHiddenFor(editor, from, audience)) result.push(from.id)
   }
   return result
 }
 
-/** The current page's slides for an audience (read with the editor showing that audience). */
+/** The current page's slides for an audience (whatever the screen shows). */
 export function buildSlides(editor: Editor, audience: Audience): Slide[] {
-  const shapes = visibleShapes(editor)
+  const shapes = visibleShapes(editor, audience)
   const frames = shapes.filter((s) => s.type === 'frame')
   if (frames.length > 0) {
     return frames.flatMap((f) => {
@@ -106,7 +107,7 @@ export function buildSlides(editor: Editor, audience: Audience): Slide[] {
         (SEVERITY_ORDER[textOf(a, 'severity')] ?? 9) - (SEVERITY_ORDER[textOf(b, 'severity')] ?? 9),
     )
   for (const blocker of blockers) {
-    const bounds = union(editor, [blocker.id, ...actionsAgainst(editor, blocker.id)])
+    const bounds = union(editor, [blocker.id, ...actionsAgainst(editor, blocker.id, audience)])
     if (bounds) slides.push({ key: blocker.id, kind: 'blocker', name: textOf(blocker, 'title'), bounds })
   }
   return slides

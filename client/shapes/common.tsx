@@ -25,7 +25,7 @@ import { diagnoseShapeProps, type PropProblem, repairShapeProps } from '../../sh
 import type { Label } from '../../shared/shapes/labels'
 import type { WarRoomShapeType } from '../../shared/shapes/types'
 import { type Lang, type MessageKey, translate, useLangSignal } from '../i18n'
-import { audienceSignal } from '../present/audience'
+import { audienceSignal, exportRenderAudienceSignal } from '../present/audience'
 
 export type WarRoomShape = TLShape<WarRoomShapeType>
 
@@ -61,9 +61,13 @@ export function useLowDetail(shape: WarRoomShape): boolean {
   return low && !exporting && !editing
 }
 
-/** Whether cards are shown to the customer (present mode's or an export's 对客版 toggle). */
+/**
+ * Whether cards are shown to the customer: on screen, present mode's 对客版 toggle; in tldraw's
+ * export root, the audience of the export being made (so an export never changes the screen).
+ */
 export function useCustomerView(): boolean {
-  return useValue(audienceSignal) === 'customer'
+  const exporting = useSvgExportContext() !== null
+  return useValue(exporting ? exportRenderAudienceSignal : audienceSignal) === 'customer'
 }
 
 /**

@@ -454,6 +454,46 @@ test('customer-safe present mode: people, reporting lines and actions only', asy
   await eventually(async () => expect(await page.locator('.tl-shape .wr-faction').count()).toBe(3))
 })
 
+test('a customer-safe export leaves the screen as it is while it is made', async () => {
+  const { page } = await openDemo()
+  const words = await internalWords()
+  // Start the export and watch the canvas on screen at every frame until it is done.
+  const seen = await page.evaluate(async () => {
+    const editor = window.__warRoomEditor!
+    const exports = window.__warRoomExports!
+    const onScreen = () =>
+      [...document.querySelectorAll('.tl-shape .wr-blocker, .tl-shape .wr-faction')].filter(
+        (el) => !el.closest('.tldraw-svg-export'),
+      ).length
+    const blockers = editor.getCurrentPageShapes().filter((s) => s.type === 'blocker')
+    const frames: { cards: number; hidden: number }[] = []
+    let done = false
+    const watch = () => {
+      frames.push({ cards: onScreen(), hidden: blockers.filter((b) => editor.isShapeHidden(b)).length })
+      if (!done) requestAnimationFrame(watch)
+    }
+    watch()
+    const svg = await (await exports.image(editor, { format: 'svg', audience: 'customer' })).text()
+    const pdf = await exports.pdfPageSvgs(editor, { audience: 'customer', lang: 'zh', plan: null, accountId: null })
+    done = true
+    return { frames, svg, pdf: pdf.join('\n'), total: onScreen() }
+  })
+  expect(seen.frames.length).toBeGreaterThan(2)
+  // Factions and blockers stayed drawn and shown on screen the whole time.
+  for (const f of seen.frames) {
+    expect(f.hidden).toBe(0)
+    expect(f.cards).toBe(seen.total)
+  }
+  expect(seen.total).toBe(6) // 3 factions, 3 blockers
+  // The files are the customer's all the same.
+  for (const text of [seen.svg, seen.pdf]) {
+    for (const word of words) expect(text).not.toContain(word)
+    expect(text).toContain('刘振宇')
+    expect(text).toContain('提交分阶段投资回报测算')
+  }
+  expect(seen.svg).not.toContain('wr-blocker')
+})
+
 function pdftoppm(pdf: Buffer, prefix: string): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'war-room-pdf-'))
   try {
