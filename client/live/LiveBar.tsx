@@ -3,7 +3,7 @@
  * timer, vote, laser), the banners and frame over the canvas, and the vote layer in front of the
  * canvas (dots, ranks, results), which tldraw renders through its InFrontOfTheCanvas slot.
  */
-import type { ComponentType } from 'react'
+import type { ComponentType, ReactNode } from 'react'
 import type { TLComponents } from 'tldraw'
 import { FollowFrame, LaserButton, LiveBanners, SpotlightButton } from './FollowBanner'
 import { useOptionalLive } from './LiveContext'
@@ -12,7 +12,11 @@ import { TimerControl, TimeUpBanner } from './SessionTimer'
 import { VoteControl, VoteLayer } from './Votes'
 import './live.css'
 
-export function LiveBar() {
+/**
+ * The live bar; a read-only canvas says so at its end (a short chip, the full sentence as its
+ * title) rather than in a notice over the canvas, where it covered the top card's vote rank.
+ */
+export function LiveBar({ readOnly }: { readOnly?: { short: string; full: string } | null }) {
   const live = useOptionalLive()
   if (!live) return null
   return (
@@ -22,8 +26,18 @@ export function LiveBar() {
       <TimerControl />
       <VoteControl />
       <LaserButton />
+      {readOnly && (
+        <span className="wr-livebar__readonly" role="status" data-testid="read-only" title={readOnly.full}>
+          {readOnly.short}
+        </span>
+      )}
     </div>
   )
+}
+
+/** What only shows without a live session (the read-only notice over the canvas, then). */
+export function WithoutLive({ children }: { children: ReactNode }) {
+  return useOptionalLive() ? null : <>{children}</>
 }
 
 export function LiveOverlays() {

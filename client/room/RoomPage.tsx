@@ -22,7 +22,7 @@ import { downloadBlob, exportImage, exportPresentationPdf, planSignal, presentat
 import { TLDRAW_LOCALE, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { useLiveUser } from '../live/identity'
-import { LiveBar, LiveOverlays, withLiveLayer } from '../live/LiveBar'
+import { LiveBar, LiveOverlays, WithoutLive, withLiveLayer } from '../live/LiveBar'
 import { LiveScope } from '../live/LiveContext'
 import { withFindingBadges } from '../plan/FindingBadges'
 import { PlanProvider, useOptionalPlanContext } from '../plan/PlanContext'
@@ -335,11 +335,22 @@ function Canvas({
             )}
             <LanguageSwitch />
           </div>
-          <LiveBar />
+          <LiveBar
+            readOnly={
+              access?.readOnlyReason
+                ? {
+                    short: t(access.readOnlyReason === 'viewer' ? 'live.readOnly.viewer' : 'live.readOnly.archived'),
+                    full: t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived'),
+                  }
+                : null
+            }
+          />
           {access?.readOnlyReason && (
-            <div className="wr-readonly" role="status" data-testid="read-only">
-              {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
-            </div>
+            <WithoutLive>
+              <div className="wr-readonly" role="status" data-testid="read-only">
+                {t(access.readOnlyReason === 'viewer' ? 'room.readOnly.viewer' : 'room.readOnly.archived')}
+              </div>
+            </WithoutLive>
           )}
           <LiveOverlays />
           {children}

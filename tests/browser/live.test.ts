@@ -303,6 +303,48 @@ describe('live session', { timeout: 300_000 }, () => {
     await zhao.context.close()
   })
 
+  test('the laser is drawn in the person’s department colour, on their screen and on the others’', async () => {
+    const accountId = await newAccount()
+    const wang = await open('wang', `/a/${accountId}`)
+    const li = await open('li', `/a/${accountId}`)
+    /** The average colour of what the overlay canvas holds (lasers; nothing else on an empty page). */
+    const laserColour = (page: Page) =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-canvas-overlays')
+        if (!canvas) return null
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        let [r, g, b, n] = [0, 0, 0, 0]
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3]! < 100) continue
+          r += data[i]!
+          g += data[i + 1]!
+          b += data[i + 2]!
+          n++
+        }
+        return n < 20 ? null : [r / n, g / n, b / n].map(Math.round)
+      })
+    const sales = [1, 3, 5].map((i) => Number.parseInt(DEPARTMENT_COLORS.sales.slice(i, i + 2), 16))
+    const near = (got: number[] | null) => got !== null && got.every((v, i) => Math.abs(v - sales[i]!) <= 12)
+
+    await wang.page.getByTestId('laser-toggle').click()
+    expect(await wang.page.getByTestId('laser-toggle').getAttribute('aria-pressed')).toBe('true')
+    await wang.page.mouse.move(300, 300)
+    await wang.page.mouse.down()
+    let mine: number[] | null = null
+    let theirs: number[] | null = null
+    // Keep the laser moving (it fades when still) until both screens have drawn it.
+    for (let i = 0; i < 120 && !(near(mine) && near(theirs)); i++) {
+      await wang.page.mouse.move(300 + (i % 20) * 25, 300 + (i % 7) * 20, { steps: 2 })
+      if (!near(mine)) mine = await laserColour(wang.page)
+      if (!near(theirs)) theirs = await laserColour(li.page)
+    }
+    await wang.page.mouse.up()
+    expect(mine, 'the laser on 王强’s own screen').toEqual(expect.any(Array))
+    expect(near(mine), `own laser ${mine} vs sales ${sales}`).toBe(true)
+    expect(near(theirs), `王强’s laser on 李娜’s screen ${theirs} vs sales ${sales}`).toBe(true)
+    for (const p of [wang, li]) await p.context.close()
+  })
+
   test('a dot vote: dots hidden while open, closed by the facilitator, ranks on the cards and in the plan', async () => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
@@ -379,6 +421,21 @@ describe('live session', { timeout: 300_000 }, () => {
         ])
     }
     expect(await zhao.page.getByTestId('vote-results').innerText()).toContain('技术选型被对手主导')
+    // The viewer's read-only note covers no rank badge and no card (it sits in the live bar).
+    const covered = await zhao.page.evaluate(() => {
+      const note = document.querySelector('[data-testid="read-only"]')!.getBoundingClientRect()
+      const hits = (r: DOMRect) =>
+        r.left < note.right && note.left < r.right && r.top < note.bottom && note.top < r.bottom
+      return {
+        inLiveBar: Boolean(document.querySelector('[data-testid="live-bar"] [data-testid="read-only"]')),
+        ranks: [...document.querySelectorAll('[data-testid="vote-rank"]')].filter((el) =>
+          hits(el.getBoundingClientRect()),
+        ).length,
+        cards: [...document.querySelectorAll('.tl-shape')].filter((el) => hits(el.getBoundingClientRect())).length,
+      }
+    })
+    expect(covered).toEqual({ inLiveBar: true, ranks: 0, cards: 0 })
+    expect(await zhao.page.getByTestId('read-only').innerText()).toContain('查看者')
     await zhao.screenshot('live-vote-results')
 
     await eventually(async () => {
