@@ -208,11 +208,13 @@ describe('departments on users', () => {
     const { server, wang, li } = await setup()
     const a = join(server, wang.cookie)
     const observer = join(server, li.cookie)
+    // Both connected first (on a loaded machine connecting alone can take seconds).
+    await Promise.all([whenSynced(a.provider), whenSynced(observer.provider)])
     a.provider.awareness.setLocalState({ n: 1 })
-    await eventually(() => expect(stateOf(observer, a)?.user?.department).toBeNull())
+    await eventually(() => expect(stateOf(observer, a)?.user?.department).toBeNull(), 15_000)
     await api(server, 'PATCH', '/api/me', { cookie: wang.cookie, body: { department: 'marketing' } })
     a.provider.awareness.setLocalState({ n: 2 })
-    await eventually(() => expect(stateOf(observer, a)?.user?.color).toBe(DEPARTMENT_COLORS.marketing))
+    await eventually(() => expect(stateOf(observer, a)?.user?.color).toBe(DEPARTMENT_COLORS.marketing), 15_000)
   })
 })
 
