@@ -233,41 +233,61 @@ async function followLag(serverUrl: string, cookies: [string, string], accountId
     }, leaderId)
     const delivered: number[] = []
     const settled: number[] = []
+    let missed = 0
     for (let i = 0; i < samples; i++) {
       const target = { x: -300 - (i % 5) * 700, y: -200 - (i % 3) * 400, z: i % 2 ? 1.4 : 0.8 }
-      // The follower watches for the presence and for its own camera, each animation frame.
-      // The follower watches for the presence and for its own camera, each animation frame (a
-      // string: the bundler's helpers do not exist in the page).
+      // The follower watches, each animation frame (a string: the bundler's helpers do not exist in
+      // the page), for the leader's presence to carry the new camera (delivered) and for its own
+      // viewport to be centred where the leader's is (settled). The leader's viewport is its canvas,
+      // not the window (the plan panel sits beside it): its centre comes from the presence's
+      // screenBounds. A sample that does not settle within 15 s counts as missed instead of hanging.
       const watch = follower.evaluate(`new Promise((resolve) => {
         const id = ${JSON.stringify(leaderId)}, target = ${JSON.stringify(target)}
         const editor = window.__warRoomEditor
+        const started = Date.now()
         let deliveredAt = 0
+        let want = null
         const tick = () => {
           const p = editor.getCollaborators().find((c) => c.userId === id)
-          if (!deliveredAt && p && p.camera && Math.abs(p.camera.x - target.x) < 0.5 && Math.abs(p.camera.z - target.z) < 0.01)
+          if (!deliveredAt && p && p.camera && Math.abs(p.camera.x - target.x) < 0.5 && Math.abs(p.camera.z - target.z) < 0.01) {
             deliveredAt = Date.now()
-          const b = editor.getViewportPageBounds()
-          const want = { x: -target.x + 640 / target.z, y: -target.y + 360 / target.z }
-          if (deliveredAt && Math.abs(b.center.x - want.x) < 3 && Math.abs(b.center.y - want.y) < 3) {
+            const sb = p.screenBounds
+            want = { x: -target.x + sb.w / 2 / target.z, y: -target.y + sb.h / 2 / target.z }
+          }
+          const c = editor.getViewportPageBounds().center
+          if (want && Math.abs(c.x - want.x) < 3 && Math.abs(c.y - want.y) < 3) {
             resolve({ deliveredAt, settledAt: Date.now() })
+            return
+          }
+          if (Date.now() - started > 15000) {
+            resolve({ deliveredAt, settledAt: 0, seen: { want, centre: { x: c.x, y: c.y }, camera: p && p.camera } })
             return
           }
           requestAnimationFrame(tick)
         }
         tick()
-      })`) as Promise<{ deliveredAt: number; settledAt: number }>
+      })`) as Promise<{ deliveredAt: number; settledAt: number; seen?: unknown }>
       await new Promise((r) => setTimeout(r, 100))
       const t0 = await leader.evaluate((c) => {
         window.__warRoomEditor!.setCamera(c)
         return Date.now()
       }, target)
-      const { deliveredAt, settledAt } = await watch
+      const { deliveredAt, settledAt, seen } = await watch
+      if (!settledAt) {
+        missed++
+        console.log(`follow lag: sample ${i} did not settle within 15 s (delivered: ${Boolean(deliveredAt)})`, seen)
+        // Following may have stopped: start again.
+        await follower.evaluate((id) => {
+          window.__warRoomEditor!.startFollowingUser(id as never)
+        }, leaderId)
+        continue
+      }
       delivered.push(deliveredAt - t0)
       settled.push(settledAt - t0)
       await new Promise((r) => setTimeout(r, 200))
     }
     console.log(
-      `follow lag (${samples} camera jumps): presence delivered median ${median(delivered)} ms (p95 ${pct(delivered, 95)}), follower's camera there median ${median(settled)} ms (p95 ${pct(settled, 95)})`,
+      `follow lag (${samples} camera jumps, ${missed} missed): presence delivered median ${median(delivered)} ms (p95 ${pct(delivered, 95)}), follower's camera there median ${median(settled)} ms (p95 ${pct(settled, 95)})`,
     )
     return { delivered: median(delivered), settled: median(settled) }
   } finally {
