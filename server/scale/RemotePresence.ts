@@ -10,7 +10,7 @@ interface RemoteEntry {
   value?: unknown
 }
 
-const valueOf = (e: RemoteEntry): unknown => {
+const parsedValueOf = (e: RemoteEntry): unknown => {
   if (e.value === undefined) {
     try {
       e.value = JSON.parse(e.json)
@@ -123,7 +123,7 @@ export class RemotePresence {
   claim(clientId: number): unknown {
     const entry = this.entries.get(clientId)
     this.entries.delete(clientId)
-    return entry ? valueOf(entry) : undefined
+    return entry ? parsedValueOf(entry) : undefined
   }
 
   /** The nodes that relayed at least one state. */
@@ -134,7 +134,7 @@ export class RemotePresence {
   // biome-ignore lint/suspicious/noExplicitAny: the same type as y-protocols' Awareness#getStates
   states(): Map<number, { [key: string]: any }> {
     // biome-ignore lint/suspicious/noExplicitAny: as above
-    return new Map([...this.entries].map(([id, e]) => [id, valueOf(e) as { [key: string]: any }]))
+    return new Map([...this.entries].map(([id, e]) => [id, parsedValueOf(e) as { [key: string]: any }]))
   }
 
   /** Every remote state as one awareness message (null when there is none). */
