@@ -37,7 +37,7 @@ export function LiveBar({ readOnly }: { readOnly?: { short: string; full: string
 
 /** What only shows without a live session (the read-only notice over the canvas, then). */
 export function WithoutLive({ children }: { children: ReactNode }) {
-  return useOptionalLive() ? null : <>{children}</>
+  return useOptionalLive() ? null : children
 }
 
 export function LiveOverlays() {

@@ -324,7 +324,7 @@ describe('live session', { timeout: 300_000 }, () => {
         return n < 20 ? null : [r / n, g / n, b / n].map(Math.round)
       })
     const sales = [1, 3, 5].map((i) => Number.parseInt(DEPARTMENT_COLORS.sales.slice(i, i + 2), 16))
-    const near = (got: number[] | null) => got !== null && got.every((v, i) => Math.abs(v - sales[i]!) <= 12)
+    const near = (got: number[] | null) => !!got?.every((v, i) => Math.abs(v - sales[i]!) <= 12)
 
     await wang.page.getByTestId('laser-toggle').click()
     expect(await wang.page.getByTestId('laser-toggle').getAttribute('aria-pressed')).toBe('true')
