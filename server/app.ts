@@ -21,7 +21,7 @@ import { mountAssetRoutes } from './http/assets.ts'
 import { mountAuditRoutes } from './http/audit.ts'
 import { mountAuthRoutes } from './http/auth.ts'
 import { clientAddressMiddleware, clientAddressOf } from './http/clientAddress.ts'
-import { PersonError } from './http/errors.ts'
+import { PersonError, personError } from './http/errors.ts'
 import { allowedHostsCheck, jsonBodyLimit, securityHeaders } from './http/hardening.ts'
 import { mountImportRoutes } from './http/import.ts'
 import { mountPlanRoutes } from './http/plan.ts'
@@ -91,7 +91,8 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
         'storage refused the write',
       )
       c.header('Retry-After', '5')
-      return c.json({ error: 'the server cannot save right now (storage full or failing); try again shortly' }, 503)
+      const localized = bilingual('error.storage.unavailable')
+      return c.json({ error: localized.en, message: localized }, 503)
     }
     if (err instanceof PersonError) return c.json({ error: err.message, message: err.localized }, err.status)
     if (err instanceof HTTPException) {
@@ -102,7 +103,8 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       return c.json({ error: err.message, message: localized }, 409)
     }
     httpLog.error({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, err }, 'request failed')
-    return c.json({ error: 'internal error' }, 500)
+    const internal = bilingual('error.internal')
+    return c.json({ error: internal.en, message: internal }, 500)
   })
 
   // Every request: security headers, a Host of ours (DNS rebinding), the client's address.
@@ -266,7 +268,9 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   mountReviewRoutes(app, { auth, reviews, audit })
   mountImportRoutes(app, { auth, rooms, plans, config, audit })
 
-  app.all('/api/*', (c) => c.json({ error: 'not found' }, 404))
+  app.all('/api/*', () => {
+    throw personError(404, 'error.notFound')
+  })
 
   const clientRoot = path.relative(process.cwd(), config.clientDir) || '.'
   if (existsSync(path.join(config.clientDir, 'index.html'))) {

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { HTTPException } from 'hono/http-exception'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { AccountFields, AccountTier } from '../../shared/account.ts'
 import type { AccountSummary, MemberRole } from '../../shared/accounts.ts'
@@ -15,6 +14,7 @@ import type { Auth } from '../auth/Auth.ts'
 import type { AccountRecord, UserRecord } from '../db/Database.ts'
 import type { Records } from '../db/Records.ts'
 import { invalidAccountId } from '../http/accountId.ts'
+import { personError } from '../http/errors.ts'
 import type { PlanSummary } from '../plan/planProtocol.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 
@@ -78,7 +78,7 @@ export class AccountService {
   ): Promise<AccountRecord> {
     if (input.id !== undefined && !isValidAccountId(input.id)) throw invalidAccountId()
     const id = input.id ?? this.freeId(input.name)
-    if (this.exists(id)) throw new HTTPException(409, { message: `an account with id "${id}" already exists` })
+    if (this.exists(id)) throw personError(409, 'error.account.exists', { id })
     this.creating.add(id)
     try {
       const room = await this.rooms.acquire(id)

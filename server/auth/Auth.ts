@@ -3,11 +3,13 @@
  * (user → role on an account). Every HTTP route and the sync upgrade go through here.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { HTTPException } from 'hono/http-exception'
+import { parse as parseCookie } from 'hono/utils/cookie'
+import { bilingual } from '../../shared/i18n/index.ts'
 import type { ServerConfig } from '../config.ts'
 import type { AccountRecord, MemberRole, UserRecord } from '../db/Database.ts'
 import type { Records } from '../db/Records.ts'
 import { validateAccountId } from '../http/accountId.ts'
+import { PersonError, personError } from '../http/errors.ts'
 import { type LoginLimiter, LoginRateLimiter } from './rateLimit.ts'
 import { SocketRegistry } from './SocketRegistry.ts'
 
@@ -34,19 +36,15 @@ export interface AccountAccess extends Session {
 }
 
 /** Refusals that the sync upgrade turns into close codes (CloseCode Unauthorized/Forbidden/NotFound). */
-export class AccessError extends HTTPException {}
+/** A refusal of access (401/403/404): the sync route turns it into a close code. */
+export class AccessError extends PersonError {}
 
 export const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex')
 
+// Hono's cookie parser, on the raw request: sessions are also read on WebSocket upgrades.
 function readCookie(request: Request, name: string): string | null {
   const header = request.headers.get('cookie')
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
-  }
-  return null
+  return header ? (parseCookie(header, name)[name] ?? null) : null
 }
 
 /** The public view of a user (never the password hash). */
@@ -130,13 +128,13 @@ export class Auth {
 
   requireUser(request: Request): Session {
     const session = this.session(request)
-    if (!session) throw new AccessError(401, { message: 'sign in first' })
+    if (!session) throw new AccessError(401, bilingual('error.access.signIn'))
     return session
   }
 
   requireAdmin(request: Request): Session {
     const session = this.requireUser(request)
-    if (session.user.role !== 'admin') throw new AccessError(403, { message: 'administrators only' })
+    if (session.user.role !== 'admin') throw new AccessError(403, bilingual('error.access.adminOnly'))
     return session
   }
 
@@ -154,16 +152,13 @@ export class Auth {
     validateAccountId(accountId)
     const session = this.requireUser(request)
     const account = this.db.data.accounts[accountId]
-    if (!account) throw new AccessError(404, { message: 'no such account' })
+    if (!account) throw new AccessError(404, bilingual('error.access.noAccount'))
     const role = this.roleOn(session.user, accountId)
-    if (!role) throw new AccessError(403, { message: 'you are not a member of this account' })
+    if (!role) throw new AccessError(403, bilingual('error.access.notMember'))
     if (RANK[role] < NEED_RANK[need]) {
-      throw new AccessError(403, {
-        message: need === 'write' ? 'viewers cannot change this account' : 'only the account owner can do this',
-      })
+      throw new AccessError(403, bilingual(need === 'write' ? 'error.access.viewer' : 'error.access.ownerOnly'))
     }
-    if (need === 'write' && account.archivedAt)
-      throw new HTTPException(409, { message: 'the account is archived; unarchive it to change it' })
+    if (need === 'write' && account.archivedAt) throw personError(409, 'error.account.archived')
     const memberRole = this.db.data.memberships[accountId]?.[session.user.id] ?? null
     return { ...session, account, role, memberRole }
   }

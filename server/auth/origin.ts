@@ -11,7 +11,7 @@
  * cannot send.
  */
 import type { MiddlewareHandler } from 'hono'
-import { HTTPException } from 'hono/http-exception'
+import { personError } from '../http/errors.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -37,7 +37,7 @@ export function isAllowedOrigin(request: Request, allowedOrigins: readonly strin
 export function originCheck(allowedOrigins: readonly string[]): MiddlewareHandler {
   return async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method) && !isAllowedOrigin(c.req.raw, allowedOrigins)) {
-      throw new HTTPException(403, { message: 'cross-origin request refused' })
+      throw personError(403, 'error.origin.refused')
     }
     await next()
   }

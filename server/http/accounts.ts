@@ -3,19 +3,18 @@
  * account's stored plan projection; members carry a role (owner | editor | viewer).
  */
 import type { Context, Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { ACCOUNT_TIERS } from '../../shared/account.ts'
 import { type AccountSummary, MEMBER_ROLES } from '../../shared/accounts.ts'
 import { ACCOUNT_ID_PATTERN } from '../../shared/protocol.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { type AuditAction, type AuditStore, auditActor } from '../audit/AuditLog.ts'
-import type { Auth } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
+import type { AccountAccess, Auth } from '../auth/Auth.ts'
 import type { ServerConfig } from '../config.ts'
 import type { UserRecord } from '../db/Database.ts'
 import { clientAddress } from './clientAddress.ts'
 import { personError } from './errors.ts'
+import { authorise, jsonBody, validated } from './validate.ts'
 
 const createBody = z.strictObject({
   id: z.string().regex(ACCOUNT_ID_PATTERN, 'validation.accountId').optional(),
@@ -59,9 +58,12 @@ export function mountAccountRoutes(
     })
   })
 
-  app.post('/api/accounts', async (c) => {
-    const { user } = auth.requireUser(c.req.raw)
-    const body = await readJson(c, createBody)
+  const signedIn = authorise((c) => auth.requireUser(c.req.raw))
+  const manager = authorise((c) => auth.account(c.req.raw, c.req.param('id')!, 'manage'))
+
+  app.post('/api/accounts', signedIn, jsonBody(createBody), async (c) => {
+    const { user } = c.var.access
+    const body = c.req.valid('json')
     const account = await accounts.create(body, user)
     await record(c, user, 'account.create', { accountId: account.id }, { name: body.name })
     return c.json(accounts.summary(account, 'owner'), 201)
@@ -72,9 +74,9 @@ export function mountAccountRoutes(
     return c.json({ ...accounts.summary(access.account, access.role), memberRole: access.memberRole })
   })
 
-  app.patch('/api/accounts/:id', async (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
-    const body = await readJson(c, patchBody)
+  app.patch('/api/accounts/:id', manager, jsonBody(patchBody), async (c) => {
+    const access = c.var.access
+    const body = c.req.valid('json')
     const wasArchived = Boolean(access.account.archivedAt)
     const account = await accounts.setArchived(access.account.id, body.archived)
     if (wasArchived !== body.archived)
@@ -94,9 +96,9 @@ export function mountAccountRoutes(
     return c.json({ members: accounts.members(access.account.id) })
   })
 
-  app.put('/api/accounts/:id/members', async (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
-    const body = await readJson(c, memberBody)
+  app.put('/api/accounts/:id/members', manager, jsonBody(memberBody), async (c) => {
+    const access = c.var.access
+    const body = c.req.valid('json')
     const user = auth.findUserByEmail(body.email)
     if (!user) throw personError(422, 'error.member.noUser')
     const previous = accounts.members(access.account.id).find((m) => m.userId === user.id)?.role ?? null
@@ -112,22 +114,25 @@ export function mountAccountRoutes(
     return c.json({ members: accounts.members(access.account.id) })
   })
 
-  app.delete('/api/accounts/:id/members', async (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
-    const query = c.req.query('email')
-    let wanted: string
-    if (query !== undefined) {
-      const parsed = memberRemoveBody.safeParse({ email: query })
-      if (!parsed.success) throw new HTTPException(400, { message: 'invalid request: email: required' })
-      wanted = parsed.data.email
-    } else {
-      wanted = (await readJson(c, memberRemoveBody)).email
-    }
+  const removeMember = async (c: Context, access: AccountAccess, wanted: string) => {
     const user = auth.findUserByEmail(wanted)
     if (!user || !(await accounts.removeMember(access.account.id, user))) {
       throw personError(404, 'error.member.notFound')
     }
     await record(c, access.user, 'member.remove', { accountId: access.account.id, userId: user.id, email: user.email })
     return c.json({ members: accounts.members(access.account.id) })
-  })
+  }
+
+  // The member to remove comes as `?email=` or as a JSON body `{ email }`.
+  app.delete(
+    '/api/accounts/:id/members',
+    manager,
+    async (c, next) => {
+      const query = c.req.query('email')
+      if (query === undefined) return next()
+      return removeMember(c, c.var.access, validated(memberRemoveBody, { email: query }).email)
+    },
+    jsonBody(memberRemoveBody),
+    (c) => removeMember(c, c.var.access, c.req.valid('json').email),
+  )
 }

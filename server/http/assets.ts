@@ -3,6 +3,7 @@ import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AssetStore } from '../assets/AssetStore.ts'
+import { personError } from './errors.ts'
 
 /** Accepted upload types, each with the leading bytes its content must start with. */
 const TYPES: Record<string, { ext: string; magic?: (b: Buffer) => boolean }> = {
@@ -37,7 +38,7 @@ export function mountAssetRoutes(
     authorize: (accountId: string, request: Request, write: boolean) => Promise<void>
   },
 ) {
-  const tooLarge = () => new HTTPException(413, { message: `file too large (limit ${deps.maxAssetBytes} bytes)` })
+  const tooLarge = () => personError(413, 'error.file.tooLarge', { limit: deps.maxAssetBytes })
   app.post(
     '/api/accounts/:id/assets',
     async (c, next) => {
@@ -57,20 +58,18 @@ export function mountAssetRoutes(
       try {
         form = await c.req.raw.formData()
       } catch {
-        throw new HTTPException(400, { message: 'expected multipart/form-data with a "file" field' })
+        throw personError(400, 'error.file.multipart')
       }
       const file = form.get('file')
-      if (!(file instanceof File)) throw new HTTPException(400, { message: 'expected a "file" field' })
+      if (!(file instanceof File)) throw personError(400, 'error.file.missing')
       if (file.size > deps.maxAssetBytes) throw tooLarge()
       const type = TYPES[file.type]
       if (!type) {
-        throw new HTTPException(415, {
-          message: `unsupported file type "${file.type}"; allowed: ${Object.keys(TYPES).join(', ')}`,
-        })
+        throw personError(415, 'error.file.type', { type: file.type, allowed: Object.keys(TYPES).join(', ') })
       }
       const bytes = Buffer.from(await file.arrayBuffer())
       if (type.magic && !type.magic(bytes)) {
-        throw new HTTPException(415, { message: `file content is not ${file.type}` })
+        throw personError(415, 'error.file.content', { type: file.type })
       }
       const name = `${createHash('sha256').update(bytes).digest('hex')}.${type.ext}`
       await deps.assets.put(accountId, name, bytes)
@@ -85,9 +84,9 @@ export function mountAssetRoutes(
     const accountId = c.req.param('id')
     await deps.authorize(accountId, c.req.raw, false)
     const name = c.req.param('name')
-    if (!ASSET_NAME.test(name)) throw new HTTPException(404, { message: 'no such asset' })
+    if (!ASSET_NAME.test(name)) throw personError(404, 'error.asset.notFound')
     const bytes = await deps.assets.get(accountId, name)
-    if (!bytes) throw new HTTPException(404, { message: 'no such asset' })
+    if (!bytes) throw personError(404, 'error.asset.notFound')
     const ext = name.split('.').pop()!
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': CONTENT_TYPE_BY_EXT[ext] ?? 'application/octet-stream',

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { AUDIENCES, type Audience, parseAudience } from '../../shared/audience.ts'
+import { personError } from './errors.ts'
 
 /**
  * `?audience=team|customer` of a report route (absent: team). The customer variant applies the
@@ -8,6 +8,10 @@ import { AUDIENCES, type Audience, parseAudience } from '../../shared/audience.t
  */
 export function audienceOf(c: Context): Audience {
   const audience = parseAudience(c.req.query('audience'))
-  if (!audience) throw new HTTPException(400, { message: `audience must be ${AUDIENCES.join(' or ')}` })
+  if (!audience) {
+    throw personError(400, 'error.query.audience', {
+      choices: { zh: AUDIENCES.join(' 或 '), en: AUDIENCES.join(' or ') },
+    })
+  }
   return audience
 }

@@ -1,9 +1,9 @@
 /** `GET /api/audit`: the audit log, newest first, for administrators (server/audit/AuditLog.ts). */
 import type { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import type { AuditStore } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
+import { validated } from './validate.ts'
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -17,11 +17,6 @@ const query = z.strictObject({
 export function mountAuditRoutes(app: Hono, deps: { auth: Auth; audit: AuditStore }) {
   app.get('/api/audit', async (c) => {
     deps.auth.requireAdmin(c.req.raw)
-    const parsed = query.safeParse(c.req.query())
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')
-      throw new HTTPException(400, { message: `invalid request: ${details}` })
-    }
-    return c.json(await deps.audit.read(parsed.data))
+    return c.json(await deps.audit.read(validated(query, c.req.query())))
   })
 }

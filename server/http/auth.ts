@@ -7,19 +7,20 @@
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
+import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { bilingual } from '../../shared/i18n/index.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { emailSchema, nameSchema, passwordSchema } from '../../shared/users.ts'
 import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser, SESSION_COOKIE } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { UserRecord } from '../db/Database.ts'
 import type { Records } from '../db/Records.ts'
 import { clientAddress, clientUsesHttps } from './clientAddress.ts'
 import { personError } from './errors.ts'
+import { jsonBody } from './validate.ts'
 
 // The person's fields are checked alike in the browser and here (shared/users.ts).
 export { emailSchema, nameSchema, passwordSchema }
@@ -74,9 +75,13 @@ export function mountAuthRoutes(
 
   app.get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
 
-  app.post('/api/setup', async (c) => {
+  const setupOpen = createMiddleware(async (_c, next) => {
     if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
-    const body = await readJson(c, setupBody)
+    await next()
+  })
+
+  app.post('/api/setup', setupOpen, jsonBody(setupBody), async (c) => {
+    const body = c.req.valid('json')
     if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
     settingUp = true
     try {
@@ -102,8 +107,8 @@ export function mountAuthRoutes(
   /** Lock-outs already in the audit log, until when (ms). */
   const throttleLogged = new Map<string, number>()
 
-  app.post('/api/login', async (c) => {
-    const { email, password } = await readJson(c, loginBody)
+  app.post('/api/login', jsonBody(loginBody), async (c) => {
+    const { email, password } = c.req.valid('json')
     const address = clientAddress(c)
     // Both limits are booked before the slow hash: parallel guesses cannot all be checked.
     const pair = await auth.loginLimiter.reserve(`${email}|${address}`)
@@ -172,6 +177,10 @@ export function mountAuthRoutes(
       user: publicUser(user),
       portfolioFocusLimit: config.portfolioFocusLimit,
       staleContactDays: config.staleContactDays,
+      // What the import dialog and the coverage view check in the browser: this server's limits.
+      importMaxBytes: config.importMaxBytes,
+      importMaxRows: config.importMaxRows,
+      coverageLimit: config.coverageLimit,
     })
   })
 }

@@ -5,9 +5,10 @@
 import os from 'node:os'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import { bilingual } from '../../shared/i18n/index.ts'
 import type { ServerConfig } from '../config.ts'
+import { personError } from './errors.ts'
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', ''])
 
@@ -82,9 +83,7 @@ export function allowedHostsCheck(config: ServerConfig): MiddlewareHandler {
       const header = c.req.header('host') ?? new URL(c.req.url).host
       const hostname = hostnameOf(header)
       if (!hostname || !allowed.has(hostname)) {
-        throw new HTTPException(403, {
-          message: `unknown host name "${header.slice(0, 100)}": add it to ALLOWED_HOSTS (or set PUBLIC_ORIGIN) to serve it`,
-        })
+        throw personError(403, 'error.host.unknown', { host: header.slice(0, 100) })
       }
     }
     await next()
@@ -134,7 +133,8 @@ export function jsonBodyLimit(maxBytes: number, skip: (method: string, path: str
     onError: (c) => {
       // The rest of the body is not wanted: do not keep the connection to drain it.
       c.header('Connection', 'close')
-      return c.json({ error: `request body too large (limit ${maxBytes} bytes)` }, 413)
+      const localized = bilingual('error.body.tooLarge', { limit: maxBytes })
+      return c.json({ error: localized.en, message: localized }, 413)
     },
   })
   return (c, next) => (skip(c.req.method, c.req.path) ? next() : limit(c, next))

@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { customerSafePlan } from '../../shared/audience.ts'
 import { type CsvLang, renderActionsCsv, renderStakeholdersCsv } from '../../shared/plan/csv.ts'
 import {
@@ -10,11 +9,14 @@ import {
 import { renderPlanMarkdown } from '../../shared/plan/markdown.ts'
 import type { PlanService } from '../plan/PlanService.ts'
 import { audienceOf } from './audience.ts'
+import { personError } from './errors.ts'
 
 function langOf(c: Context, allowBoth: boolean): 'zh' | 'en' | 'both' {
   const lang = c.req.query('lang') ?? (allowBoth ? 'both' : 'zh')
   if (lang === 'zh' || lang === 'en' || (allowBoth && lang === 'both')) return lang
-  throw new HTTPException(400, { message: `lang must be zh${allowBoth ? ', en or both' : ' or en'}` })
+  throw personError(400, 'error.query.lang', {
+    choices: allowBoth ? { zh: 'zh、en 或 both', en: 'zh, en or both' } : { zh: 'zh 或 en', en: 'zh or en' },
+  })
 }
 
 /** A download name that is safe in a header (the account id is already [a-z0-9-]). */

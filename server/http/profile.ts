@@ -7,9 +7,9 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import { DEPARTMENTS } from '../../shared/live/people.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
 import type { Records } from '../db/Records.ts'
 import { nameSchema } from './auth.ts'
+import { authorise, jsonBody } from './validate.ts'
 
 /** A department, or null to clear it. */
 export const departmentSchema = z.enum(DEPARTMENTS).nullable()
@@ -21,9 +21,10 @@ const meBody = z
 
 export function mountProfileRoutes(app: Hono, deps: { auth: Auth; db: Records }) {
   const { auth, db } = deps
-  app.patch('/api/me', async (c) => {
-    const { user } = auth.requireUser(c.req.raw)
-    const body = await readJson(c, meBody)
+  const signedIn = authorise((c) => auth.requireUser(c.req.raw))
+  app.patch('/api/me', signedIn, jsonBody(meBody), async (c) => {
+    const { user } = c.var.access
+    const body = c.req.valid('json')
     await db.update((d) => {
       const u = d.users[user.id]
       if (body.name !== undefined) u.name = body.name

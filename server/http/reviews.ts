@@ -5,17 +5,16 @@
  * administrators delete one (409 on an archived account too: it is a change).
  */
 import type { Context, Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { diffPlans } from '../../shared/review/diff.ts'
 import { renderCustomerReviewMarkdown, renderReviewMarkdown } from '../../shared/review/report.ts'
 import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import type { AccountNeed, Auth } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
 import { ReviewError, type ReviewService, withoutState } from '../reviews/ReviewService.ts'
 import { audienceOf } from './audience.ts'
 import { clientAddress } from './clientAddress.ts'
 import { personError } from './errors.ts'
+import { authorise, jsonBody } from './validate.ts'
 
 const takeBody = z.strictObject({
   title: z.string().max(200).optional(),
@@ -44,19 +43,24 @@ export function mountReviewRoutes(
   const { auth, reviews } = deps
   const access = (c: Context, need: AccountNeed) => auth.account(c.req.raw, c.req.param('id')!, need)
 
-  app.post('/api/accounts/:id/reviews', async (c) => {
-    const { account, user } = access(c, 'write')
-    const body = await readJson(c, takeBody)
-    const review = await reviews.take(account.id, body, { id: user.id, name: user.name })
-    await deps.audit?.record({
-      action: 'review.take',
-      actor: auditActor(user),
-      address: clientAddress(c),
-      target: { accountId: account.id, reviewId: review.id },
-      detail: { title: review.title },
-    })
-    return c.json({ review }, 201)
-  })
+  app.post(
+    '/api/accounts/:id/reviews',
+    authorise((c) => access(c, 'write')),
+    jsonBody(takeBody),
+    async (c) => {
+      const { account, user } = c.var.access
+      const body = c.req.valid('json')
+      const review = await reviews.take(account.id, body, { id: user.id, name: user.name })
+      await deps.audit?.record({
+        action: 'review.take',
+        actor: auditActor(user),
+        address: clientAddress(c),
+        target: { accountId: account.id, reviewId: review.id },
+        detail: { title: review.title },
+      })
+      return c.json({ review }, 201)
+    },
+  )
 
   app.get('/api/accounts/:id/reviews', async (c) => {
     const { account } = access(c, 'read')
@@ -99,7 +103,8 @@ export function mountReviewRoutes(
   app.get('/api/accounts/:id/reviews/:reviewId/report.md', async (c) => {
     const { account } = access(c, 'read')
     const lang = c.req.query('lang') ?? 'zh'
-    if (lang !== 'zh' && lang !== 'en') throw new HTTPException(400, { message: 'lang must be zh or en' })
+    if (lang !== 'zh' && lang !== 'en')
+      throw personError(400, 'error.query.lang', { choices: { zh: 'zh 或 en', en: 'zh or en' } })
     const audience = audienceOf(c)
     const sinceId = c.req.query('since')
     const body = await mapped(async () => {

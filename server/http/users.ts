@@ -7,7 +7,6 @@ import { z } from 'zod'
 import { CloseCode } from '../../shared/protocol.ts'
 import { type AuditStore, auditActor } from '../audit/AuditLog.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import type { ServerConfig } from '../config.ts'
 import type { Records } from '../db/Records.ts'
@@ -15,6 +14,7 @@ import { emailSchema, nameSchema, newUser, passwordSchema } from './auth.ts'
 import { clientAddress } from './clientAddress.ts'
 import { personError } from './errors.ts'
 import { departmentSchema } from './profile.ts'
+import { authorise, jsonBody } from './validate.ts'
 
 const roleSchema = z.enum(['admin', 'member'])
 const createBody = z.strictObject({ email: emailSchema, name: nameSchema, password: passwordSchema, role: roleSchema })
@@ -40,9 +40,11 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Records; conf
     return c.json({ users })
   })
 
-  app.post('/api/users', async (c) => {
-    const { user: me } = auth.requireAdmin(c.req.raw)
-    const body = await readJson(c, createBody)
+  const admin = authorise((c) => auth.requireAdmin(c.req.raw))
+
+  app.post('/api/users', admin, jsonBody(createBody), async (c) => {
+    const { user: me } = c.var.access
+    const body = c.req.valid('json')
     if (auth.findUserByEmail(body.email)) throw personError(409, 'error.user.duplicate')
     const user = await newUser(config, body)
     // Checked again: hashing took a while and another request may have taken the email.
@@ -60,9 +62,9 @@ export function mountUserRoutes(app: Hono, deps: { auth: Auth; db: Records; conf
     return c.json({ user: publicUser(user) }, 201)
   })
 
-  app.patch('/api/users/:id', async (c) => {
-    const { user: me, key: mySession } = auth.requireAdmin(c.req.raw)
-    const body = await readJson(c, patchBody)
+  app.patch('/api/users/:id', admin, jsonBody(patchBody), async (c) => {
+    const { user: me, key: mySession } = c.var.access
+    const body = c.req.valid('json')
     const target = db.data.users[c.req.param('id')]
     if (!target) throw personError(404, 'error.user.notFound')
     const before = { role: target.role, disabled: target.disabled, name: target.name, department: target.department }

@@ -7,8 +7,8 @@ import type { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { ballotBody, openVoteBody } from '../../shared/live/votes.ts'
 import type { Auth } from '../auth/Auth.ts'
-import { readJson } from '../auth/body.ts'
 import type { StoredVote, VoteService } from '../live/VoteService.ts'
+import { authorise, jsonBody } from './validate.ts'
 
 export function mountVoteRoutes(app: Hono, deps: { auth: Auth; votes: VoteService }) {
   const { auth, votes } = deps
@@ -33,10 +33,12 @@ export function mountVoteRoutes(app: Hono, deps: { auth: Auth; votes: VoteServic
     return c.json({ votes: (await votes.votesOf(accountId)).map((v) => view(v, user.id)) })
   })
 
-  app.post('/api/accounts/:id/votes', async (c) => {
+  const voter = authorise((c) => access(c.req.raw, c.req.param('id')!, true))
+
+  app.post('/api/accounts/:id/votes', voter, jsonBody(openVoteBody), async (c) => {
     const accountId = c.req.param('id')
-    const { user } = access(c.req.raw, accountId, true)
-    const body = await readJson(c, openVoteBody)
+    const { user } = c.var.access
+    const body = c.req.valid('json')
     const vote = await votes.openVote(accountId, user.id, body)
     return c.json({ vote: view(vote, user.id) }, 201)
   })
@@ -48,11 +50,11 @@ export function mountVoteRoutes(app: Hono, deps: { auth: Auth; votes: VoteServic
     return c.json({ vote: view(vote, user.id) })
   })
 
-  app.put('/api/accounts/:id/votes/:voteId/ballot', async (c) => {
+  // Casting a ballot changes no document: any non-viewer member, but not on an archived account.
+  app.put('/api/accounts/:id/votes/:voteId/ballot', voter, jsonBody(ballotBody), async (c) => {
     const accountId = c.req.param('id')
-    // Casting a ballot changes no document: any non-viewer member, but not on an archived account.
-    const { user } = access(c.req.raw, accountId, true)
-    const { shapeIds } = await readJson(c, ballotBody)
+    const { user } = c.var.access
+    const { shapeIds } = c.req.valid('json')
     const saved = await votes.castBallot(accountId, c.req.param('voteId'), user.id, shapeIds)
     return c.json({ shapeIds: saved })
   })

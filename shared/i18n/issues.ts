@@ -7,7 +7,7 @@ import { LANGS } from './lang'
  * "密码：至少 8 个字符". Issue messages and field names that are catalogue keys
  * (`validation.*`, `error.field.<name>`) are translated; others (zod's own) stay as they are.
  */
-export function describeIssues(error: z.ZodError): Bilingual {
+export function describeIssues(error: Pick<z.ZodError, 'issues'>): Bilingual {
   const out = {} as Bilingual
   for (const lang of LANGS) {
     out[lang] = error.issues
