@@ -33,6 +33,8 @@ describe('resolveConfig', () => {
     const c = resolveConfig({}, { STALE_CONTACT_DAYS: '30', IMPORT_MAX_BYTES: '1000', IMPORT_MAX_ROWS: '10' })
     expect([c.staleContactDays, c.importMaxBytes, c.importMaxRows]).toEqual([30, 1000, 10])
     expect(() => resolveConfig({}, { STALE_CONTACT_DAYS: '0' })).toThrow(/STALE_CONTACT_DAYS.*must be positive/)
+    expect([resolveConfig().coverageLimit, resolveConfig({}, { COVERAGE_LIMIT: '8' }).coverageLimit]).toEqual([5, 8])
+    expect(() => resolveConfig({}, { COVERAGE_LIMIT: 'many' })).toThrow(/COVERAGE_LIMIT/)
   })
 
   it('rejects bad values when the configuration is built', () => {

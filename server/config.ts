@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_CONTACT_LIMITS } from '../shared/contacts/limits.ts'
 import {
   createLogger,
   defaultLogFormat,
@@ -64,6 +65,8 @@ export interface ServerConfig {
   /** Largest contact sheet the import accepts, and most rows in one import. */
   importMaxBytes: number
   importMaxRows: number
+  /** Customer people one of ours may cover before the coverage view says they cover too many. */
+  coverageLimit: number
   /** Create the demo account when the first administrator is set up (SEED_DEMO=0 to skip). */
   seedDemo: boolean
   /** Messages per second one sync socket may send (bursts of 4 s pass); over it, reading pauses. */
@@ -135,8 +138,9 @@ export const defaultConfig = (): Settings => ({
   maxSocketsPerAddress: 256,
   portfolioFocusLimit: 3,
   staleContactDays: 45,
-  importMaxBytes: 5 * 1024 * 1024,
-  importMaxRows: 2000,
+  importMaxBytes: DEFAULT_CONTACT_LIMITS.importMaxBytes,
+  importMaxRows: DEFAULT_CONTACT_LIMITS.importMaxRows,
+  coverageLimit: DEFAULT_CONTACT_LIMITS.coverageLimit,
   seedDemo: true,
   socketMessagesPerSecond: 1000,
   socketBytesPerSecond: 4 * 1024 * 1024,
@@ -224,6 +228,7 @@ const SETTINGS = {
   staleContactDays: { env: 'STALE_CONTACT_DAYS', value: positive() },
   importMaxBytes: { env: 'IMPORT_MAX_BYTES', value: positive() },
   importMaxRows: { env: 'IMPORT_MAX_ROWS', value: positive() },
+  coverageLimit: { env: 'COVERAGE_LIMIT', value: positive() },
   seedDemo: { env: 'SEED_DEMO', value: z.boolean() },
   socketMessagesPerSecond: { env: 'SOCKET_MESSAGES_PER_SECOND', value: positive() },
   socketBytesPerSecond: { env: 'SOCKET_BYTES_PER_SECOND', value: positive() },

@@ -5,11 +5,21 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { ApiError, apiFetch, SESSION_ENDED_EVENT, type User } from './api'
 
+/** What `GET /api/me` answers: the person, and this server's limits the browser checks too. */
+export interface Me {
+  user: User
+  portfolioFocusLimit: number
+  staleContactDays: number
+  importMaxBytes: number
+  importMaxRows: number
+  coverageLimit: number
+}
+
 export type SessionState =
   | { status: 'loading' }
   | { status: 'setup' }
   | { status: 'signed-out' }
-  | { status: 'signed-in'; user: User; portfolioFocusLimit: number; staleContactDays: number }
+  | ({ status: 'signed-in' } & Me)
   | { status: 'error'; error: Error }
 
 interface SessionContextValue {
@@ -23,13 +33,8 @@ const SessionContext = createContext<SessionContextValue | null>(null)
 
 async function loadSession(): Promise<SessionState> {
   try {
-    const me = await apiFetch<{ user: User; portfolioFocusLimit: number; staleContactDays: number }>('/api/me')
-    return {
-      status: 'signed-in',
-      user: me.user,
-      portfolioFocusLimit: me.portfolioFocusLimit,
-      staleContactDays: me.staleContactDays,
-    }
+    const me = await apiFetch<Me>('/api/me')
+    return { status: 'signed-in', ...me }
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) return { status: 'error', error: error as Error }
   }
@@ -63,7 +68,7 @@ export function useSession(): SessionContextValue {
 }
 
 /** The signed-in user (only under a signed-in gate). */
-export function useCurrentUser(): { user: User; portfolioFocusLimit: number; staleContactDays: number } {
+export function useCurrentUser(): Me {
   const { session } = useSession()
   if (session.status !== 'signed-in') throw new Error('useCurrentUser() outside a signed-in page')
   return session

@@ -5,6 +5,7 @@
 import { useState } from 'react'
 import { createPortal } from 'react-dom'
 import type { Editor } from 'tldraw'
+import { DEFAULT_CONTACT_LIMITS } from '../../shared/contacts'
 import { useSession } from '../auth/session'
 import { useLang, useT } from '../i18n'
 import { CoverageView } from './CoverageView'
@@ -21,6 +22,8 @@ export function ContactsBar({ editor, readOnly }: { editor: Editor | null; readO
   useProvenanceRecorder(readOnly ? null : editor)
   if (!editor) return null
   const user = session.status === 'signed-in' ? session.user : null
+  // This server's limits (GET /api/me), so the dialog refuses what the server would refuse.
+  const limits = session.status === 'signed-in' ? session : DEFAULT_CONTACT_LIMITS
   return (
     <>
       {!readOnly && (
@@ -79,11 +82,19 @@ export function ContactsBar({ editor, readOnly }: { editor: Editor | null; readO
       {open === 'import' &&
         user &&
         createPortal(
-          <ImportDialog editor={editor} author={{ id: user.id, name: user.name }} onClose={() => setOpen(null)} />,
+          <ImportDialog
+            editor={editor}
+            author={{ id: user.id, name: user.name }}
+            limits={{ maxBytes: limits.importMaxBytes, maxRows: limits.importMaxRows }}
+            onClose={() => setOpen(null)}
+          />,
           document.body,
         )}
       {open === 'coverage' &&
-        createPortal(<CoverageView editor={editor} onClose={() => setOpen(null)} />, document.body)}
+        createPortal(
+          <CoverageView editor={editor} limit={limits.coverageLimit} onClose={() => setOpen(null)} />,
+          document.body,
+        )}
     </>
   )
 }

@@ -5,17 +5,18 @@
  * out. Built from the live plan record, so it follows every edit.
  */
 import type { Editor } from 'tldraw'
-import { buildCoverage, COVERAGE_OVERLOAD } from '../../shared/contacts/coverage'
+import { buildCoverage } from '../../shared/contacts/coverage'
 import { RELATIONSHIP_LABELS, ROLE_BADGES } from '../../shared/shapes/labels'
 import { useLang, useT } from '../i18n'
 import { usePlanContext } from '../plan/PlanContext'
 import { goToShape } from '../plan/PlanSidebar'
 
-export function CoverageView({ editor, onClose }: { editor: Editor; onClose: () => void }) {
+/** `limit`: customer people one of ours may cover before being flagged (COVERAGE_LIMIT). */
+export function CoverageView({ editor, limit, onClose }: { editor: Editor; limit: number; onClose: () => void }) {
   const t = useT()
   const { lang } = useLang()
   const { plan } = usePlanContext()
-  const coverage = buildCoverage(plan?.stakeholders ?? [])
+  const coverage = buildCoverage(plan?.stakeholders ?? [], limit)
   const overloaded = coverage.columns.filter((c) => c.overloaded)
   return (
     <div
@@ -52,7 +53,7 @@ export function CoverageView({ editor, onClose }: { editor: Editor; onClose: () 
                   {' · '}
                   {t('coverage.overloaded', {
                     names: overloaded.map((c) => c.name).join(lang === 'zh' ? '、' : ', '),
-                    limit: COVERAGE_OVERLOAD,
+                    limit,
                   })}
                 </span>
               )}

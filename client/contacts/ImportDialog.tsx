@@ -6,17 +6,15 @@
  */
 import { useMemo, useState } from 'react'
 import { createShapeId, type Editor, type TLShapeId, type TLShapePartial, useValue } from 'tldraw'
+import { previewImport } from '../../shared/contacts'
 import { CONTACT_FIELD_LABELS, type ContactValues } from '../../shared/contacts/fields'
-import { type ImportPlan, planImport } from '../../shared/contacts/importPlan'
-import { DEFAULT_MAX_ROWS, mapTable } from '../../shared/contacts/mapping'
+import type { ImportPlan } from '../../shared/contacts/importPlan'
 import type { Author } from '../../shared/contacts/provenance'
-import { readTable, SheetError } from '../../shared/contacts/read'
+import { SheetError } from '../../shared/contacts/read'
 import { buildImportRecords, existingCards } from '../../shared/contacts/records'
 import { INFLUENCE_LABELS, RELATIONSHIP_LABELS, ROLE_BADGES } from '../../shared/shapes/labels'
 import { type MessageKey, useLang, useT } from '../i18n'
 
-/** The API's default (IMPORT_MAX_BYTES); the browser refuses the same files the server would. */
-const MAX_BYTES = 5 * 1024 * 1024
 /** Rows shown in the preview; the summary counts all of them. */
 const PREVIEW_ROWS = 200
 
@@ -27,17 +25,18 @@ export interface ImportResult {
   created: TLShapeId[]
 }
 
-/** Reads and plans a sheet against the cards in the editor (no change is made). */
-export async function previewSheet(editor: Editor, bytes: Uint8Array): Promise<ImportPlan> {
-  if (bytes.byteLength > MAX_BYTES) {
-    const mb = MAX_BYTES / 1024 / 1024
-    throw new SheetError('sheet.tooLarge', {
-      zh: `文件过大（上限 ${mb} MB）`,
-      en: `file too large (limit ${MAX_BYTES} bytes)`,
-    })
-  }
-  const table = await readTable(bytes)
-  return planImport(mapTable(table.rows, { maxRows: DEFAULT_MAX_ROWS }), existingCards(editor.store.allRecords()))
+/** The server's import limits (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS from GET /api/me). */
+export interface ImportLimits {
+  maxBytes: number
+  maxRows: number
+}
+
+/**
+ * Reads and plans a sheet against the cards in the editor (no change is made), refusing what
+ * this server would refuse.
+ */
+export function previewSheet(editor: Editor, bytes: Uint8Array, limits: ImportLimits): Promise<ImportPlan> {
+  return previewImport(bytes, existingCards(editor.store.allRecords()), limits)
 }
 
 /** Writes a planned import through the editor: one history step, selected and brought into view. */
@@ -69,7 +68,17 @@ export function applyImport(
   return { added: plan.added, updated: plan.updated, unchanged: plan.unchanged, created }
 }
 
-export function ImportDialog({ editor, author, onClose }: { editor: Editor; author: Author; onClose: () => void }) {
+export function ImportDialog({
+  editor,
+  author,
+  limits,
+  onClose,
+}: {
+  editor: Editor
+  author: Author
+  limits: ImportLimits
+  onClose: () => void
+}) {
   const t = useT()
   const { lang } = useLang()
   const [plan, setPlan] = useState<ImportPlan | null>(null)
@@ -96,7 +105,7 @@ export function ImportDialog({ editor, author, onClose }: { editor: Editor; auth
     setFileName(file.name)
     setBusy(true)
     try {
-      setPlan(await previewSheet(editor, new Uint8Array(await file.arrayBuffer())))
+      setPlan(await previewSheet(editor, new Uint8Array(await file.arrayBuffer()), limits))
     } catch (e) {
       const message = e instanceof SheetError ? e.localized[lang] : e instanceof Error ? e.message : String(e)
       setError(t('import.error', { message }))

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type * as Y from 'yjs'
 import { customerSafePlan } from '../../shared/audience.ts'
@@ -29,7 +28,7 @@ import type { PlanService } from '../plan/PlanService.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { audienceOf } from './audience.ts'
 import { clientAddress } from './clientAddress.ts'
-import { PersonError } from './errors.ts'
+import { PersonError, personError } from './errors.ts'
 
 /** Transaction origin of imported records: every connection receives them. */
 const IMPORT_ORIGIN = Symbol('import')
@@ -62,20 +61,16 @@ export interface ImportDeps {
 
 async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  const tooLarge = () =>
-    new PersonError(413, {
-      zh: `文件过大（上限 ${maxBytes} 字节）`,
-      en: `file too large (limit ${maxBytes} bytes)`,
-    })
+  const tooLarge = () => personError(413, 'error.file.tooLarge', { limit: maxBytes })
   if (type === 'multipart/form-data') {
     let form: FormData
     try {
       form = await c.req.raw.formData()
     } catch {
-      throw new HTTPException(400, { message: 'expected multipart/form-data with a "file" field' })
+      throw personError(400, 'error.file.multipart')
     }
     const file = form.get('file')
-    if (!(file instanceof File)) throw new HTTPException(400, { message: 'expected a "file" field' })
+    if (!(file instanceof File)) throw personError(400, 'error.file.missing')
     if (file.size > maxBytes) throw tooLarge()
     return new Uint8Array(await file.arrayBuffer())
   }
@@ -84,10 +79,7 @@ async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
     if (bytes.byteLength > maxBytes) throw tooLarge()
     return bytes
   }
-  throw new PersonError(415, {
-    zh: '请以 multipart/form-data（字段 file）、text/csv 或 .xlsx 正文发送表格',
-    en: 'send the sheet as multipart/form-data (field "file"), text/csv, or an .xlsx body',
-  })
+  throw personError(415, 'error.import.bodyType')
 }
 
 /** Brings a document written by an older build up to ours before writing into it, as a client does on open. */
@@ -95,7 +87,7 @@ function upgradeDocument(doc: Y.Doc, kv: YKeyValue<unknown>, stored: unknown) {
   const snapshot = Object.fromEntries([...kv.map.values()].map(({ key, val }) => [key, val]))
   const result = schema.migrateStoreSnapshot({ store: snapshot as never, schema: stored as never })
   if (result.type === 'error') {
-    throw new HTTPException(409, { message: `the document could not be migrated (${result.reason})` })
+    throw personError(409, 'error.import.migration', { reason: String(result.reason) })
   }
   doc.transact(() => {
     for (const record of Object.values(result.value)) {
@@ -135,7 +127,7 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
 
       let sheet: ReturnType<typeof mapTable>
       try {
-        sheet = mapTable((await readTable(bytes)).rows, { maxRows: config.importMaxRows })
+        sheet = mapTable(await readTable(bytes), { maxRows: config.importMaxRows })
       } catch (e) {
         if (e instanceof SheetError) throw new PersonError(e.code === 'sheet.tooManyRows' ? 413 : 400, e.localized)
         throw e
@@ -146,14 +138,11 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
         const meta = room.doc.getMap<unknown>(DocKeys.meta)
         const stored = meta.get(DocKeys.schema)
         if (stored !== undefined && !isSchemaVersions(stored)) {
-          throw new HTTPException(409, { message: "the document's schema entry is unreadable" })
+          throw personError(409, 'error.import.schemaUnreadable')
         }
         const relation = stored === undefined ? 'same' : compareSchemas(ourSchema, stored)
         if (relation === 'newer') {
-          throw new PersonError(409, {
-            zh: '这份白板由更新版本的作战室保存，本服务器不能写入',
-            en: 'the document was written by a newer version of War Room; this server must not write to it',
-          })
+          throw personError(409, 'error.import.schemaNewer')
         }
         const plan: ImportPlan = planImport(sheet, existingCards(readDocRecords(room.doc).records as unknown[]))
         if (dryRun) return c.json({ dryRun: true, ...plan })
@@ -169,7 +158,7 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
             factionId,
           })
         } catch (e) {
-          if (e instanceof ImportTargetError) throw new HTTPException(400, { message: e.message })
+          if (e instanceof ImportTargetError) throw new PersonError(400, e.localized)
           throw e
         }
         room.doc.transact(() => {
@@ -203,7 +192,7 @@ export function mountImportRoutes(app: Hono, deps: ImportDeps) {
     auth.account(c.req.raw, accountId, 'read')
     const lang = c.req.query('lang') ?? 'both'
     if (lang !== 'zh' && lang !== 'en' && lang !== 'both') {
-      throw new HTTPException(400, { message: 'lang must be zh, en or both' })
+      throw personError(400, 'error.query.lang', { choices: { zh: 'zh、en 或 both', en: 'zh, en or both' } })
     }
     const audience = audienceOf(c)
     const plan = await plans.current(accountId)

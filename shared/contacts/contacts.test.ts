@@ -1,3 +1,4 @@
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import writeXlsxFile from 'write-excel-file/universal'
 import { renderStakeholdersCsv } from '../plan/csv'
@@ -259,15 +260,63 @@ describe('reading a contact sheet', () => {
     ])
   })
 
-  it('reads an .xlsx formula cell as the value the spreadsheet stored, never the formula run here', async () => {
-    // write-excel-file stores no computed value for a formula, as a hand-made script might:
-    // the cell reads as empty rather than as something we computed.
+  it('reads an .xlsx formula cell as its formula text, never its stored value, and says so for the row', async () => {
+    // A workbook as Excel saves it: formula cells carry the value Excel computed (<v>), and a
+    // filled-down formula is shared (its text only on the first cell).
     const blob = await writeXlsxFile([
-      ['姓名', '职务'],
-      ['王强', { type: 'Formula', value: 'CONCATENATE("C","IO")' }],
+      ['姓名', '职务', '关注点', '角色'],
+      ['王强', 'CIO', { type: 'Formula', value: 'HYPERLINK("http://evil.example","点我")' }, 'KDM'],
+      ['李娜', { type: 'Formula', value: 'CONCATENATE("C","TO")' }, '价格', { type: 'Formula', value: 'A1&"x"' }],
+      ['张伟', 'CFO', null, null],
     ]).toBlob()
-    const sheet = mapTable((await readTable(await blob.arrayBuffer())).rows)
-    expect(sheet.rows[0]!.values).toEqual({ name: '王强' })
+    const files = unzipSync(new Uint8Array(await blob.arrayBuffer()))
+    let xml = strFromU8(files['xl/worksheets/sheet1.xml']!)
+    const edit = (from: string | RegExp, to: string) => {
+      const next = xml.replace(from, to)
+      expect(next).not.toBe(xml)
+      xml = next
+    }
+    edit('<c r="C2">', '<c r="C2" t="str">')
+    edit('<c r="D3">', '<c r="D3" t="str">')
+    edit('<f>HYPERLINK("http://evil.example","点我")</f>', '<f>HYPERLINK("http://evil.example","点我")</f><v>点我</v>')
+    edit('<f>A1&amp;"x"</f>', '<f t="shared" ref="D3:D5" si="0">A1&amp;"x"</f><v>姓名x</v>')
+    edit(
+      '</row></sheetData>',
+      '</row><row r="5"><c r="A5" t="str"><v>赵六</v></c><c r="D5" t="str"><f t="shared" si="0"/><v>王强x</v></c></row></sheetData>',
+    )
+    files['xl/worksheets/sheet1.xml'] = strToU8(xml)
+    const table = await readTable(zipSync(files))
+    expect(table.formulas).toEqual([
+      { row: 1, col: 2 },
+      { row: 2, col: 1 },
+      { row: 2, col: 3 },
+      { row: 4, col: 3 },
+    ])
+    const sheet = mapTable(table)
+    expect(sheet.rows.map((r) => r.values)).toEqual([
+      { name: '王强', title: 'CIO', concern: '=HYPERLINK("http://evil.example","点我")', role: 'kdm' },
+      { name: '李娜', title: '=CONCATENATE("C","TO")', concern: '价格' },
+      { name: '张伟', title: 'CFO' },
+      { name: '赵六' },
+    ])
+    expect(sheet.rows[0]!.warnings.map((w) => [w.code, w.field, w.message.en])).toEqual([
+      [
+        'cell.formula',
+        'concern',
+        'Core concern is a formula in the sheet (“=HYPERLINK("http://evil.example","点我")”): imported as its text, never run',
+      ],
+    ])
+    expect(sheet.rows[1]!.warnings.map((w) => [w.code, w.field])).toEqual([
+      ['cell.formula', 'title'],
+      ['cell.formula', 'role'],
+      ['value.unknown', 'role'],
+    ])
+    // The filled-down copy of a shared formula carries the first cell's text (shown, never run).
+    expect(sheet.rows[3]!.warnings.map((w) => [w.code, w.field, w.value])).toEqual([
+      ['cell.formula', 'role', '=A1&"x"'],
+      ['value.unknown', 'role', '=A1&"x"'],
+    ])
+    expect(sheet.rows[0]!.warnings[0]!.message.zh).toContain('按文字导入，不会执行')
   })
 })
 
@@ -427,6 +476,12 @@ describe('coverage', () => {
       ['王五', 6, true],
       ['张三', 2, false],
       ['李四', 1, false],
+    ])
+    // The limit is the server's (COVERAGE_LIMIT): at 1, covering two people is already too many.
+    expect(buildCoverage(plan.stakeholders, 1).columns.map((col) => [col.name, col.overloaded])).toEqual([
+      ['王五', true],
+      ['张三', true],
+      ['李四', false],
     ])
   })
 })

@@ -6,9 +6,7 @@
 import { coveringPeople } from '../plan/contacts'
 import type { PlanStakeholder } from '../plan/schema'
 import type { RelationshipLevel, StakeholderRole } from '../shapes/types'
-
-/** Someone of ours covering more customer people than this is spread too thin. */
-export const COVERAGE_OVERLOAD = 5
+import { DEFAULT_COVERAGE_LIMIT } from './limits'
 
 const ROLE_ORDER: Record<StakeholderRole, number> = { kdm: 0, ki: 1, gatekeeper: 2, ku: 3, other: 4 }
 
@@ -39,7 +37,7 @@ export interface Coverage {
   uncoveredKey: string[]
 }
 
-export function buildCoverage(stakeholders: readonly PlanStakeholder[], overload = COVERAGE_OVERLOAD): Coverage {
+export function buildCoverage(stakeholders: readonly PlanStakeholder[], limit = DEFAULT_COVERAGE_LIMIT): Coverage {
   const rows: CoverageRow[] = stakeholders
     .map((s) => ({
       id: s.id,
@@ -55,7 +53,7 @@ export function buildCoverage(stakeholders: readonly PlanStakeholder[], overload
   const byName = new Map<string, string[]>()
   for (const row of rows) for (const name of row.coveredBy) byName.set(name, [...(byName.get(name) ?? []), row.id])
   const columns = [...byName.entries()]
-    .map(([name, covers]) => ({ name, covers, overloaded: covers.length > overload }))
+    .map(([name, covers]) => ({ name, covers, overloaded: covers.length > limit }))
     .sort((a, b) => b.covers.length - a.covers.length || a.name.localeCompare(b.name, 'zh'))
   const uncovered = rows.filter((r) => r.coveredBy.length === 0).map((r) => r.id)
   const key = new Set(rows.filter((r) => r.role === 'kdm' || r.role === 'ki').map((r) => r.id))

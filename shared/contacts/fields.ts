@@ -4,6 +4,8 @@
  * read with the same vocabulary the canvas shows (shared/shapes/labels.ts): "KDM", "关键决策者",
  * "CR3 中立者", "高", "High influence" … all name one code. Anything else is reported, never guessed.
  */
+
+import { type Bilingual, labelTable } from '../i18n'
 import { INFLUENCE_LABELS, RELATIONSHIP_LABELS, ROLE_BADGES, ROLE_LABELS } from '../shapes/labels'
 import {
   INFLUENCE_LEVELS,
@@ -63,21 +65,8 @@ export interface ContactValues {
   shapeId?: string
 }
 
-/** Field names in both languages, for the preview's column mapping. */
-export const CONTACT_FIELD_LABELS: Record<ContactField, { zh: string; en: string }> = {
-  name: { zh: '姓名', en: 'Name' },
-  title: { zh: '职务', en: 'Title' },
-  department: { zh: '部门', en: 'Department' },
-  role: { zh: '角色', en: 'Role' },
-  relationship: { zh: '客户关系', en: 'Relationship' },
-  influence: { zh: '影响力', en: 'Influence' },
-  concern: { zh: '核心关切', en: 'Core concern' },
-  champion: { zh: '代言人', en: 'Champion' },
-  contact: { zh: '我方对接人', en: 'Our contact' },
-  lastContact: { zh: '最近接触', en: 'Last contact' },
-  crmId: { zh: 'CRM 编号', en: 'CRM id' },
-  shapeId: { zh: '图形ID', en: 'Shape ID' },
-}
+/** Field names in both languages, for the preview's column mapping (from the catalogue). */
+export const CONTACT_FIELD_LABELS: Record<ContactField, Bilingual> = labelTable('label.contactField', CONTACT_FIELDS)
 
 /** Header words per field (compared after {@link normaliseWord}). */
 const HEADER_WORDS: Record<ContactField, string[]> = {

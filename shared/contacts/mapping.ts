@@ -13,8 +13,9 @@ import {
   parseRelationship,
   parseRole,
 } from './fields'
+import { DEFAULT_MAX_ROWS } from './limits'
 import { type Bilingual, importMessages } from './messages'
-import { SheetError } from './read'
+import { SheetError, type Table } from './read'
 
 export interface ColumnMapping {
   /** The header as the sheet writes it. */
@@ -24,7 +25,7 @@ export interface ColumnMapping {
 }
 
 export interface RowWarning {
-  code: 'value.unknown' | 'date.invalid' | 'shapeId.unknown'
+  code: 'value.unknown' | 'date.invalid' | 'shapeId.unknown' | 'cell.formula'
   field: ContactField
   value: string
   message: Bilingual
@@ -54,9 +55,10 @@ export interface MappedSheet {
 export interface MapOptions {
   /** Data rows (non-empty, after the header) allowed; more refuse the whole sheet. */
   maxRows?: number
+  /** Cells that were formulas in the sheet (Table.formulas): imported as their text, with a note. */
+  formulas?: readonly { row: number; col: number }[]
 }
 
-export const DEFAULT_MAX_ROWS = 2000
 /** Longest cell read; a longer one is a paste accident, and the row is refused. */
 export const MAX_CELL_CHARS = 2000
 
@@ -69,10 +71,17 @@ export function personKey(values: Pick<ContactValues, 'name' | 'title'>): string
   return `${normaliseWord(values.name ?? '')}|${normaliseWord(values.title ?? '')}`
 }
 
-export function mapTable(rows: readonly (readonly string[])[], options: MapOptions = {}): MappedSheet {
+/** Maps a table as readTable gives it (its formula cells noted), or bare rows of text cells. */
+export function mapTable(
+  input: Pick<Table, 'rows' | 'formulas'> | readonly (readonly string[])[],
+  options: MapOptions = {},
+): MappedSheet {
+  const rows = Array.isArray(input) ? (input as readonly (readonly string[])[]) : (input as Table).rows
+  const formulaList = Array.isArray(input) ? options.formulas : ((input as Table).formulas ?? options.formulas)
+  const formulas = new Set((formulaList ?? []).map(({ row, col }) => `${row},${col}`))
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS
   const headerIndex = rows.findIndex((r) => !isEmptyRow(r))
-  if (headerIndex < 0) throw new SheetError('sheet.empty', { zh: '表格中没有任何行', en: 'the sheet has no rows' })
+  if (headerIndex < 0) throw new SheetError('sheet.empty', importMessages.sheet('contacts.sheet.noRows'))
   const seenFields = new Set<ContactField>()
   const columns: ColumnMapping[] = rows[headerIndex]!.map((raw) => {
     const header = raw.trim()
@@ -83,18 +92,15 @@ export function mapTable(rows: readonly (readonly string[])[], options: MapOptio
   })
   if (!seenFields.has('name')) {
     const found = columns.map((c) => c.header || '(empty)').join(', ')
-    throw new SheetError('sheet.noName', {
-      zh: `没有表示姓名的列（表头如“姓名”或 Name）；找到的表头：${found}`,
-      en: `no column names the person (a header such as 姓名 or Name); headers found: ${found}`,
-    })
+    throw new SheetError('sheet.noName', importMessages.sheet('contacts.sheet.noName', { headers: found }))
   }
 
   const dataRows = rows.length - headerIndex - 1 - rows.slice(headerIndex + 1).filter(isEmptyRow).length
   if (dataRows > maxRows) {
-    throw new SheetError('sheet.tooManyRows', {
-      zh: `表格有 ${dataRows} 行；一次最多导入 ${maxRows} 行`,
-      en: `the sheet has ${dataRows} rows; at most ${maxRows} are imported at once`,
-    })
+    throw new SheetError(
+      'sheet.tooManyRows',
+      importMessages.sheet('contacts.sheet.tooManyRows', { count: dataRows, limit: maxRows }),
+    )
   }
 
   const mapped: MappedRow[] = []
@@ -116,6 +122,9 @@ export function mapTable(rows: readonly (readonly string[])[], options: MapOptio
       if (raw.length > MAX_CELL_CHARS) {
         tooLong ??= field
         return
+      }
+      if (formulas.has(`${i},${c}`)) {
+        warnings.push({ code: 'cell.formula', field, value: raw, message: importMessages.formula(field, raw) })
       }
       const unknown = () =>
         warnings.push({ code: 'value.unknown', field, value: raw, message: importMessages.valueUnknown(field, raw) })

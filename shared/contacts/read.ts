@@ -3,12 +3,15 @@
  * BOM, or GB18030/GBK as Chinese Excel writes it) through papaparse, .xlsx through
  * read-excel-file. Runs unchanged in the browser and in Node (TextDecoder, Blob, no Node APIs).
  *
- * Cells are data: a CSV cell "=HYPERLINK(…)" stays that text; an .xlsx formula cell gives the
- * value the spreadsheet stored for it (what its author saw), and nothing is ever evaluated here.
+ * Cells are data, never formulas: a CSV cell "=HYPERLINK(…)" stays that text, and so does an .xlsx
+ * formula cell — its formula is read from the sheet's XML (xlsxFormulas.ts) in place of the value
+ * the spreadsheet stored for it, and listed in `formulas` so the preview can say so. Nothing is
+ * ever evaluated here.
  */
 import Papa from 'papaparse'
 import { readSheet } from 'read-excel-file/universal'
-import type { Bilingual } from './messages'
+import { type Bilingual, importMessages } from './messages'
+import { readFormulaCells } from './xlsxFormulas'
 
 export type SheetFormat = 'csv' | 'xlsx'
 
@@ -18,6 +21,8 @@ export interface Table {
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030'
   /** Every row of the sheet, the header first, empty rows included (row i is sheet row i + 1). */
   rows: string[][]
+  /** .xlsx cells that were formulas (0-based row and column); their text in `rows` is "=" + the formula. */
+  formulas?: { row: number; col: number }[]
 }
 
 export type SheetErrorCode =
@@ -69,10 +74,7 @@ export function parseCsvText(text: string): string[][] {
   const quotes = result.errors.find((e) => e.type === 'Quotes')
   if (quotes) {
     const row = (quotes.row ?? 0) + 1
-    throw new SheetError('sheet.quotes', {
-      zh: `第 ${row} 行有引号没有闭合：请检查文件中的引号`,
-      en: `a quoted cell is never closed (row ${row}): check the file's quotes`,
-    })
+    throw new SheetError('sheet.quotes', importMessages.sheet('contacts.sheet.quotes', { row }))
   }
   const rows = result.data
   // A final line break yields one empty row at the end; it is not part of the sheet.
@@ -90,33 +92,46 @@ function cellText(value: unknown): string {
   return String(value)
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+async function readXlsx(bytes: Uint8Array): Promise<Pick<Table, 'rows' | 'formulas'>> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   let data: unknown[][]
   try {
     data = (await readSheet(buffer, { trim: false })) as unknown[][]
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e)
-    throw new SheetError('sheet.unreadable', {
-      zh: `无法读取此 .xlsx 文件（${why}）`,
-      en: `this .xlsx file cannot be read (${why})`,
-    })
+    throw new SheetError('sheet.unreadable', importMessages.sheet('contacts.sheet.unreadable', { why }))
   }
-  return data.map((row) => row.map(cellText))
+  const rows = data.map((row) => row.map(cellText))
+  const formulas = readFormulaCells(bytes)
+  for (const { row, col, formula } of formulas) {
+    while (rows.length <= row) rows.push([])
+    const cells = rows[row]!
+    while (cells.length <= col) cells.push('')
+    cells[col] = `=${formula}`
+  }
+  return { rows, formulas: formulas.map(({ row, col }) => ({ row, col })) }
+}
+
+/** Refuses a sheet larger than `maxBytes` before anything reads it. */
+export function checkSheetSize(bytes: Uint8Array | ArrayBuffer, maxBytes: number): void {
+  if (bytes.byteLength > maxBytes) {
+    const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
+    throw new SheetError(
+      'sheet.tooLarge',
+      importMessages.sheet('contacts.sheet.tooLarge', { size: mb(bytes.byteLength), limit: mb(maxBytes) }),
+    )
+  }
 }
 
 /** Reads a contact sheet. Throws {@link SheetError} when the file as a whole cannot be read. */
 export async function readTable(input: Uint8Array | ArrayBuffer): Promise<Table> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
-  if (bytes.byteLength === 0) throw new SheetError('sheet.empty', { zh: '文件是空的', en: 'the file is empty' })
+  if (bytes.byteLength === 0) throw new SheetError('sheet.empty', importMessages.sheet('contacts.sheet.empty'))
   const format = sniffFormat(bytes)
   if (format === 'xls') {
-    throw new SheetError('sheet.xls', {
-      zh: '不读取旧版 Excel .xls 文件：请另存为 .xlsx 或 CSV',
-      en: 'old Excel .xls files are not read: save the sheet as .xlsx or CSV',
-    })
+    throw new SheetError('sheet.xls', importMessages.sheet('contacts.sheet.xls'))
   }
-  if (format === 'xlsx') return { format, rows: await readXlsx(bytes) }
+  if (format === 'xlsx') return { format, ...(await readXlsx(bytes)) }
   const { text, encoding } = decodeText(bytes)
   return { format, encoding, rows: parseCsvText(text.replace(/^\uFEFF/, '')) }
 }

@@ -8,6 +8,7 @@ import { getIndicesAbove, type IndexKey } from '@tldraw/utils'
 import { checkRecord } from '../schema'
 import { type ExistingCard, type ImportPlan, metaAfterImport, propsForNewCard, propsForUpdate } from './importPlan'
 import { type Box, layoutInFaction, layoutOnPage } from './layout'
+import { type Bilingual, importMessages } from './messages'
 import type { Author } from './provenance'
 
 type Rec = Record<string, unknown>
@@ -24,7 +25,12 @@ export interface BuildOptions {
   pageId?: string
 }
 
-export class ImportTargetError extends Error {}
+/** The faction chosen as the import's target is not on the map. */
+export class ImportTargetError extends Error {
+  constructor(readonly localized: Bilingual) {
+    super(localized.en)
+  }
+}
 
 function isRec(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -91,7 +97,7 @@ export function buildImportRecords(plan: ImportPlan, records: readonly unknown[]
   if (options.factionId) {
     const faction = byId.get(options.factionId)
     if (faction?.typeName !== 'shape' || faction.type !== 'faction') {
-      throw new ImportTargetError(`no faction ${options.factionId} on this map`)
+      throw new ImportTargetError(importMessages.factionMissing(options.factionId))
     }
     parentId = options.factionId
     siblings = all.filter((r) => r.typeName === 'shape' && r.parentId === parentId)

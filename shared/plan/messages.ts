@@ -64,6 +64,16 @@ export const messages = {
   accountFieldInvalid: (field: string): Bilingual =>
     bilingual('finding.account.field.invalid', { field: accountFieldLabel(field) }),
   kdmMissing: (): Bilingual => bilingual('finding.chain.kdm.missing'),
+  kdmUncovered: (name: string): Bilingual => bilingual('finding.chain.kdm.uncovered', { name: quoted(name) }),
+  contactStale: (name: string, role: StakeholderRole, lastContact: string, days: number): Bilingual =>
+    lastContact
+      ? bilingual('finding.stakeholder.contact.stale', {
+          role: ROLE_LABELS[role],
+          name: quoted(name),
+          date: lastContact,
+          count: days,
+        })
+      : bilingual('finding.stakeholder.contact.never', { role: ROLE_LABELS[role], name: quoted(name) }),
   relationshipUnknown: (name: string, role: StakeholderRole): Bilingual =>
     bilingual('finding.stakeholder.relationship.unknown', { role: ROLE_LABELS[role], name: quoted(name) }),
   championMissing: (): Bilingual => bilingual('finding.champion.missing'),

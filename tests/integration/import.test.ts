@@ -330,13 +330,19 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
   })
 })
 
-describe('the freshness limit', () => {
-  it('reaches the client with GET /api/me, as the focus limit does', async () => {
+describe('the freshness, import and coverage limits', () => {
+  it('reach the client with GET /api/me, as the focus limit does: the server’s own values', async () => {
     const me = (await (await api(server, 'GET', '/api/me', { cookie: editor.cookie })).json()) as Record<
       string,
       unknown
     >
-    expect(me).toMatchObject({ staleContactDays: 45, portfolioFocusLimit: 3 })
+    expect(me).toMatchObject({
+      staleContactDays: 45,
+      portfolioFocusLimit: 3,
+      importMaxBytes: MAX_BYTES,
+      importMaxRows: MAX_ROWS,
+      coverageLimit: 5,
+    })
   })
 })
 

@@ -14,6 +14,10 @@ export const findingMessages = defineMessages({
     'finding.account.window.missing': '攻坚型客户需要窗口期日期：错过窗口，半年内机会可能就没了。',
     'finding.account.field.invalid': '客户字段“{field}”的值无效，已按空值处理。',
     'finding.chain.kdm.missing': '决策链中还没有关键决策者（KDM）：先弄清楚最终由谁拍板。',
+    'finding.chain.kdm.uncovered': '关键决策者{name}没有我方对接人：指定由谁负责这层关系。',
+    'finding.stakeholder.contact.stale':
+      '{role}{name}最近一次接触是 {date}，已超过 {count} 天：安排接触，更新立场判断。',
+    'finding.stakeholder.contact.never': '{role}{name}没有记录最近接触日期：记下上次见面的时间。',
     'finding.stakeholder.relationship.unknown':
       '{role}{name}的客户关系等级未知：请评估其立场（CR1 铁杆支持者 … CR5 坚决反对者）。',
     'finding.champion.missing': '还没有代言人：客户内部需要有人替我们说话。',
@@ -68,6 +72,14 @@ export const findingMessages = defineMessages({
     'finding.account.field.invalid': 'The account field “{field}” has an invalid value and was treated as empty.',
     'finding.chain.kdm.missing':
       'The decision chain has no key decision maker (KDM): find out who makes the final call.',
+    'finding.chain.kdm.uncovered':
+      'Key decision maker {name} has no contact on our side: name who owns this relationship.',
+    'finding.stakeholder.contact.stale': {
+      one: '{role} {name} was last contacted on {date}, more than {count} day ago: meet them and check where they stand.',
+      other:
+        '{role} {name} was last contacted on {date}, more than {count} days ago: meet them and check where they stand.',
+    },
+    'finding.stakeholder.contact.never': '{role} {name} has no last-contact date: record when we last met them.',
     'finding.stakeholder.relationship.unknown':
       '{role} {name} has an unknown relationship level: assess where they stand (CR1 firm supporter … CR5 firm opponent).',
     'finding.champion.missing': 'No champion yet: we need someone inside the customer who sells for us.',

@@ -1,5 +1,6 @@
 import type { Message } from '../define'
 import type { Lang } from '../lang'
+import { contactMessages } from './contacts'
 import { errorMessages } from './errors'
 import { findingMessages } from './findings'
 import { labelMessages } from './labels'
@@ -18,6 +19,7 @@ export const sharedMessages = {
     ...reportMessages.zh,
     ...errorMessages.zh,
     ...reviewMessages.zh,
+    ...contactMessages.zh,
   },
   en: {
     ...labelMessages.en,
@@ -25,5 +27,6 @@ export const sharedMessages = {
     ...reportMessages.en,
     ...errorMessages.en,
     ...reviewMessages.en,
+    ...contactMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
