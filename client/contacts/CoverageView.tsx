@@ -53,7 +53,7 @@ export function CoverageView({ editor, limit, onClose }: { editor: Editor; limit
                   {' · '}
                   {t('coverage.overloaded', {
                     names: overloaded.map((c) => c.name).join(lang === 'zh' ? '、' : ', '),
-                    limit,
+                    count: limit,
                   })}
                 </span>
               )}

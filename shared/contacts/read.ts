@@ -112,13 +112,20 @@ async function readXlsx(bytes: Uint8Array): Promise<Pick<Table, 'rows' | 'formul
   return { rows, formulas: formulas.map(({ row, col }) => ({ row, col })) }
 }
 
+/** 5 MB, 2 KB, 300 B: a size as a person reads it. */
+export function sizeText(bytes: number): string {
+  const round = (n: number) => Math.round(n * 10) / 10
+  if (bytes >= 1024 * 1024) return `${round(bytes / 1024 / 1024)} MB`
+  if (bytes >= 1024) return `${round(bytes / 1024)} KB`
+  return `${bytes} B`
+}
+
 /** Refuses a sheet larger than `maxBytes` before anything reads it. */
 export function checkSheetSize(bytes: Uint8Array | ArrayBuffer, maxBytes: number): void {
   if (bytes.byteLength > maxBytes) {
-    const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
     throw new SheetError(
       'sheet.tooLarge',
-      importMessages.sheet('contacts.sheet.tooLarge', { size: mb(bytes.byteLength), limit: mb(maxBytes) }),
+      importMessages.sheet('contacts.sheet.tooLarge', { size: sizeText(bytes.byteLength), limit: sizeText(maxBytes) }),
     )
   }
 }

@@ -5,26 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-assets-')
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
+import { expect, test } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 /** A real PNG: `width`×`height`, one RGB colour, so the browser can decode and measure it. */
 function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
@@ -65,13 +49,13 @@ const assetSources = (page: Page) =>
     window.__warRoomEditor!.getAssets().map((asset) => (asset.props as { src?: string | null }).src ?? null),
   )
 
-test('an inserted image is uploaded and referenced by URL, and the other page loads it', async () => {
-  const accountId = `assets-${randomBytes(4).toString('hex')}`
-  const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
-  const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
-  const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
-  await waitForEditor(alice.page)
-  await waitForEditor(bob.page)
+test('an inserted image is uploaded and referenced by URL, and the other page loads it', async ({
+  server,
+  openRoom,
+}) => {
+  const accountId = await createAccount(server, server.cookie, { id: `assets-${randomBytes(4).toString('hex')}` })
+  const alice = await openRoom(accountId)
+  const bob = await openRoom(accountId)
 
   const chooser = alice.page.waitForEvent('filechooser')
   await alice.page.getByTestId('tools.asset').click()

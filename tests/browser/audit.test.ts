@@ -3,39 +3,19 @@
  * changed whom, newest first, in Chinese and English, and can filter by action; a member who
  * opens /audit is sent back to the portfolio. Screenshots in tests/.artifacts/audit-*.png.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
 import { addMember, api, createAccount, createUser, login } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn } from '../helpers/browser.ts'
-import { startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-')
+const test = base.override('serverOptions', { scope: 'file' }, { accounts: ['acme'] })
 
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-test('an administrator reads the audit log; a member cannot', async () => {
+test('an administrator reads the audit log; a member cannot', async ({ server, open }) => {
   await createUser(server, server.cookie, { email: 'mei@example.com', name: '王梅' })
   await api(server, 'POST', '/api/login', { body: { email: 'mei@example.com', password: 'a-wrong-password' } })
   const mei = await login(server, 'mei@example.com')
   await addMember(server, server.cookie, 'acme', 'mei@example.com', 'editor')
   await createAccount(server, mei, { id: 'east-grid', name: '华东电网' })
 
-  const { page, screenshot } = await openRecordedPage(
-    browser,
-    `${server.url}/`,
-    signedIn(server, server.cookie, { locale: 'zh-CN' }),
-  )
+  const { page, screenshot } = await open('/', { locale: 'zh-CN' })
   await page.getByRole('link', { name: '审计日志' }).click()
   await page.getByTestId('audit').waitFor()
   const rows = page.locator('[data-testid="audit"] tbody tr')
@@ -57,7 +37,7 @@ test('an administrator reads the audit log; a member cannot', async () => {
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Audit log')
   await screenshot('audit-en')
 
-  const member = await openRecordedPage(browser, `${server.url}/audit`, signedIn(server, mei, { locale: 'en-US' }))
+  const member = await open('/audit', { as: mei, locale: 'en-US' })
   await member.page.getByTestId('accounts').waitFor()
   expect(new URL(member.page.url()).pathname).toBe('/')
   await expect(member.page.getByRole('link', { name: 'Audit log' }).count()).resolves.toBe(0)

@@ -5,54 +5,39 @@
  * library inserting without covering cards.
  */
 import { randomBytes } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { openRecordedPage, type RecordedPage, signedIn, waitForConnected } from '../helpers/browser.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-contacts-')
-let wang = ''
-let li = ''
+const VIEWPORT = { width: 1400, height: 900 }
 
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-  await createUser(server, server.cookie, { email: 'wang@example.com', name: '王强' })
-  await createUser(server, server.cookie, { email: 'li@example.com', name: '李娜' })
-  wang = await login(server, 'wang@example.com')
-  li = await login(server, 'li@example.com')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-async function newAccount(prefix: string): Promise<string> {
-  const id = await createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
-  await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
-  await addMember(server, server.cookie, id, 'li@example.com', 'editor')
-  return id
-}
-
-async function openRoom(accountId: string, cookie: string, locale = 'zh-CN'): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(
-    browser,
-    `${server.url}/a/${accountId}`,
-    signedIn(server, cookie, { locale, viewport: { width: 1400, height: 900 } }),
-  )
-  await waitForEditor(recorded.page)
-  await eventually(
-    async () =>
-      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
-  return recorded
-}
+const test = base
+  // The coverage view flags anyone of ours covering more than this server's COVERAGE_LIMIT.
+  .override('serverOptions', { scope: 'file' }, { accounts: [], coverageLimit: 1 })
+  // Two editors of every account of the file: 王强 imports, 李娜 changes a stance.
+  .extend<{ $file: { people: { wang: string; li: string } } }>({
+    people: [
+      async ({ server }, use) => {
+        await createUser(server, server.cookie, { email: 'wang@example.com', name: '王强' })
+        await createUser(server, server.cookie, { email: 'li@example.com', name: '李娜' })
+        await use({ wang: await login(server, 'wang@example.com'), li: await login(server, 'li@example.com') })
+      },
+      { scope: 'file' },
+    ],
+  })
+  .extend('room', async ({ server, people, openRoom }) => {
+    /** A new account both people edit, and a page of it for one of them. */
+    const newAccount = async (prefix: string) => {
+      const id = await createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+      await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
+      await addMember(server, server.cookie, id, 'li@example.com', 'editor')
+      return id
+    }
+    const open = (accountId: string, who: keyof typeof people, locale = 'zh-CN'): Promise<RecordedPage> =>
+      openRoom(accountId, { as: people[who], locale, viewport: VIEWPORT })
+    return { newAccount, open }
+  })
 
 interface ShapeInfo {
   id: string
@@ -98,9 +83,11 @@ async function importSheet(page: Page, csv: string, name = 'contacts.csv') {
   await page.getByTestId('wr-import-preview').waitFor()
 }
 
-test('a sheet imported through the dialog: preview, confirm, one undo removes it, a re-import updates', async () => {
-  const accountId = await newAccount('import')
-  const a = await openRoom(accountId, wang)
+test('a sheet imported through the dialog: preview, confirm, one undo removes it, a re-import updates', async ({
+  room,
+}) => {
+  const accountId = await room.newAccount('import')
+  const a = await room.open(accountId, 'wang')
   const { page } = a
 
   await importSheet(page, SAMPLE)
@@ -154,9 +141,9 @@ test('a sheet imported through the dialog: preview, confirm, one undo removes it
   expect(a.foreignRequests).toEqual([])
 })
 
-test('the coverage view shows who covers whom, who nobody covers, and the CR level in each cell', async () => {
-  const accountId = await newAccount('coverage')
-  const { page, screenshot } = await openRoom(accountId, wang, 'en-US')
+test('the coverage view shows who covers whom, who nobody covers, and the CR level in each cell', async ({ room }) => {
+  const accountId = await room.newAccount('coverage')
+  const { page, screenshot } = await room.open(accountId, 'wang', 'en-US')
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
@@ -174,19 +161,26 @@ test('the coverage view shows who covers whom, who nobody covers, and the CR lev
   expect(await first.getAttribute('class')).toContain('wr-coverage__row--uncovered')
   const chen = await table.locator('tbody tr', { hasText: '陈静' }).innerText()
   expect(chen.match(/CR2/g)).toHaveLength(2)
-  expect(await page.getByTestId('wr-coverage-summary').innerText()).toContain('1 people nobody covers, 1 of them')
+  const summary = await page.getByTestId('wr-coverage-summary').innerText()
+  expect(summary).toContain('1 person nobody covers (KDMs and KIs among them: 1)')
+  expect(summary).toContain('covering more than 1 person: 张三')
+  // This server's COVERAGE_LIMIT is 1 (GET /api/me): 张三 covering two people covers too many; 李四 not.
+  expect(summary).toContain('张三')
+  expect(summary).not.toContain('李四')
+  await expect.poll(() => table.locator('th[data-ours="张三"]').getAttribute('class')).toContain('overloaded')
+  expect(await table.locator('th[data-ours="李四"]').getAttribute('class')).not.toContain('overloaded')
   await screenshot('contacts-coverage-en')
 })
 
-test('a CR change by another person shows who made it and when, on the card and in the inspector', async () => {
-  const accountId = await newAccount('provenance')
-  const a = await openRoom(accountId, wang)
+test('a CR change by another person shows who made it and when, on the card and in the inspector', async ({ room }) => {
+  const accountId = await room.newAccount('provenance')
+  const a = await room.open(accountId, 'wang')
   await importSheet(a.page, SAMPLE)
   await a.page.getByTestId('wr-import-confirm').click()
   await a.page.getByTestId('wr-import-close').click()
   await expect.poll(async () => (await shapes(a.page, 'stakeholder')).length).toBe(4)
 
-  const b = await openRoom(accountId, li)
+  const b = await room.open(accountId, 'li')
   await expect.poll(async () => (await shapes(b.page, 'stakeholder')).length).toBe(4)
   const target = (await shapes(b.page, 'stakeholder')).find((c) => c.props.name === '赵工')!
   await b.page.evaluate((id) => {
@@ -214,9 +208,9 @@ test('a CR change by another person shows who made it and when, on the card and 
   await a.screenshot('contacts-provenance-zh')
 })
 
-test('a stance older than the freshness limit fades its card', async () => {
-  const accountId = await newAccount('stale')
-  const { page, screenshot } = await openRoom(accountId, wang)
+test('a stance older than the freshness limit fades its card', async ({ room }) => {
+  const accountId = await room.newAccount('stale')
+  const { page, screenshot } = await room.open(accountId, 'wang')
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
@@ -237,9 +231,9 @@ test('a stance older than the freshness limit fades its card', async () => {
   await screenshot('contacts-stale-zh')
 })
 
-test('the template library inserts where the user looks without covering existing cards', async () => {
-  const accountId = await newAccount('templates')
-  const { page, screenshot } = await openRoom(accountId, wang)
+test('the template library inserts where the user looks without covering existing cards', async ({ room }) => {
+  const accountId = await room.newAccount('templates')
+  const { page, screenshot } = await room.open(accountId, 'wang')
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
@@ -268,4 +262,35 @@ test('the template library inserts where the user looks without covering existin
   expect(all.some((s) => s.type === 'faction' && s.props.name === '评标委员会')).toBe(true)
   expect(all.filter((s) => s.type === 'blocker').length).toBe(1 + 3)
   await screenshot('contacts-templates-zh')
+})
+
+test('the dialog refuses what this server refuses: its own row and size limits, not the defaults', async ({
+  browser,
+  startServer,
+}) => {
+  // A server whose limits are far below the defaults (2,000 rows, 5 MB).
+  const server = await startServer({ accounts: ['small'], importMaxRows: 3, importMaxBytes: 2048 })
+  const recorded = await openRecordedPage(
+    browser,
+    `${server.url}/a/small`,
+    signedIn(server, server.cookie, { locale: 'zh-CN', viewport: VIEWPORT }),
+  )
+  await waitForConnected(recorded.page)
+  const { page } = recorded
+  const posts: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'POST') posts.push(request.url())
+  })
+  await page.getByTestId('wr-open-import').click()
+  const file = page.getByTestId('wr-import-file')
+  await file.setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(SAMPLE) })
+  const error = page.getByTestId('wr-import-error')
+  await expect.poll(() => error.innerText()).toContain('表格有 6 行；一次最多导入 3 行')
+  await recorded.screenshot('contacts-import-limit-zh')
+  const big = `姓名,关注点\n${Array.from({ length: 3 }, (_, i) => `p${i},${'很长的关注点'.repeat(60)}`).join('\n')}\n`
+  await file.setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) })
+  await expect.poll(() => error.innerText()).toMatch(/文件过大：[\d.]+ KB，上限 2 KB/)
+  // Nothing reached the canvas, and nothing was sent: the browser knew the answer.
+  expect(await page.evaluate(() => window.__warRoomEditor!.getCurrentPageShapes().length)).toBe(0)
+  expect(posts).toEqual([])
 })

@@ -3,26 +3,11 @@
  * sides, when it returns; and the connection state says what is going on.
  */
 import { randomBytes } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-offline-')
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
+import { openRecordedPage, signedIn, waitForConnected, waitForEditor } from '../helpers/browser.ts'
+import { expect, test } from '../helpers/browserFixtures.ts'
+import { eventually, startTestServer } from '../helpers/server.ts'
 
 const shapeIds = (page: Page) => page.evaluate(() => [...window.__warRoomEditor!.getCurrentPageShapeIds()].sort())
 
@@ -38,17 +23,21 @@ async function drawRectangle(page: Page, x: number, y: number) {
   await page.mouse.up()
 }
 
-test('edits made on both sides while the server is away merge when it returns', async () => {
+test('edits made on both sides while the server is away merge when it returns', async ({
+  browser,
+  dataDir,
+  cleanup,
+}) => {
+  // A server of its own, stopped and started again on the same data and port.
+  let server = await startTestServer({ dataDir, accounts: [] })
+  cleanup(() => server.close())
   const accountId = `offline-${randomBytes(4).toString('hex')}`
   const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
   const port = server.port
 
   const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
   const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
-  for (const { page } of [alice, bob]) {
-    await waitForEditor(page)
-    await eventually(async () => expect(await connectionState(page)).toBe('connected'), 15_000)
-  }
+  for (const { page } of [alice, bob]) await waitForConnected(page)
 
   await drawRectangle(alice.page, 300, 200)
   await eventually(async () => expect(await shapeIds(bob.page)).toHaveLength(1), 10_000)
@@ -66,7 +55,7 @@ test('edits made on both sides while the server is away merge when it returns', 
   expect(await shapeIds(alice.page)).not.toEqual(await shapeIds(bob.page))
   await bob.screenshot('offline-bob-reconnecting')
 
-  server = await startTestServer({ dataDir: data.dir, port, accounts: [] })
+  server = await startTestServer({ dataDir, port, accounts: [] })
   for (const { page } of [alice, bob]) {
     await eventually(async () => expect(await connectionState(page)).toBe('connected'), 20_000)
   }

@@ -6,36 +6,26 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
 import WebSocket from 'ws'
-import { launchBrowser, openRecordedPage, signedIn } from '../helpers/browser.ts'
-import { startTestServer, tempDataDir } from '../helpers/server.ts'
-
-let browser: Browser
-const cleanups: (() => Promise<void> | void)[] = []
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-  await browser?.close()
-})
+import { openRecordedPage, signedIn } from '../helpers/browser.ts'
+import { expect, test } from '../helpers/browserFixtures.ts'
+import { startTestServer } from '../helpers/server.ts'
 
 const syncAttempts = (requests: string[], accountId: string) =>
   requests.filter((u) => new URL(u).pathname === `/sync/${accountId}`).length
 
-test('4503, an unreadable room: the page shows why and stops reconnecting', async () => {
-  const data = tempDataDir('war-room-browser-')
-  cleanups.push(() => data.remove())
-  const creator = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
+test('4503, an unreadable room: the page shows why and stops reconnecting', async ({
+  browser,
+  dataDir,
+  startServer,
+}) => {
+  const creator = await startTestServer({ dataDir, accounts: ['acme'] })
   await creator.close()
   // Break the stored room while no server runs.
-  const dir = path.join(data.dir, 'rooms', 'acme')
+  const dir = path.join(dataDir, 'rooms', 'acme')
   await fs.mkdir(dir, { recursive: true })
   await fs.writeFile(path.join(dir, 'snapshot'), Buffer.from('WRS1 this is not a snapshot at all'))
-  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-  cleanups.push(() => server.close())
+  const server = await startServer({ accounts: ['acme'] })
 
   for (const locale of ['zh-CN', 'en-US']) {
     const { page, requests, screenshot } = await openRecordedPage(
@@ -54,14 +44,15 @@ test('4503, an unreadable room: the page shows why and stops reconnecting', asyn
   }
 })
 
-test('4429, too many connections: the page says to close other tabs, and does not retry', async () => {
-  const data = tempDataDir('war-room-browser-')
-  cleanups.push(() => data.remove())
-  const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'], maxSocketsPerUser: 1 })
-  cleanups.push(() => server.close())
+test('4429, too many connections: the page says to close other tabs, and does not retry', async ({
+  browser,
+  startServer,
+  cleanup,
+}) => {
+  const server = await startServer({ accounts: ['acme'], maxSocketsPerUser: 1 })
   // The user's one allowed connection, held open elsewhere.
   const held = new WebSocket(`ws://127.0.0.1:${server.port}/sync/acme`, { headers: { cookie: server.cookie } })
-  cleanups.push(() => held.terminate())
+  cleanup(() => held.terminate())
   await new Promise((resolve, reject) => {
     held.once('message', resolve)
     held.once('close', reject)

@@ -6,39 +6,15 @@
  * cause, and the portfolio shows the last review and what moved, also in the meeting view.
  * Screenshots at 1280×720 go to tests/.artifacts/.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import type { Page } from 'playwright-core'
+import { type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { test as base, expect, type OpenRoom } from '../helpers/browserFixtures.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-review-')
+const test = base.override('serverOptions', { scope: 'file' }, { accounts: [], seedDemo: true })
 const VIEWPORT = { width: 1280, height: 720 }
 
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [], seedDemo: true })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-async function openDemo(): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(
-    browser,
-    `${server.url}/a/demo`,
-    signedIn(server, server.cookie, { locale: 'zh-CN', viewport: VIEWPORT }),
-  )
-  await waitForEditor(recorded.page)
-  await eventually(
-    async () =>
-      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
+async function openDemo(openRoom: OpenRoom): Promise<RecordedPage> {
+  const recorded = await openRoom('demo', { locale: 'zh-CN', viewport: VIEWPORT })
   const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
   if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
   await recorded.page.getByTestId('wr-plan-tab-review').click()
@@ -53,8 +29,8 @@ function prop(page: Page, id: string, name: string): Promise<unknown> {
   )
 }
 
-test('a review taken in the UI, the changes since, marks on the canvas, the trend', async () => {
-  const { page, screenshot } = await openDemo()
+test('a review taken in the UI, the changes since, marks on the canvas, the trend', async ({ openRoom }) => {
+  const { page, screenshot } = await openDemo(openRoom)
   await expect.poll(() => page.getByText('还没有复盘').count()).toBe(1)
 
   await page.getByTestId('wr-review-title').fill('11 月复盘')
@@ -155,8 +131,8 @@ test('a review taken in the UI, the changes since, marks on the canvas, the tren
   await screenshot('review-trend-1280x720')
 })
 
-test('a failed action asks for its review cause', async () => {
-  const { page } = await openDemo()
+test('a failed action asks for its review cause', async ({ openRoom }) => {
+  const { page } = await openDemo(openRoom)
   await page.evaluate(() => {
     const editor = window.__warRoomEditor!
     const shape = editor.getShape('shape:demo-a-workshop' as never)!
@@ -171,8 +147,8 @@ test('a failed action asks for its review cause', async () => {
   await expect.poll(() => prompt.count()).toBe(0)
 })
 
-test('the frozen map opens read-only beside the live one', async () => {
-  const { page, screenshot } = await openDemo()
+test('the frozen map opens read-only beside the live one', async ({ openRoom }) => {
+  const { page, screenshot } = await openDemo(openRoom)
   await page.getByTestId('wr-review-since').selectOption({
     label: (await page
       .locator('[data-testid="wr-review-since"] option', { hasText: '11 月复盘' })
@@ -218,12 +194,8 @@ test('the frozen map opens read-only beside the live one', async () => {
   await screenshot('review-frozen-beside-live-1280x720')
 })
 
-test('the portfolio shows the last review and what moved, and serves the meeting', async () => {
-  const { page, screenshot } = await openRecordedPage(
-    browser,
-    `${server.url}/`,
-    signedIn(server, server.cookie, { locale: 'zh-CN', viewport: VIEWPORT }),
-  )
+test('the portfolio shows the last review and what moved, and serves the meeting', async ({ open }) => {
+  const { page, screenshot } = await open('/', { locale: 'zh-CN', viewport: VIEWPORT })
   const row = page.locator('[data-account="demo"]')
   await row.waitFor()
   expect(await row.getByTestId('last-review').textContent()).toMatch(/\d{4}-\d{2}-\d{2}/)

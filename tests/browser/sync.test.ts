@@ -4,27 +4,11 @@
  * a reload, presence comes and goes with the person, and no request leaves localhost.
  */
 import { randomBytes } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-')
-
-beforeAll(async () => {
-  // `accounts: []` sets up the first administrator, whose session both pages use.
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
+import { waitForEditor } from '../helpers/browser.ts'
+import { expect, test } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 interface ShapeSummary {
   id: string
@@ -47,16 +31,11 @@ function connectionState(page: Page): Promise<string | null> {
   return page.getByTestId('connection-state').getAttribute('data-state')
 }
 
-test('a rectangle drawn on one page appears on the other and survives a reload', async () => {
-  const accountId = `browser-${randomBytes(4).toString('hex')}`
-  const url = `${server.url}/a/${await createAccount(server, server.cookie, { id: accountId })}`
-
-  const alice = await openRecordedPage(browser, url, signedIn(server, server.cookie))
-  const bob = await openRecordedPage(browser, url, signedIn(server, server.cookie))
-  await waitForEditor(alice.page)
-  await waitForEditor(bob.page)
-  await eventually(async () => expect(await connectionState(alice.page)).toBe('connected'), 15_000)
-  await eventually(async () => expect(await connectionState(bob.page)).toBe('connected'), 15_000)
+test('a rectangle drawn on one page appears on the other and survives a reload', async ({ server, openRoom }) => {
+  const accountId = await createAccount(server, server.cookie, { id: `browser-${randomBytes(4).toString('hex')}` })
+  // Two people (two browser contexts), both signed in as the file's administrator.
+  const alice = await openRoom(accountId)
+  const bob = await openRoom(accountId)
 
   // Both joined an empty room; the first sync must not leave them with two different pages.
   const pageIds = async (page: Page) => page.evaluate(() => window.__warRoomEditor!.getPages().map((p) => p.id))

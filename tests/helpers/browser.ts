@@ -128,6 +128,16 @@ export async function waitForEditor(page: Page, timeoutMs = 30_000): Promise<voi
   }
 }
 
+/** Waits until the room's editor is mounted and its sync connection is up (the badge says "connected"). */
+export async function waitForConnected(page: Page, timeoutMs = 15_000): Promise<void> {
+  await waitForEditor(page)
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected',
+    undefined,
+    { timeout: timeoutMs },
+  )
+}
+
 /**
  * Context options that sign a browser context in with a session cookie (`wr_session=…`, from
  * tests/helpers/auth.ts or `startTestServer({ accounts })`), e.g.

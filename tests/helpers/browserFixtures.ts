@@ -1,39 +1,83 @@
 /**
- * The one set-up of browser tests, as Vitest fixtures: one Chromium per test file (`browser`), a
- * real server per file signed in as the first administrator (`server`), and the integration
+ * The one set-up of browser tests, as Vitest fixtures: one Chromium per test file (`browser`,
+ * launched with the flags of tests/helpers/browser.ts), a real server per file signed in as the
+ * first administrator (`server`, started with `serverOptions`), pages that fail the test on any
+ * request leaving localhost and take screenshots (`open`, `openRoom`), and the integration
  * fixtures (`startServer` for a server of the test's own, `cleanup`, …).
  *
- *   import { expect, test } from '../helpers/browserFixtures.ts'
- *   test('…', async ({ browser, server }) => {
- *     const { page } = await openRecordedPage(browser, server.url, signedIn(server, server.cookie))
+ *   import { expect, test as base } from '../helpers/browserFixtures.ts'
+ *   const test = base.override('serverOptions', { seedDemo: true })   // when the defaults do not do
+ *   test('…', async ({ server, open, openRoom }) => {
+ *     const { page, screenshot } = await openRoom(accountId, { locale: 'zh-CN' })
  *   })
  */
-import type { Browser } from 'playwright-core'
-import { launchBrowser } from './browser.ts'
+import type { Browser, BrowserContextOptions } from 'playwright-core'
+import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForConnected } from './browser.ts'
 import { test as integration } from './fixtures.ts'
-import { startTestServer, type TestServer, tempDataDir } from './server.ts'
+import { startTestServer, type TestServer, type TestServerOptions, tempDataDir } from './server.ts'
 
-export const test = integration.extend<{ $file: { browser: Browser; server: TestServer } }>({
-  browser: [
-    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
-    async ({}, use) => {
-      const browser = await launchBrowser()
-      await use(browser)
-      await browser.close()
-    },
-    { scope: 'file' },
-  ],
-  server: [
-    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
-    async ({}, use) => {
-      const data = tempDataDir('war-room-browser-')
-      const server = await startTestServer({ dataDir: data.dir, accounts: [] })
-      await use(server)
-      await server.close()
-      data.remove()
-    },
-    { scope: 'file' },
-  ],
-})
+export interface OpenOptions extends BrowserContextOptions {
+  /** The session cookie to open the page with; `null` opens it signed out. Default: the admin's. */
+  as?: string | null
+}
 
-export { expect } from 'vitest'
+export interface BrowserFileFixtures {
+  /** How the file's `server` starts (default: a fresh data directory, the first admin signed in). */
+  serverOptions: Partial<TestServerOptions>
+  browser: Browser
+  server: TestServer
+}
+
+export interface BrowserTestFixtures {
+  /**
+   * Opens `path` of the file's server in a browser context of its own (its own person), closed
+   * after the test; the test fails if the page makes any request outside localhost.
+   */
+  open: (path: string, options?: OpenOptions) => Promise<RecordedPage>
+  /** Opens an account's room and waits until its editor is mounted and connected. */
+  openRoom: (accountId: string, options?: OpenOptions) => Promise<RecordedPage>
+}
+
+/** The `openRoom` fixture's type, for a file's own helpers. */
+export type OpenRoom = BrowserTestFixtures['openRoom']
+
+export const test = integration
+  .extend<{ $file: BrowserFileFixtures }>({
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
+    serverOptions: [async ({}, use) => use({ accounts: [] }), { scope: 'file' }],
+    browser: [
+      // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
+      async ({}, use) => {
+        const browser = await launchBrowser()
+        await use(browser)
+        await browser.close()
+      },
+      { scope: 'file' },
+    ],
+    server: [
+      async ({ serverOptions }, use) => {
+        const data = tempDataDir('war-room-browser-')
+        const server = await startTestServer({ accounts: [], ...serverOptions, dataDir: data.dir })
+        await use(server)
+        await server.close()
+        data.remove()
+      },
+      { scope: 'file' },
+    ],
+  })
+  .extend('open', async ({ browser, server }): Promise<BrowserTestFixtures['open']> => {
+    return async (path, options = {}) => {
+      const { as, ...context } = options
+      const cookie = as === undefined ? server.cookie : as
+      return openRecordedPage(browser, `${server.url}${path}`, cookie ? signedIn(server, cookie, context) : context)
+    }
+  })
+  .extend('openRoom', async ({ open }): Promise<BrowserTestFixtures['openRoom']> => {
+    return async (accountId, options) => {
+      const recorded = await open(`/a/${accountId}`, options)
+      await waitForConnected(recorded.page)
+      return recorded
+    }
+  })
+
+export { describe, expect } from 'vitest'

@@ -39,7 +39,7 @@ export const contactMessages = defineMessages({
     'coverage.nobody': '无人覆盖',
     'coverage.uncovered': '{count} 人无人覆盖，其中关键决策者/影响者 {key} 人',
     'coverage.allCovered': '每个人都有我方对接人',
-    'coverage.overloaded': '{names} 覆盖超过 {limit} 人',
+    'coverage.overloaded': '{names} 覆盖超过 {count} 人',
     'coverage.empty': '地图上还没有决策链角色。',
     'coverage.count': '{count} 人',
     'coverage.hint': '在卡片的「我方对接人」里填写姓名，多人用顿号分隔（张三、李四）。点击姓名可定位到卡片。',
@@ -81,13 +81,19 @@ export const contactMessages = defineMessages({
     'import.done':
       'Imported: {added} added, {updated} updated, {unchanged} unchanged. One undo (Ctrl+Z) takes it all back.',
     'import.error': 'This file cannot be read: {message}',
-    'import.more': '{count} more rows not shown',
+    'import.more': { one: '{count} more row not shown', other: '{count} more rows not shown' },
     'coverage.title': 'Coverage: who of ours covers whom',
     'coverage.customer': 'Customer side',
     'coverage.nobody': 'Nobody',
-    'coverage.uncovered': '{count} people nobody covers, {key} of them key decision makers or influencers',
+    'coverage.uncovered': {
+      one: '{count} person nobody covers (KDMs and KIs among them: {key})',
+      other: '{count} people nobody covers (KDMs and KIs among them: {key})',
+    },
     'coverage.allCovered': 'Everyone has a contact on our side',
-    'coverage.overloaded': '{names} cover more than {limit} people',
+    'coverage.overloaded': {
+      one: 'covering more than {count} person: {names}',
+      other: 'covering more than {count} people: {names}',
+    },
     'coverage.empty': 'No stakeholders on the map yet.',
     'coverage.count': '{count}',
     'coverage.hint':

@@ -168,7 +168,7 @@ export const reviewMessages = defineMessages({
     'portfolio.sort': 'Sort by this column',
     'portfolio.meeting': 'Meeting view',
     'meeting.title': 'Monthly key-account review',
-    'meeting.subtitle': '{count} key accounts · {date}',
+    'meeting.subtitle': { one: '{count} key account · {date}', other: '{count} key accounts · {date}' },
     'meeting.exit': 'Leave the meeting view',
     'meeting.col.account': 'Account',
     'meeting.col.owner': 'Owner',
