@@ -4,26 +4,14 @@
  * login page, sees the drawing live, and cannot change it. Screenshots of set-up, login and the
  * portfolio in Chinese and English land in tests/.artifacts/.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addMember, api, createAccount, createUser, login, TEST_PASSWORD } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { waitForConnected, waitForEditor } from '../helpers/browser.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-')
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, seedDemo: true })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
+// Nobody is set up: the first test does it through the set-up page, and the others build on it.
+const test = base.override('serverOptions', { scope: 'file' }, { accounts: undefined, seedDemo: true })
 
 const shapeCount = (page: Page) => page.evaluate(() => window.__warRoomEditor!.getCurrentPageShapes().length)
 
@@ -33,9 +21,12 @@ async function switchLanguage(page: Page, to: 'zh' | 'en') {
   await page.waitForFunction((lang) => document.documentElement.lang === lang, to === 'zh' ? 'zh-CN' : 'en')
 }
 
-test('set up the first admin, create an account, open it and draw; a viewer sees it and cannot change it', async () => {
+test('set up the first admin, create an account, open it and draw; a viewer sees it and cannot change it', async ({
+  server,
+  open,
+}) => {
   // zh-CN: the app speaks Chinese first.
-  const admin = await openRecordedPage(browser, `${server.url}/`, { locale: 'zh-CN' })
+  const admin = await open('/', { as: null, locale: 'zh-CN' })
   await admin.page.getByTestId('setup-form').waitFor()
   await expect(admin.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('首次设置：创建管理员')
   await admin.screenshot('access-setup-zh')
@@ -104,11 +95,7 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   // Open the new account in a click and draw a rectangle.
   await row.getByRole('link', { name: '东海航运' }).click()
   await admin.page.waitForURL(`${server.url}/a/donghai-shipping`)
-  await waitForEditor(admin.page)
-  await eventually(
-    async () => expect(await admin.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
+  await waitForConnected(admin.page)
   await admin.page.keyboard.press('r')
   await admin.page.mouse.move(420, 300)
   await admin.page.mouse.down()
@@ -121,7 +108,7 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   // A viewer, created by the admin, signs in through the login page.
   await createUser(server, cookie, { email: 'viewer@example.com', name: '只读同事' })
   await addMember(server, cookie, 'donghai-shipping', 'viewer@example.com', 'viewer')
-  const viewer = await openRecordedPage(browser, `${server.url}/a/donghai-shipping`, { locale: 'en-US' })
+  const viewer = await open('/a/donghai-shipping', { as: null, locale: 'en-US' })
   await viewer.page.getByTestId('login-form').waitFor()
   await viewer.screenshot('access-login-en')
   await viewer.page.getByLabel('Email').fill('viewer@example.com')
@@ -177,15 +164,11 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   expect([...admin.foreignRequests, ...viewer.foreignRequests]).toEqual([])
 })
 
-test('someone who is not a member is told so instead of getting a canvas', async () => {
+test('someone who is not a member is told so instead of getting a canvas', async ({ server, open }) => {
   const adminCookie = await login(server, 'chen@example.com')
   await createUser(server, adminCookie, { email: 'stranger@example.com', name: '路人' })
   const cookie = await login(server, 'stranger@example.com')
-  const stranger = await openRecordedPage(
-    browser,
-    `${server.url}/a/donghai-shipping`,
-    signedIn(server, cookie, { locale: 'zh-CN' }),
-  )
+  const stranger = await open('/a/donghai-shipping', { as: cookie, locale: 'zh-CN' })
   await stranger.page.getByTestId('room-denied').waitFor()
   await expect(stranger.page.getByTestId('room-denied').textContent()).resolves.toContain(
     '你不是客户 donghai-shipping 的成员',
@@ -195,7 +178,10 @@ test('someone who is not a member is told so instead of getting a canvas', async
   await stranger.page.getByText('还没有你可以查看的客户。在下方新建第一个。').waitFor()
 })
 
-test('access that ends while the room is open: a removed member sees the notice, a disabled user the sign-in page', async () => {
+test('access that ends while the room is open: a removed member sees the notice, a disabled user the sign-in page', async ({
+  server,
+  openRoom,
+}) => {
   const adminCookie = await login(server, 'chen@example.com')
   const users = (
     (await (await api(server, 'GET', '/api/users', { cookie: adminCookie })).json()) as {
@@ -205,19 +191,7 @@ test('access that ends while the room is open: a removed member sees the notice,
   for (const email of ['stranger@example.com', 'viewer@example.com']) {
     await addMember(server, adminCookie, 'huadong-grid', email, 'editor')
   }
-  const open = async (email: string) => {
-    const page = await openRecordedPage(
-      browser,
-      `${server.url}/a/huadong-grid`,
-      signedIn(server, await login(server, email), { locale: 'zh-CN' }),
-    )
-    await waitForEditor(page.page)
-    await eventually(
-      async () => expect(await page.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-      15_000,
-    )
-    return page
-  }
+  const open = async (email: string) => openRoom('huadong-grid', { as: await login(server, email), locale: 'zh-CN' })
   const removed = await open('stranger@example.com')
   const disabled = await open('viewer@example.com')
 

@@ -8,30 +8,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-plan-')
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-async function newAccount(prefix: string, fields: { name: string; owner?: string; tier?: string }): Promise<string> {
-  return createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}`, ...fields })
-}
+import type { RecordedPage } from '../helpers/browser.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 interface OpenOptions {
   locale?: string
@@ -39,27 +20,22 @@ interface OpenOptions {
   cookie?: string
 }
 
-async function openRoom(
-  accountId: string,
-  { locale = 'en-US', viewport = { width: 1400, height: 860 }, cookie = server.cookie }: OpenOptions = {},
-): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(
-    browser,
-    `${server.url}/a/${accountId}`,
-    signedIn(server, cookie, { locale, viewport }),
-  )
-  await waitForEditor(recorded.page)
-  await eventually(
-    async () =>
-      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
-  // Open on wide screens; collapsed to a strip (score and counts) below 1400 px until opened.
-  const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
-  if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
-  await recorded.page.getByTestId('wr-plan-panel').waitFor()
-  return recorded
-}
+const test = base.extend('room', async ({ server, openRoom }) => {
+  const newAccount = (prefix: string, fields: { name: string; owner?: string; tier?: string }): Promise<string> =>
+    createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}`, ...fields })
+  /** The room with its plan panel open (collapsed to a strip below 1400 px until opened). */
+  const open = async (
+    accountId: string,
+    { locale = 'en-US', viewport = { width: 1400, height: 860 }, cookie = server.cookie }: OpenOptions = {},
+  ): Promise<RecordedPage> => {
+    const recorded = await openRoom(accountId, { as: cookie, locale, viewport })
+    const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
+    if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
+    await recorded.page.getByTestId('wr-plan-panel').waitFor()
+    return recorded
+  }
+  return { newAccount, open }
+})
 
 interface ShapeInfo {
   id: string
@@ -137,10 +113,12 @@ async function msUntil(page: Page, condition: string, timeoutMs = 10_000): Promi
   )
 }
 
-test('a finding appears, is fixed on the canvas, and disappears for both people; a click selects its shape', async () => {
-  const accountId = await newAccount('plan-fix', { name: '华东电网', owner: '张三', tier: 'strategic' })
-  const alice = await openRoom(accountId, { locale: 'zh-CN' })
-  const bob = await openRoom(accountId, { viewport: { width: 1280, height: 800 } })
+test('a finding appears, is fixed on the canvas, and disappears for both people; a click selects its shape', async ({
+  room,
+}) => {
+  const accountId = await room.newAccount('plan-fix', { name: '华东电网', owner: '张三', tier: 'strategic' })
+  const alice = await room.open(accountId, { locale: 'zh-CN' })
+  const bob = await room.open(accountId, { viewport: { width: 1280, height: 800 } })
 
   // A blocker with no action aimed at it: both pages report it, in each one's language, with a badge.
   const blocker = await createFromToolbar(alice.page, 'blocker', 240, 260)
@@ -215,10 +193,13 @@ test('a finding appears, is fixed on the canvas, and disappears for both people;
   expect(bob.errors).toEqual([])
 })
 
-test('account fields: edited live, validated, synced; account findings open the field; viewers only read', async () => {
-  const accountId = await newAccount('plan-account', { name: '华东电网', owner: '张三', tier: 'strategic' })
-  const alice = await openRoom(accountId, { locale: 'zh-CN' })
-  const bob = await openRoom(accountId)
+test('account fields: edited live, validated, synced; account findings open the field; viewers only read', async ({
+  server,
+  room,
+}) => {
+  const accountId = await room.newAccount('plan-account', { name: '华东电网', owner: '张三', tier: 'strategic' })
+  const alice = await room.open(accountId, { locale: 'zh-CN' })
+  const bob = await room.open(accountId)
   const field = (page: Page, name: string) => page.getByTestId(`wr-account-field-${name}`)
 
   // The fields the account was created with are there.
@@ -301,7 +282,7 @@ test('account fields: edited live, validated, synced; account findings open the 
   const viewerEmail = `viewer-${randomBytes(3).toString('hex')}@example.com`
   await createUser(server, server.cookie, { email: viewerEmail })
   await addMember(server, server.cookie, accountId, viewerEmail, 'viewer')
-  const viewer = await openRoom(accountId, { cookie: await login(server, viewerEmail) })
+  const viewer = await room.open(accountId, { cookie: await login(server, viewerEmail) })
   await viewer.page.getByTestId('wr-plan-tab-account').click()
   await viewer.page.getByTestId('wr-account-readonly').waitFor()
   expect(await field(viewer.page, 'owner').inputValue()).toBe('李四')
@@ -313,9 +294,9 @@ test('account fields: edited live, validated, synced; account findings open the 
   expect(bob.errors).toEqual([])
 })
 
-test('export links download the Markdown plan and the CSVs with the account’s names', async () => {
-  const accountId = await newAccount('plan-export', { name: '华东电网', owner: '张三', tier: 'strategic' })
-  const alice = await openRoom(accountId, { locale: 'zh-CN' })
+test('export links download the Markdown plan and the CSVs with the account’s names', async ({ room }) => {
+  const accountId = await room.newAccount('plan-export', { name: '华东电网', owner: '张三', tier: 'strategic' })
+  const alice = await room.open(accountId, { locale: 'zh-CN' })
   const page = alice.page
 
   const stakeholder = await createFromToolbar(page, 'stakeholder', 240, 260)
@@ -356,18 +337,18 @@ test('export links download the Markdown plan and the CSVs with the account’s 
   expect(alice.errors).toEqual([])
 })
 
-test('the room with its plan and account panels, in Chinese and in English (screenshots)', async () => {
+test('the room with its plan and account panels, in Chinese and in English (screenshots)', async ({ room }) => {
   for (const [lang, locale] of [
     ['zh', 'zh-CN'],
     ['en', 'en-US'],
   ] as const) {
     const name = lang === 'zh' ? '华东电网' : 'East China Grid'
-    const accountId = await newAccount(`plan-shot-${lang}`, {
+    const accountId = await room.newAccount(`plan-shot-${lang}`, {
       name,
       owner: lang === 'zh' ? '张三、李四' : 'Zhang San and Li Si',
       tier: 'breakthrough',
     })
-    const { page, screenshot, errors } = await openRoom(accountId, { locale, viewport: { width: 1920, height: 1080 } })
+    const { page, screenshot, errors } = await room.open(accountId, { locale, viewport: { width: 1920, height: 1080 } })
     await page.getByTestId('wr-insert-template').click()
     // Beside the template: a blocker nobody works on and an action with no owner, as a map in progress has.
     await page.evaluate((lang) => {

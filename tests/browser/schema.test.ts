@@ -6,34 +6,17 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { SerializedSchemaV2 } from 'tldraw'
-import { afterAll, beforeAll, expect, test } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { DocKeys } from '../../shared/protocol.ts'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { waitForEditor } from '../helpers/browser.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually, wsUrl } from '../helpers/server.ts'
 import { webSocketWithHeaders } from '../helpers/yclient.ts'
-
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-schema-')
-const providers: WebsocketProvider[] = []
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const provider of providers) provider.destroy()
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
 
 /** tldraw's default schema: what an outside tool without War Room's shapes would write. */
 const schema = createTLSchema()
@@ -82,42 +65,42 @@ function seedRecords(): TLRecord[] {
 }
 
 /** A real y-websocket client in this process: the "outside tool". */
-async function connectTool(accountId: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(wsUrl(server), accountId, doc, {
-    WebSocketPolyfill: webSocketWithHeaders({ cookie: server.cookie }),
-    disableBc: true,
-  })
-  providers.push(provider)
-  await new Promise<void>((resolve) => {
-    if (provider.synced) resolve()
-    else provider.once('sync', () => resolve())
-  })
-  const records = new YKeyValue<TLRecord>(doc.getArray(DocKeys.records))
-  const meta = doc.getMap<unknown>(DocKeys.meta)
-  const write = (items: TLRecord[], schemaEntry?: unknown) =>
-    doc.transact(() => {
-      for (const record of items) records.set(record.id, record)
-      if (schemaEntry !== undefined) meta.set(DocKeys.schema, schemaEntry)
+const test = base.extend('tool', async ({ server, cleanup }) => {
+  /** A new account, and an outside tool writing its document over the real sync protocol (no browser). */
+  return async (prefix: string) => {
+    const accountId = await createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(wsUrl(server), accountId, doc, {
+      WebSocketPolyfill: webSocketWithHeaders({ cookie: server.cookie }),
+      disableBc: true,
     })
-  return { doc, records, meta, write }
-}
-
-const newAccount = (prefix: string) =>
-  createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
-
-const openRoom = (accountId: string) =>
-  openRecordedPage(browser, `${server.url}/a/${accountId}`, signedIn(server, server.cookie))
+    cleanup(() => provider.destroy())
+    await new Promise<void>((resolve) => {
+      if (provider.synced) resolve()
+      else provider.once('sync', () => resolve())
+    })
+    const records = new YKeyValue<TLRecord>(doc.getArray(DocKeys.records))
+    const meta = doc.getMap<unknown>(DocKeys.meta)
+    const write = (items: TLRecord[], schemaEntry?: unknown) =>
+      doc.transact(() => {
+        for (const record of items) records.set(record.id, record)
+        if (schemaEntry !== undefined) meta.set(DocKeys.schema, schemaEntry)
+      })
+    return { accountId, doc, records, meta, write }
+  }
+})
 
 const shapeProps = (page: Page, id: string) =>
   page.evaluate((shapeId) => window.__warRoomEditor!.getShape(shapeId as never)?.props ?? null, id)
 
-test('records written without a schema are taken as current, shown, and the schema is recorded', async () => {
-  const accountId = await newAccount('schema-none')
-  const tool = await connectTool(accountId)
+test('records written without a schema are taken as current, shown, and the schema is recorded', async ({
+  tool: connectTool,
+  open,
+}) => {
+  const tool = await connectTool('schema-none')
   tool.write(seedRecords())
 
-  const { page, screenshot } = await openRoom(accountId)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`)
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ geo: 'rectangle', w: 240 })
   // The room already had a page: none was added.
@@ -130,8 +113,7 @@ test('records written without a schema are taken as current, shown, and the sche
   await screenshot('schema-outside-tool')
 })
 
-test('an older document is migrated up, in the store and in the document', async () => {
-  const accountId = await newAccount('schema-old')
+test('an older document is migrated up, in the store and in the document', async ({ tool: connectTool, open }) => {
   const olderSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] - 1)
   const current = seedRecords()
   const older = current.map((record) => {
@@ -143,10 +125,10 @@ test('an older document is migrated up, in the store and in the document', async
   // The step between the two versions really changes the record (it adds the flip props).
   expect(olderShape).not.toEqual(current.find((r) => r.id === 'shape:seeded'))
 
-  const tool = await connectTool(accountId)
+  const tool = await connectTool('schema-old')
   tool.write(older, olderSchema)
 
-  const { page } = await openRoom(accountId)
+  const { page } = await open(`/a/${tool.accountId}`)
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ flipX: false, flipY: false })
   await eventually(() => {
@@ -155,14 +137,13 @@ test('an older document is migrated up, in the store and in the document', async
   })
 })
 
-test('a client older than the document says so and writes nothing', async () => {
-  const accountId = await newAccount('schema-new')
+test('a client older than the document says so and writes nothing', async ({ tool: connectTool, open }) => {
   const newerSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1)
-  const tool = await connectTool(accountId)
+  const tool = await connectTool('schema-new')
   tool.write(seedRecords(), newerSchema)
   const before = Y.encodeStateVector(tool.doc)
 
-  const { page, screenshot } = await openRoom(accountId)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`)
   await page.getByTestId('too-old').waitFor()
   expect(await page.getByTestId('too-old').innerText()).toContain('This client is too old for this document')
   await screenshot('schema-too-old')
@@ -171,12 +152,14 @@ test('a client older than the document says so and writes nothing', async () => 
   expect(Y.encodeStateVector(tool.doc)).toEqual(before)
 })
 
-test('when another client upgrades the document mid-session, this one turns read-only and stops writing', async () => {
-  const accountId = await newAccount('schema-upgraded')
-  const tool = await connectTool(accountId)
+test('when another client upgrades the document mid-session, this one turns read-only and stops writing', async ({
+  tool: connectTool,
+  open,
+}) => {
+  const tool = await connectTool('schema-upgraded')
   tool.write(seedRecords(), currentSchema)
 
-  const { page, screenshot } = await openRoom(accountId)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`)
   await waitForEditor(page)
   tool.write([], withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1))
   await page.getByTestId('too-old').waitFor()

@@ -7,37 +7,22 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { TLRecord } from '@tldraw/tlschema'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
 import { createAccount } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-shapes-')
-const clients: Client[] = []
-
-beforeAll(async () => {
-  // Signed in as the first administrator, who may open every account.
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
+const test = base.extend('room', async ({ server, openRoom }) => {
+  const newAccount = (prefix: string): Promise<string> =>
+    createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+  /** The room, signed in as the file's administrator, who may open every account. */
+  const open = (accountId: string, locale = 'en-US', viewport = { width: 1280, height: 800 }) =>
+    openRoom(accountId, { locale, viewport })
+  return { newAccount, open }
 })
-
-afterAll(async () => {
-  for (const client of clients) client.destroy()
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-async function newAccount(prefix: string): Promise<string> {
-  return createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
-}
 
 interface ShapeInfo {
   id: string
@@ -93,27 +78,6 @@ function screenPoint(page: Page, id: string, dx: number, dy: number): Promise<{ 
   )
 }
 
-async function openRoom(
-  accountId: string,
-  locale = 'en-US',
-  viewport = { width: 1280, height: 800 },
-): Promise<RecordedPage> {
-  const [name, value] = server.cookie.split('=')
-  const storageState = { cookies: [{ name, value, domain: '127.0.0.1', path: '/' }], origins: [] }
-  const recorded = await openRecordedPage(browser, `${server.url}/a/${accountId}`, {
-    locale,
-    viewport,
-    storageState,
-  } as never)
-  await waitForEditor(recorded.page)
-  await eventually(
-    async () =>
-      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
-  return recorded
-}
-
 /** Picks a tool from the toolbar and clicks the canvas: a shape of the default size appears there. */
 async function createFromToolbar(page: Page, type: string, x: number, y: number): Promise<ShapeInfo> {
   const before = new Set((await shapes(page, type)).map((s) => s.id))
@@ -157,10 +121,10 @@ async function drawArrow(page: Page, fromId: string, toId: string): Promise<Shap
   return created[0]
 }
 
-test('each shape from the toolbar, every field edited in the inspector, seen by a second person', async () => {
-  const accountId = await newAccount('shapes-edit')
-  const alice = await openRoom(accountId)
-  const bob = await openRoom(accountId)
+test('each shape from the toolbar, every field edited in the inspector, seen by a second person', async ({ room }) => {
+  const accountId = await room.newAccount('shapes-edit')
+  const alice = await room.open(accountId)
+  const bob = await room.open(accountId)
   const page = alice.page
 
   const faction = await createFromToolbar(page, 'faction', 360, 330)
@@ -306,8 +270,8 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await eventually(async () => expect((await shape(bob.page, faction.id))?.props.leader).toBe(''), 10_000)
 })
 
-test('keyboard shortcuts pick the four tools', async () => {
-  const { page } = await openRoom(await newAccount('shapes-keys'))
+test('keyboard shortcuts pick the four tools', async ({ room }) => {
+  const { page } = await room.open(await room.newAccount('shapes-keys'))
   const toolAfter = async (key: string) => {
     await page.keyboard.press('Escape')
     await page.keyboard.press(key)
@@ -319,10 +283,12 @@ test('keyboard shortcuts pick the four tools', async () => {
   expect(await toolAfter('w')).toBe('action')
 })
 
-test('each relation drawn with the arrow tool is recorded, switchable, styled and labelled for everyone', async () => {
-  const accountId = await newAccount('shapes-relations')
-  const alice = await openRoom(accountId)
-  const bob = await openRoom(accountId)
+test('each relation drawn with the arrow tool is recorded, switchable, styled and labelled for everyone', async ({
+  room,
+}) => {
+  const accountId = await room.newAccount('shapes-relations')
+  const alice = await room.open(accountId)
+  const bob = await room.open(accountId)
   const page = alice.page
 
   const boss = await createFromToolbar(page, 'stakeholder', 640, 130)
@@ -383,10 +349,10 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
   await bob.screenshot('shapes-relations-bob')
 })
 
-test('a stakeholder dropped into a faction becomes a member and leaves when dragged out', async () => {
-  const accountId = await newAccount('shapes-faction')
-  const alice = await openRoom(accountId)
-  const bob = await openRoom(accountId)
+test('a stakeholder dropped into a faction becomes a member and leaves when dragged out', async ({ room }) => {
+  const accountId = await room.newAccount('shapes-faction')
+  const alice = await room.open(accountId)
+  const bob = await room.open(accountId)
   const page = alice.page
 
   const faction = await createFromToolbar(page, 'faction', 400, 360)
@@ -429,22 +395,19 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   expect(alice.errors).toEqual([])
 })
 
-/** A real y-websocket client in this process: an outside tool writing straight into the document. */
-async function connectTool(accountId: string) {
-  const client = connectClient(wsUrl(server), accountId, undefined, { cookie: server.cookie })
-  clients.push(client)
-  await whenSynced(client.provider)
-  return new YKeyValue<TLRecord>(client.doc.getArray(DocKeys.records))
-}
-
-test('a shape with invalid props shows as broken, keeps the editor alive, and can be repaired', async () => {
-  const accountId = await newAccount('shapes-broken')
-  const alice = await openRoom(accountId)
+test('a shape with invalid props shows as broken, keeps the editor alive, and can be repaired', async ({
+  room,
+  server,
+  client,
+}) => {
+  const accountId = await room.newAccount('shapes-broken')
+  const alice = await room.open(accountId)
   const page = alice.page
   const good = await createFromToolbar(page, 'stakeholder', 400, 300)
   const pageId = good.parentId
 
-  const records = await connectTool(accountId)
+  // A real y-websocket client in this process: an outside tool writing straight into the document.
+  const records = new YKeyValue<TLRecord>((await client(server, accountId)).doc.getArray(DocKeys.records))
   const broken = {
     id: 'shape:broken1',
     typeName: 'shape',
@@ -499,9 +462,9 @@ test('a shape with invalid props shows as broken, keeps the editor alive, and ca
   expect(alice.errors.filter((e) => !e.includes('WebSocket'))).toEqual([])
 })
 
-test('the template inserts a starter decision chain in the user’s language', async () => {
-  const accountId = await newAccount('shapes-template')
-  const { page, screenshot } = await openRoom(accountId, 'zh-CN')
+test('the template inserts a starter decision chain in the user’s language', async ({ room }) => {
+  const accountId = await room.newAccount('shapes-template')
+  const { page, screenshot } = await room.open(accountId, 'zh-CN')
   await page.getByTestId('wr-insert-template').click()
   await eventually(async () => expect(await shapes(page)).toHaveLength(13))
   const people = await shapes(page, 'stakeholder')
@@ -957,14 +920,14 @@ async function buildRealisticMap(page: Page, lang: 'zh' | 'en') {
   }, lang)
 }
 
-test('a realistic account map reads in Chinese and in English (screenshots)', async () => {
+test('a realistic account map reads in Chinese and in English (screenshots)', async ({ room }) => {
   for (const [lang, locale] of [
     ['zh', 'zh-CN'],
     ['en', 'en-US'],
   ] as const) {
-    const accountId = await newAccount(`shapes-map-${lang}`)
+    const accountId = await room.newAccount(`shapes-map-${lang}`)
     const viewport = { width: 1920, height: 1080 }
-    const alice = await openRoom(accountId, locale, viewport)
+    const alice = await room.open(accountId, locale, viewport)
     await buildRealisticMap(alice.page, lang)
     const counts = async (p: Page) => {
       const all = await shapes(p)
@@ -988,7 +951,7 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     expect(members).toHaveLength(14)
 
     // A second person opening the account sees the same map.
-    const bob = await openRoom(accountId, locale, viewport)
+    const bob = await room.open(accountId, locale, viewport)
     await eventually(async () => expect(await counts(bob.page)).toEqual(expected), 15_000)
     await bob.page.evaluate(() => {
       window.__warRoomEditor!.zoomToFit()
