@@ -1,108 +1,24 @@
 /**
- * "Insert template": a starter decision chain for a new account — a decision
- * maker over two influencers and two users, a blocker held by one influencer and
- * an action aimed at it, joined by relation arrows — in the user's language.
+ * "Insert template": the starter decision chain of shared/templates/library.ts — a decision
+ * maker over two influencers and two users, a blocker held by one influencer and an action aimed
+ * at it, joined by relation arrows — in the user's language; and any template of the library
+ * (the contacts bar's menu), inserted where the user is looking without covering a card.
  */
-import { createShapeId, type Editor, type TLShapeId, type TLShapePartial } from 'tldraw'
-import { defaultActionProps } from '../../shared/shapes/action'
-import { defaultBlockerProps } from '../../shared/shapes/blocker'
-import { defaultStakeholderProps } from '../../shared/shapes/stakeholder'
-import type { RelationKind, StakeholderProps } from '../../shared/shapes/types'
-import { type Lang, type MessageKey, translate } from '../i18n'
+import { Box, createShapeId, type Editor, type TLShapeId, type TLShapePartial } from 'tldraw'
+import type { RelationKind } from '../../shared/shapes/types'
+import {
+  defaultPropsOf,
+  starterTemplate,
+  type Template,
+  type TemplateValue,
+  templateSize,
+} from '../../shared/templates/library'
+import type { Lang } from '../i18n'
 import { todayIso } from './common'
 import { RELATION_LOOKS } from './relations'
 
-const CARD = { w: 260, h: 160 }
-
-function inDays(days: number): string {
-  const date = new Date()
-  date.setDate(date.getDate() + days)
-  return todayIso(date)
-}
-
 export function insertTemplate(editor: Editor, lang: Lang): TLShapeId[] {
-  const t = (key: string) => translate(lang, key as MessageKey)
-  const center = editor.getViewportPageBounds().center
-  // The layout spans about 1180 × 680; centre it in the view.
-  const origin = { x: center.x - 420, y: center.y - 340 }
-  const at = (x: number, y: number) => ({ x: origin.x + x, y: origin.y + y })
-
-  const person = (key: string, x: number, y: number, props: Partial<StakeholderProps>) => {
-    const id = createShapeId()
-    const shape: TLShapePartial = {
-      id,
-      type: 'stakeholder',
-      ...at(x, y),
-      props: {
-        ...defaultStakeholderProps(),
-        ...CARD,
-        name: t(`template.${key}.name`),
-        title: t(`template.${key}.title`),
-        department: t(`template.${key}.department`),
-        concern: t(`template.${key}.concern`),
-        contact: t('template.contact'),
-        ...props,
-      },
-    }
-    return shape
-  }
-
-  const kdm = person('kdm', 500, 0, { role: 'kdm', relationship: 'cr3', influence: 'high' })
-  const ki1 = person('ki1', 300, 260, { role: 'ki', relationship: 'cr4', influence: 'high' })
-  const ki2 = person('ki2', 700, 260, { role: 'ki', relationship: 'cr2', influence: 'medium' })
-  const ku1 = person('ku1', 160, 520, { role: 'ku', relationship: 'cr1', influence: 'low', champion: true })
-  const ku2 = person('ku2', 460, 520, { role: 'ku', relationship: 'unknown', influence: 'low' })
-  const blocker: TLShapePartial = {
-    id: createShapeId(),
-    type: 'blocker',
-    ...at(-160, 260),
-    props: {
-      ...defaultBlockerProps(),
-      w: 280,
-      h: 160,
-      title: t('template.blocker.title'),
-      detail: t('template.blocker.detail'),
-      severity: 'high',
-      status: 'open',
-      stage: 'P3',
-    },
-  }
-  const action: TLShapePartial = {
-    id: createShapeId(),
-    type: 'action',
-    ...at(-160, 520),
-    props: {
-      ...defaultActionProps(),
-      w: 280,
-      h: 170,
-      title: t('template.action.title'),
-      owner: t('template.action.owner'),
-      department: 'presales',
-      resources: t('template.action.resources'),
-      due: inDays(14),
-      checkpoint: t('template.action.checkpoint'),
-      status: 'planned',
-    },
-  }
-  const cards = [kdm, ki1, ki2, ku1, ku2, blocker, action]
-  const links: [TLShapePartial, TLShapePartial, RelationKind][] = [
-    [ki1, kdm, 'reports-to'],
-    [ki2, kdm, 'reports-to'],
-    [ku1, ki1, 'reports-to'],
-    [ku2, ki1, 'reports-to'],
-    [blocker, ki1, 'held-by'],
-    [action, blocker, 'targets'],
-  ]
-
-  editor.markHistoryStoppingPoint('insert war-room template')
-  const ids: TLShapeId[] = cards.map((c) => c.id)
-  editor.run(() => {
-    editor.createShapes(cards)
-    for (const [from, to, relation] of links) ids.push(connect(editor, from.id, to.id, relation))
-  })
-  editor.select(...ids)
-  editor.zoomToSelection({ animation: { duration: 200 } })
-  return ids
+  return insertLibraryTemplate(editor, starterTemplate(todayIso(new Date())), lang)
 }
 
 /** A tldraw arrow bound at both ends (centre to centre), carrying its relation and look. */
@@ -128,4 +44,81 @@ export function connect(editor: Editor, fromId: TLShapeId, toId: TLShapeId, rela
     { type: 'arrow', fromId: id, toId: toId, props: { terminal: 'end', ...anchor } },
   ])
   return id
+}
+
+/**
+ * The top-left corner for a box of `size`: centred in the viewport if that covers nothing, else
+ * the nearest free place around it (rings of candidates), else below everything on the page.
+ */
+export function freeSpot(editor: Editor, size: { w: number; h: number }): { x: number; y: number } {
+  const taken = editor
+    .getCurrentPageShapes()
+    .filter((s) => s.parentId === editor.getCurrentPageId())
+    .map((s) => editor.getShapePageBounds(s.id))
+    .filter((b): b is Box => b !== undefined)
+  const margin = 60
+  const free = (x: number, y: number) => {
+    const box = new Box(x - margin, y - margin, size.w + 2 * margin, size.h + 2 * margin)
+    return !taken.some((b) => b.collides(box))
+  }
+  const center = editor.getViewportPageBounds().center
+  const start = { x: center.x - size.w / 2, y: center.y - size.h / 2 }
+  if (free(start.x, start.y)) return start
+  const step = { x: (size.w + margin) / 2, y: (size.h + margin) / 2 }
+  for (let ring = 1; ring <= 8; ring++) {
+    let best: { x: number; y: number; d: number } | null = null
+    for (let i = -ring; i <= ring; i++) {
+      for (let j = -ring; j <= ring; j++) {
+        if (Math.max(Math.abs(i), Math.abs(j)) !== ring) continue
+        const x = start.x + i * step.x
+        const y = start.y + j * step.y
+        const d = i * i + j * j
+        if (free(x, y) && (!best || d < best.d)) best = { x, y, d }
+      }
+    }
+    if (best) return { x: best.x, y: best.y }
+  }
+  const page = editor.getCurrentPageBounds()
+  return page ? { x: page.x, y: page.maxY + 160 } : start
+}
+
+/** Inserts a template in one history step and brings it into view. */
+export function insertLibraryTemplate(editor: Editor, template: Template, lang: Lang): TLShapeId[] {
+  const text = (v: TemplateValue) => (typeof v === 'object' ? v[lang] : v)
+  const origin = freeSpot(editor, templateSize(template))
+  const ids = new Map(template.cards.map((c) => [c.key, createShapeId()]))
+  const shapes: TLShapePartial[] = template.cards.map((c) => {
+    const props: Record<string, unknown> = { ...defaultPropsOf(c) }
+    for (const [k, v] of Object.entries(c.props)) props[k] = text(v)
+    return {
+      id: ids.get(c.key)!,
+      type: c.type,
+      x: c.parent ? c.x : origin.x + c.x,
+      y: c.parent ? c.y : origin.y + c.y,
+      ...(c.parent ? { parentId: ids.get(c.parent)! } : {}),
+      props,
+    }
+  })
+  editor.markHistoryStoppingPoint(`insert template ${template.id}`)
+  const all: TLShapeId[] = shapes.map((s) => s.id)
+  editor.run(() => {
+    // Factions first, so members can be parented to them and sit above them.
+    editor.createShapes([...shapes.filter((s) => s.type === 'faction'), ...shapes.filter((s) => s.type !== 'faction')])
+    for (const c of template.cards) {
+      const leader =
+        c.type === 'faction' ? template.cards.find((m) => m.parent === c.key && m.type === 'stakeholder') : undefined
+      if (leader) editor.updateShape({ id: ids.get(c.key)!, type: 'faction', props: { leader: ids.get(leader.key)! } })
+    }
+    for (const [from, to, relation] of template.links) all.push(connect(editor, ids.get(from)!, ids.get(to)!, relation))
+  })
+  editor.select(
+    ...shapes.filter((s) => !template.cards.find((c) => c.key === keyOf(ids, s.id))?.parent).map((s) => s.id),
+  )
+  editor.zoomToSelection({ animation: { duration: 200 } })
+  return all
+}
+
+function keyOf(ids: Map<string, TLShapeId>, id: TLShapeId): string | undefined {
+  for (const [k, v] of ids) if (v === id) return k
+  return undefined
 }

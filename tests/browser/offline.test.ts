@@ -23,7 +23,8 @@ async function drawRectangle(page: Page, x: number, y: number) {
   await page.mouse.up()
 }
 
-test('edits made on both sides while the server is away merge when it returns', async ({
+// Its own server, started (and restarted) inside the test: more time than the layer's default.
+test('edits made on both sides while the server is away merge when it returns', { timeout: 240_000 }, async ({
   browser,
   dataDir,
   cleanup,

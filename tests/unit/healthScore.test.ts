@@ -7,7 +7,8 @@ import { buildDemoAccount } from '../../server/demo/demoAccount.ts'
 import { type AccountFields, DEFAULT_ACCOUNT } from '../../shared/account.ts'
 import { derivePlan } from '../../shared/plan/derive.ts'
 import { healthBreakdown } from '../../shared/plan/health.ts'
-import { action, arrow, blocker, goodDoc, stakeholder, TODAY } from '../../shared/plan/testing/builders.ts'
+import { action, arrow, blocker, faction, goodDoc, stakeholder, TODAY } from '../../shared/plan/testing/builders.ts'
+import { starterTemplate, type TemplateValue } from '../../shared/templates/library.ts'
 
 /** An account as "new account" creates it: a name, a tier and its owner; nothing else yet. */
 const created: AccountFields = {
@@ -19,35 +20,20 @@ const created: AccountFields = {
 }
 
 /**
- * What "insert template" (client/shapes/template.ts) puts on the canvas, in the stored format:
- * KDM over two KIs over two KUs, a blocker held by a KI and a complete action against it.
+ * What "insert template" puts on the canvas, in the stored format: the starter template's own data
+ * (shared/templates/library.ts, which the client inserts), so the test follows the template.
  */
 function templateRecords() {
-  const card = (id: string, props: Parameters<typeof stakeholder>[1]) =>
-    stakeholder(id, { title: '职务', department: '部门', concern: '关切', contact: '销售：赵亮', ...props })
-  return [
-    card('shape:kdm', { name: '王总', role: 'kdm', relationship: 'cr3', influence: 'high' }),
-    card('shape:ki1', { name: '李主任', role: 'ki', relationship: 'cr4', influence: 'high' }),
-    card('shape:ki2', { name: '张经理', role: 'ki', relationship: 'cr2', influence: 'medium' }),
-    card('shape:ku1', { name: '刘工', role: 'ku', relationship: 'cr1', influence: 'low', champion: true }),
-    card('shape:ku2', { name: '陈工', role: 'ku', relationship: 'unknown', influence: 'low' }),
-    blocker('shape:b', { title: '信息中心担心集成风险', detail: '…', severity: 'high', status: 'open', stage: 'P3' }),
-    action('shape:a', {
-      title: '安排标杆客户参观 + 集成方案评审',
-      owner: '赵亮',
-      department: 'presales',
-      resources: '售前架构师 2 人周',
-      due: '2026-12-06',
-      checkpoint: '评审会后李主任书面同意推荐立项',
-      status: 'planned',
-    }),
-    ...arrow('shape:r1', 'shape:ki1', 'shape:kdm', 'reports-to'),
-    ...arrow('shape:r2', 'shape:ki2', 'shape:kdm', 'reports-to'),
-    ...arrow('shape:r3', 'shape:ku1', 'shape:ki1', 'reports-to'),
-    ...arrow('shape:r4', 'shape:ku2', 'shape:ki1', 'reports-to'),
-    ...arrow('shape:r5', 'shape:b', 'shape:ki1', 'held-by'),
-    ...arrow('shape:r6', 'shape:a', 'shape:b', 'targets'),
-  ]
+  const template = starterTemplate(TODAY)
+  const text = (v: TemplateValue) => (typeof v === 'object' ? v.zh : v)
+  const build = { stakeholder, faction, blocker, action }
+  const id = (key: string) => `shape:${key}`
+  const cards = template.cards.map((c) => {
+    const props = Object.fromEntries(Object.entries(c.props).map(([k, v]) => [k, text(v)]))
+    return build[c.type](id(c.key), props as never, c.parent ? id(c.parent) : undefined)
+  })
+  const arrows = template.links.flatMap(([from, to, relation], i) => arrow(`shape:r${i}`, id(from), id(to), relation))
+  return [...cards, ...arrows]
 }
 
 const score = (account: unknown, records: unknown[]) =>

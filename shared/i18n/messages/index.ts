@@ -6,6 +6,7 @@ import { findingMessages } from './findings'
 import { labelMessages } from './labels'
 import { reportMessages } from './report'
 import { reviewMessages } from './review'
+import { templateMessages } from './templates'
 
 /**
  * The areas of the shared catalogue: strings the server renders too (findings, labels, exports,
@@ -20,6 +21,7 @@ export const sharedMessages = {
     ...errorMessages.zh,
     ...reviewMessages.zh,
     ...contactMessages.zh,
+    ...templateMessages.zh,
   },
   en: {
     ...labelMessages.en,
@@ -28,5 +30,6 @@ export const sharedMessages = {
     ...errorMessages.en,
     ...reviewMessages.en,
     ...contactMessages.en,
+    ...templateMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>

@@ -1,22 +1,22 @@
 /**
- * The template library: five starting maps in Chinese and English (a state-owned enterprise's
- * decision chain, a private company's, a bid evaluation committee, a three-faction map, a
- * blocker-and-actions board), inserted where the user is looking and never on top of cards
- * already on the page. Placeholder text is meant to be overwritten in the first workshop.
+ * The template library: the starter decision chain ("insert template") and five starting maps in
+ * Chinese and English (a state-owned enterprise's decision chain, a private company's, a bid
+ * evaluation committee, a three-faction map, a blocker-and-actions board), as plain data: cards
+ * placed relative to the template's top-left corner and the relations between them. The client
+ * inserts them (client/contacts/templates.ts); tests derive plans from the same data.
+ * Placeholder text is meant to be overwritten in the first workshop.
  */
-import { Box, createShapeId, type Editor, type TLShapeId, type TLShapePartial } from 'tldraw'
-import { defaultActionProps } from '../../shared/shapes/action'
-import { defaultBlockerProps } from '../../shared/shapes/blocker'
-import { defaultFactionProps } from '../../shared/shapes/faction'
-import { defaultStakeholderProps } from '../../shared/shapes/stakeholder'
-import type { RelationKind, WarRoomShapeType } from '../../shared/shapes/types'
-import type { Lang } from '../i18n'
-import { connect } from '../shapes/template'
+import { bilingual } from '../i18n'
+import { defaultActionProps } from '../shapes/action'
+import { defaultBlockerProps } from '../shapes/blocker'
+import { defaultFactionProps } from '../shapes/faction'
+import { defaultStakeholderProps } from '../shapes/stakeholder'
+import type { RelationKind, WarRoomShapeType } from '../shapes/types'
 
 type Text = { zh: string; en: string }
-type Value = string | number | boolean | Text
+export type TemplateValue = string | number | boolean | Text
 
-interface TemplateCard {
+export interface TemplateCard {
   key: string
   type: WarRoomShapeType
   x: number
@@ -25,7 +25,7 @@ interface TemplateCard {
   h?: number
   /** A faction's key: the card sits inside it (x, y relative to the faction). */
   parent?: string
-  props: Record<string, Value>
+  props: Record<string, TemplateValue>
 }
 
 export interface Template {
@@ -43,7 +43,7 @@ const person = (
   title: Text,
   department: Text,
   role: string,
-  extra: Record<string, Value> = {},
+  extra: Record<string, TemplateValue> = {},
   parent?: string,
 ): TemplateCard => ({
   key,
@@ -370,6 +370,11 @@ function sizeOf(card: TemplateCard): { w: number; h: number } {
   return { w: card.w ?? d.w, h: card.h ?? d.h }
 }
 
+/** A card's props before its own: the shape's defaults at the card's size. */
+export function defaultPropsOf(card: TemplateCard): Record<string, unknown> {
+  return { ...DEFAULTS[card.type](), ...sizeOf(card) }
+}
+
 /** The template's extent, relative to its origin (top-level cards only: members sit inside factions). */
 export function templateSize(template: Template): { w: number; h: number } {
   let w = 0
@@ -383,79 +388,89 @@ export function templateSize(template: Template): { w: number; h: number } {
   return { w, h }
 }
 
+/** A date `days` after `today` (YYYY-MM-DD), in UTC arithmetic so it never shifts by a time zone. */
+function daysAfter(today: string, days: number): string {
+  const d = new Date(`${today}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
 /**
- * The top-left corner for a box of `size`: centred in the viewport if that covers nothing, else
- * the nearest free place around it (rings of candidates), else below everything on the page.
+ * The starter decision chain of "insert template": a decision maker over two influencers and two
+ * users, a blocker held by one influencer and an action aimed at it (due two weeks after `today`),
+ * in both languages from the catalogue (shared/i18n/messages/templates.ts).
  */
-export function freeSpot(editor: Editor, size: { w: number; h: number }): { x: number; y: number } {
-  const taken = editor
-    .getCurrentPageShapes()
-    .filter((s) => s.parentId === editor.getCurrentPageId())
-    .map((s) => editor.getShapePageBounds(s.id))
-    .filter((b): b is Box => b !== undefined)
-  const margin = 60
-  const free = (x: number, y: number) => {
-    const box = new Box(x - margin, y - margin, size.w + 2 * margin, size.h + 2 * margin)
-    return !taken.some((b) => b.collides(box))
-  }
-  const center = editor.getViewportPageBounds().center
-  const start = { x: center.x - size.w / 2, y: center.y - size.h / 2 }
-  if (free(start.x, start.y)) return start
-  const step = { x: (size.w + margin) / 2, y: (size.h + margin) / 2 }
-  for (let ring = 1; ring <= 8; ring++) {
-    let best: { x: number; y: number; d: number } | null = null
-    for (let i = -ring; i <= ring; i++) {
-      for (let j = -ring; j <= ring; j++) {
-        if (Math.max(Math.abs(i), Math.abs(j)) !== ring) continue
-        const x = start.x + i * step.x
-        const y = start.y + j * step.y
-        const d = i * i + j * j
-        if (free(x, y) && (!best || d < best.d)) best = { x, y, d }
-      }
-    }
-    if (best) return { x: best.x, y: best.y }
-  }
-  const page = editor.getCurrentPageBounds()
-  return page ? { x: page.x, y: page.maxY + 160 } : start
-}
-
-/** Inserts a template in one history step and brings it into view. */
-export function insertLibraryTemplate(editor: Editor, template: Template, lang: Lang): TLShapeId[] {
-  const text = (v: Value) => (typeof v === 'object' ? v[lang] : v)
-  const origin = freeSpot(editor, templateSize(template))
-  const ids = new Map(template.cards.map((c) => [c.key, createShapeId()]))
-  const shapes: TLShapePartial[] = template.cards.map((c) => {
-    const props: Record<string, unknown> = { ...DEFAULTS[c.type](), ...sizeOf(c) }
-    for (const [k, v] of Object.entries(c.props)) props[k] = text(v)
-    return {
-      id: ids.get(c.key)!,
-      type: c.type,
-      x: c.parent ? c.x : origin.x + c.x,
-      y: c.parent ? c.y : origin.y + c.y,
-      ...(c.parent ? { parentId: ids.get(c.parent)! } : {}),
-      props,
-    }
+export function starterTemplate(today: string): Template {
+  const t = (key: string) => bilingual(`template.${key}` as Parameters<typeof bilingual>[0])
+  const card = { w: 260, h: 160 }
+  const starter = (key: string, x: number, y: number, props: Record<string, TemplateValue>): TemplateCard => ({
+    key,
+    type: 'stakeholder',
+    x,
+    y,
+    ...card,
+    props: {
+      name: t(`${key}.name`),
+      title: t(`${key}.title`),
+      department: t(`${key}.department`),
+      concern: t(`${key}.concern`),
+      contact: t('contact'),
+      ...props,
+    },
   })
-  editor.markHistoryStoppingPoint(`insert template ${template.id}`)
-  const all: TLShapeId[] = shapes.map((s) => s.id)
-  editor.run(() => {
-    // Factions first, so members can be parented to them and sit above them.
-    editor.createShapes([...shapes.filter((s) => s.type === 'faction'), ...shapes.filter((s) => s.type !== 'faction')])
-    for (const c of template.cards) {
-      const leader =
-        c.type === 'faction' ? template.cards.find((m) => m.parent === c.key && m.type === 'stakeholder') : undefined
-      if (leader) editor.updateShape({ id: ids.get(c.key)!, type: 'faction', props: { leader: ids.get(leader.key)! } })
-    }
-    for (const [from, to, relation] of template.links) all.push(connect(editor, ids.get(from)!, ids.get(to)!, relation))
-  })
-  editor.select(
-    ...shapes.filter((s) => !template.cards.find((c) => c.key === keyOf(ids, s.id))?.parent).map((s) => s.id),
-  )
-  editor.zoomToSelection({ animation: { duration: 200 } })
-  return all
-}
-
-function keyOf(ids: Map<string, TLShapeId>, id: TLShapeId): string | undefined {
-  for (const [k, v] of ids) if (v === id) return k
-  return undefined
+  return {
+    id: 'starter',
+    name: { zh: '决策链模板', en: 'Decision-chain template' },
+    description: {
+      zh: '决策者、影响者、使用者，一个卡点和针对它的行动',
+      en: 'Decision maker, influencers, users; one blocker and an action against it',
+    },
+    cards: [
+      starter('kdm', 660, 0, { role: 'kdm', relationship: 'cr3', influence: 'high' }),
+      starter('ki1', 460, 260, { role: 'ki', relationship: 'cr4', influence: 'high' }),
+      starter('ki2', 860, 260, { role: 'ki', relationship: 'cr2', influence: 'medium' }),
+      starter('ku1', 320, 520, { role: 'ku', relationship: 'cr1', influence: 'low', champion: true }),
+      starter('ku2', 620, 520, { role: 'ku', relationship: 'unknown', influence: 'low' }),
+      {
+        key: 'blocker',
+        type: 'blocker',
+        x: 0,
+        y: 260,
+        w: 280,
+        h: 160,
+        props: {
+          title: t('blocker.title'),
+          detail: t('blocker.detail'),
+          severity: 'high',
+          status: 'open',
+          stage: 'P3',
+        },
+      },
+      {
+        key: 'action',
+        type: 'action',
+        x: 0,
+        y: 520,
+        w: 280,
+        h: 170,
+        props: {
+          title: t('action.title'),
+          owner: t('action.owner'),
+          department: 'presales',
+          resources: t('action.resources'),
+          due: daysAfter(today, 14),
+          checkpoint: t('action.checkpoint'),
+          status: 'planned',
+        },
+      },
+    ],
+    links: [
+      ['ki1', 'kdm', 'reports-to'],
+      ['ki2', 'kdm', 'reports-to'],
+      ['ku1', 'ki1', 'reports-to'],
+      ['ku2', 'ki1', 'reports-to'],
+      ['blocker', 'ki1', 'held-by'],
+      ['action', 'blocker', 'targets'],
+    ],
+  }
 }
