@@ -3,7 +3,7 @@ import { type FormEvent, type ReactNode, useState } from 'react'
 import type { Params } from '../../shared/i18n'
 import { type MessageKey, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
-import { ApiError, apiFetch, errorText } from './api'
+import { ApiError, authApi, call, errorText } from './api'
 import { checkPersonFields } from './checkForm'
 import { useSession } from './session'
 import './auth.css'
@@ -60,36 +60,73 @@ function Field(props: {
   )
 }
 
+/**
+ * The one submit pattern of both forms: check in the browser first, send, reload the session;
+ * a refusal becomes the form's message (`explain`), and the button says it is working meanwhile.
+ */
+function useAuthSubmit(options: {
+  check?: () => Message
+  send: () => Promise<unknown>
+  explain: (error: unknown) => Message
+  onRefused?: (error: unknown) => Promise<void>
+}) {
+  const { refresh } = useSession()
+  const [error, setError] = useState<Message>(null)
+  const [busy, setBusy] = useState(false)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    // What the server would refuse is said before sending, in the reader's language.
+    const problem = options.check?.() ?? null
+    setError(problem)
+    if (problem) return
+    setBusy(true)
+    try {
+      await options.send()
+      await refresh()
+    } catch (e) {
+      setError(options.explain(e))
+      await options.onRefused?.(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { submit, error, busy }
+}
+
+function FormEnd({ error, busy, label }: { error: Message; busy: boolean; label: string }) {
+  const t = useT()
+  return (
+    <>
+      {error && (
+        <p className="wr-error" role="alert">
+          {t(error.key, error.params)}
+        </p>
+      )}
+      <button type="submit" className="wr-button wr-auth__submit" disabled={busy}>
+        {busy ? t('auth.working') : label}
+      </button>
+    </>
+  )
+}
+
 export function SetupPage() {
   const t = useT()
   const { refresh } = useSession()
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<Message>(null)
-  const [busy, setBusy] = useState(false)
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    // What the server would refuse is said before sending, in the reader's language.
-    const problems = checkPersonFields({ email, name, password })
-    if (problems) {
-      setError({ key: 'form.invalid', params: { problems } })
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
-      await apiFetch('/api/setup', { method: 'POST', body: { email, name, password } })
-      await refresh()
-    } catch (e) {
-      setError({ key: 'auth.error', params: { message: errorText(e) } })
-      // Someone else finished set-up meanwhile: show sign-in.
+  const { submit, error, busy } = useAuthSubmit({
+    check: () => {
+      const problems = checkPersonFields({ email, name, password })
+      return problems ? { key: 'form.invalid', params: { problems } } : null
+    },
+    send: () => call(authApi.api.setup.$post({ json: { email, name, password } }), '/api/setup'),
+    explain: (e) => ({ key: 'auth.error', params: { message: errorText(e) } }),
+    // Someone else finished set-up meanwhile: show sign-in.
+    onRefused: async (e) => {
       if (e instanceof ApiError && e.status === 409) await refresh()
-    } finally {
-      setBusy(false)
-    }
-  }
+    },
+  })
 
   return (
     <AuthLayout title={t('auth.setup.title')} intro={t('auth.setup.intro')}>
@@ -105,14 +142,7 @@ export function SetupPage() {
           autoComplete="new-password"
           hint={t('auth.passwordHint')}
         />
-        {error && (
-          <p className="wr-error" role="alert">
-            {t(error.key, error.params)}
-          </p>
-        )}
-        <button type="submit" className="wr-button wr-auth__submit" disabled={busy}>
-          {busy ? t('auth.working') : t('auth.setup.submit')}
-        </button>
+        <FormEnd error={error} busy={busy} label={t('auth.setup.submit')} />
       </form>
     </AuthLayout>
   )
@@ -120,32 +150,17 @@ export function SetupPage() {
 
 export function LoginPage() {
   const t = useT()
-  const { refresh } = useSession()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<Message>(null)
-  const [busy, setBusy] = useState(false)
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      await apiFetch('/api/login', { method: 'POST', body: { email, password } })
-      await refresh()
-    } catch (e) {
+  const { submit, error, busy } = useAuthSubmit({
+    send: () => call(authApi.api.login.$post({ json: { email, password } }), '/api/login'),
+    explain: (e) => {
       const status = e instanceof ApiError ? e.status : 0
-      setError(
-        status === 401
-          ? { key: 'auth.login.wrong' }
-          : status === 429
-            ? { key: 'auth.login.tooMany' }
-            : { key: 'auth.error', params: { message: errorText(e) } },
-      )
-    } finally {
-      setBusy(false)
-    }
-  }
+      if (status === 401) return { key: 'auth.login.wrong' }
+      if (status === 429) return { key: 'auth.login.tooMany' }
+      return { key: 'auth.error', params: { message: errorText(e) } }
+    },
+  })
 
   return (
     <AuthLayout title={t('auth.login.title')}>
@@ -166,14 +181,7 @@ export function LoginPage() {
           onChange={setPassword}
           autoComplete="current-password"
         />
-        {error && (
-          <p className="wr-error" role="alert">
-            {t(error.key, error.params)}
-          </p>
-        )}
-        <button type="submit" className="wr-button wr-auth__submit" disabled={busy}>
-          {busy ? t('auth.working') : t('auth.login.submit')}
-        </button>
+        <FormEnd error={error} busy={busy} label={t('auth.login.submit')} />
         <p className="wr-hint">{t('auth.login.help')}</p>
       </form>
     </AuthLayout>

@@ -3,6 +3,8 @@
  * (the server accepts only application/json for changes, part of its CSRF model), and errors as
  * {@link ApiError} carrying the HTTP status.
  */
+import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/client'
+import type { AuthRoutes } from '../../server/http/auth'
 import type { AccountSummary, MemberRole } from '../../shared/accounts'
 import type { Bilingual, Param } from '../../shared/i18n'
 import type { Department } from '../../shared/live/people'
@@ -32,6 +34,17 @@ function isBilingual(value: unknown): value is Bilingual {
   return typeof v === 'object' && v !== null && typeof v.zh === 'string' && typeof v.en === 'string'
 }
 
+/** An error answer as an {@link ApiError}; a 401 elsewhere than sign-in means the session ended. */
+function refusal(path: string, status: number, statusText: string, data: unknown): ApiError {
+  const body = (data ?? {}) as { error?: unknown; message?: unknown }
+  // A session that ended meanwhile (expired, signed out elsewhere, user disabled): the app shows
+  // the sign-in page again (see session.tsx).
+  if (status === 401 && path !== '/api/login' && path !== '/api/me')
+    window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
+  const text = typeof body.error === 'string' ? body.error : statusText
+  return new ApiError(status, text, isBilingual(body.message) ? body.message : undefined)
+}
+
 export async function apiFetch<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
   const res = await fetch(path, {
     method: options.method ?? 'GET',
@@ -40,15 +53,25 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   })
   if (res.status === 204) return undefined as T
-  const data = (await res.json().catch(() => ({}))) as { error?: string; message?: unknown }
-  if (!res.ok) {
-    // A session that ended meanwhile (expired, signed out elsewhere, user disabled): the app
-    // shows the sign-in page again (see session.tsx).
-    if (res.status === 401 && path !== '/api/login' && path !== '/api/me')
-      window.dispatchEvent(new Event(SESSION_ENDED_EVENT))
-    throw new ApiError(res.status, data.error ?? res.statusText, isBilingual(data.message) ? data.message : undefined)
-  }
+  const data = await res.json().catch(() => ({}))
+  if (!res.ok) throw refusal(path, res.status, res.statusText, data)
   return data as T
+}
+
+/**
+ * The typed client of the sign-in routes (hono/client over server/http/auth.ts's own route
+ * types): bodies and answers are checked by the compiler, not cast. `authApi.api.login.$post(…)`.
+ */
+export const authApi = hc<AuthRoutes>('/', { init: { credentials: 'same-origin' } })
+
+/** The answer of a typed call, or the {@link ApiError} the server's refusal means. */
+export async function call<T extends ClientResponse<unknown>>(request: Promise<T>, path: string) {
+  try {
+    return await parseResponse(request)
+  } catch (e) {
+    if (!(e instanceof DetailedError)) throw e
+    throw refusal(path, Number(e.statusCode ?? 0), String(e.detail?.statusText ?? e.message), e.detail?.data)
+  }
 }
 
 export interface User {

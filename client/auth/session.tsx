@@ -3,7 +3,7 @@
  * is), updated by the sign-in pages and by signing out.
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { ApiError, apiFetch, SESSION_ENDED_EVENT, type User } from './api'
+import { ApiError, authApi, call, SESSION_ENDED_EVENT, type User } from './api'
 
 /** What `GET /api/me` answers: the person, and this server's limits the browser checks too. */
 export interface Me {
@@ -33,12 +33,12 @@ const SessionContext = createContext<SessionContextValue | null>(null)
 
 async function loadSession(): Promise<SessionState> {
   try {
-    const me = await apiFetch<Me>('/api/me')
+    const me: Me = await call(authApi.api.me.$get(), '/api/me')
     return { status: 'signed-in', ...me }
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) return { status: 'error', error: error as Error }
   }
-  const setup = await apiFetch<{ required: boolean }>('/api/setup')
+  const setup = await call(authApi.api.setup.$get(), '/api/setup')
   return setup.required ? { status: 'setup' } : { status: 'signed-out' }
 }
 
@@ -48,7 +48,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession(await loadSession().catch((error: Error) => ({ status: 'error' as const, error })))
   }, [])
   const signOut = useCallback(async () => {
-    await apiFetch('/api/logout', { method: 'POST' }).catch(() => {})
+    await call(authApi.api.logout.$post(), '/api/logout').catch(() => {})
     setSession({ status: 'signed-out' })
   }, [])
   useEffect(() => {

@@ -132,9 +132,7 @@ function ActionCard({ shape }: { shape: ActionShape }) {
       className={`wr-action wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
     >
       <div className="wr-action__head">
-        {!customer && (
-          <span className={`wr-chip wr-dept-chip--${p.department}`}>{label(DEPARTMENT_LABELS, p.department)}</span>
-        )}
+        {!customer && <span className="wr-chip wr-dept-chip">{label(DEPARTMENT_LABELS, p.department)}</span>}
         <span className={`wr-chip wr-chip--action-${p.status}`}>
           {STATUS_MARK[p.status]} {label(ACTION_STATUS_LABELS, p.status)}
         </span>

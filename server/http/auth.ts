@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import type { Context, Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
@@ -59,128 +59,133 @@ export async function newUser(
   }
 }
 
-export function mountAuthRoutes(
-  app: Hono,
-  deps: {
-    auth: Auth
-    db: Records
-    config: ServerConfig
-    audit: AuditStore
-    /** Runs once the first administrator exists (creates the demo account). */
-    afterSetup: (admin: UserRecord) => Promise<void>
-  },
-) {
+interface AuthDeps {
+  auth: Auth
+  db: Records
+  config: ServerConfig
+  audit: AuditStore
+  /** Runs once the first administrator exists (creates the demo account). */
+  afterSetup: (admin: UserRecord) => Promise<void>
+}
+
+export function mountAuthRoutes(app: Hono, deps: AuthDeps) {
+  app.route('/', authRoutes(deps))
+}
+
+/**
+ * The routes as one chained Hono app, so the browser's typed client (hono/client, in
+ * client/auth/api.ts) knows each route's body and answer: `hc<AuthRoutes>('/')`.
+ */
+export type AuthRoutes = ReturnType<typeof authRoutes>
+
+function authRoutes(deps: AuthDeps) {
   const { auth, db, config, audit } = deps
   let settingUp = false
-
-  app.get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
+  /** Lock-outs already in the audit log, until when (ms). */
+  const throttleLogged = new Map<string, number>()
 
   const setupOpen = createMiddleware(async (_c, next) => {
     if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
     await next()
   })
 
-  app.post('/api/setup', setupOpen, jsonBody(setupBody), async (c) => {
-    const body = c.req.valid('json')
-    if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
-    settingUp = true
-    try {
-      const admin = await newUser(config, { ...body, role: 'admin' })
-      await db.update((d) => {
-        d.users[admin.id] = admin
-      })
-      const { token, expiresAt } = await auth.createSession(admin.id)
-      await audit.record({
-        action: 'setup',
-        actor: auditActor(admin),
-        address: clientAddress(c),
-        target: { userId: admin.id, email: admin.email },
-      })
-      startSessionCookie(c, token, expiresAt)
-      await deps.afterSetup(admin)
-      return c.json({ user: publicUser(admin) }, 201)
-    } finally {
-      settingUp = false
-    }
-  })
-
-  /** Lock-outs already in the audit log, until when (ms). */
-  const throttleLogged = new Map<string, number>()
-
-  app.post('/api/login', jsonBody(loginBody), async (c) => {
-    const { email, password } = c.req.valid('json')
-    const address = clientAddress(c)
-    // Both limits are booked before the slow hash: parallel guesses cannot all be checked.
-    const pair = await auth.loginLimiter.reserve(`${email}|${address}`)
-    const fromAddress = typeof pair === 'number' ? pair : await auth.addressLimiter.reserve(address)
-    if (typeof pair === 'number' || typeof fromAddress === 'number') {
-      if (typeof pair !== 'number') pair.succeeded()
-      const wait = typeof pair === 'number' ? pair : (fromAddress as number)
-      // One entry per locked email+address (or address) and lock-out, not one per refused attempt:
-      // a guesser must not be able to grow the log.
-      const lockKey = typeof pair === 'number' ? `${email}|${address}` : address
-      if (!throttleLogged.has(lockKey) || throttleLogged.get(lockKey)! < Date.now()) {
-        throttleLogged.set(lockKey, Date.now() + wait)
-        if (throttleLogged.size > 10_000) throttleLogged.delete(throttleLogged.keys().next().value!)
+  return new Hono()
+    .get('/api/setup', (c) => c.json({ required: auth.setupRequired }))
+    .post('/api/setup', setupOpen, jsonBody(setupBody), async (c) => {
+      const body = c.req.valid('json')
+      if (!auth.setupRequired || settingUp) throw personError(409, 'error.setup.done')
+      settingUp = true
+      try {
+        const admin = await newUser(config, { ...body, role: 'admin' })
+        await db.update((d) => {
+          d.users[admin.id] = admin
+        })
+        const { token, expiresAt } = await auth.createSession(admin.id)
         await audit.record({
-          action: 'auth.login.throttled',
+          action: 'setup',
+          actor: auditActor(admin),
+          address: clientAddress(c),
+          target: { userId: admin.id, email: admin.email },
+        })
+        startSessionCookie(c, token, expiresAt)
+        await deps.afterSetup(admin)
+        return c.json({ user: publicUser(admin) }, 201)
+      } finally {
+        settingUp = false
+      }
+    })
+    .post('/api/login', jsonBody(loginBody), async (c) => {
+      const { email, password } = c.req.valid('json')
+      const address = clientAddress(c)
+      // Both limits are booked before the slow hash: parallel guesses cannot all be checked.
+      const pair = await auth.loginLimiter.reserve(`${email}|${address}`)
+      const fromAddress = typeof pair === 'number' ? pair : await auth.addressLimiter.reserve(address)
+      if (typeof pair === 'number' || typeof fromAddress === 'number') {
+        if (typeof pair !== 'number') pair.succeeded()
+        const wait = typeof pair === 'number' ? pair : (fromAddress as number)
+        // One entry per locked email+address (or address) and lock-out, not one per refused attempt:
+        // a guesser must not be able to grow the log.
+        const lockKey = typeof pair === 'number' ? `${email}|${address}` : address
+        if (!throttleLogged.has(lockKey) || throttleLogged.get(lockKey)! < Date.now()) {
+          throttleLogged.set(lockKey, Date.now() + wait)
+          if (throttleLogged.size > 10_000) throttleLogged.delete(throttleLogged.keys().next().value!)
+          await audit.record({
+            action: 'auth.login.throttled',
+            actor: null,
+            address,
+            target: { email },
+            detail: {
+              limit: typeof pair === 'number' ? 'email and address' : 'address',
+              retryAfterSeconds: Math.ceil(wait / 1000),
+            },
+          })
+        }
+        c.header('Retry-After', String(Math.ceil(wait / 1000)))
+        throw personError(429, 'error.login.throttled')
+      }
+      const user = auth.findUserByEmail(email)
+      const ok = user
+        ? await verifyPassword(password, user.passwordHash)
+        : await verifyAgainstNothing(password, config.passwordScryptLogN)
+      // A disabled user gets the same answer as a wrong password; the bookings stay as failures.
+      if (!user || !ok || user.disabled) {
+        await audit.record({
+          action: 'auth.login.failed',
           actor: null,
           address,
           target: { email },
-          detail: {
-            limit: typeof pair === 'number' ? 'email and address' : 'address',
-            retryAfterSeconds: Math.ceil(wait / 1000),
-          },
+          detail: { reason: !user ? 'unknown email' : !ok ? 'wrong password' : 'user disabled' },
         })
+        throw personError(401, 'error.login.wrong')
       }
-      c.header('Retry-After', String(Math.ceil(wait / 1000)))
-      throw personError(429, 'error.login.throttled')
-    }
-    const user = auth.findUserByEmail(email)
-    const ok = user
-      ? await verifyPassword(password, user.passwordHash)
-      : await verifyAgainstNothing(password, config.passwordScryptLogN)
-    // A disabled user gets the same answer as a wrong password; the bookings stay as failures.
-    if (!user || !ok || user.disabled) {
-      await audit.record({
-        action: 'auth.login.failed',
-        actor: null,
-        address,
-        target: { email },
-        detail: { reason: !user ? 'unknown email' : !ok ? 'wrong password' : 'user disabled' },
-      })
-      throw personError(401, 'error.login.wrong')
-    }
-    pair.succeeded({ forgetKey: true })
-    // The address keeps its other failures: one good account must not reset a guesser's count.
-    fromAddress.succeeded()
-    const { token, expiresAt } = await auth.createSession(user.id)
-    await audit.record({ action: 'auth.login', actor: auditActor(user), address })
-    startSessionCookie(c, token, expiresAt)
-    return c.json({ user: publicUser(user) })
-  })
-
-  app.post('/api/logout', async (c) => {
-    const session = auth.session(c.req.raw)
-    if (session) {
-      await auth.endSession(session.key)
-      auth.sockets.closeSession(session.key, CloseCode.Unauthorized, 'signed out')
-      await audit.record({ action: 'auth.logout', actor: auditActor(session.user), address: clientAddress(c) })
-    }
-    deleteCookie(c, SESSION_COOKIE, { path: '/' })
-    return c.body(null, 204)
-  })
-
-  app.get('/api/me', (c) => {
-    const { user } = auth.requireUser(c.req.raw)
-    return c.json({
-      user: publicUser(user),
-      portfolioFocusLimit: config.portfolioFocusLimit,
-      staleContactDays: config.staleContactDays,
-      // What the import dialog and the coverage view check in the browser: this server's limits.
-      importMaxBytes: config.importMaxBytes,
-      importMaxRows: config.importMaxRows,
-      coverageLimit: config.coverageLimit,
+      pair.succeeded({ forgetKey: true })
+      // The address keeps its other failures: one good account must not reset a guesser's count.
+      fromAddress.succeeded()
+      const { token, expiresAt } = await auth.createSession(user.id)
+      await audit.record({ action: 'auth.login', actor: auditActor(user), address })
+      startSessionCookie(c, token, expiresAt)
+      return c.json({ user: publicUser(user) })
     })
-  })
+    .post('/api/logout', async (c) => {
+      const session = auth.session(c.req.raw)
+      if (session) {
+        await auth.endSession(session.key)
+        auth.sockets.closeSession(session.key, CloseCode.Unauthorized, 'signed out')
+        await audit.record({ action: 'auth.logout', actor: auditActor(session.user), address: clientAddress(c) })
+      }
+      deleteCookie(c, SESSION_COOKIE, { path: '/' })
+      return c.body(null, 204)
+    })
+    .get('/api/me', (c) => {
+      const { user } = auth.requireUser(c.req.raw)
+      return c.json({
+        user: publicUser(user),
+        portfolioFocusLimit: config.portfolioFocusLimit,
+        staleContactDays: config.staleContactDays,
+        // What the import dialog and the coverage view check in the browser: this server's limits.
+        importMaxBytes: config.importMaxBytes,
+        importMaxRows: config.importMaxRows,
+        coverageLimit: config.coverageLimit,
+      })
+    })
 }
