@@ -21,9 +21,10 @@ export interface DocStore {
   /**
    * Replaces everything stored for the room by one state update (compaction). `state` may be a
    * function, called at once if the store needs it (a store may rebuild the state from what it
-   * stored instead, off the event loop).
+   * stored instead, off the event loop). Resolves with the byte length of the state it stored
+   * when it rebuilt that state itself (the caller never saw it), else with nothing.
    */
-  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<void>
+  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<unknown>
   /** Bytes appended since the last compaction (to decide when to compact). */
   pendingLogBytes(room: string): number
   /**

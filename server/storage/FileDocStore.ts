@@ -210,7 +210,7 @@ export class FileDocStore implements DocStore {
    * A room whose snapshot and retiring log together pass `inlineCompactBytes` is rebuilt from
    * disk in the compaction worker instead, so encoding its state never blocks the event loop.
    */
-  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<void> {
+  compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<number | undefined> {
     const dir = this.roomDir(room)
     // Synchronously, before any await: later appends go to the next generation.
     const log = this.logFor(room)
@@ -239,8 +239,13 @@ export class FileDocStore implements DocStore {
       for (const gen of await listLogGenerations(this.fs, dir)) {
         if (gen < keepFrom) await this.fs.rm(path.join(dir, logName(gen)))
       }
+      // The caller never saw a state the worker rebuilt: tell it how big it is.
+      return captured ? undefined : bytes.length
     })
-    const settled = done.catch(() => {})
+    const settled = done.then(
+      () => {},
+      () => {},
+    )
     this.compactions.set(room, settled)
     void settled.then(() => {
       if (this.compactions.get(room) === settled) this.compactions.delete(room)
