@@ -88,6 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       timeZone: config.planTimeZone,
       staleContactDays: config.staleContactDays,
       log: logAs('plan', 'error'),
+      fs,
     })
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,
@@ -142,7 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
           await rooms.closeAll()
           await fanout?.close()
-          plans.close()
+          await plans.close()
           await db.close()
           await shared?.close()
           await audit.close()

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Records } from '../db/Records.ts'
+import { nodeFs, type StorageFs, writeFileDurably } from '../storage/fsLayer.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
@@ -28,6 +29,17 @@ export interface PlanServiceOptions {
   quietMs?: number
   /** …unless it has waited this long (a room that never pauses still gets its plan; default 30 s). */
   maxStaleMs?: number
+  /**
+   * A room's plan file is rewritten at most once per this interval while it is edited (default
+   * 10 s), and always when the room unloads: the plan is derived data (derived again from the
+   * document on the next change), so its file need not follow every derivation; what lists show
+   * (the summary) is kept in memory after every derivation.
+   */
+  writeIntervalMs?: number
+  /** After a failed plan write, try again after this long (default 3 s). */
+  writeRetryMs?: number
+  /** The file-system layer plan files are written through (tests inject faults). */
+  fs?: StorageFs
 }
 
 /** Per loaded room: what the worker's replica still lacks, and when the room last changed. */
@@ -43,17 +55,106 @@ interface RoomPlanState {
   lastChangeAt: number
   lastDerivedAt: number
   deriving: Promise<unknown> | null
+  /** The plan file's content as last derived, while it is not written (the file lags it). */
+  unwritten: Uint8Array | null
+  lastFileAt: number
 }
 
 interface IndexEntry {
   summary: PlanSummary
   /** The plan as JSON, as the worker sent it (parsed on first read). */
   json: string | null
+  /** The plan file's content as derived, until the file holds it (parsed on first read). */
+  bytes: Uint8Array | null
   parsed: PlanRecord | null
 }
 
 const TICK_MS = 100
 const WORKER_IDLE_MS = 60_000
+
+/**
+ * Plan files, written through the file-system layer off the event loop (async, durably: temp,
+ * fsync, rename, directory fsync). Only the latest content of each file waits; a failed write is
+ * logged once and tried again by itself until it succeeds (or newer content replaces it).
+ */
+class PlanFiles {
+  private readonly waiting = new Map<string, Uint8Array>()
+  private readonly writing = new Map<string, Promise<void>>()
+  private readonly retry = new Map<string, NodeJS.Timeout>()
+  /** Accounts whose last write failed (logged once per failure streak). */
+  readonly failing = new Map<string, string>()
+  private closed = false
+
+  constructor(
+    private readonly fs: StorageFs,
+    private readonly log: (msg: string) => void,
+    private readonly retryMs: number,
+  ) {}
+
+  put(id: string, file: string, bytes: Uint8Array): Promise<void> {
+    this.waiting.set(id, bytes)
+    return this.kick(id, file)
+  }
+
+  private kick(id: string, file: string): Promise<void> {
+    const running = this.writing.get(id)
+    if (running) return running.then(() => this.settled(id))
+    const timer = this.retry.get(id)
+    if (timer) {
+      clearTimeout(timer)
+      this.retry.delete(id)
+    }
+    const run = (async () => {
+      while (this.waiting.has(id)) {
+        const bytes = this.waiting.get(id)!
+        this.waiting.delete(id)
+        try {
+          await writeFileDurably(this.fs, file, bytes)
+          if (this.failing.delete(id)) this.log(`[plan ${id}] the plan file is written again`)
+        } catch (e) {
+          // Newer content may have arrived meanwhile; else this one is tried again.
+          if (!this.waiting.has(id)) this.waiting.set(id, bytes)
+          const why = (e as NodeJS.ErrnoException).code ?? String(e)
+          if (!this.failing.has(id))
+            this.log(`[plan ${id}] writing the plan file failed (${why}); trying again every ${this.retryMs} ms`)
+          this.failing.set(id, why)
+          if (!this.closed) {
+            const t = setTimeout(() => {
+              this.retry.delete(id)
+              void this.kick(id, file)
+            }, this.retryMs)
+            t.unref()
+            this.retry.set(id, t)
+          }
+          return
+        }
+      }
+    })().finally(() => this.writing.delete(id))
+    this.writing.set(id, run)
+    return run
+  }
+
+  /** Resolves once nothing is being written for `id` (a failed write is not waited for). */
+  private async settled(id: string): Promise<void> {
+    await this.writing.get(id)
+  }
+
+  /** Forgets what waits for `id` (deleted account). */
+  forget(id: string) {
+    this.waiting.delete(id)
+    this.failing.delete(id)
+    const timer = this.retry.get(id)
+    if (timer) clearTimeout(timer)
+    this.retry.delete(id)
+  }
+
+  async close() {
+    this.closed = true
+    for (const t of this.retry.values()) clearTimeout(t)
+    this.retry.clear()
+    await Promise.all([...this.writing.values()])
+  }
+}
 
 /**
  * Keeps each account's plan record (the checked projection of its canvas) derived and stored,
@@ -68,11 +169,20 @@ export class PlanService {
   private readonly states = new Map<string, RoomPlanState>()
   private readonly index = new Map<string, IndexEntry>()
   private readonly worker: PlanWorker
+  private readonly files: PlanFiles
   private rooms: RoomManager | null = null
   private timer: NodeJS.Timeout | null = null
   private closed = false
   /** Thread and duration of the last derivation (tests: it is not the event loop's). */
   lastDerivation: { room: string; threadId: number; ms: number } | null = null
+  /** Thread and duration of each room's last derivation (tests). */
+  readonly lastDerivationOf = new Map<string, { room: string; threadId: number; ms: number }>()
+  /** Rooms the worker is deriving right now (asked, no answer yet). */
+  private readonly inWorker = new Set<string>()
+  /** Whether the worker is deriving this room's plan right now (tests). */
+  isDeriving(room: string): boolean {
+    return this.inWorker.has(room)
+  }
   /** Derivations started, by room (tests: none starts in the middle of a burst). */
   readonly derivations = new Map<string, number>()
 
@@ -80,6 +190,7 @@ export class PlanService {
     private readonly db: Records,
     private readonly options: PlanServiceOptions,
   ) {
+    this.files = new PlanFiles(options.fs ?? nodeFs, options.log, options.writeRetryMs ?? 3000)
     this.worker = new PlanWorker(options.log, () => {
       // The worker died with its replicas: every room is fed its full state again.
       for (const s of this.states.values()) s.open = false
@@ -110,7 +221,7 @@ export class PlanService {
           summary: PlanSummary
           plan: PlanRecord
         }
-        this.index.set(m[1], { summary: stored.summary, json: null, parsed: stored.plan })
+        this.index.set(m[1], { summary: stored.summary, json: null, bytes: null, parsed: stored.plan })
       } catch (e) {
         this.options.log(
           `[plan ${m[1]}] the stored plan cannot be read (derived again on the next change): ${String(e)}`,
@@ -120,18 +231,17 @@ export class PlanService {
     const legacy = this.db.data.plans
     const moved = Object.keys(legacy)
     if (moved.length === 0) return
-    const { writeFileDurably, nodeFs } = await import('../storage/fsLayer.ts')
     for (const id of moved) {
       const plan = legacy[id] as PlanRecord
       const account = this.db.data.accounts[id]
       if (!account || !plan) continue
       const summary = summarize(plan, account.lastActivityAt)
       await writeFileDurably(
-        nodeFs,
+        this.options.fs ?? nodeFs,
         path.join(dir, `${id}.json`),
         Buffer.from(JSON.stringify({ format: 'war-room-plan', version: 1, summary, plan })),
       )
-      this.index.set(id, { summary, json: null, parsed: plan })
+      this.index.set(id, { summary, json: null, bytes: null, parsed: plan })
     }
     await this.db.update((d) => {
       d.plans = {}
@@ -166,6 +276,8 @@ export class PlanService {
       lastChangeAt: 0,
       lastDerivedAt: 0,
       deriving: null,
+      unwritten: null,
+      lastFileAt: 0,
     })
   }
 
@@ -207,12 +319,18 @@ export class PlanService {
         continue
       }
       if (s.open && s.pending.length > 0) this.feed(s)
-      if (!s.dirty) continue
+      if (!s.dirty && !s.unwritten) continue
       more = true
       if (s.deriving) continue
+      const fileDue = now - s.lastFileAt >= this.writeInterval
+      if (!s.dirty) {
+        // Derived since its file was written, and quiet since: the file catches up.
+        if (fileDue && now - s.lastChangeAt >= quiet) void this.writeFile(s)
+        continue
+      }
       const due = now - s.dirtySince >= delay && now - s.lastDerivedAt >= delay
       const inBurst = now - s.lastChangeAt < quiet
-      if (due && (!inBurst || now - s.dirtySince >= maxStale)) void this.derive(s, false).catch(() => {})
+      if (due && (!inBurst || now - s.dirtySince >= maxStale)) void this.derive(s, false, fileDue).catch(() => {})
     }
     if (more) this.schedule()
   }
@@ -239,39 +357,59 @@ export class PlanService {
     }
   }
 
-  private async derive(s: RoomPlanState, wantPlan: boolean): Promise<PlanRecord | null> {
+  private get writeInterval() {
+    return this.options.writeIntervalMs ?? 10_000
+  }
+
+  /**
+   * Derives in the worker. With `writeFile` the plan file is rewritten too (throttled by the
+   * caller; always on unload); the returned promise then settles once the write did (or failed).
+   */
+  private async derive(s: RoomPlanState, wantPlan: boolean, writeFile = false): Promise<PlanRecord | null> {
     const name = s.room.name
     this.feed(s)
     s.dirty = false
     const lastActivityAt = new Date(s.lastChangeAt || Date.now()).toISOString()
     const account = Boolean(this.db.data.accounts[name])
+    const file = account ? this.fileOf(name) : null
     const run = this.worker.request({
       op: 'derive',
       room: name,
       today: this.today(),
       staleContactDays: this.options.staleContactDays,
       lastActivityAt,
-      file: account ? (this.fileOf(name) ?? undefined) : undefined,
+      wantFile: Boolean(file),
       wantPlan,
     })
     s.deriving = run
     this.derivations.set(name, (this.derivations.get(name) ?? 0) + 1)
+    this.inWorker.add(name)
     try {
-      const reply = await run
+      const reply = await run.finally(() => this.inWorker.delete(name))
       s.lastDerivedAt = Date.now()
       if (!reply.ok) {
         this.options.log(`[plan ${name}] derivation failed: ${reply.error}`)
         return null
       }
       this.lastDerivation = { room: name, threadId: reply.threadId, ms: reply.ms }
+      this.lastDerivationOf.set(name, this.lastDerivation)
       for (const bug of reply.bugs) this.options.log(`[plan ${name}] derivation failed (a bug): ${bug}`)
       // Plans belong to accounts; a room whose account was deleted meanwhile leaves no trace.
       if (!this.db.data.accounts[name]) {
-        this.removeFile(name)
+        void this.removeFile(name)
         return reply.json ? (JSON.parse(reply.json) as PlanRecord) : null
       }
-      const entry: IndexEntry = { summary: reply.summary, json: reply.json ?? null, parsed: null }
+      const entry: IndexEntry = {
+        summary: reply.summary,
+        json: reply.json ?? null,
+        bytes: reply.file ?? null,
+        parsed: null,
+      }
       this.index.set(name, entry)
+      // The file follows at most once per writeIntervalMs (a file whose last write failed takes
+      // the newest content into its retry at once); until then reads use the bytes in memory.
+      s.unwritten = reply.file ?? null
+      if (writeFile || this.files.failing.has(name)) await this.writeFile(s, false)
       return reply.json ? this.parse(name, entry) : null
     } catch (e) {
       this.options.log(`[plan ${name}] derivation failed: ${e instanceof Error ? e.stack : String(e)}`)
@@ -281,12 +419,38 @@ export class PlanService {
     }
   }
 
+  /**
+   * Writes the room's plan file with the content last derived (through the file-system layer,
+   * durably; a failure is logged and retried by {@link PlanFiles}). With `track`, the write counts
+   * as the room's work in progress (no derivation starts meanwhile).
+   */
+  private writeFile(s: RoomPlanState, track = true): Promise<void> {
+    const name = s.room.name
+    const bytes = s.unwritten
+    const file = this.fileOf(name)
+    if (!bytes || !file) return Promise.resolve()
+    s.unwritten = null
+    s.lastFileAt = Date.now()
+    const done = this.files.put(name, file, bytes).then(() => {
+      const entry = this.index.get(name)
+      // The file holds it now: reads go to the file again, the copy in memory goes.
+      if (entry?.bytes === bytes && !this.files.failing.has(name)) entry.bytes = null
+    })
+    if (!track) return done
+    const settled = done.finally(() => {
+      if (s.deriving === settled) s.deriving = null
+    })
+    s.deriving = settled
+    return settled
+  }
+
   /** Room hook: the room is about to unload; store its final plan now. */
   readonly onUnload = async (room: Room) => {
     const s = this.states.get(room.name)
     if (!s || s.room !== room) return
     await s.deriving?.catch(() => {})
-    if (s.dirty) await this.derive(s, false)
+    if (s.dirty) await this.derive(s, false, true)
+    else if (s.unwritten) await this.writeFile(s)
     this.states.delete(room.name)
     if (s.open) this.worker.post({ op: 'close', room: room.name })
     this.worker.maybeIdle(this.states.size)
@@ -296,6 +460,8 @@ export class PlanService {
     if (entry.parsed) return entry.parsed
     try {
       if (entry.json) entry.parsed = JSON.parse(entry.json) as PlanRecord
+      else if (entry.bytes)
+        entry.parsed = (JSON.parse(new TextDecoder().decode(entry.bytes)) as { plan: PlanRecord }).plan
       else {
         const file = this.fileOf(id)
         if (!file || !existsSync(file)) return null
@@ -314,7 +480,10 @@ export class PlanService {
     return this.index.get(accountId)?.summary ?? null
   }
 
-  /** The stored plan record as last derived, without loading anything. */
+  /**
+   * The plan record as last derived, without loading anything (from memory while its file lags
+   * the last derivation, else from the file).
+   */
   stored(accountId: string): PlanRecord | null {
     const entry = this.index.get(accountId)
     return entry ? this.parse(accountId, entry) : null
@@ -355,19 +524,29 @@ export class PlanService {
   /** Forgets a deleted account's plan (its file too). */
   async remove(accountId: string): Promise<void> {
     this.index.delete(accountId)
-    this.removeFile(accountId)
+    await this.removeFile(accountId)
   }
 
-  private removeFile(accountId: string) {
+  private async removeFile(accountId: string) {
+    this.files.forget(accountId)
     const file = this.fileOf(accountId)
-    if (file) rmSync(file, { force: true })
+    if (file)
+      await (this.options.fs ?? nodeFs)
+        .rm(file)
+        .catch((e) => this.options.log(`[plan ${accountId}] removing the plan file failed: ${String(e)}`))
   }
 
-  close() {
+  /** Plan files whose last write failed (they are tried again by themselves). */
+  get failingFiles(): number {
+    return this.files.failing.size
+  }
+
+  async close() {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    void this.worker.terminate()
+    await this.files.close()
+    await this.worker.terminate()
   }
 }
 

@@ -40,8 +40,8 @@ export type PlanWorkerRequest =
       today: string
       staleContactDays?: number
       lastActivityAt: string
-      /** Where to write the plan (durably); none: just derive. */
-      file?: string
+      /** Send the plan file's content back (bytes, transferred), for the event loop to write. */
+      wantFile: boolean
       /** Send the whole plan back as JSON (on request paths only; lists use the summary). */
       wantPlan: boolean
     }
@@ -52,6 +52,8 @@ export type PlanWorkerReply =
       ok: true
       summary: PlanSummary
       json?: string
+      /** The plan file's content, when asked for. */
+      file?: Uint8Array
       ms: number
       threadId: number
       /** Bugs derivePlan reported through onError (the plan is still whole). */

@@ -1,11 +1,10 @@
 /**
  * The plan worker thread: keeps a replica Y.Doc of each room it is told about (fed the room's
  * stored updates once, then every later update), derives plan records from the replicas, and
- * writes each derived plan to its file durably. None of this runs on the server's event loop, so
+ * encodes the plan file's content when asked (the event loop writes it, asynchronously, through
+ * the injectable file-system layer). None of the derivation runs on the server's event loop, so
  * a 50,000-record room (a second or more per derivation) never delays another room's edits.
  */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs'
-import path from 'node:path'
 import { parentPort, threadId } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { derivePlanFromDoc } from '../../shared/plan/readDoc.ts'
@@ -18,27 +17,6 @@ function apply(doc: Y.Doc, updates: Uint8Array[]) {
   doc.transact(() => {
     for (const u of updates) Y.applyUpdate(doc, u)
   })
-}
-
-function writeDurably(file: string, text: string) {
-  const dir = path.dirname(file)
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp`)
-  const fd = openSync(tmp, 'w')
-  try {
-    const buf = Buffer.from(text)
-    let off = 0
-    while (off < buf.length) off += writeSync(fd, buf, off)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, file)
-  const dfd = openSync(dir, 'r')
-  try {
-    fsyncSync(dfd)
-  } finally {
-    closeSync(dfd)
-  }
 }
 
 function handle(msg: PlanWorkerRequest): PlanWorkerReply | null {
@@ -72,17 +50,17 @@ function handle(msg: PlanWorkerRequest): PlanWorkerReply | null {
         })
         const json = JSON.stringify(plan)
         const summary: PlanSummary = summarize(plan, msg.lastActivityAt)
-        if (msg.file) {
-          writeDurably(
-            msg.file,
-            `{"format":"war-room-plan","version":1,"summary":${JSON.stringify(summary)},"plan":${json}}`,
-          )
-        }
+        const file = msg.wantFile
+          ? new TextEncoder().encode(
+              `{"format":"war-room-plan","version":1,"summary":${JSON.stringify(summary)},"plan":${json}}`,
+            )
+          : undefined
         return {
           id: msg.id,
           ok: true,
           summary,
           json: msg.wantPlan ? json : undefined,
+          file,
           ms: performance.now() - started,
           threadId,
           bugs,
@@ -96,5 +74,5 @@ function handle(msg: PlanWorkerRequest): PlanWorkerReply | null {
 
 parentPort!.on('message', (msg: PlanWorkerRequest) => {
   const reply = handle(msg)
-  if (reply) parentPort!.postMessage(reply)
+  if (reply) parentPort!.postMessage(reply, reply.ok && reply.file ? [reply.file.buffer as ArrayBuffer] : [])
 })

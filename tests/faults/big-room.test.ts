@@ -1,8 +1,9 @@
 /**
  * A 50,000-record room must not freeze the server (issue 12 item 10): its plan is derived off
- * the event loop (in the plan worker), never in the middle of a burst of edits, and a second
- * room's edits keep their latency meanwhile — compared loosely with that room's own baseline
- * measured in the same run, never with an absolute time.
+ * the event loop (in the plan worker), never in the middle of a burst of edits, and other rooms
+ * are served meanwhile. Asserted as behaviour, not time: a second room's edit goes from one
+ * client to the other, and /healthz answers, WHILE a derivation of the big room (over a second
+ * of work) is still running — impossible when the derivation blocks the event loop.
  */
 import { threadId } from 'node:worker_threads'
 import { afterEach, expect, it } from 'vitest'
@@ -24,12 +25,7 @@ afterEach(async () => {
 
 const RECORDS = 50_000
 
-function quantile(xs: number[], q: number) {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
-}
-
-it('a 50,000-record room is derived off the event loop, not mid-burst, and a second room keeps its latency', {
+it('a 50,000-record room is derived off the event loop, not mid-burst, and other rooms are served during its derivation', {
   timeout: 300_000,
 }, async () => {
   const data = tempDataDir()
@@ -67,43 +63,25 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and a sec
   )
   await Promise.all([bigClient, writer, reader].map((c) => whenSynced(c.provider)))
 
-  // The bystander: an edit in the small room, timed until the other client sees it.
-  const sentAt = new Map<string, number>()
-  let latencies: number[] = []
-  reader.doc.getMap<number>('t').observe((e) => {
-    const now = performance.now()
-    for (const key of e.keysChanged) {
-      const at = sentAt.get(key)
-      if (at !== undefined) latencies.push(now - at)
-    }
-  })
-  let n = 0
-  async function measure(ms: number, alongside?: () => void, everyMs = 0): Promise<number[]> {
-    latencies = []
-    const end = performance.now() + ms
-    let next = performance.now()
-    while (performance.now() < end) {
-      const key = `k${n++}`
-      sentAt.set(key, performance.now())
-      writer.doc.getMap<number>('t').set(key, n)
-      if (alongside && performance.now() >= next) {
-        alongside()
-        next = performance.now() + everyMs
-      }
-      await new Promise((r) => setTimeout(r, 40))
-    }
-    await new Promise((r) => setTimeout(r, 300))
-    return latencies
-  }
   let edit = 0
   const editBig = () => {
     const r = stakeholder(`shape:s${edit % RECORDS}`, { name: `改${edit++}`, title: '主任' }) as { id: string }
     records.push([{ key: r.id, val: r }])
   }
-
-  // Let the server settle after loading the big room, then take the bystander's baseline.
-  await measure(2000)
-  const baseline = await measure(4000)
+  let n = 0
+  /** One edit in the small room, resolved once the other client has it. */
+  const bystanderEdit = () =>
+    new Promise<void>((resolve) => {
+      const key = `k${n++}`
+      const map = reader.doc.getMap<number>('t')
+      const seen = () => {
+        if (!map.has(key)) return
+        map.unobserve(seen)
+        resolve()
+      }
+      map.observe(seen)
+      writer.doc.getMap<number>('t').set(key, n)
+    })
 
   // A burst: an edit every 50 ms for three seconds. No derivation of the big room starts in it.
   const before = server.plans.derivations.get('big') ?? 0
@@ -115,23 +93,28 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and a sec
   expect(server.plans.derivations.get('big') ?? 0).toBeLessThanOrEqual(before + 1)
   // Once the burst is over, the plan is derived — in the worker, not on the event loop.
   await soon(() => expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(before), 60_000)
-  await soon(() => expect(server.plans.lastDerivation?.room).toBe('big'), 120_000, 100)
-  expect(server.plans.lastDerivation!.threadId).not.toBe(threadId)
-  expect(server.plans.lastDerivation!.threadId).toBeGreaterThan(0)
+  await soon(() => expect(server.plans.lastDerivationOf.get('big')).toBeTruthy(), 120_000, 100)
+  expect(server.plans.lastDerivationOf.get('big')!.threadId).not.toBe(threadId)
+  expect(server.plans.lastDerivationOf.get('big')!.threadId).toBeGreaterThan(0)
   await soon(() => expect(server.plans.summaryOf('big')?.asOf).toBeTruthy(), 120_000, 100)
 
-  // Edits with pauses (so that each is derived), while the bystander is timed.
-  const startedBefore = server.plans.derivations.get('big') ?? 0
-  const during = await measure(8000, editBig, 600)
-  // At least one derivation of the big room ran while the bystander was timed.
-  expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(startedBefore)
-  const p90 = quantile(baseline, 0.9)
-  const worst = Math.max(...during)
-  console.info(
-    `[big-room] bystander p50/p90/max: baseline ${quantile(baseline, 0.5).toFixed(1)}/${p90.toFixed(1)}/${Math.max(...baseline).toFixed(1)} ms, during ${quantile(during, 0.5).toFixed(1)}/${quantile(during, 0.9).toFixed(1)}/${worst.toFixed(1)} ms; derivation ${server.plans.lastDerivation!.ms.toFixed(0)} ms in thread ${server.plans.lastDerivation!.threadId}`,
-  )
-  // Loosely: the slowest edit while the big room is derived stays within twenty times the
-  // bystander's usual p90 (a synchronous derivation of this room takes well over a second).
-  expect(worst).toBeLessThan(20 * Math.max(p90, 25))
-  expect(quantile(during, 0.5)).toBeLessThan(5 * Math.max(quantile(baseline, 0.5), 10))
+  // While a derivation of the big room runs, the small room's edit is relayed and /healthz
+  // answers. A few tries: on a loaded machine a derivation may end before the probe starts.
+  const outcomes: string[] = []
+  for (let attempt = 0; attempt < 5 && !outcomes.includes('served during'); attempt++) {
+    await soon(() => expect(server.plans.isDeriving('big')).toBe(false), 120_000, 20)
+    const started = server.plans.derivations.get('big') ?? 0
+    editBig()
+    await soon(() => expect(server.plans.derivations.get('big') ?? 0).toBeGreaterThan(started), 60_000, 5)
+    if (!server.plans.isDeriving('big')) {
+      outcomes.push('derivation over before the probe')
+      continue
+    }
+    const res = await fetch(`${server.url}/healthz`)
+    expect(res.status).toBe(200)
+    await bystanderEdit()
+    outcomes.push(server.plans.isDeriving('big') ? 'served during' : 'derivation ended first')
+  }
+  console.info(`[big-room] probes: ${outcomes.join(', ')}`)
+  expect(outcomes).toContain('served during')
 })

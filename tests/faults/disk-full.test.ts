@@ -274,3 +274,39 @@ describe.skipIf(typeof tmpfs === 'string')('disk full on a real tmpfs', () => {
     })
   })
 })
+
+describe('plan files on a failing disk (through the file-system layer)', () => {
+  const planFile = (dir: string) => path.join(dir, 'plans', 'acme.json')
+  const storedName = async (dir: string) =>
+    (JSON.parse(await fs.readFile(planFile(dir), 'utf8')) as { plan: { account: { name: string } } }).plan.account.name
+
+  it('a refused plan write is logged, the room keeps working, and the file is written by itself once the disk heals', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const faults = new FaultFs()
+    const server = await startTestServer({
+      dataDir: data.dir,
+      fs: faults,
+      flushIntervalMs: 5,
+      deriveDelayMs: 50,
+      accounts: ['acme'],
+    })
+    cleanups.push(() => server.close())
+    faults.fail('ENOSPC', ['open', 'write', 'sync', 'rename', 'syncDir'], { match: /plans[/\\]/ })
+    const writer = watch(connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie }))
+    await whenSynced(writer.provider)
+    writer.doc.getMap('account').set('name', '第一版')
+    await soon(() => expect(server.logs.join('\n')).toMatch(/\[plan acme\] writing the plan file failed \(ENOSPC\)/))
+    // The plan file is derived data: the room still takes edits, and they are durable.
+    writer.doc.getMap('account').set('name', '第二版')
+    writer.doc.getArray<string>('a').push(['kept'])
+    await soon(() => expect(server.rooms.peek('acme')?.doc.getArray('a').toArray()).toEqual(['kept']))
+    expect(writer.closeCodes).toEqual([])
+    await expect(fs.access(planFile(data.dir))).rejects.toThrow()
+    faults.heal()
+    // Nobody edits any more: the retry alone writes the latest plan.
+    await soon(() => expect(fs.access(planFile(data.dir))).resolves.toBeUndefined())
+    await soon(async () => expect(await storedName(data.dir)).toBe('第二版'))
+    await soon(() => expect(server.logs.join('\n')).toMatch(/\[plan acme\] the plan file is written again/))
+  })
+})
