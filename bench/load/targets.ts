@@ -1,6 +1,6 @@
 /**
  * The three servers the load benchmark compares, each a separate process pinned to the server
- * core: War Room (server/main.ts, as `npm run serve` starts it), the reference
+ * core: War Room (dist/server/main.mjs, bundled from server/main.ts, as `npm start` runs it), the reference
  * `@y/websocket-server` (its own bin, documents in memory only) and the floor relay.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
@@ -100,7 +100,8 @@ export class Target {
         MAX_SOCKETS_PER_ADDRESS: '100000',
         NODE_ENV: 'production',
       })
-      args = ['--import', 'tsx', path.join(root, 'server/main.ts')]
+      // As `npm start` runs it: the bundle from server/build.mjs (run.ts builds it first), no tsx.
+      args = [path.join(root, 'dist/server/main.mjs')]
     } else if (kind === 'reference') {
       args = [path.join(root, 'node_modules/@y/websocket-server/src/server.js')]
     } else {
@@ -159,8 +160,8 @@ export class Target {
   async createRooms(names: string[]) {
     if (this.kind !== 'warroom') return
     const server = { url: this.httpUrl }
-    for (let i = 0; i < names.length; i += 10) {
-      await Promise.all(names.slice(i, i + 10).map((id) => createAccount(server, this.cookie!, { id })))
+    for (let i = 0; i < names.length; i += 25) {
+      await Promise.all(names.slice(i, i + 25).map((id) => createAccount(server, this.cookie!, { id })))
     }
   }
 
