@@ -87,6 +87,13 @@ describe('updates with missing dependencies', () => {
     const cap = 64 * 1024
     const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'], maxPendingBytes: cap })
     cleanups.push(() => server.close())
+    // An honest editor is not blamed for the stored pending data (already over the cap).
+    const honest = await raw(server)
+    const honestDoc = new Y.Doc()
+    honestDoc.getMap('n').set('honest', 1)
+    honest.send(updateFrame(Y.encodeStateAsUpdate(honestDoc)))
+    await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('n').get('honest')).toBe(1))
+    expect(pendingBytes(server)).toBeGreaterThan(cap)
     const flooder = await raw(server)
     const gone = closed(flooder)
     const [, flood] = orphans(20, 10_000)
@@ -95,6 +102,8 @@ describe('updates with missing dependencies', () => {
     // The stored orphan is still there (over the cap on its own), the flooder's part is not.
     expect(pendingBytes(server)).toBeGreaterThanOrEqual(stored.length - 1024)
     expect(pendingBytes(server)).toBeLessThan(stored.length + 20 * 10_000)
+
+    expect(honest.readyState).toBe(WebSocket.OPEN)
 
     // A client that has the missing edit sends it: everything stored integrates.
     const healer = await raw(server)
