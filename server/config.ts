@@ -187,7 +187,7 @@ const SETTINGS = {
   roomUnloadGraceMs: { env: 'ROOM_UNLOAD_GRACE_MS', value: count() },
   flushIntervalMs: {
     env: 'FLUSH_INTERVAL_MS',
-    value: positive().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
+    value: count().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
   },
   compactLogBytes: { env: 'COMPACT_LOG_BYTES', value: count() },
   storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },

@@ -44,7 +44,7 @@ export function spawnServer(env: Record<string, string>): {
 export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
   const child = spawnServer(env)
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${child.output()}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${child.output()}`)), 90_000)
     const check = () => {
       const m = /running at http:\/\/[^:]+:(\d+)/.exec(child.output())
       if (m) {

@@ -35,7 +35,11 @@ describe('durability', () => {
       })
       let i = 0
       const stream = setInterval(() => list.push([`r${round}-${i++}`]), 3)
-      await new Promise((r) => setTimeout(r, prng.int32(gen, 400, 1200)))
+      // Kill once enough edits were accepted longer than the window ago (a loaded machine relays
+      // fewer per second: wait for them rather than for a fixed time), then at a random moment.
+      const old = () => [...acceptedAt.values()].filter((t) => t < Date.now() - DURABILITY_WINDOW_MS).length
+      await eventually(() => expect(old()).toBeGreaterThan(30), 60_000, 10)
+      await new Promise((r) => setTimeout(r, prng.int32(gen, 0, 800)))
       const killedAt = Date.now()
       child.proc.kill('SIGKILL')
       clearInterval(stream)
