@@ -34,6 +34,8 @@ export interface ServerConfig {
   storageRetryMs: number
   /** Debounce of the derived records (plan record) after the last change. */
   deriveDelayMs: number
+  /** A room's plan file is rewritten at most once per this interval while edited (and on unload). */
+  planWriteIntervalMs: number
   /** Time zone whose calendar date decides what is overdue in plan records. */
   planTimeZone: string
   /** Origins besides the request's own host allowed to change state and open sockets (ALLOWED_ORIGINS, comma-separated). */
@@ -122,7 +124,8 @@ export const defaultConfig = (): Settings => ({
   flushIntervalMs: 20,
   compactLogBytes: 1024 * 1024,
   storageRetryMs: 3_000,
-  deriveDelayMs: 1_000,
+  deriveDelayMs: 3_000,
+  planWriteIntervalMs: 10_000,
   planTimeZone: 'Asia/Shanghai',
   allowedOrigins: [],
   sessionTtlMs: 7 * 24 * 3600_000,
@@ -192,6 +195,7 @@ const SETTINGS = {
   compactLogBytes: { env: 'COMPACT_LOG_BYTES', value: count() },
   storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },
   deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
+  planWriteIntervalMs: { env: 'PLAN_WRITE_INTERVAL_MS', value: count() },
   planTimeZone: {
     env: 'PLAN_TIME_ZONE',
     value: z.string().refine(isTimeZone, 'is not a known time zone (e.g. Asia/Shanghai)'),

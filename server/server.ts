@@ -84,6 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
+      writeIntervalMs: config.planWriteIntervalMs,
       dataDir: config.dataDir,
       timeZone: config.planTimeZone,
       staleContactDays: config.staleContactDays,

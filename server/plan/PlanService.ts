@@ -277,7 +277,8 @@ export class PlanService {
       lastDerivedAt: 0,
       deriving: null,
       unwritten: null,
-      lastFileAt: 0,
+      // The first write waits an interval too (the plan on disk is as current as at load).
+      lastFileAt: Date.now(),
     })
   }
 

@@ -289,6 +289,7 @@ describe('plan files on a failing disk (through the file-system layer)', () => {
       fs: faults,
       flushIntervalMs: 5,
       deriveDelayMs: 50,
+      planWriteIntervalMs: 0,
       accounts: ['acme'],
     })
     cleanups.push(() => server.close())
