@@ -385,7 +385,7 @@ for (const impl of [file, postgresImpl]) {
         d1.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && toD2.push(u))
         d2.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && toD1.push(u))
         const rnd = random(4)
-        const compactions: Promise<void>[] = []
+        const compactions: Promise<unknown>[] = []
         for (let round = 0; round < 40; round++) {
           for (let i = 0; i < 15; i++) randomEdit(rnd() < 0.5 ? d1 : d2, rnd)
           if (round % 3 === 2) {
