@@ -136,10 +136,16 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     const fanoutField = fanout
       ? { fanout: fanout.ok ? 'up' : 'down', ...(fanout.since && { fanoutDownSince: fanout.since }) }
       : {}
-    if (storage.ok && records.ok && (!fanout || fanout.ok)) return c.json({ ok: true, rooms: loaded, ...fanoutField })
+    // The audit log keeps refused entries in memory until the disk takes them (server/audit/).
+    const auditLog = audit.status?.() ?? { ok: true, waiting: 0 }
+    const saved = storage.ok && records.ok && auditLog.ok
+    if (saved && (!fanout || fanout.ok)) return c.json({ ok: true, rooms: loaded, ...fanoutField })
     // Counts and error codes only: this route is public, account ids are not.
-    if (storage.ok && records.ok) return c.json({ ok: false, rooms: loaded, ...fanoutField }, 503)
-    return c.json({ ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records } }, 503)
+    if (saved) return c.json({ ok: false, rooms: loaded, ...fanoutField }, 503)
+    return c.json(
+      { ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records, audit: auditLog } },
+      503,
+    )
   })
 
   const auth = new Auth(db, config, deps.loginLimiters)

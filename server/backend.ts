@@ -66,7 +66,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     options.docs ??
     new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: options.log, fs: options.fs })
   const reviews = new FileReviewStore(config.dataDir, options.log)
-  const audit = new AuditLog(config.dataDir, options.log)
+  const audit = new AuditLog(config.dataDir, options.log, { fs: options.fs, rotateBytes: config.auditRotateBytes })
   return {
     mode: 'files',
     docs,

@@ -36,6 +36,8 @@ export interface ServerConfig {
   deriveDelayMs: number
   /** A room's plan file is rewritten at most once per this interval while edited (and on unload). */
   planWriteIntervalMs: number
+  /** `audit.log` is rotated once it holds this many bytes. */
+  auditRotateBytes: number
   /** Time zone whose calendar date decides what is overdue in plan records. */
   planTimeZone: string
   /** Origins besides the request's own host allowed to change state and open sockets (ALLOWED_ORIGINS, comma-separated). */
@@ -126,6 +128,7 @@ export const defaultConfig = (): Settings => ({
   storageRetryMs: 3_000,
   deriveDelayMs: 3_000,
   planWriteIntervalMs: 10_000,
+  auditRotateBytes: 8 * 1024 * 1024,
   planTimeZone: 'Asia/Shanghai',
   allowedOrigins: [],
   sessionTtlMs: 7 * 24 * 3600_000,
@@ -196,6 +199,7 @@ const SETTINGS = {
   storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },
   deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
   planWriteIntervalMs: { env: 'PLAN_WRITE_INTERVAL_MS', value: count() },
+  auditRotateBytes: { env: 'AUDIT_ROTATE_BYTES', value: positive() },
   planTimeZone: {
     env: 'PLAN_TIME_ZONE',
     value: z.string().refine(isTimeZone, 'is not a known time zone (e.g. Asia/Shanghai)'),

@@ -3,12 +3,21 @@
  * `DATA_DIR/audit.log` (one entry per line, never rewritten), each append fsynced before
  * `record` resolves. Administrators read it through `GET /api/audit` and the audit page.
  *
+ * - Rotation: once `audit.log` holds `rotateBytes` (AUDIT_ROTATE_BYTES, 8 MiB), it is renamed
+ *   `audit-<first>-<end>.log` (the entry numbers it holds, 12 digits each) and a new one starts;
+ *   rotated files are kept (nothing is deleted), and a read opens only the files its page needs.
+ *   An entry's `seq` is its number across all files, so paging cursors survive a rotation.
+ * - A refused append (disk full, I/O error) is cut back, the entry is kept in memory with the
+ *   ones after it, in order, and written by itself once the disk takes writes again (tried every
+ *   `retryMs`); meanwhile /healthz reports the audit log failing. An audit outage never locks
+ *   people out; only a crash during the outage loses the entries still waiting.
+ *
  * What is recorded (see docs/api.md "Audit log"): sign-ins and failed sign-ins, sign-outs,
  * set-up, user creation and changes, account creation, archive, unarchive and deletion, member
  * changes, reviews taken and deleted, and the operator's `npm run admin -- reset`. Never a password.
  */
-import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { isMissing, nodeFs, type StorageFileHandle, type StorageFs } from '../storage/fsLayer.ts'
 
 export type AuditAction =
   | 'setup'
@@ -66,69 +75,186 @@ export interface AuditQuery {
 
 /** Where audit entries go: the file below, or PostgreSQL in the multi-node mode (server/pg/PgContentStores.ts). */
 export interface AuditStore {
-  /** Appends an entry durably; never throws (a failed append is logged). */
+  /** Appends an entry durably; never throws (a refused append is kept and retried, or logged). */
   record(event: AuditEvent): Promise<void>
   /** Entries newest first, paged by `seq` (see {@link AuditLog.read}). */
   read(options?: AuditQuery): Promise<{ entries: (AuditEntry & { seq: number })[]; more: boolean }>
+  /** Whether entries wait because the store refused them (/healthz); none: always ok. */
+  status?(): { ok: boolean; waiting: number; error?: string; since?: string }
   close(): Promise<void>
 }
 
+export interface AuditLogOptions {
+  /** The file-system layer (tests inject faults). */
+  fs?: StorageFs
+  /** Rotate `audit.log` once it holds this many bytes (default 8 MiB). */
+  rotateBytes?: number
+  /** After a refused append, try again this often (default 3 s). */
+  retryMs?: number
+}
+
+const ROTATED = /^audit-(\d{12})-(\d{12})\.log$/
+const pad = (n: number) => String(n).padStart(12, '0')
+
 export class AuditLog implements AuditStore {
   readonly file: string
-  private handle: Promise<fs.FileHandle> | null = null
+  private readonly dir: string
+  private readonly fs: StorageFs
+  private handle: StorageFileHandle | null = null
+  /** Bytes and lines of `audit.log` as durable (known once it is opened). */
+  private size = 0
+  private lines = 0
+  /** Number (`seq`) of the first entry in `audit.log`. */
+  private firstSeq = 0
+  /** Entries not yet durable (a refused append), oldest first. */
+  private unwritten: string[] = []
+  private failure: { error: string; since: string } | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+  private closed = false
   /** Appends run one after another, so lines never interleave and order is kept. */
   private tail: Promise<void> = Promise.resolve()
 
   constructor(
     dataDir: string,
     private readonly log: (msg: string) => void = () => {},
+    private readonly options: AuditLogOptions = {},
   ) {
+    this.dir = dataDir
     this.file = path.join(dataDir, AUDIT_FILE)
+    this.fs = options.fs ?? nodeFs
   }
 
-  private open(): Promise<fs.FileHandle> {
-    this.handle ??= (async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true })
-      const fh = await fs.open(this.file, 'a+')
+  private async rotated(): Promise<{ name: string; first: number; end: number }[]> {
+    let names: string[]
+    try {
+      names = await this.fs.readdir(this.dir)
+    } catch (e) {
+      if (isMissing(e)) return []
+      throw e
+    }
+    return names
+      .map((name) => ({ name, m: ROTATED.exec(name) }))
+      .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+      .map(({ name, m }) => ({ name, first: Number(m[1]), end: Number(m[2]) }))
+      .sort((a, b) => a.first - b.first)
+  }
+
+  private async open(): Promise<StorageFileHandle> {
+    if (this.handle) return this.handle
+    await this.fs.mkdir(this.dir)
+    const older = await this.rotated()
+    this.firstSeq = older.at(-1)?.end ?? 0
+    let text = ''
+    try {
+      text = (await this.fs.readFile(this.file)).toString('utf8')
+    } catch (e) {
+      if (!isMissing(e)) throw e
+    }
+    const fh = await this.fs.open(this.file, 'a')
+    try {
       // A crash mid-append leaves a line without its newline: end it, so that the next entry is
       // not glued to it (and lost with it).
-      const { size } = await fh.stat()
-      if (size > 0) {
-        const last = Buffer.alloc(1)
-        await fh.read(last, 0, 1, size - 1)
-        if (last[0] !== 0x0a) await fh.appendFile('\n')
+      if (text.length > 0 && !text.endsWith('\n')) {
+        await fh.append(Buffer.from('\n'))
+        await fh.datasync()
+        text += '\n'
       }
-      return fh
-    })()
-    return this.handle
+    } catch (e) {
+      await fh.close().catch(() => {})
+      throw e
+    }
+    this.size = Buffer.byteLength(text)
+    this.lines = text.length ? text.split('\n').length - 1 : 0
+    this.handle = fh
+    return fh
+  }
+
+  /** `audit.log` becomes `audit-<first>-<end>.log`; the next entry starts a new `audit.log`. */
+  private async rotate() {
+    const handle = this.handle
+    this.handle = null
+    await handle?.close().catch(() => {})
+    const end = this.firstSeq + this.lines
+    await this.fs.rename(this.file, path.join(this.dir, `audit-${pad(this.firstSeq)}-${pad(end)}.log`))
+    await this.fs.syncDir(this.dir)
+    this.log(`[audit] ${AUDIT_FILE} rotated after entry ${end} (${this.size} bytes)`)
   }
 
   /**
-   * Appends an entry and fsyncs it. Never throws: a failed append is logged (an audit outage must
-   * not lock people out), and the next append tries again.
+   * Appends an entry and fsyncs it. Never throws: a refused append keeps the entry (and those
+   * after it) in memory, in order, and writes it once the disk takes writes again.
    */
   record(event: AuditEvent): Promise<void> {
     const entry: AuditEntry = { at: new Date().toISOString(), ...event }
-    const line = `${JSON.stringify(entry)}\n`
-    const done = this.tail.then(async () => {
-      try {
-        const fh = await this.open()
-        await fh.appendFile(line, 'utf8')
-        await fh.datasync()
-      } catch (e) {
-        this.handle = null
-        this.log(`[audit] could not append to ${this.file}: ${String(e)} (entry: ${line.trim()})`)
-      }
-    })
+    this.unwritten.push(`${JSON.stringify(entry)}\n`)
+    return this.drain()
+  }
+
+  private drain(): Promise<void> {
+    const done = this.tail.then(() => this.writeWaiting())
     this.tail = done
     return done
   }
 
+  private async writeWaiting() {
+    if (this.unwritten.length === 0) return
+    const batch = this.unwritten
+    const data = Buffer.from(batch.join(''))
+    let fh: StorageFileHandle | null = null
+    try {
+      fh = await this.open()
+      if (this.size > 0 && this.size + data.length > (this.options.rotateBytes ?? 8 * 1024 * 1024)) {
+        await this.rotate()
+        fh = await this.open()
+      }
+      await fh.append(data)
+      await fh.datasync()
+      this.size += data.length
+      this.lines += batch.length
+      this.unwritten = this.unwritten.slice(batch.length)
+      if (this.failure) {
+        this.log(`[audit] ${AUDIT_FILE} takes entries again (${batch.length} waiting entries written)`)
+        this.failure = null
+      }
+    } catch (e) {
+      // Cut what the refused append may have left, so the retry does not glue onto half a line.
+      if (fh) {
+        await fh.truncate(this.size).catch(() => {})
+        await fh.datasync().catch(() => {})
+        await fh.close().catch(() => {})
+      }
+      this.handle = null
+      const error = (e as NodeJS.ErrnoException).code ?? String(e)
+      if (!this.failure) {
+        this.failure = { error, since: new Date().toISOString() }
+        this.log(
+          `[audit] could not append to ${this.file}: ${String(e)}; ${this.unwritten.length} entries wait in memory and are written once the disk takes them`,
+        )
+      }
+      this.scheduleRetry()
+    }
+  }
+
+  private scheduleRetry() {
+    if (this.retryTimer || this.closed) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      void this.drain()
+    }, this.options.retryMs ?? 3000)
+    this.retryTimer.unref()
+  }
+
+  /** What /healthz reports: ok unless entries wait because the disk refused them. */
+  status(): { ok: boolean; waiting: number; error?: string; since?: string } {
+    if (!this.failure) return { ok: true, waiting: this.unwritten.length }
+    return { ok: false, waiting: this.unwritten.length, ...this.failure }
+  }
+
   /**
    * Entries newest first: at most `limit`, only those before entry `before` (the `seq` of the last
-   * entry of the previous page) when given, only `action` when given. `seq` is the entry's line
-   * number in the file, stable because the file is only appended to. A torn line (a crash
-   * mid-append) is skipped.
+   * entry of the previous page) when given, only `action` when given. `seq` is the entry's number
+   * across the rotated files and `audit.log`, stable because they are only appended to and
+   * renamed. A torn line (a crash mid-append) is skipped. Only the files the page needs are read.
    */
   async read(options: AuditQuery = {}): Promise<{
     entries: (AuditEntry & { seq: number })[]
@@ -136,40 +262,46 @@ export class AuditLog implements AuditStore {
   }> {
     await this.tail
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000))
-    let text: string
-    try {
-      text = await fs.readFile(this.file, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], more: false }
-      throw e
-    }
-    const lines = text.split('\n')
+    const before = options.before ?? Number.POSITIVE_INFINITY
+    const older = await this.rotated()
+    const current = { name: AUDIT_FILE, first: older.at(-1)?.end ?? 0, end: Number.POSITIVE_INFINITY }
     const entries: (AuditEntry & { seq: number })[] = []
-    let more = false
-    const start = Math.min(lines.length, options.before ?? lines.length) - 1
-    for (let i = start; i >= 0; i--) {
-      const line = lines[i]
-      if (!line) continue
-      let entry: AuditEntry
+    for (const part of [current, ...older.reverse()]) {
+      if (part.first >= before) continue
+      let text: string
       try {
-        entry = JSON.parse(line)
-      } catch {
-        continue
+        text = (await this.fs.readFile(path.join(this.dir, part.name))).toString('utf8')
+      } catch (e) {
+        if (isMissing(e)) continue
+        throw e
       }
-      if (options.action && entry.action !== options.action) continue
-      if (entries.length === limit) {
-        more = true
-        break
+      const lines = text.split('\n')
+      if (lines.at(-1) === '') lines.pop()
+      const start = Math.min(lines.length, before - part.first) - 1
+      for (let i = start; i >= 0; i--) {
+        const line = lines[i]
+        if (!line) continue
+        let entry: AuditEntry
+        try {
+          entry = JSON.parse(line)
+        } catch {
+          continue
+        }
+        if (options.action && entry.action !== options.action) continue
+        if (entries.length === limit) return { entries, more: true }
+        entries.push({ ...entry, seq: part.first + i })
       }
-      entries.push({ ...entry, seq: i })
     }
-    return { entries, more }
+    return { entries, more: false }
   }
 
   async close(): Promise<void> {
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
     await this.tail
     const handle = this.handle
     this.handle = null
-    if (handle) await (await handle.catch(() => null))?.close()
+    await handle?.close().catch(() => {})
   }
 }

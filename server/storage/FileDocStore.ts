@@ -171,20 +171,30 @@ export class FileDocStore implements DocStore {
    */
   private readonly flushTick = () => {
     this.timer = null
-    for (const log of [...this.dirty]) {
-      if (log.busy) {
-        // In flight (this loop's or an explicit flush): its batch goes once that returns.
-        void log.idle().then(() => this.scheduleTick())
-        continue
-      }
-      this.dirty.delete(log)
-      void log
-        .flush()
-        .catch(() => {})
-        .finally(() => {
-          if (this.dirty.has(log)) this.scheduleTick()
-        })
+    for (const log of [...this.dirty]) this.flushLog(log)
+  }
+
+  /** Logs waiting for their write in flight to return before the next batch goes. */
+  private readonly awaitingIdle = new Set<RoomLog>()
+
+  private flushLog(log: RoomLog) {
+    if (log.busy) {
+      // In flight (this loop's, or an explicit flush): the next batch goes the moment it returns.
+      if (this.awaitingIdle.has(log)) return
+      this.awaitingIdle.add(log)
+      void log.idle().then(() => {
+        this.awaitingIdle.delete(log)
+        if (this.dirty.has(log)) this.flushLog(log)
+      })
+      return
     }
+    this.dirty.delete(log)
+    void log
+      .flush()
+      .catch(() => {})
+      .finally(() => {
+        if (this.dirty.has(log)) this.flushLog(log)
+      })
   }
 
   flush(room?: string): Promise<void> {

@@ -17,7 +17,8 @@ import {
   TEST_PASSWORD,
   userWithSession,
 } from '../helpers/auth.ts'
-import { startTestServer, tempDataDir } from '../helpers/server.ts'
+import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
+import { FaultFs } from './faultFs.ts'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterAll(async () => {
@@ -152,5 +153,78 @@ describe('audit log', () => {
     expect(after.startsWith(before)).toBe(true)
     const { entries } = await read(second, cookie)
     expect(entries.map((e) => e.action)).toEqual(['auth.login', 'setup'])
+  })
+
+  it('rotates audit.log into kept files; paging and seq run across them and across a restart', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const options = { dataDir: data.dir, auditRotateBytes: 1500 }
+    let server = await startTestServer(options)
+    const admin = await setupAdmin(server)
+    for (let i = 0; i < 12; i++) await login(server, 'admin@example.com')
+    await server.close()
+    server = await startTestServer(options)
+    cleanups.push(() => server.close())
+    const cookie = await login(server, 'admin@example.com')
+    for (let i = 0; i < 6; i++)
+      await api(server, 'POST', '/api/login', { body: { email: 'admin@example.com', password: `wrong-${i}` } })
+    void admin
+    const names = (await fs.readdir(data.dir)).filter((n) => /^audit/.test(n)).sort()
+    const rotated = names.filter((n) => /^audit-\d{12}-\d{12}\.log$/.test(n))
+    expect(rotated.length).toBeGreaterThanOrEqual(2)
+    expect(names).toContain('audit.log')
+    // Every entry once, newest first, seq counting down without a gap, paged 4 at a time.
+    const all: Entry[] = []
+    let page = await read(server, cookie, '?limit=4')
+    all.push(...page.entries)
+    while (page.more) {
+      page = await read(server, cookie, `?limit=4&before=${all.at(-1)!.seq}`)
+      all.push(...page.entries)
+    }
+    const expected = [
+      'setup',
+      ...Array(13).fill('auth.login'),
+      ...Array(5).fill('auth.login.failed'),
+      'auth.login.throttled',
+    ]
+    expect(all.map((e) => e.action).reverse()).toEqual(expected)
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => all.length - 1 - i))
+    // Each rotated file holds exactly the entries its name says.
+    for (const name of rotated) {
+      const [, first, end] = /^audit-(\d{12})-(\d{12})\.log$/.exec(name)!.map(Number)
+      const lines = (await fs.readFile(path.join(data.dir, name), 'utf8')).trim().split('\n')
+      expect(lines).toHaveLength(end - first)
+    }
+  })
+
+  it('a refused append keeps the entry, /healthz says so, and it is written by itself once the disk heals', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const faults = new FaultFs()
+    const server = await startTestServer({ dataDir: data.dir, fs: faults })
+    cleanups.push(() => server.close())
+    const cookie = await setupAdmin(server)
+    faults.fail('ENOSPC', ['append', 'datasync'], { match: /audit\.log$/ })
+    // Nobody is locked out by an audit outage.
+    const refusedLogin = await api(server, 'POST', '/api/login', {
+      body: { email: 'admin@example.com', password: 'nope' },
+    })
+    expect(refusedLogin.status).toBe(401)
+    const second = await login(server, 'admin@example.com')
+    const health = await fetch(`${server.url}/healthz`)
+    expect(health.status).toBe(503)
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      storage: { audit: { ok: false, waiting: 2, error: 'ENOSPC' } },
+    })
+    expect(server.logs.join('\n')).toMatch(/\[audit\] could not append/)
+    faults.heal()
+    await eventually(async () => expect((await fetch(`${server.url}/healthz`)).status).toBe(200), 30_000, 100)
+    const { entries } = await read(server, second)
+    expect(entries.map((e) => e.action)).toEqual(['auth.login', 'auth.login.failed', 'setup'])
+    // The file has each entry once, whole: the refused half-append was cut back.
+    const lines = (await fs.readFile(path.join(data.dir, 'audit.log'), 'utf8')).trim().split('\n')
+    expect(lines.map((l) => JSON.parse(l).action)).toEqual(['setup', 'auth.login.failed', 'auth.login'])
+    void cookie
   })
 })
