@@ -8,16 +8,23 @@
  *   npm run admin -- list
  *       lists the administrators.
  *
- * DATA_DIR (or --data-dir <dir>) names the data directory, as for the server.
+ * DATA_DIR (or --data-dir <dir>) names the data directory, as for the server. With DATABASE_URL the
+ * records are PostgreSQL's (server/pg/PgRecords.ts) and the command may run while nodes run: its
+ * change reaches them like any other (their mirrors catch up, the user's sockets close).
  */
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { AuditLog } from './audit/AuditLog.ts'
+import { AuditLog, type AuditStore } from './audit/AuditLog.ts'
 import { hashPassword } from './auth/passwords.ts'
 import { resolveConfig } from './config.ts'
 import { Database } from './db/Database.ts'
+import type { Records } from './db/Records.ts'
 import { emailSchema, newUser, passwordSchema } from './http/auth.ts'
+import { migrate } from './pg/migrate.ts'
+import { PgAuditLog } from './pg/PgContentStores.ts'
+import { PgRecords } from './pg/PgRecords.ts'
+import { createPool } from './pg/pool.ts'
 import { DataDirLockedError, lockDataDir } from './storage/DataDirLock.ts'
 
 const USAGE = `usage: npm run admin -- reset <email> [--password <new password>] [--data-dir <dir>]
@@ -38,10 +45,32 @@ export async function runAdminCommand(argv: string[], env: NodeJS.ProcessEnv, ou
   if (command !== 'reset' && command !== 'list') throw new UsageError(`unknown command "${command}"\n${USAGE}`)
   if (command === 'reset' && rest.length !== 1) throw new UsageError(`reset takes one email\n${USAGE}`)
 
+  if (config.databaseUrl) {
+    const pool = createPool(config.databaseUrl)
+    try {
+      await migrate(pool)
+      const db = await PgRecords.open(pool, { url: config.databaseUrl })
+      const audit = new PgAuditLog(pool)
+      try {
+        await apply(db, () => audit)
+      } finally {
+        await db.close()
+        await audit.close()
+      }
+    } finally {
+      await pool.end()
+    }
+    return
+  }
   // Refuses, with the server's pid, while a server runs on this directory.
   const lock = lockDataDir(dataDir)
   try {
-    const db = await Database.open(dataDir)
+    await apply(await Database.open(dataDir), () => new AuditLog(dataDir))
+  } finally {
+    lock.release()
+  }
+
+  async function apply(db: Records, openAudit: () => AuditStore) {
     if (command === 'list') {
       const admins = Object.values(db.data.users).filter((u) => u.role === 'admin')
       if (admins.length === 0) out('no administrators')
@@ -73,7 +102,7 @@ export async function runAdminCommand(argv: string[], env: NodeJS.ProcessEnv, ou
       })
       out(`created the administrator ${email.data}.`)
     }
-    const audit = new AuditLog(dataDir)
+    const audit = openAudit()
     await audit.record({
       action: 'admin.reset',
       actor: null,
@@ -83,9 +112,7 @@ export async function runAdminCommand(argv: string[], env: NodeJS.ProcessEnv, ou
     })
     await audit.close()
     if (generated) out(`new password: ${password}`)
-    out('Start the server and sign in with it.')
-  } finally {
-    lock.release()
+    out(config.databaseUrl ? 'Sign in with it.' : 'Start the server and sign in with it.')
   }
 }
 

@@ -559,10 +559,19 @@ export class PgRecords implements Records {
         await this.writeRows(client, touched, next)
         await this.checkInvariants(client, touched, base)
         const version = this.version + 1
-        await client.query('UPDATE records_state SET version = $1', [version])
+        // The version, the list of touched rows and the notification (sent on commit) in one round trip.
         await client.query(
-          'INSERT INTO records_changes (version, entity, id, sub) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])',
-          [version, touched.map((t) => t.entity), touched.map((t) => t.id), touched.map((t) => t.sub)],
+          `WITH state AS (UPDATE records_state SET version = $1),
+                listed AS (INSERT INTO records_changes (version, entity, id, sub)
+                           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]))
+           SELECT pg_notify($5, $1::text)`,
+          [
+            version,
+            touched.map((t) => t.entity),
+            touched.map((t) => t.id),
+            touched.map((t) => t.sub),
+            RECORDS_CHANNEL,
+          ],
         )
         if (version % 500 === 0) {
           await client.query('DELETE FROM records_changes WHERE version <= $1', [version - KEEP_CHANGES])
@@ -570,8 +579,6 @@ export class PgRecords implements Records {
             version - KEEP_CHANGES,
           ])
         }
-        // Delivered to the listening nodes when (and only if) the transaction commits.
-        await client.query('SELECT pg_notify($1, $2)', [RECORDS_CHANNEL, String(version)])
         await client.query('COMMIT')
         this.mirror = next
         this.version = version

@@ -8,6 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { runAdminCommand } from '../../server/admin.ts'
 import { tokenKey } from '../../server/auth/Auth.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { CloseCode } from '../../shared/protocol.ts'
@@ -176,6 +177,28 @@ describe('access ended on one node closes sockets on the other', () => {
     expect(res.status).toBe(200)
     expect(await socket.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'password reset' })
     expect((await api(b, 'GET', '/api/me', { cookie: ann.cookie })).status).toBe(401)
+  })
+})
+
+describe('npm run admin -- reset on DATABASE_URL', () => {
+  it('runs while the nodes run: the new password works on both at once, the old sessions end and their sockets close', async () => {
+    const [a, b] = await twoNodes()
+    const admin = await setupAdmin(a)
+    await createAccount(a, admin, { id: 'acme' })
+    const socket = await socketOn(b, 'acme', admin)
+    const out: string[] = []
+    await runAdminCommand(
+      ['reset', 'admin@example.com', '--password', 'back-in-again-1'],
+      { DATABASE_URL: a.config.databaseUrl, PASSWORD_SCRYPT_LOG_N: '14' },
+      (line) => out.push(line),
+    )
+    expect(out.join('\n')).toMatch(/active administrator again/)
+    expect(await socket.closed).toMatchObject({ code: CloseCode.Unauthorized })
+    expect((await api(a, 'GET', '/api/me', { cookie: admin })).status).toBe(401)
+    await login(b, 'admin@example.com', 'back-in-again-1')
+    const cookie = await login(a, 'admin@example.com', 'back-in-again-1')
+    const audit = (await (await api(a, 'GET', '/api/audit', { cookie })).json()) as { entries: { action: string }[] }
+    expect(audit.entries.map((e) => e.action)).toContain('admin.reset')
   })
 })
 
