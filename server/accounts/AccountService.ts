@@ -114,6 +114,8 @@ export class AccountService {
         archivedAt: null,
       }
       await this.db.update((d) => {
+        // Checked again in the change: another node may have created the same id meanwhile.
+        if (d.accounts[id]) throw personError(409, 'error.account.exists', { id })
         d.accounts[id] = record
         d.memberships[id] = { [creator.id]: 'owner' }
       })

@@ -98,6 +98,8 @@ function authRoutes(deps: AuthDeps) {
       try {
         const admin = await newUser(config, { ...body, role: 'admin' })
         await db.update((d) => {
+          // Checked again in the change itself: another node may have been set up meanwhile.
+          if (Object.keys(d.users).length > 0) throw personError(409, 'error.setup.done')
           d.users[admin.id] = admin
         })
         const { token, expiresAt } = await auth.createSession(admin.id)

@@ -565,13 +565,7 @@ export class PgRecords implements Records {
                 listed AS (INSERT INTO records_changes (version, entity, id, sub)
                            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]))
            SELECT pg_notify($5, $1::text)`,
-          [
-            version,
-            touched.map((t) => t.entity),
-            touched.map((t) => t.id),
-            touched.map((t) => t.sub),
-            RECORDS_CHANNEL,
-          ],
+          [version, touched.map((t) => t.entity), touched.map((t) => t.id), touched.map((t) => t.sub), RECORDS_CHANNEL],
         )
         if (version % 500 === 0) {
           await client.query('DELETE FROM records_changes WHERE version <= $1', [version - KEEP_CHANGES])

@@ -83,6 +83,33 @@ describe('records shared by two nodes', () => {
     expect((await api(a, 'GET', '/api/me', { cookie })).status).toBe(401)
   })
 
+  it('two nodes set up at once: one first administrator, the other 409', async () => {
+    const [a, b] = await twoNodes()
+    const [ra, rb] = await Promise.all([
+      api(a, 'POST', '/api/setup', { body: { email: 'a@example.com', name: 'A', password: TEST_PASSWORD } }),
+      api(b, 'POST', '/api/setup', { body: { email: 'b@example.com', name: 'B', password: TEST_PASSWORD } }),
+    ])
+    expect([ra.status, rb.status].sort()).toEqual([201, 409])
+    await a.db.catchUp()
+    expect(Object.values(a.db.data.users)).toHaveLength(1)
+  })
+
+  it('two nodes creating the same account id at once: one is created, the other 409, the owner stays', async () => {
+    const [a, b] = await twoNodes()
+    const admin = await setupAdmin(a)
+    const ann = await userWithSession(a, admin, 'ann@example.com')
+    const bob = await userWithSession(a, admin, 'bob@example.com')
+    const body = { id: 'acme', name: 'Acme', tier: 'strategic', owner: '张三' }
+    const [ra, rb] = await Promise.all([
+      api(a, 'POST', '/api/accounts', { cookie: ann.cookie, body }),
+      api(b, 'POST', '/api/accounts', { cookie: bob.cookie, body }),
+    ])
+    expect([ra.status, rb.status].sort()).toEqual([201, 409])
+    const winner = ra.status === 201 ? ann : bob
+    await b.db.catchUp()
+    expect(b.db.data.memberships.acme).toEqual({ [winner.id]: 'owner' })
+  })
+
   it('the database holds the session token’s sha256 only, never the token', async () => {
     const [a] = await twoNodes()
     const cookie = await setupAdmin(a)
