@@ -10,6 +10,7 @@ import { InvariantError, type Records, type RecordsDiff } from '../../server/db/
 import { migrate } from '../../server/pg/migrate.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { createPool, type Pool } from '../../server/pg/pool.ts'
+import { StorageUnavailableError } from '../../server/storage/DocStore.ts'
 import { type Postgres, startPostgres } from '../helpers/engines.ts'
 import { eventually, tempDataDir } from '../helpers/server.ts'
 
@@ -361,5 +362,33 @@ describe('two nodes on one PostgreSQL database', () => {
     })
     await eventually(() => expect(b.data.sessions.kb).toBeUndefined(), 10_000)
     expect(seen.flatMap((d) => d.sessions)).toContainEqual(expect.objectContaining({ key: 'kb', after: undefined }))
+  })
+})
+
+describe('PostgreSQL unreachable', () => {
+  it('a write answers "cannot save" and changes nothing; reads keep working; once back, writes go through', async () => {
+    const { pool } = await freshDatabase()
+    const logs: string[] = []
+    const records = await PgRecords.open(pool, { reconnectMs: 200, log: (m) => logs.push(m) })
+    cleanups.push(() => records.close())
+    await addUsers(records, [user('ann', 'admin')])
+    await pg.stop()
+    try {
+      const refused = await records.updateUser('ann', { name: 'changed' }).catch((e) => e)
+      expect(refused).toBeInstanceOf(StorageUnavailableError)
+      expect(records.data.users.ann.name).toBe('ann')
+      expect(records.writeStatus().ok).toBe(false)
+      // The catch-up before a request fails quietly (logged); the mirror still answers.
+      await records.catchUp()
+      expect(records.data.users.ann.email).toBe('ann@example.com')
+      expect(logs.join('\n')).toMatch(/catch-up failed/)
+    } finally {
+      await pg.start()
+    }
+    await eventually(async () => {
+      await records.updateUser('ann', { name: 'changed' })
+    }, 15_000)
+    expect(records.writeStatus().ok).toBe(true)
+    expect((await pool.query("SELECT name FROM users WHERE id = 'ann'")).rows[0].name).toBe('changed')
   })
 })
