@@ -39,17 +39,58 @@ const ACTIONS = [
 
 const PAGE = 100
 
-function formatValue(value: unknown): string {
+type Translate = ReturnType<typeof useT>
+
+/** Detail fields the server writes (docs/api.md "Audit log"), shown under their translated name. */
+const DETAIL_KEYS = new Set([
+  'reason',
+  'role',
+  'disabled',
+  'name',
+  'department',
+  'passwordReset',
+  'created',
+  'title',
+  'limit',
+  'retryAfterSeconds',
+  'added',
+  'updated',
+  'unchanged',
+  'rejected',
+])
+
+/** Fixed values of `reason`, `limit` and `role` (the server writes them as English codes). */
+const VALUES: Record<string, MessageKey> = {
+  'unknown email': 'audit.value.unknownEmail',
+  'wrong password': 'audit.value.wrongPassword',
+  'user disabled': 'audit.value.userDisabled',
+  'email and address': 'audit.value.emailAndAddress',
+  address: 'audit.value.address',
+  admin: 'audit.value.admin',
+  member: 'audit.value.member',
+  owner: 'role.owner',
+  editor: 'role.editor',
+  viewer: 'role.viewer',
+}
+const CODED = new Set(['reason', 'limit', 'role'])
+
+function formatValue(t: Translate, key: string, value: unknown): string {
   if (value && typeof value === 'object' && 'from' in value && 'to' in value) {
     const { from, to } = value as { from: unknown; to: unknown }
-    return `${from ?? '–'} → ${to ?? '–'}`
+    const side = (v: unknown) => (v === null || v === undefined ? '–' : formatValue(t, key, v))
+    return `${side(from)} → ${side(to)}`
   }
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  if (typeof value === 'boolean') return t(value ? 'audit.value.yes' : 'audit.value.no')
+  if (typeof value === 'string') return CODED.has(key) && VALUES[value] ? t(VALUES[value]) : value
+  return typeof value === 'number' ? String(value) : JSON.stringify(value)
 }
 
-const formatDetail = (detail: AuditEntry['detail']) =>
+const formatDetail = (t: Translate, detail: AuditEntry['detail']) =>
   Object.entries(detail ?? {})
-    .map(([key, value]) => `${key}: ${formatValue(value)}`)
+    .map(
+      ([key, value]) =>
+        `${DETAIL_KEYS.has(key) ? t(`audit.detail.${key}` as MessageKey) : key}: ${formatValue(t, key, value)}`,
+    )
     .join('; ')
 
 const formatTarget = (target: AuditEntry['target']) =>
@@ -155,7 +196,7 @@ export function AuditPage() {
                     {actionLabel(e.action)}
                   </td>
                   <td>{formatTarget(e.target)}</td>
-                  <td>{formatDetail(e.detail)}</td>
+                  <td>{formatDetail(t, e.detail)}</td>
                   <td>{e.address}</td>
                 </tr>
               ))}

@@ -22,12 +22,16 @@ test('an administrator reads the audit log; a member cannot', async ({ server, o
   // Newest first: the account mei created, then her membership, her sign-in, her failed attempt.
   await expect(rows.first().getAttribute('data-action')).resolves.toBe('account.create')
   const failed = page.locator('tr[data-action="auth.login.failed"]')
-  await expect(failed.innerText()).resolves.toMatch(/登录失败[\s\S]*mei@example\.com[\s\S]*wrong password/)
+  // Details in the page's language: the server writes codes (`wrong password`, `editor`).
+  await expect(failed.innerText()).resolves.toMatch(/登录失败[\s\S]*mei@example\.com[\s\S]*原因: 密码错误/)
+  await expect(failed.innerText()).resolves.not.toContain('wrong password')
   await expect(failed.innerText()).resolves.toContain('（未登录）')
-  await expect(page.locator('tr[data-action="member.set"]').innerText()).resolves.toMatch(/– → editor/)
+  await expect(page.locator('tr[data-action="member.set"]').innerText()).resolves.toMatch(/角色: – → 编辑者/)
   await screenshot('audit-zh')
 
   await page.getByRole('button', { name: 'English', exact: true }).first().click()
+  await expect(failed.innerText()).resolves.toMatch(/reason: wrong password/)
+  await expect(page.locator('tr[data-action="member.set"]').innerText()).resolves.toMatch(/role: – → Editor/)
   await page.getByTestId('audit-filter').selectOption('auth.login')
   await page.waitForFunction(() =>
     [...document.querySelectorAll('[data-testid="audit"] tbody tr')].every(
