@@ -41,7 +41,7 @@ const QUICK = flag('quick')
 const ROUNDS = Number(option('rounds') ?? (QUICK ? 1 : 3))
 const JSON_OUT = option('json')
 const ROOMS = Number(option('rooms') ?? 100)
-const RATE = Number(option('rate') ?? 200)
+const RATE = Number(option('rate') ?? 100)
 const T = QUICK ? { warm: 2000, measure: 5000 } : { warm: 3000, measure: 10_000 }
 const root = path.resolve(import.meta.dirname, '../..')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -5,7 +5,7 @@
  * that accept a connection, so a killed node is skipped and its clients reconnect "through the
  * load balancer" to another node, as behind a production one.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -114,8 +114,7 @@ export interface ClusterOptions {
   env?: Record<string, string>
   /**
    * Runs against the first node before the others start (the first administrator, accounts,
-   * sessions). Records live in each node's DATA_DIR until they move to PostgreSQL; the nodes then
-   * share one DATA_DIR, and what the others must know is set up before they read it.
+   * sessions: shared through PostgreSQL), so that nodes starting together do not race to set up.
    */
   setup?: (first: { url: string }) => Promise<void>
   /** Engines to reuse (a test file starts them once); started (and destroyed) here when not given. */
@@ -133,8 +132,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
   const nodes: ClusterNode[] = ports.map((port, index) => {
     const nodeId = `node-${String.fromCharCode(97 + index)}`
+    // Each node its own DATA_DIR: in this mode it holds nothing the nodes share.
+    const nodeDir = path.join(dataDir, nodeId)
+    mkdirSync(nodeDir)
     const env = {
-      DATA_DIR: dataDir,
+      DATA_DIR: nodeDir,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       NODE_ID: nodeId,
