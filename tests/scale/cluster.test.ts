@@ -96,7 +96,8 @@ const health = async (url: string) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
-describe('a cluster of War Room nodes behind a load balancer', () => {
+// Each test starts its own cluster (processes on a shared two-core machine): minutes, not seconds.
+describe('a cluster of War Room nodes behind a load balancer', { timeout: 300_000 }, () => {
   it('clients on different nodes converge under seeded random edits and disconnects', async () => {
     const c = await cluster()
     const { wang, li } = c.people
