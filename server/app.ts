@@ -139,9 +139,10 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     // The audit log keeps refused entries in memory until the disk takes them (server/audit/).
     const auditLog = audit.status?.() ?? { ok: true, waiting: 0 }
     const saved = storage.ok && records.ok && auditLog.ok
-    if (saved && (!fanout || fanout.ok)) return c.json({ ok: true, rooms: loaded, ...fanoutField })
+    // The fan-out down is reported, not failed: every node is down alike then, and a load balancer
+    // that took them all out would turn stale cross-node presence into an outage (docs/scale-out.md).
+    if (saved) return c.json({ ok: true, rooms: loaded, ...fanoutField })
     // Counts and error codes only: this route is public, account ids are not.
-    if (saved) return c.json({ ok: false, rooms: loaded, ...fanoutField }, 503)
     return c.json(
       { ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records, audit: auditLog } },
       503,

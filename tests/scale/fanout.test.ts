@@ -144,7 +144,8 @@ describe('fan-out between two nodes over Redis', () => {
     await redis.stop()
     await eventually(async () => {
       const h = await health(a)
-      expect(h).toMatchObject({ ok: false, fanout: 'down' })
+      // Reported, not failed: the node still serves and stores (a 503 would take every node out of a load balancer).
+      expect(h).toMatchObject({ ok: true, fanout: 'down' })
       expect(typeof h.fanoutDownSince).toBe('string')
     })
     for (let i = 0; i < 20; i++) {
