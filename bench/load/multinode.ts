@@ -56,6 +56,8 @@ const hasTaskset = (() => {
 const NICE = process.getuid?.() === 0 ? Number(option('nice') ?? 20) : 0
 const PIN = pinning(cpus().length, hasTaskset, NICE)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
+// The nodes of the latency part run as `npm start` runs them: bundled (bench/load/targets.ts).
+execFileSync(process.execPath, [path.join(root, 'server/build.mjs')], { stdio: 'inherit' })
 // Every child process and y-websocket provider listens for the process's exit.
 process.setMaxListeners(200)
 
