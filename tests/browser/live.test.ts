@@ -50,9 +50,14 @@ async function newAccount(): Promise<string> {
   return id
 }
 
-async function open(who: keyof typeof people, path: string, lang: 'zh' | 'en' = 'zh'): Promise<RecordedPage> {
+async function open(
+  who: keyof typeof people,
+  path: string,
+  lang: 'zh' | 'en' = 'zh',
+  viewport = VIEWPORT,
+): Promise<RecordedPage> {
   const p = await openRecordedPage(browser, `${server.url}${path}`, {
-    ...signedIn(server, people[who].cookie, { viewport: VIEWPORT }),
+    ...signedIn(server, people[who].cookie, { viewport }),
     locale: lang === 'zh' ? 'zh-CN' : 'en-US',
   })
   // Mounting tldraw in a fourth context on a loaded two-core machine can take over 30 s.
@@ -301,6 +306,24 @@ describe('live session', { timeout: 300_000 }, () => {
     await expect.poll(() => zhao.page.getByTestId('timer-chip').count()).toBe(0)
     await wang.context.close()
     await zhao.context.close()
+  })
+
+  test('on a large screen (1920×1080, English) the live bar and banners are a size up', async () => {
+    const accountId = await newAccount()
+    const wang = await open('wang', `/a/${accountId}`, 'en', { width: 1920, height: 1080 })
+    const li = await open('li', `/a/${accountId}`)
+    await wiggle(li.page)
+    await li.page.getByTestId('spotlight-toggle').click()
+    await expect
+      .poll(() => wang.page.getByTestId('spotlight-following').innerText(), { timeout: 15_000 })
+      .toContain('李娜 is leading')
+    const sizes = await wang.page.evaluate(() => ({
+      bar: getComputedStyle(document.querySelector('[data-testid="live-bar"]')!).fontSize,
+      banner: getComputedStyle(document.querySelector('[data-testid="spotlight-following"]')!).fontSize,
+    }))
+    expect(sizes).toEqual({ bar: '16px', banner: '19px' })
+    await wang.screenshot('live-large-screen')
+    for (const p of [wang, li]) await p.context.close()
   })
 
   test('the laser is drawn in the person’s department colour, on their screen and on the others’', async () => {
