@@ -193,7 +193,7 @@ const SETTINGS = {
   roomUnloadGraceMs: { env: 'ROOM_UNLOAD_GRACE_MS', value: count() },
   flushIntervalMs: {
     env: 'FLUSH_INTERVAL_MS',
-    value: count().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
+    value: positive().max(80, 'must be at most 80 (updates are durable within 100 ms)'),
   },
   compactLogBytes: { env: 'COMPACT_LOG_BYTES', value: count() },
   storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },

@@ -6,12 +6,7 @@ import { type DocStore, RoomDataError, StorageUnavailableError } from './DocStor
 import { isMissing, nodeFs, readIfExists, type StorageFileHandle, type StorageFs, writeFileDurably } from './fsLayer.ts'
 
 export interface FileDocStoreOptions {
-  /**
-   * Grouped fsync window (default 20 ms): an accepted update is on disk within this plus the
-   * fsyncs before it. 0: group commit — a room's queued records are written at the end of the
-   * event loop's turn, or, while its previous write is still being fsynced, as one batch as soon
-   * as that fsync returns.
-   */
+  /** Grouped fsync window: an accepted update is on disk within this plus one fsync. */
   flushIntervalMs?: number
   log?: (msg: string) => void
   /** The file-system layer (tests inject faults here). */
@@ -52,7 +47,7 @@ export class FileDocStore implements DocStore {
   private readonly listeners: ((room: string, error: Error) => void)[] = []
   /** Logs with queued records, written by the next tick of the one flush loop. */
   private readonly dirty = new Set<RoomLog>()
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null
+  private timer: NodeJS.Timeout | null = null
   private closed = false
   private readonly fs: StorageFs
   /** Size of each loaded room's snapshot (with the log, it decides where compaction runs). */
@@ -155,46 +150,15 @@ export class FileDocStore implements DocStore {
     const log = this.logFor(room)
     if (!log.enqueue(encodeRecord(update))) return
     this.dirty.add(log)
-    this.scheduleTick()
+    this.timer ??= setTimeout(this.flushTick, this.flushIntervalMs)
   }
 
-  private scheduleTick() {
-    if (this.timer || this.closed) return
-    const ms = this.flushIntervalMs
-    this.timer = ms > 0 ? setTimeout(this.flushTick, ms) : setImmediate(this.flushTick)
-  }
-
-  /**
-   * The one flush loop: one write + one fsync per room with queued records. A room whose
-   * previous write is still in flight waits for it, and then writes everything queued meanwhile
-   * as one batch (no chain of small fsyncs behind a slow one).
-   */
+  /** The one flush loop: one write + one fsync per room with queued records. */
   private readonly flushTick = () => {
     this.timer = null
-    for (const log of [...this.dirty]) this.flushLog(log)
-  }
-
-  /** Logs waiting for their write in flight to return before the next batch goes. */
-  private readonly awaitingIdle = new Set<RoomLog>()
-
-  private flushLog(log: RoomLog) {
-    if (log.busy) {
-      // In flight (this loop's, or an explicit flush): the next batch goes the moment it returns.
-      if (this.awaitingIdle.has(log)) return
-      this.awaitingIdle.add(log)
-      void log.idle().then(() => {
-        this.awaitingIdle.delete(log)
-        if (this.dirty.has(log)) this.flushLog(log)
-      })
-      return
-    }
-    this.dirty.delete(log)
-    void log
-      .flush()
-      .catch(() => {})
-      .finally(() => {
-        if (this.dirty.has(log)) this.flushLog(log)
-      })
+    const batch = [...this.dirty]
+    this.dirty.clear()
+    for (const log of batch) void log.flush().catch(() => {})
   }
 
   flush(room?: string): Promise<void> {
@@ -306,10 +270,7 @@ export class FileDocStore implements DocStore {
 
   async close(): Promise<void> {
     this.closed = true
-    if (this.timer) {
-      clearTimeout(this.timer as NodeJS.Timeout)
-      clearImmediate(this.timer as NodeJS.Immediate)
-    }
+    if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await Promise.all([...this.logs.keys()].map((room) => this.release(room)))
     await Promise.all([...this.compactions.values()])
@@ -482,18 +443,7 @@ class LogFile {
   private handle: StorageFileHandle | null = null
   private queue: Buffer[] = []
   private chain: Promise<void> = Promise.resolve()
-  /** Flushes started and not finished. */
-  private inFlight = 0
   failed: Error | null = null
-
-  get busy(): boolean {
-    return this.inFlight > 0
-  }
-
-  /** Resolves once every flush started so far has finished (failed ones too). */
-  idle(): Promise<void> {
-    return this.chain
-  }
 
   constructor(
     private readonly store: FileDocStore,
@@ -529,7 +479,6 @@ class LogFile {
   flush(): Promise<void> {
     const batch = this.queue
     this.queue = []
-    this.inFlight++
     const run = this.chain.then(async () => {
       if (this.failed) throw this.failed
       if (batch.length === 0) return
@@ -544,14 +493,7 @@ class LogFile {
         throw this.failed
       }
     })
-    this.chain = run.then(
-      () => {
-        this.inFlight--
-      },
-      () => {
-        this.inFlight--
-      },
-    )
+    this.chain = run.catch(() => {})
     return run
   }
 
@@ -626,15 +568,6 @@ class RoomLog {
 
   flush() {
     return this.current.flush()
-  }
-
-  /** The current generation's previous write is still in flight. */
-  get busy(): boolean {
-    return this.current.busy
-  }
-
-  idle(): Promise<void> {
-    return this.current.idle()
   }
 
   close() {
