@@ -5,6 +5,7 @@
  * failure the source articles name. Pure: used by the portfolio page, testable without a server.
  */
 import type { AccountTier } from './account'
+import { bilingual } from './i18n'
 import { analyzeOwner } from './plan/owners'
 
 export const PORTFOLIO_FOCUS_CODE = 'portfolio.focus.exceeded'
@@ -62,10 +63,7 @@ export function checkPortfolioFocus(
       owner,
       accountIds: ids,
       limit,
-      message: {
-        zh: `${owner} 同时负责 ${ids.length} 个战略型/攻坚型客户（上限 ${limit} 个）：力量被平均分散，哪个都打不透。请收缩重点，或为部分客户另定唯一负责人。`,
-        en: `${owner} owns ${ids.length} strategic/breakthrough accounts (limit ${limit}): force spread evenly wins none of them. Narrow the focus, or give some of them another single owner.`,
-      },
+      message: bilingual('finding.portfolio.focus', { owner, count: ids.length, limit }),
     })
   }
   return findings.sort((a, b) => b.accountIds.length - a.accountIds.length || a.owner.localeCompare(b.owner))

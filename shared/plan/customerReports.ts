@@ -4,53 +4,42 @@
  * in shared/audience.ts keeps. Escaping and CSV quoting are the same as the team's exports.
  */
 import type { CustomerSafePlan } from '../audience'
+import { bilingual, type SharedMessageKey, translate } from '../i18n'
 import { table, toCsv } from './csv'
 import { ACTION_STATUS_LABELS, type Bilingual, type Lang, label } from './labels'
 import { escapeMarkdown } from './markdown'
 
 const DASH = '—'
 
-const WORDS = {
-  zh: {
+/** The words of the customer's reports in one language, from the catalogue (messages/customerReport.ts). */
+function wordsIn(lang: Lang) {
+  const w = (key: string) => translate(lang, `customer.${key}` as SharedMessageKey)
+  return {
     // Not "作战计划": this one is handed to the customer.
-    title: '合作推进计划',
-    unnamedAccount: '（未命名客户）',
-    generated: '生成日期',
-    accountSection: '客户与目标',
-    name: '客户名称',
-    goal: '目标',
-    fieldColumn: '项目',
-    valueColumn: '内容',
-    peopleSection: '组织与汇报关系',
-    noPeople: '尚无人员。',
-    peopleColumns: ['姓名', '职务', '部门', '汇报给'],
-    actionsSection: '行动计划',
-    noActions: '尚无行动计划。',
-    actionColumns: ['事项', '负责人', '截止日期', '检查点', '状态'],
-    untitled: '（未命名）',
-    listSeparator: '、',
-    colon: '：',
-  },
-  en: {
-    title: 'Joint plan',
-    unnamedAccount: '(unnamed account)',
-    generated: 'Generated',
-    accountSection: 'Account and goal',
-    name: 'Name',
-    goal: 'Goal',
-    fieldColumn: 'Field',
-    valueColumn: 'Value',
-    peopleSection: 'Organisation and reporting lines',
-    noPeople: 'No people yet.',
-    peopleColumns: ['Name', 'Title', 'Department', 'Reports to'],
-    actionsSection: 'Actions',
-    noActions: 'No actions yet.',
-    actionColumns: ['Action', 'Owner', 'Due', 'Checkpoint', 'Status'],
-    untitled: '(untitled)',
-    listSeparator: ', ',
-    colon: ': ',
-  },
-} as const
+    title: w('title'),
+    unnamedAccount: w('unnamedAccount'),
+    generated: w('generated'),
+    accountSection: w('accountSection'),
+    name: w('name'),
+    goal: w('goal'),
+    fieldColumn: w('fieldColumn'),
+    valueColumn: w('valueColumn'),
+    peopleSection: w('peopleSection'),
+    noPeople: w('noPeople'),
+    peopleColumns: PEOPLE_KEYS.map(w),
+    actionsSection: w('actionsSection'),
+    noActions: w('noActions'),
+    actionColumns: ACTION_KEYS.map(w),
+    untitled: w('untitled'),
+    listSeparator: w('listSeparator'),
+    colon: w('colon'),
+  }
+}
+
+const PEOPLE_KEYS = ['people.name', 'people.title', 'people.department', 'people.reportsTo']
+const ACTION_KEYS = ['actions.action', 'actions.owner', 'actions.due', 'actions.checkpoint', 'actions.status']
+const WORDS = { zh: wordsIn('zh'), en: wordsIn('en') }
+const column = (key: string): Bilingual => bilingual(`customer.${key}` as SharedMessageKey)
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const byDue = <T extends { due: string; title: string }>(x: T, y: T) =>
@@ -129,22 +118,8 @@ function renderCsv(lang: CsvLang, columns: Bilingual[], rows: string[][]): strin
   return toCsv(table(lang, columns, rows))
 }
 
-const PEOPLE_COLUMNS: Bilingual[] = [
-  { zh: '图形ID', en: 'Shape ID' },
-  { zh: '姓名', en: 'Name' },
-  { zh: '职务', en: 'Title' },
-  { zh: '部门', en: 'Department' },
-  { zh: '汇报给', en: 'Reports to' },
-]
-
-const ACTION_COLUMNS: Bilingual[] = [
-  { zh: '图形ID', en: 'Shape ID' },
-  { zh: '事项', en: 'Action' },
-  { zh: '负责人', en: 'Owner' },
-  { zh: '截止日期', en: 'Due' },
-  { zh: '检查点', en: 'Checkpoint' },
-  { zh: '状态', en: 'Status' },
-]
+const PEOPLE_COLUMNS: Bilingual[] = ['shapeId', ...PEOPLE_KEYS].map(column)
+const ACTION_COLUMNS: Bilingual[] = ['shapeId', ...ACTION_KEYS].map(column)
 
 /** stakeholders.csv for the customer: name, title, department, reports to. */
 export function renderCustomerStakeholdersCsv(plan: CustomerSafePlan, lang: CsvLang = 'both'): string {

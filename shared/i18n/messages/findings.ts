@@ -15,6 +15,8 @@ export const findingMessages = defineMessages({
     'finding.account.field.invalid': '客户字段“{field}”的值无效，已按空值处理。',
     'finding.chain.kdm.missing': '决策链中还没有关键决策者（KDM）：先弄清楚最终由谁拍板。',
     'finding.chain.kdm.uncovered': '关键决策者{name}没有我方对接人：指定由谁负责这层关系。',
+    'finding.portfolio.focus':
+      '{owner} 同时负责 {count} 个战略型/攻坚型客户（上限 {limit} 个）：力量被平均分散，哪个都打不透。请收缩重点，或为部分客户另定唯一负责人。',
     'finding.stakeholder.contact.stale':
       '{role}{name}最近一次接触是 {date}，已超过 {count} 天：安排接触，更新立场判断。',
     'finding.stakeholder.contact.never': '{role}{name}没有记录最近接触日期：记下上次见面的时间。',
@@ -74,6 +76,11 @@ export const findingMessages = defineMessages({
       'The decision chain has no key decision maker (KDM): find out who makes the final call.',
     'finding.chain.kdm.uncovered':
       'Key decision maker {name} has no contact on our side: name who owns this relationship.',
+    'finding.portfolio.focus': {
+      one: '{owner} owns {count} strategic/breakthrough account (limit {limit}): force spread evenly wins none of them. Narrow the focus, or give some of them another single owner.',
+      other:
+        '{owner} owns {count} strategic/breakthrough accounts (limit {limit}): force spread evenly wins none of them. Narrow the focus, or give some of them another single owner.',
+    },
     'finding.stakeholder.contact.stale': {
       one: '{role} {name} was last contacted on {date}, more than {count} day ago: meet them and check where they stand.',
       other:

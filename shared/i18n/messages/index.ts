@@ -1,6 +1,7 @@
 import type { Message } from '../define'
 import type { Lang } from '../lang'
 import { contactMessages } from './contacts'
+import { customerReportMessages } from './customerReport'
 import { errorMessages } from './errors'
 import { findingMessages } from './findings'
 import { labelMessages } from './labels'
@@ -22,6 +23,7 @@ export const sharedMessages = {
     ...reviewMessages.zh,
     ...contactMessages.zh,
     ...templateMessages.zh,
+    ...customerReportMessages.zh,
   },
   en: {
     ...labelMessages.en,
@@ -31,5 +33,6 @@ export const sharedMessages = {
     ...reviewMessages.en,
     ...contactMessages.en,
     ...templateMessages.en,
+    ...customerReportMessages.en,
   },
 } satisfies Record<Lang, Record<string, Message>>
