@@ -27,7 +27,7 @@ const ROLES = ['KDM', '关键影响者', 'KU', '把关者', '其他']
 const CRS = ['CR1', 'CR2 友善者', '中立者', 'CR4', 'CR5', '未知']
 const DEPTS = ['集团领导班子', '信息中心', '财务部', '采购中心', '审计部', '生产部', '调度中心', '人力资源部']
 
-function sheetRows(): string[][] {
+export function sheetRows(): string[][] {
   return Array.from({ length: ROWS }, (_, i) => [
     `联系人${i}`,
     `职务${i % 37}`,
@@ -42,7 +42,7 @@ function sheetRows(): string[][] {
   ])
 }
 
-function csvText(rows: string[][]): string {
+export function csvText(rows: string[][]): string {
   const cell = (c: string) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)
   return [HEADER, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')
 }
