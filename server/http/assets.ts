@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
 import type { AssetStore } from '../assets/AssetStore.ts'
 import { personError } from './errors.ts'
 
