@@ -78,14 +78,15 @@ export async function main(args: string[]) {
       await page.getByTestId('wr-import-preview').waitFor({ timeout: 120_000 })
       const preview = performance.now() - t0
       t0 = performance.now()
-      await page.getByTestId('wr-import-confirm').click()
+      // The cards are created inside the click's handler: the click returns when it is done.
+      await page.getByTestId('wr-import-confirm').click({ timeout: 300_000 })
       await page.getByTestId('wr-import-done').waitFor({ timeout: 120_000 })
       const write = performance.now() - t0
       const cards = await page.evaluate(
         () => window.__warRoomEditor!.getCurrentPageShapes().filter((s) => s.type === 'stakeholder').length,
       )
       if (cards !== ROWS) throw new Error(`expected ${ROWS} cards after the import, found ${cards}`)
-      await page.getByTestId('wr-import-close').click()
+      await page.getByTestId('wr-import-close').click({ timeout: 300_000 })
       const reference = (await page.evaluate(REFERENCE)) as number
       console.log(
         `  run ${i}${i === 0 ? ' (warm-up)' : ''}: preview ${preview.toFixed(0)} ms, write ${write.toFixed(0)} ms, reference ${reference.toFixed(0)} ms`,
