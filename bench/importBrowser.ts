@@ -31,7 +31,7 @@ function median(xs: number[]): number {
 const REFERENCE = `(async () => {
   const editor = window.__warRoomEditor
   const shapes = Array.from({ length: ${ROWS} }, (_, i) => ({
-    type: 'geo', x: (i % 6) * 300, y: 4000 + Math.floor(i / 6) * 200,
+    type: 'geo', x: (i % 6) * 300, y: (Math.floor(i / 6) + 20) * 200,
     props: { w: 260, h: 160, geo: 'rectangle', richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: '联系人' + i + ' · 职务' }] }] } },
   }))
   const t0 = performance.now()
