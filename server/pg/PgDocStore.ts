@@ -146,35 +146,42 @@ export class PgDocStore implements DocStore {
 
   private async write(items: Queued[], rooms: Set<string>) {
     // The same update twice in one statement is one row (ON CONFLICT would skip it anyway).
-    const seen = new Map<string, { room: string; data: Buffer; digest: Buffer }>()
+    // Append order is kept: applied in any other order, most of a client's updates would wait
+    // in the document as pending updates, retried on every later one (500 updates in digest
+    // order took ~4.7 s to rebuild).
+    const seen = new Set<string>()
+    const room: string[] = []
+    const data: Buffer[] = []
+    const digest: Buffer[] = []
     for (const item of items) {
-      const digest = createHash('sha1').update(item.data).digest()
-      const key = `${item.room}\0${digest.toString('hex')}`
-      if (!seen.has(key))
-        seen.set(key, {
-          room: item.room,
-          data: Buffer.from(item.data.buffer, item.data.byteOffset, item.data.length),
-          digest,
-        })
+      const d = createHash('sha1').update(item.data).digest()
+      const key = `${item.room}\0${d.toString('hex')}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      room.push(item.room)
+      data.push(Buffer.from(item.data.buffer, item.data.byteOffset, item.data.length))
+      digest.push(d)
     }
-    // In (room, digest) order: two nodes inserting the same relayed updates in different orders
-    // would take the unique index's locks in different orders and deadlock (40P01). Load order
-    // within a batch does not matter: Yjs applies updates in any order.
-    const rows = [...seen.values()].sort((a, b) =>
-      a.room === b.room ? Buffer.compare(a.digest, b.digest) : a.room < b.room ? -1 : 1,
-    )
-    const room = rows.map((r) => r.room)
-    const data = rows.map((r) => r.data)
-    const digest = rows.map((r) => r.digest)
+    // Two nodes inserting the same relayed updates in different orders would take the unique
+    // index's row locks in different orders and deadlock (40P01). So each batch first takes a
+    // write lock per room, in one order every node agrees on (the lock keys, sorted): writers of
+    // one room take turns, and the inserts never wait on each other.
+    const locks = [...new Set(rooms)].map(roomLockKey).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     let client: PoolClient | null = null
     try {
       client = await this.pool.connect()
+      await client.query('BEGIN')
+      await client.query(
+        'SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n',
+        [locks.map(String)],
+      )
       await client.query(
         `INSERT INTO doc_updates (room, data, digest)
          SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[])
          ON CONFLICT (room, digest) DO NOTHING`,
         [room, data, digest],
       )
+      await client.query('COMMIT')
       client.release()
     } catch (e) {
       // A connection that refused a write (read-only session, broken link) is not handed out again.
@@ -347,6 +354,11 @@ export class PgDocStore implements DocStore {
   private warn(msg: string) {
     ;(this.opts.log ?? console.warn)(`[storage] ${msg}`)
   }
+}
+
+/** The advisory lock key (a signed 64-bit integer) under which a node writes a room's rows. */
+function roomLockKey(room: string): bigint {
+  return createHash('sha1').update(`docw:${room}`).digest().readBigInt64BE(0)
 }
 
 /** The compaction worker thread, started on first use and stopped when idle. */

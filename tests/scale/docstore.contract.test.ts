@@ -208,6 +208,33 @@ for (const impl of [file, postgresImpl]) {
       }
     })
 
+    it("a batch of updates loads with each client's updates in order (none left waiting for a dependency)", async () => {
+      const b = await impl.backing()
+      try {
+        const s = b.open()
+        await s.load('r')
+        const [d1, d2] = [editedDoc(s, 'r'), editedDoc(s, 'r')]
+        d1.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(d2, u, 'remote'))
+        d2.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(d1, u, 'remote'))
+        const rnd = random(7)
+        // All in one flush window: one batch.
+        for (let i = 0; i < 300; i++) randomEdit(rnd() < 0.5 ? d1 : d2, rnd)
+        await s.flush('r')
+        const loaded = await b.open().load('r')
+        const doc = new Y.Doc()
+        let waiting = 0
+        for (const u of loaded) {
+          Y.applyUpdate(doc, u)
+          if (doc.store.pendingStructs) waiting++
+        }
+        expect(contentOf(doc)).toEqual(contentOf(d1))
+        // Out of order, most updates would wait as pending ones (and each later one retries them).
+        expect(waiting).toBeLessThan(loaded.length / 10)
+      } finally {
+        await b.cleanup()
+      }
+    })
+
     for (const where of ['on the event loop', 'in the worker thread'] as const) {
       it(`compaction (${where}) keeps the document, and updates appended meanwhile`, async () => {
         const b = await impl.backing()
