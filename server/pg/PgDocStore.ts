@@ -228,11 +228,16 @@ export class PgDocStore implements DocStore {
     })
     let failed: unknown = null
     try {
-      // A committed write (read-only or full databases refuse it), undone by a second commit.
-      await client.query('INSERT INTO storage_probes (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET at = now()', [
-        `doc:${room}`,
-      ])
-      await client.query('DELETE FROM storage_probes WHERE name = $1', [`doc:${room}`])
+      // The write a flush makes (a row of doc_updates: whatever refuses those refuses this), and
+      // its removal, in one committed transaction: no other reader ever sees the row.
+      await client.query('BEGIN')
+      await client.query(
+        `INSERT INTO doc_updates (room, data, digest) VALUES ($1, '\\x00', '\\x00')
+         ON CONFLICT (room, digest) DO NOTHING`,
+        [room],
+      )
+      await client.query("DELETE FROM doc_updates WHERE room = $1 AND digest = '\\x00'", [room])
+      await client.query('COMMIT')
     } catch (e) {
       failed = e
       throw new StorageUnavailableError(`room ${room}: PostgreSQL still refuses writes`, e)
