@@ -201,7 +201,10 @@ describe('disk full or failing, through the file-system layer', () => {
     const body = { email: 'admin@example.com', password: TEST_PASSWORD }
     const refused = await api(server, 'POST', '/api/login', { body })
     expect(refused.status).toBe(503)
-    expect(await refused.json()).toEqual({ error: expect.stringMatching(/cannot save/) })
+    expect(await refused.json()).toEqual({
+      error: expect.stringMatching(/cannot save/),
+      message: { zh: expect.stringMatching(/无法保存/), en: expect.stringMatching(/cannot save/) },
+    })
     expect(refused.headers.getSetCookie()).toEqual([])
     expect(await health(server)).toMatchObject({
       status: 503,
