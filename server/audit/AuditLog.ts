@@ -198,7 +198,8 @@ export class AuditLog implements AuditStore {
 
   private async writeWaiting() {
     if (this.unwritten.length === 0) return
-    const batch = this.unwritten
+    // A copy: entries recorded while this batch is being written join the array, not the batch.
+    const batch = this.unwritten.slice()
     const data = Buffer.from(batch.join(''))
     let fh: StorageFileHandle | null = null
     try {

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '../../server/audit/AuditLog.ts'
+import { type AuditEntry, AuditLog } from '../../server/audit/AuditLog.ts'
 import {
   addMember,
   api,
@@ -135,6 +135,26 @@ describe('audit log', () => {
     const plain = await userWithSession(server, admin2, 'plain@example.com')
     expect((await api(server, 'GET', '/api/audit', { cookie: plain.cookie })).status).toBe(403)
     expect((await api(server, 'GET', '/api/audit')).status).toBe(401)
+  })
+
+  it('entries recorded while a write is in flight are all written (none dropped with the batch before them)', async () => {
+    const { dir, remove } = tempDataDir()
+    cleanups.push(remove)
+    const audit = new AuditLog(dir)
+    // One entry at a time, each while earlier ones are still being written (as sign-ins arrive).
+    const recorded: Promise<void>[] = []
+    for (let i = 0; i < 60; i++) {
+      recorded.push(audit.record({ action: 'auth.login.failed', actor: null, address: '127.0.0.1', detail: { i } }))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await Promise.all(recorded)
+    const { entries } = await audit.read({ limit: 1000 })
+    expect(entries.map((e) => (e.detail as { i: number }).i).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i),
+    )
+    const lines = (await fs.readFile(path.join(dir, 'audit.log'), 'utf8')).trim().split('\n')
+    expect(lines).toHaveLength(60)
+    await audit.close()
   })
 
   it('is append-only across restarts, and a torn last line (a crash mid-append) is skipped', async () => {
