@@ -5,7 +5,7 @@
  *
  * - dist/server/main.mjs: server/main.ts and everything it imports from this repository;
  *   packages stay in node_modules (imported at run time, as before).
- * - dist/server/planWorker.boot.mjs, dist/server/compactWorker.boot.mjs: the worker threads,
+ * - dist/server/planWorker.boot.mjs, compactWorker.boot.mjs, rebuildWorker.boot.mjs: the worker threads,
  *   under the names the source starts them by (`new URL('./…boot.mjs', import.meta.url)`), so the
  *   same code starts the tsx boot files from source and these from the bundle.
  * - `import.meta.dirname` of the bundled code is the source's `server/` directory, so paths
@@ -13,6 +13,7 @@
  *
  * Plain .mjs (no TypeScript), so it runs before anything is built.
  */
+import { cpSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'esbuild'
 
@@ -24,6 +25,7 @@ await build({
     main: 'server/main.ts',
     'planWorker.boot': 'server/plan/planWorker.ts',
     'compactWorker.boot': 'server/storage/compactWorker.ts',
+    'rebuildWorker.boot': 'server/pg/rebuildWorker.ts',
   },
   outdir: 'dist/server',
   outExtension: { '.js': '.mjs' },
@@ -39,3 +41,6 @@ await build({
     js: "import { fileURLToPath as __warRoomFileURLToPath } from 'node:url'; const __warRoomServerDir = __warRoomFileURLToPath(new URL('../../server', import.meta.url));",
   },
 })
+
+// The PostgreSQL schema migrations, read beside the module that applies them (server/pg/migrate.ts).
+cpSync(path.join(root, 'server/pg/migrations'), path.join(root, 'dist/server/migrations'), { recursive: true })

@@ -6,9 +6,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Pool } from './pool.ts'
 
-const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations')
+// Beside this module: server/pg/migrations from source, dist/server/migrations in the bundle
+// (server/build.mjs copies them; the bundle's import.meta.dirname is server/, not server/pg/).
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url))
 /** Advisory lock key of the migration run (any constant shared by every node). */
 const MIGRATION_LOCK = 7_347_001
 
