@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { Worker } from 'node:worker_threads'
 import { type DocStore, StorageUnavailableError } from '../storage/DocStore.ts'
+import { IdleWorker } from '../storage/IdleWorker.ts'
 import type { Pool, PoolClient } from './pool.ts'
 import { rebuildState } from './rebuild.ts'
 import type { RebuildReply, RebuildRequest } from './rebuildWorker.ts'
@@ -366,56 +366,19 @@ function roomLockKey(room: string): bigint {
   return createHash('sha1').update(`docw:${room}`).digest().readBigInt64BE(0)
 }
 
-/** The compaction worker thread, started on first use and stopped when idle. */
+/** The compaction worker thread (server/pg/rebuildWorker.ts). */
 class RebuildWorker {
-  private worker: Worker | null = null
-  private nextId = 1
-  private readonly waiting = new Map<number, (reply: RebuildReply) => void>()
-  private idleTimer: NodeJS.Timeout | null = null
+  private readonly thread = new IdleWorker<RebuildRequest, RebuildReply>(
+    new URL('./rebuildWorker.boot.mjs', import.meta.url),
+  )
 
-  private get(): Worker {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-    if (this.worker) return this.worker
-    const worker = new Worker(new URL('./rebuildWorker.boot.mjs', import.meta.url))
-    worker.unref()
-    worker.on('message', (reply: RebuildReply) => {
-      const resolve = this.waiting.get(reply.id)
-      this.waiting.delete(reply.id)
-      resolve?.(reply)
-      if (this.waiting.size === 0) {
-        this.idleTimer = setTimeout(() => void this.terminate(), 30_000)
-        this.idleTimer.unref()
-      }
-    })
-    const lost = (why: string) => {
-      if (this.worker !== worker) return
-      this.worker = null
-      for (const [id, resolve] of this.waiting) resolve({ id, ok: false, error: why })
-      this.waiting.clear()
-    }
-    worker.on('error', (e) => lost(`compaction worker failed: ${String(e)}`))
-    worker.on('exit', (code) => lost(`compaction worker exited (${code})`))
-    this.worker = worker
-    return worker
+  async rebuild(parts: Uint8Array[]): Promise<Uint8Array> {
+    const reply = await this.thread.request({ parts })
+    if (reply.ok) return reply.state
+    throw new Error(`compaction failed: ${reply.error}`)
   }
 
-  rebuild(parts: Uint8Array[]): Promise<Uint8Array> {
-    const id = this.nextId++
-    return new Promise<RebuildReply>((resolve) => {
-      this.waiting.set(id, resolve)
-      this.get().postMessage({ id, parts } satisfies RebuildRequest)
-    }).then((reply) => {
-      if (reply.ok) return reply.state
-      throw new Error(`compaction failed: ${reply.error}`)
-    })
-  }
-
-  async terminate() {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-    const worker = this.worker
-    this.worker = null
-    if (worker) await worker.terminate()
+  terminate() {
+    return this.thread.terminate()
   }
 }

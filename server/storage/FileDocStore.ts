@@ -1,9 +1,9 @@
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
 import type { CompactReply, CompactRequest } from './compactWorker.ts'
 import { type DocStore, RoomDataError, StorageUnavailableError } from './DocStore.ts'
 import { isMissing, nodeFs, readIfExists, type StorageFileHandle, type StorageFs, writeFileDurably } from './fsLayer.ts'
+import { IdleWorker } from './IdleWorker.ts'
 
 export interface FileDocStoreOptions {
   /** Grouped fsync window: an accepted update is on disk within this plus one fsync. */
@@ -285,62 +285,23 @@ export class FileDocStore implements DocStore {
 /** Generations up to and including `last` (those a compaction retires). */
 const listUpTo = (last: number) => (gen: number) => gen <= last
 
-/** The compaction worker thread, started on first use and stopped when idle. */
+/** The compaction worker thread (server/storage/compactWorker.ts). */
 class CompactWorker {
-  private worker: Worker | null = null
-  private nextId = 1
-  private readonly waiting = new Map<number, (reply: CompactReply) => void>()
-  private idleTimer: NodeJS.Timeout | null = null
-
-  private get(): Worker {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-    if (this.worker) return this.worker
-    const worker = new Worker(new URL('./compactWorker.boot.mjs', import.meta.url))
-    worker.unref()
-    worker.on('message', (reply: CompactReply) => {
-      const resolve = this.waiting.get(reply.id)
-      this.waiting.delete(reply.id)
-      resolve?.(reply)
-      if (this.waiting.size === 0) this.idle()
-    })
-    const lost = (why: string) => {
-      if (this.worker !== worker) return
-      this.worker = null
-      for (const [id, resolve] of this.waiting) resolve({ id, ok: false, error: why })
-      this.waiting.clear()
-    }
-    worker.on('error', (e) => lost(`compaction worker failed: ${String(e)}`))
-    worker.on('exit', (code) => lost(`compaction worker exited (${code})`))
-    this.worker = worker
-    return worker
-  }
-
-  private idle() {
-    this.idleTimer = setTimeout(() => void this.terminate(), 30_000)
-    this.idleTimer.unref()
-  }
+  private readonly thread = new IdleWorker<CompactRequest, CompactReply>(
+    new URL('./compactWorker.boot.mjs', import.meta.url),
+  )
 
   /** The state of a room rebuilt from its snapshot and these log files, off the event loop. */
-  rebuild(room: string, snapshot: string, logs: string[]): Promise<Uint8Array> {
-    const id = this.nextId++
-    return new Promise<CompactReply>((resolve) => {
-      this.waiting.set(id, resolve)
-      this.get().postMessage({ id, room, snapshot, logs } satisfies CompactRequest)
-    }).then((reply) => {
-      if (reply.ok) return reply.state
-      const error = new Error(`room ${room}: compaction failed: ${reply.error}`) as NodeJS.ErrnoException
-      error.code = reply.code
-      throw error
-    })
+  async rebuild(room: string, snapshot: string, logs: string[]): Promise<Uint8Array> {
+    const reply = await this.thread.request({ room, snapshot, logs })
+    if (reply.ok) return reply.state
+    const error = new Error(`room ${room}: compaction failed: ${reply.error}`) as NodeJS.ErrnoException
+    if ('code' in reply) error.code = reply.code
+    throw error
   }
 
-  async terminate() {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-    const worker = this.worker
-    this.worker = null
-    if (worker) await worker.terminate()
+  terminate() {
+    return this.thread.terminate()
   }
 }
 
