@@ -17,23 +17,6 @@ import {
 } from '../shapes/types'
 import { isIsoDate } from '../shapes/validators'
 
-/** Stakeholder props a sheet can set, plus the two keys that match a row to a card. */
-export const CONTACT_FIELDS = [
-  'name',
-  'title',
-  'department',
-  'role',
-  'relationship',
-  'influence',
-  'concern',
-  'champion',
-  'contact',
-  'lastContact',
-  'crmId',
-  'shapeId',
-] as const
-export type ContactField = (typeof CONTACT_FIELDS)[number]
-
 /** Fields that are stakeholder props (crmId lives in `meta.crmId`, shapeId only matches). */
 export const PROP_FIELDS = [
   'name',
@@ -48,6 +31,10 @@ export const PROP_FIELDS = [
   'lastContact',
 ] as const
 export type PropField = (typeof PROP_FIELDS)[number]
+
+/** Stakeholder props a sheet can set, plus the two keys that match a row to a card. */
+export const CONTACT_FIELDS = [...PROP_FIELDS, 'crmId', 'shapeId'] as const
+export type ContactField = (typeof CONTACT_FIELDS)[number]
 
 /** The values one row gives, already in the document's codes. */
 export interface ContactValues {

@@ -5,7 +5,7 @@
  * is rendered to HTML, inject markup.
  */
 
-import type { AccountFields } from '../account'
+import { ACCOUNT_FIELD_NAMES, type AccountFields } from '../account'
 import { translateKey } from '../i18n'
 import {
   ACTION_STATUS_LABELS,
@@ -164,21 +164,7 @@ function words(lang: Lang): Words {
     noFindings: w('noFindings'),
     untitled: w('untitled'),
     accountFields: Object.fromEntries(
-      (
-        [
-          'name',
-          'tier',
-          'owner',
-          'goal',
-          'target',
-          'deadline',
-          'window',
-          'stage',
-          'closeness',
-          'potential',
-          'winProbability',
-        ] as const
-      ).map((k) => [k, w(`accountFields.${k}`)]),
+      ACCOUNT_FIELD_NAMES.filter((k) => k !== 'competitors').map((k) => [k, w(`accountFields.${k}`)]),
     ) as Words['accountFields'],
     listSeparator: w('listSeparator'),
     colon: w('colon'),
