@@ -12,6 +12,7 @@ import type { AccountFields } from '../../shared/account.ts'
 import { defaultActionProps } from '../../shared/shapes/action.ts'
 import { defaultBlockerProps } from '../../shared/shapes/blocker.ts'
 import { defaultFactionProps } from '../../shared/shapes/faction.ts'
+import { arrowBinding, arrowProps, PAGE_ID, shapeRecord } from '../../shared/shapes/records.ts'
 import { RELATION_LOOKS } from '../../shared/shapes/relations.ts'
 import { defaultStakeholderProps } from '../../shared/shapes/stakeholder.ts'
 import type {
@@ -26,8 +27,6 @@ export const DEMO_ACCOUNT_ID = 'demo'
 export const DEMO_ACCOUNT_NAME = '东川省能源集团 · 智慧能源平台（演示）'
 
 type Rec = Record<string, unknown>
-
-const PAGE_ID = 'page:page'
 
 /** Fractional index keys in order: a1 … a9, aA … aZ, aa … az. */
 const INDEX_DIGITS = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -62,20 +61,14 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
   const shape = (id: string, type: string, box: Omit<Box, 'id'>, props: Rec) => {
     const b: Box = { id, ...box }
     boxes.set(id, b)
-    records.push({
-      id,
-      typeName: 'shape',
-      type,
-      x: box.x,
-      y: box.y,
-      rotation: 0,
-      index: indexKey(order++),
-      parentId: box.parent?.id ?? PAGE_ID,
-      isLocked: false,
-      opacity: 1,
-      props: { ...props, w: box.w, h: box.h },
-      meta: {},
-    })
+    records.push(
+      shapeRecord(
+        id,
+        type,
+        { ...props, w: box.w, h: box.h },
+        { x: box.x, y: box.y, index: indexKey(order++), parentId: box.parent?.id },
+      ),
+    )
     return b
   }
 
@@ -337,51 +330,19 @@ export function buildDemoAccount(ownerName: string, today = new Date()): { field
     const id = `shape:${key}`
     const a = pageCenter(from)
     const b = pageCenter(to)
-    records.push({
-      id,
-      typeName: 'shape',
-      type: 'arrow',
-      x: a.x,
-      y: a.y,
-      rotation: 0,
-      index: indexKey(order++),
-      parentId: PAGE_ID,
-      isLocked: false,
-      opacity: 1,
-      props: {
-        kind: 'arc',
-        dash: 'draw',
-        size: 'm',
-        fill: 'none',
-        color: 'black',
-        labelColor: 'black',
-        bend: 0,
-        start: { x: 0, y: 0 },
-        end: { x: b.x - a.x, y: b.y - a.y },
-        arrowheadStart: 'none',
-        arrowheadEnd: 'arrow',
-        richText: { type: 'doc', content: [{ type: 'paragraph' }] },
-        labelPosition: 0.5,
-        font: 'draw',
-        scale: 1,
-        elbowMidPoint: 0.5,
-        ...(RELATION_LOOKS[relation] as Rec),
-      },
-      meta: { relation },
-    })
+    records.push(
+      shapeRecord(
+        id,
+        'arrow',
+        { ...arrowProps({ x: b.x - a.x, y: b.y - a.y }), ...(RELATION_LOOKS[relation] as Rec) },
+        { x: a.x, y: a.y, index: indexKey(order++), meta: { relation } },
+      ),
+    )
     for (const [terminal, target] of [
       ['start', from],
       ['end', to],
     ] as const) {
-      records.push({
-        id: `binding:${key}-${terminal}`,
-        typeName: 'binding',
-        type: 'arrow',
-        fromId: id,
-        toId: target.id,
-        props: { terminal, normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' },
-        meta: {},
-      })
+      records.push(arrowBinding(`binding:${key}-${terminal}`, id, target.id, terminal))
     }
   }
 

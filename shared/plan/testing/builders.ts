@@ -4,28 +4,15 @@
  * against @tldraw/tlschema's own validator in the tests).
  */
 import type { AccountFields } from '../../account'
+import { arrowBinding, arrowProps, PAGE_ID, shapeRecord } from '../../shapes/records'
 import type { ActionProps, BlockerProps, FactionProps, StakeholderProps } from '../../shapes/types'
 
-export const PAGE_ID = 'page:page'
+export { PAGE_ID }
 
 type Rec = Record<string, unknown>
 
 function shape(id: string, type: string, props: Rec, parentId: string, extra: Rec = {}): Rec {
-  return {
-    id,
-    typeName: 'shape',
-    type,
-    x: 0,
-    y: 0,
-    rotation: 0,
-    index: 'a1',
-    parentId,
-    isLocked: false,
-    opacity: 1,
-    props,
-    meta: {},
-    ...extra,
-  }
+  return { ...shapeRecord(id, type, props, { parentId }), ...extra }
 }
 
 export function stakeholder(id: string, props: Partial<StakeholderProps> = {}, parentId = PAGE_ID): Rec {
@@ -97,30 +84,9 @@ export function group(id: string, parentId = PAGE_ID): Rec {
 
 /** An arrow from `startId` to `endId` (either may be undefined: a loose end) and its bindings. */
 export function arrow(id: string, startId: string | undefined, endId: string | undefined, relation?: unknown): Rec[] {
-  const arrowShape = shape(
-    id,
-    'arrow',
-    {
-      kind: 'arc',
-      dash: 'draw',
-      size: 'm',
-      fill: 'none',
-      color: 'black',
-      labelColor: 'black',
-      bend: 0,
-      start: { x: 0, y: 0 },
-      end: { x: 100, y: 0 },
-      arrowheadStart: 'none',
-      arrowheadEnd: 'arrow',
-      richText: { type: 'doc', content: [{ type: 'paragraph' }] },
-      labelPosition: 0.5,
-      font: 'draw',
-      scale: 1,
-      elbowMidPoint: 0.5,
-    },
-    PAGE_ID,
-    { meta: relation === undefined ? {} : { relation } },
-  )
+  const arrowShape = shape(id, 'arrow', arrowProps({ x: 100, y: 0 }), PAGE_ID, {
+    meta: relation === undefined ? {} : { relation },
+  })
   const out = [arrowShape]
   const suffix = id.slice('shape:'.length)
   if (startId) out.push(binding(`binding:${suffix}-start`, id, startId, 'start'))
@@ -128,17 +94,7 @@ export function arrow(id: string, startId: string | undefined, endId: string | u
   return out
 }
 
-export function binding(id: string, arrowId: string, toId: string, terminal: 'start' | 'end'): Rec {
-  return {
-    id,
-    typeName: 'binding',
-    type: 'arrow',
-    fromId: arrowId,
-    toId,
-    props: { terminal, normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' },
-    meta: {},
-  }
-}
+export const binding = arrowBinding
 
 export const TODAY = '2026-11-22'
 
