@@ -11,6 +11,7 @@ import type { Records } from './db/Records.ts'
 import { FileVoteStore, type VoteStore } from './live/VoteStore.ts'
 import type { Pool } from './pg/pool.ts'
 import { openPostgresStores } from './pg/stores.ts'
+import { FilePlanStore, type PlanStore } from './plan/PlanStore.ts'
 import { FileReviewStore } from './reviews/FileReviewStore.ts'
 import type { ReviewStore } from './reviews/ReviewStore.ts'
 import { lockDataDir } from './storage/DataDirLock.ts'
@@ -25,6 +26,8 @@ export interface Backend {
   assets: AssetStore
   audit: AuditStore
   votes: VoteStore
+  /** Derived plan records (files under DATA_DIR/plans, or the `plans` table shared by every node). */
+  plans: PlanStore
   /** The PostgreSQL pool (postgres mode), for the other stores of that mode; null with files. */
   pool: Pool | null
   /** The records (users, sessions, accounts, members) in PostgreSQL; null with files (lowdb's db.json). */
@@ -53,6 +56,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
       assets: pg.assets,
       audit: pg.audit,
       votes: pg.votes,
+      plans: pg.plans,
       pool: pg.pool,
       records: pg.records,
       async close() {
@@ -74,6 +78,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     assets: new FileAssetStore(config.dataDir),
     audit,
     votes: new FileVoteStore(config.dataDir, options.fs),
+    plans: new FilePlanStore(config.dataDir, options.fs),
     pool: null,
     records: null,
     async close() {

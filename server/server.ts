@@ -85,11 +85,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       writeIntervalMs: config.planWriteIntervalMs,
-      dataDir: config.dataDir,
+      store: backend.plans,
       timeZone: config.planTimeZone,
       staleContactDays: config.staleContactDays,
       log: logAs('plan', 'error'),
-      fs,
     })
     const rooms = new RoomManager(store, {
       unloadGraceMs: config.roomUnloadGraceMs,

@@ -50,9 +50,17 @@ export class AccountService {
     private readonly dataDir: string,
     /** Removes what other stores keep for a deleted account (its reviews, its plan). */
     private readonly onDeleted: (id: string) => Promise<void> = async () => {},
-    /** The stored plans' summaries (server/plan/PlanService.ts; plans are not in db.json). */
-    private readonly plans?: { summaryOf(id: string): PlanSummary | null },
+    /**
+     * The stored plans' summaries (server/plan/PlanService.ts; plans are not in db.json);
+     * `refresh` re-reads those other nodes may have stored (several nodes on one database).
+     */
+    private readonly plans?: { summaryOf(id: string): PlanSummary | null; refresh?(ids: string[]): Promise<void> },
   ) {}
+
+  /** Brings the plan summaries of these accounts up to date before they are shown (several nodes). */
+  async refreshPlans(ids: string[]): Promise<void> {
+    await this.plans?.refresh?.(ids)
+  }
 
   private exists(id: string) {
     return Boolean(this.db.data.accounts[id]) || this.creating.has(id)
@@ -171,6 +179,12 @@ export class AccountService {
       archived: Boolean(account.archivedAt),
       role,
     }
+  }
+
+  /** {@link visibleTo}, with the plan summaries other nodes stored read first. */
+  async visibleToNow(user: UserRecord): Promise<AccountSummary[]> {
+    await this.refreshPlans(Object.keys(this.db.data.accounts).filter((id) => this.auth.roleOn(user, id)))
+    return this.visibleTo(user)
   }
 
   /** The accounts a user may see (administrators: all), newest activity first. */

@@ -51,7 +51,7 @@ export function mountAccountRoutes(
 
   app.get('/api/accounts', async (c) => {
     const { user } = auth.requireUser(c.req.raw)
-    const rows = accounts.visibleTo(user)
+    const rows = await accounts.visibleToNow(user)
     return c.json({
       accounts: deps.portfolio ? await deps.portfolio(rows) : rows,
       portfolioFocusLimit: config.portfolioFocusLimit,
@@ -69,8 +69,9 @@ export function mountAccountRoutes(
     return c.json(accounts.summary(account, 'owner'), 201)
   })
 
-  app.get('/api/accounts/:id', (c) => {
+  app.get('/api/accounts/:id', async (c) => {
     const access = auth.account(c.req.raw, c.req.param('id'), 'read')
+    await accounts.refreshPlans([access.account.id])
     return c.json({ ...accounts.summary(access.account, access.role), memberRole: access.memberRole })
   })
 

@@ -26,7 +26,7 @@ function refused(e: unknown): boolean {
 }
 
 /** Runs a store operation; a refused database becomes {@link StorageUnavailableError} (HTTP 503). */
-async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (e) {

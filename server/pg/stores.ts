@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config.ts'
 import { migrate } from './migrate.ts'
 import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from './PgContentStores.ts'
 import { PgDocStore } from './PgDocStore.ts'
+import { PgPlanStore } from './PgPlanStore.ts'
 import { PgRecords } from './PgRecords.ts'
 import { createPool, type Pool } from './pool.ts'
 
@@ -20,6 +21,7 @@ export interface PostgresStores {
   assets: PgAssetStore
   audit: PgAuditLog
   votes: PgVoteStore
+  plans: PgPlanStore
   /** Flushes and closes the stores, releases the node lock, ends the pool. */
   close(): Promise<void>
 }
@@ -68,6 +70,7 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
       assets: new PgAssetStore(pool),
       audit,
       votes: new PgVoteStore(pool),
+      plans: new PgPlanStore(pool),
       close() {
         closing ??= (async () => {
           await docs.close()

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Records } from '../db/Records.ts'
-import { nodeFs, type StorageFs, writeFileDurably } from '../storage/fsLayer.ts'
+import type { StorageFs } from '../storage/fsLayer.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
+import { FilePlanStore, type PlanStore } from './PlanStore.ts'
 import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
 
 export interface PlanServiceOptions {
@@ -21,8 +20,10 @@ export interface PlanServiceOptions {
   /** Freshness limit of the contact checks (STALE_CONTACT_DAYS). */
   staleContactDays?: number
   log: (msg: string) => void
-  /** Where plan records are kept (`<dataDir>/plans/<accountId>.json`); none: in memory only. */
+  /** Where plan records are kept (`<dataDir>/plans/<accountId>.json`) unless `store` is given; none: in memory only. */
   dataDir?: string
+  /** The plan store (server/plan/PlanStore.ts; PostgreSQL in multi-node mode); default: files under `dataDir`. */
+  store?: PlanStore | null
   /** Injectable clock (tests). */
   now?: () => Date
   /** A room is in a burst while its last change is this recent: no derivation then (default 250 ms). */
@@ -38,7 +39,7 @@ export interface PlanServiceOptions {
   writeIntervalMs?: number
   /** After a failed plan write, try again after this long (default 3 s). */
   writeRetryMs?: number
-  /** The file-system layer plan files are written through (tests inject faults). */
+  /** The file-system layer plan files are written through (tests inject faults; files only). */
   fs?: StorageFs
 }
 
@@ -73,11 +74,11 @@ const TICK_MS = 100
 const WORKER_IDLE_MS = 60_000
 
 /**
- * Plan files, written through the file-system layer off the event loop (async, durably: temp,
- * fsync, rename, directory fsync). Only the latest content of each file waits; a failed write is
- * logged once and tried again by itself until it succeeds (or newer content replaces it).
+ * Plan writes to the store, off the event loop (async; files durably: temp, fsync, rename,
+ * directory fsync; PostgreSQL one upsert). Only the latest content of each plan waits; a failed
+ * write is logged once and tried again by itself until it succeeds (or newer content replaces it).
  */
-class PlanFiles {
+class PlanWrites {
   private readonly waiting = new Map<string, Uint8Array>()
   private readonly writing = new Map<string, Promise<void>>()
   private readonly retry = new Map<string, NodeJS.Timeout>()
@@ -86,17 +87,17 @@ class PlanFiles {
   private closed = false
 
   constructor(
-    private readonly fs: StorageFs,
+    private readonly store: PlanStore,
     private readonly log: (msg: string) => void,
     private readonly retryMs: number,
   ) {}
 
-  put(id: string, file: string, bytes: Uint8Array): Promise<void> {
+  put(id: string, bytes: Uint8Array): Promise<void> {
     this.waiting.set(id, bytes)
-    return this.kick(id, file)
+    return this.kick(id)
   }
 
-  private kick(id: string, file: string): Promise<void> {
+  private kick(id: string): Promise<void> {
     const running = this.writing.get(id)
     if (running) return running.then(() => this.settled(id))
     const timer = this.retry.get(id)
@@ -109,19 +110,19 @@ class PlanFiles {
         const bytes = this.waiting.get(id)!
         this.waiting.delete(id)
         try {
-          await writeFileDurably(this.fs, file, bytes)
-          if (this.failing.delete(id)) this.log(`[plan ${id}] the plan file is written again`)
+          await this.store.write(id, bytes)
+          if (this.failing.delete(id)) this.log(`[plan ${id}] ${this.store.what} is written again`)
         } catch (e) {
           // Newer content may have arrived meanwhile; else this one is tried again.
           if (!this.waiting.has(id)) this.waiting.set(id, bytes)
           const why = (e as NodeJS.ErrnoException).code ?? String(e)
           if (!this.failing.has(id))
-            this.log(`[plan ${id}] writing the plan file failed (${why}); trying again every ${this.retryMs} ms`)
+            this.log(`[plan ${id}] writing ${this.store.what} failed (${why}); trying again every ${this.retryMs} ms`)
           this.failing.set(id, why)
           if (!this.closed) {
             const t = setTimeout(() => {
               this.retry.delete(id)
-              void this.kick(id, file)
+              void this.kick(id)
             }, this.retryMs)
             t.unref()
             this.retry.set(id, t)
@@ -169,7 +170,8 @@ export class PlanService {
   private readonly states = new Map<string, RoomPlanState>()
   private readonly index = new Map<string, IndexEntry>()
   private readonly worker: PlanWorker
-  private readonly files: PlanFiles
+  private readonly files: PlanWrites | null
+  private readonly store: PlanStore | null
   private rooms: RoomManager | null = null
   private timer: NodeJS.Timeout | null = null
   private closed = false
@@ -190,44 +192,28 @@ export class PlanService {
     private readonly db: Records,
     private readonly options: PlanServiceOptions,
   ) {
-    this.files = new PlanFiles(options.fs ?? nodeFs, options.log, options.writeRetryMs ?? 3000)
+    this.store =
+      options.store !== undefined
+        ? options.store
+        : options.dataDir
+          ? new FilePlanStore(options.dataDir, options.fs)
+          : null
+    this.files = this.store ? new PlanWrites(this.store, options.log, options.writeRetryMs ?? 3000) : null
     this.worker = new PlanWorker(options.log, () => {
       // The worker died with its replicas: every room is fed its full state again.
       for (const s of this.states.values()) s.open = false
     })
   }
 
-  private get plansDir(): string | null {
-    return this.options.dataDir ? path.join(this.options.dataDir, 'plans') : null
-  }
-
-  private fileOf(accountId: string): string | null {
-    return this.plansDir ? path.join(this.plansDir, `${accountId}.json`) : null
-  }
-
   /**
-   * Reads the stored plans (and moves plans an older version kept in db.json to their files).
-   * Call once before serving.
+   * Reads the stored plans' summaries (and moves plans an older version kept in db.json to the
+   * store). Call once before serving.
    */
   async load(): Promise<void> {
-    const dir = this.plansDir
-    if (!dir) return
-    mkdirSync(dir, { recursive: true })
-    for (const name of readdirSync(dir)) {
-      const m = /^([a-z0-9][a-z0-9-]{0,63})\.json$/.exec(name)
-      if (!m) continue
-      try {
-        const stored = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as {
-          summary: PlanSummary
-          plan: PlanRecord
-        }
-        this.index.set(m[1], { summary: stored.summary, json: null, bytes: null, parsed: stored.plan })
-      } catch (e) {
-        this.options.log(
-          `[plan ${m[1]}] the stored plan cannot be read (derived again on the next change): ${String(e)}`,
-        )
-      }
-    }
+    const store = this.store
+    if (!store) return
+    for (const [id, stored] of await store.loadAll(this.options.log))
+      this.index.set(id, { summary: stored.summary, json: null, bytes: null, parsed: stored.plan ?? null })
     const legacy = this.db.data.plans
     const moved = Object.keys(legacy)
     if (moved.length === 0) return
@@ -236,17 +222,51 @@ export class PlanService {
       const account = this.db.data.accounts[id]
       if (!account || !plan) continue
       const summary = summarize(plan, account.lastActivityAt)
-      await writeFileDurably(
-        this.options.fs ?? nodeFs,
-        path.join(dir, `${id}.json`),
-        Buffer.from(JSON.stringify({ format: 'war-room-plan', version: 1, summary, plan })),
-      )
+      await store.write(id, Buffer.from(JSON.stringify({ format: 'war-room-plan', version: 1, summary, plan })))
       this.index.set(id, { summary, json: null, bytes: null, parsed: plan })
     }
     await this.db.update((d) => {
       d.plans = {}
     })
     this.options.log(`[plan] moved ${moved.length} plan records from db.json to plans/`)
+  }
+
+  /**
+   * Several nodes on one store: other nodes derive and store plans of rooms this node does not
+   * hold, so before a list this node re-reads those accounts' summaries (one query). A room this
+   * node has derived since it loaded keeps its own (newer, or the same: derived from the same
+   * converged document). One store (files): nothing to do.
+   */
+  async refresh(ids: string[]): Promise<void> {
+    const store = this.store
+    if (!store?.shared) return
+    const others = ids.filter((id) => !this.newerHere(id))
+    let rows: Map<string, PlanSummary>
+    try {
+      rows = await store.summaries(others)
+    } catch (e) {
+      // The list is served from what this node knows (as lists are while records cannot be read).
+      this.options.log(`[plan] reading the stored summaries failed (lists show this node's): ${String(e)}`)
+      return
+    }
+    for (const id of others) {
+      if (this.newerHere(id)) continue
+      const summary = rows.get(id)
+      const entry = this.index.get(id)
+      if (!summary) this.index.delete(id)
+      else if (!entry || JSON.stringify(entry.summary) !== JSON.stringify(summary))
+        this.index.set(id, { summary, json: null, bytes: null, parsed: null })
+    }
+  }
+
+  /**
+   * Whether this node's memory of the plan is at least as new as the store's: it holds the room
+   * and derived it since loading it, or its last derivation is not stored yet.
+   */
+  private newerHere(id: string): boolean {
+    const s = this.states.get(id)
+    if (s && !s.room.destroyed && s.lastDerivedAt > 0) return true
+    return Boolean(this.index.get(id)?.bytes)
   }
 
   /** The room manager is built with this service's hooks, so it is attached afterwards. */
@@ -372,14 +392,14 @@ export class PlanService {
     s.dirty = false
     const lastActivityAt = new Date(s.lastChangeAt || Date.now()).toISOString()
     const account = Boolean(this.db.data.accounts[name])
-    const file = account ? this.fileOf(name) : null
+    const wantFile = account && this.files !== null
     const run = this.worker.request({
       op: 'derive',
       room: name,
       today: this.today(),
       staleContactDays: this.options.staleContactDays,
       lastActivityAt,
-      wantFile: Boolean(file),
+      wantFile,
       wantPlan,
     })
     s.deriving = run
@@ -410,8 +430,8 @@ export class PlanService {
       // The file follows at most once per writeIntervalMs (a file whose last write failed takes
       // the newest content into its retry at once); until then reads use the bytes in memory.
       s.unwritten = reply.file ?? null
-      if (writeFile || this.files.failing.has(name)) await this.writeFile(s, false)
-      return reply.json ? this.parse(name, entry) : null
+      if (writeFile || this.files?.failing.has(name)) await this.writeFile(s, false)
+      return reply.json ? await this.parse(name, entry) : null
     } catch (e) {
       this.options.log(`[plan ${name}] derivation failed: ${e instanceof Error ? e.stack : String(e)}`)
       return null
@@ -421,21 +441,21 @@ export class PlanService {
   }
 
   /**
-   * Writes the room's plan file with the content last derived (through the file-system layer,
-   * durably; a failure is logged and retried by {@link PlanFiles}). With `track`, the write counts
+   * Writes the room's plan with the content last derived to the store (files: through the
+   * file-system layer, durably; a failure is logged and retried by {@link PlanWrites}). With `track`, the write counts
    * as the room's work in progress (no derivation starts meanwhile).
    */
   private writeFile(s: RoomPlanState, track = true): Promise<void> {
     const name = s.room.name
     const bytes = s.unwritten
-    const file = this.fileOf(name)
-    if (!bytes || !file) return Promise.resolve()
+    const files = this.files
+    if (!bytes || !files) return Promise.resolve()
     s.unwritten = null
     s.lastFileAt = Date.now()
-    const done = this.files.put(name, file, bytes).then(() => {
+    const done = files.put(name, bytes).then(() => {
       const entry = this.index.get(name)
-      // The file holds it now: reads go to the file again, the copy in memory goes.
-      if (entry?.bytes === bytes && !this.files.failing.has(name)) entry.bytes = null
+      // The store holds it now: reads go to the store again, the copy in memory goes.
+      if (entry?.bytes === bytes && !files.failing.has(name)) entry.bytes = null
     })
     if (!track) return done
     const settled = done.finally(() => {
@@ -457,16 +477,18 @@ export class PlanService {
     this.worker.maybeIdle(this.states.size)
   }
 
-  private parse(id: string, entry: IndexEntry): PlanRecord | null {
+  private async parse(id: string, entry: IndexEntry): Promise<PlanRecord | null> {
     if (entry.parsed) return entry.parsed
     try {
       if (entry.json) entry.parsed = JSON.parse(entry.json) as PlanRecord
       else if (entry.bytes)
         entry.parsed = (JSON.parse(new TextDecoder().decode(entry.bytes)) as { plan: PlanRecord }).plan
       else {
-        const file = this.fileOf(id)
-        if (!file || !existsSync(file)) return null
-        entry.parsed = (JSON.parse(readFileSync(file, 'utf8')) as { plan: PlanRecord }).plan
+        const stored = await this.store?.read(id)
+        if (!stored) return null
+        // Read while another write may have replaced the entry: keep only what belongs to it.
+        if (this.index.get(id) !== entry) return stored.plan
+        entry.parsed = stored.plan
       }
       entry.json = null
       return entry.parsed
@@ -482,11 +504,27 @@ export class PlanService {
   }
 
   /**
-   * The plan record as last derived, without loading anything (from memory while its file lags
-   * the last derivation, else from the file).
+   * The plan record as last derived, without loading any room: from memory while the store lags
+   * this node's last derivation, else from the store. With a shared store (several nodes) a plan
+   * this node did not derive itself is read from the store every time: another node may have
+   * stored a newer one.
    */
-  stored(accountId: string): PlanRecord | null {
+  async stored(accountId: string): Promise<PlanRecord | null> {
     const entry = this.index.get(accountId)
+    if (this.store?.shared && !this.newerHere(accountId)) {
+      try {
+        const stored = await this.store.read(accountId)
+        if (!stored) {
+          if (this.index.get(accountId) === entry) this.index.delete(accountId)
+          return null
+        }
+        if (!this.newerHere(accountId))
+          this.index.set(accountId, { summary: stored.summary, json: null, bytes: null, parsed: stored.plan })
+        return stored.plan
+      } catch (e) {
+        this.options.log(`[plan ${accountId}] reading the stored plan failed (served from memory): ${String(e)}`)
+      }
+    }
     return entry ? this.parse(accountId, entry) : null
   }
 
@@ -503,13 +541,13 @@ export class PlanService {
     const state = open ? this.states.get(accountId) : undefined
     if (state && state.room === open) {
       await state.deriving?.catch(() => {})
-      const stored = this.stored(accountId)
+      const stored = await this.stored(accountId)
       if (!state.dirty && stored && stored.asOf === today) return stored
       const plan = await this.derive(state, true)
       if (plan) return plan
       throw new Error(`the plan of ${accountId} could not be derived`)
     }
-    const stored = this.stored(accountId)
+    const stored = await this.stored(accountId)
     if (stored && stored.asOf === today) return stored
     const room = await rooms.acquire(accountId)
     try {
@@ -522,31 +560,29 @@ export class PlanService {
     }
   }
 
-  /** Forgets a deleted account's plan (its file too). */
+  /** Forgets a deleted account's plan (in the store too). */
   async remove(accountId: string): Promise<void> {
     this.index.delete(accountId)
     await this.removeFile(accountId)
   }
 
   private async removeFile(accountId: string) {
-    this.files.forget(accountId)
-    const file = this.fileOf(accountId)
-    if (file)
-      await (this.options.fs ?? nodeFs)
-        .rm(file)
-        .catch((e) => this.options.log(`[plan ${accountId}] removing the plan file failed: ${String(e)}`))
+    this.files?.forget(accountId)
+    await this.store
+      ?.remove(accountId)
+      .catch((e) => this.options.log(`[plan ${accountId}] removing ${this.store?.what} failed: ${String(e)}`))
   }
 
-  /** Plan files whose last write failed (they are tried again by themselves). */
+  /** Plans whose last write failed (they are tried again by themselves). */
   get failingFiles(): number {
-    return this.files.failing.size
+    return this.files?.failing.size ?? 0
   }
 
   async close() {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    await this.files.close()
+    await this.files?.close()
     await this.worker.terminate()
   }
 }

@@ -22,7 +22,7 @@ export function portfolioRows(deps: { plans: PlanService; reviews: ReviewService
     const out: AccountSummary[] = []
     // One account at a time: a first listing after an upgrade may load many rooms.
     for (const row of rows) {
-      let plan = deps.plans.stored(row.id)
+      let plan = await deps.plans.stored(row.id)
       let next = row
       if (!plan) {
         try {

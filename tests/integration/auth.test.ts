@@ -496,7 +496,7 @@ describe('the demo account', () => {
     })
     await new Promise((r) => setTimeout(r, 1200))
     expect(server.db.data.accounts.demo).toBeUndefined()
-    expect(server.plans.stored('demo')).toBeNull()
+    expect(await server.plans.stored('demo')).toBeNull()
     // The id is free again, and the new account starts empty.
     await createAccount(server, cookie, { id: 'demo', name: 'fresh' })
     const again = connectClient(wsUrl(server), 'demo', new Y.Doc(), { cookie })

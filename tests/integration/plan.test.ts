@@ -95,9 +95,12 @@ describe('plan record API', () => {
   it('stores the plan shortly after a change and serves it with the room closed', async () => {
     const { server, writer } = await accountWithMap()
     // Derived in the plan worker, whose first start can take seconds on a loaded machine.
-    await eventually(() => expect(server.plans.stored('acme')?.account.name).toBe('华东电网 <b>集团</b>'), 20_000)
+    await eventually(
+      async () => expect((await server.plans.stored('acme'))?.account.name).toBe('华东电网 <b>集团</b>'),
+      20_000,
+    )
     writer.doc.getMap(DocKeys.account).set('name', '华东电网')
-    await eventually(() => expect(server.plans.stored('acme')?.account.name).toBe('华东电网'), 20_000)
+    await eventually(async () => expect((await server.plans.stored('acme'))?.account.name).toBe('华东电网'), 20_000)
     writer.destroy()
     await eventually(() => expect(server.rooms.peek('acme')).toBeNull())
     const plan = await (await get(`${server.url}/api/accounts/acme/plan`)).json()

@@ -1,0 +1,108 @@
+/**
+ * Plans with two nodes on one PostgreSQL database (server/pg/PgPlanStore.ts): a plan derived on
+ * node A is what node B's portfolio, account page and plan route show — also after B derived an
+ * older version itself — and a deleted account's plan is gone from the table.
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PgPlanStore } from '../../server/pg/PgPlanStore.ts'
+import { DocKeys } from '../../shared/protocol.ts'
+import { api, createAccount, setupAdmin } from '../helpers/auth.ts'
+import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { connectClient, whenSynced } from '../helpers/yclient.ts'
+
+let pg: Postgres
+let redis: Redis
+const cleanups: (() => Promise<unknown> | unknown)[] = []
+beforeAll(async () => {
+  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
+}, 60_000)
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+  await Promise.all([pg?.destroy(), redis?.destroy()])
+})
+
+async function twoNodes(): Promise<{ nodes: [TestServer, TestServer]; dirs: string[] }> {
+  const url = await pg.createDatabase('plans_nodes')
+  const nodes: TestServer[] = []
+  const dirs: string[] = []
+  for (let i = 0; i < 2; i++) {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    dirs.push(data.dir)
+    const server = await startTestServer({
+      dataDir: data.dir,
+      databaseUrl: url,
+      redisUrl: redis.url,
+      nodeId: `node-${i}`,
+      deriveDelayMs: 50,
+      planWriteIntervalMs: 0,
+    })
+    cleanups.push(() => server.close())
+    nodes.push(server)
+  }
+  return { nodes: nodes as [TestServer, TestServer], dirs }
+}
+
+interface Row {
+  id: string
+  name: string
+  health: { score: number } | null
+}
+
+const listed = async (server: TestServer, cookie: string) =>
+  ((await (await api(server, 'GET', '/api/accounts', { cookie })).json()) as { accounts: Row[] }).accounts
+
+describe('plans shared by two nodes', () => {
+  it("a plan derived on node A shows in node B's portfolio, account and plan, also after B derived an older one", async () => {
+    const {
+      nodes: [a, b],
+      dirs,
+    } = await twoNodes()
+    expect(a.backend.plans).toBeInstanceOf(PgPlanStore)
+    const cookie = await setupAdmin(a)
+    await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
+    const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
+    cleanups.push(() => writer.destroy())
+    await whenSynced(writer.provider)
+    const rename = (name: string) => writer.doc.getMap(DocKeys.account).set('name', name)
+
+    // B holds the room for a while too, so it derives (and stores) the first version itself.
+    const reader = connectClient(wsUrl(b), 'acme', undefined, { cookie })
+    await whenSynced(reader.provider)
+
+    rename('第一版')
+    await eventually(() => expect(b.plans.lastDerivationOf.get('acme')).toBeDefined(), 20_000)
+    await eventually(async () => expect((await a.backend.plans.read('acme'))?.plan.account.name).toBe('第一版'), 20_000)
+    await eventually(async () => {
+      const row = (await listed(b, cookie)).find((r) => r.id === 'acme')
+      expect(row?.name).toBe('第一版')
+      expect(row?.health).not.toBeNull()
+    })
+    reader.destroy()
+    await eventually(() => expect(b.rooms.peek('acme')).toBeFalsy())
+
+    // A newer plan from A (the room is on A only now) replaces what B derived itself: with plan
+    // files per node, B kept listing 第一版.
+    rename('第二版')
+    await eventually(async () => expect((await a.backend.plans.read('acme'))?.plan.account.name).toBe('第二版'), 20_000)
+    const row = (await listed(b, cookie)).find((r) => r.id === 'acme')
+    expect(row?.name).toBe('第二版')
+    const account = (await (await api(b, 'GET', '/api/accounts/acme', { cookie })).json()) as Row
+    expect(account.name).toBe('第二版')
+    const plan = (await (await api(b, 'GET', '/api/accounts/acme/plan', { cookie })).json()) as {
+      account: { name: string }
+    }
+    expect(plan.account.name).toBe('第二版')
+    // Nothing of it in either node's DATA_DIR.
+    for (const dir of dirs) expect(existsSync(path.join(dir, 'plans'))).toBe(false)
+
+    // Deleted on B: the row goes, and A lists nothing.
+    writer.destroy()
+    expect((await api(b, 'DELETE', '/api/accounts/acme', { cookie })).status).toBe(204)
+    expect(await a.backend.plans.read('acme')).toBeNull()
+    expect((await listed(a, cookie)).map((r) => r.id)).not.toContain('acme')
+  })
+})
