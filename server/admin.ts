@@ -65,7 +65,7 @@ export async function runAdminCommand(argv: string[], env: NodeJS.ProcessEnv, ou
   // Refuses, with the server's pid, while a server runs on this directory.
   const lock = lockDataDir(dataDir)
   try {
-    await apply(await Database.open(dataDir), () => new AuditLog(dataDir))
+    await apply(await Database.open(dataDir), () => new AuditLog(dataDir, out, { spillDir: config.auditSpillDir }))
   } finally {
     lock.release()
   }

@@ -70,7 +70,11 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     options.docs ??
     new FileDocStore(config.dataDir, { flushIntervalMs: config.flushIntervalMs, log: options.log, fs: options.fs })
   const reviews = new FileReviewStore(config.dataDir, options.log)
-  const audit = new AuditLog(config.dataDir, options.log, { fs: options.fs, rotateBytes: config.auditRotateBytes })
+  const audit = new AuditLog(config.dataDir, options.log, {
+    fs: options.fs,
+    rotateBytes: config.auditRotateBytes,
+    spillDir: config.auditSpillDir,
+  })
   return {
     mode: 'files',
     docs,

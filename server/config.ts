@@ -38,6 +38,8 @@ export interface ServerConfig {
   planWriteIntervalMs: number
   /** `audit.log` is rotated once it holds this many bytes. */
   auditRotateBytes: number
+  /** Where audit entries the data directory refused are also kept until it takes them ('' = `<tmpdir>/war-room-audit-spill`). */
+  auditSpillDir: string
   /** Time zone whose calendar date decides what is overdue in plan records. */
   planTimeZone: string
   /** Origins besides the request's own host allowed to change state and open sockets (ALLOWED_ORIGINS, comma-separated). */
@@ -129,6 +131,7 @@ export const defaultConfig = (): Settings => ({
   deriveDelayMs: 3_000,
   planWriteIntervalMs: 10_000,
   auditRotateBytes: 8 * 1024 * 1024,
+  auditSpillDir: '',
   planTimeZone: 'Asia/Shanghai',
   allowedOrigins: [],
   sessionTtlMs: 7 * 24 * 3600_000,
@@ -200,6 +203,7 @@ const SETTINGS = {
   deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
   planWriteIntervalMs: { env: 'PLAN_WRITE_INTERVAL_MS', value: count() },
   auditRotateBytes: { env: 'AUDIT_ROTATE_BYTES', value: positive() },
+  auditSpillDir: { env: 'AUDIT_SPILL_DIR', value: z.string() },
   planTimeZone: {
     env: 'PLAN_TIME_ZONE',
     value: z.string().refine(isTimeZone, 'is not a known time zone (e.g. Asia/Shanghai)'),

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type AuditEntry, AuditLog } from '../../server/audit/AuditLog.ts'
+import { type AuditEntry, AuditLog, auditSpillFile } from '../../server/audit/AuditLog.ts'
 import {
   addMember,
   api,
@@ -17,6 +17,7 @@ import {
   TEST_PASSWORD,
   userWithSession,
 } from '../helpers/auth.ts'
+import { startChildServer } from '../helpers/childServer.ts'
 import { eventually, startTestServer, tempDataDir } from '../helpers/server.ts'
 import { FaultFs } from './faultFs.ts'
 
@@ -246,5 +247,95 @@ describe('audit log', () => {
     const lines = (await fs.readFile(path.join(data.dir, 'audit.log'), 'utf8')).trim().split('\n')
     expect(lines.map((l) => JSON.parse(l).action)).toEqual(['setup', 'auth.login.failed', 'auth.login'])
     void cookie
+  })
+
+  it('kill -9 during an audit outage loses no entry: the waiting ones are in the spill file, and the next start writes them once, in order', {
+    timeout: 240_000,
+  }, async () => {
+    const data = tempDataDir()
+    const spill = tempDataDir('war-room-spill-')
+    cleanups.push(data.remove, spill.remove)
+    // A real refused append in a real process: audit.log is a directory (open fails, EISDIR).
+    await fs.mkdir(path.join(data.dir, 'audit.log'))
+    const env = { DATA_DIR: data.dir, AUDIT_SPILL_DIR: spill.dir }
+    const child = await startChildServer(env)
+    cleanups.push(() => child.proc.kill('SIGKILL'))
+    const server = { url: `http://127.0.0.1:${child.port}` }
+    await setupAdmin(server)
+    expect(
+      (await api(server, 'POST', '/api/login', { body: { email: 'admin@example.com', password: 'wrong-password' } }))
+        .status,
+    ).toBe(401)
+    await login(server, 'admin@example.com')
+    // Every answer above came after its entry was durable in the spill file.
+    const health = await fetch(`${server.url}/healthz`)
+    expect(health.status).toBe(503)
+    expect(((await health.json()) as { storage: { audit: unknown } }).storage.audit).toMatchObject({
+      ok: false,
+      waiting: 3,
+      spilled: 3,
+    })
+    const spillFile = auditSpillFile(data.dir, spill.dir)
+    expect((await fs.readFile(spillFile, 'utf8')).trim().split('\n')).toHaveLength(4)
+    child.proc.kill('SIGKILL')
+    await child.exited
+
+    // The disk is fixed; the next start writes what the killed process could not.
+    await fs.rm(path.join(data.dir, 'audit.log'), { recursive: true })
+    const again = await startTestServer({ dataDir: data.dir, auditSpillDir: spill.dir })
+    cleanups.push(() => again.close())
+    const cookie = await login(again, 'admin@example.com')
+    const { entries } = await read(again, cookie)
+    expect(entries.map((e) => e.action).reverse()).toEqual(['setup', 'auth.login.failed', 'auth.login', 'auth.login'])
+    const lines = (await fs.readFile(path.join(data.dir, 'audit.log'), 'utf8')).trim().split('\n')
+    expect(lines.map((l) => JSON.parse(l).action)).toEqual(['setup', 'auth.login.failed', 'auth.login', 'auth.login'])
+    await expect(fs.stat(spillFile)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('a spill file whose entries were already appended (a crash before it was removed) writes nothing twice', async () => {
+    const { dir, remove } = tempDataDir()
+    const spill = tempDataDir('war-room-spill-')
+    cleanups.push(remove, spill.remove)
+    const faults = new FaultFs()
+    const first = new AuditLog(dir, () => {}, { fs: faults, spillDir: spill.dir, retryMs: 60_000 })
+    await first.record({ action: 'setup', actor: null, address: '127.0.0.1' })
+    faults.fail('EIO', ['append'], { match: /audit\.log$/ })
+    await first.record({ action: 'auth.login.failed', actor: null, address: '127.0.0.1', detail: { i: 1 } })
+    await first.record({ action: 'auth.login.failed', actor: null, address: '127.0.0.1', detail: { i: 2 } })
+    expect(first.status()).toMatchObject({ ok: false, waiting: 2, spilled: 2, error: 'EIO' })
+    const spillFile = auditSpillFile(dir, spill.dir)
+    const spilled = await fs.readFile(spillFile, 'utf8')
+    // The crash came after the waiting entries reached audit.log, before the spill file went.
+    const [, ...entryLines] = spilled.split('\n').filter(Boolean)
+    await fs.appendFile(path.join(dir, 'audit.log'), entryLines.map((l) => `${l}\n`).join(''))
+    await first.close()
+
+    const second = new AuditLog(dir, () => {}, { spillDir: spill.dir })
+    await second.record({ action: 'auth.login', actor: null, address: '127.0.0.1' })
+    const { entries } = await second.read()
+    expect(entries.map((e) => [e.action, (e.detail as { i?: number } | undefined)?.i]).reverse()).toEqual([
+      ['setup', undefined],
+      ['auth.login.failed', 1],
+      ['auth.login.failed', 2],
+      ['auth.login', undefined],
+    ])
+    await expect(fs.stat(spillFile)).rejects.toMatchObject({ code: 'ENOENT' })
+    await second.close()
+  })
+
+  it('a refused spill path too is reported: the entries wait in memory only', async () => {
+    const { dir, remove } = tempDataDir()
+    cleanups.push(remove)
+    const faults = new FaultFs()
+    const spillDir = path.join(dir, 'spill')
+    const audit = new AuditLog(dir, () => {}, { fs: faults, spillDir, retryMs: 60_000 })
+    faults.fail('ENOSPC', ['append', 'write'])
+    await audit.record({ action: 'setup', actor: null, address: '127.0.0.1' })
+    expect(audit.status()).toMatchObject({ ok: false, waiting: 1, spilled: 0, error: 'ENOSPC', spillError: 'ENOSPC' })
+    faults.heal()
+    await audit.record({ action: 'auth.login', actor: null, address: '127.0.0.1' })
+    expect(audit.status()).toEqual({ ok: true, waiting: 0 })
+    expect((await audit.read()).entries.map((e) => e.action)).toEqual(['auth.login', 'setup'])
+    await audit.close()
   })
 })
