@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Records } from '../db/Records.ts'
+import { isStorageFailure, StorageUnavailableError } from '../storage/DocStore.ts'
 import type { StorageFs } from '../storage/fsLayer.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
@@ -484,7 +485,16 @@ export class PlanService {
       else if (entry.bytes)
         entry.parsed = (JSON.parse(new TextDecoder().decode(entry.bytes)) as { plan: PlanRecord }).plan
       else {
-        const stored = await this.store?.read(id)
+        let stored: Awaited<ReturnType<PlanStore['read']>> | undefined
+        try {
+          stored = await this.store?.read(id)
+        } catch (e) {
+          // A store that refuses the read (EIO, …): a clear 503; nothing is derived or written in
+          // its place, the entry stays, and the next read tries again.
+          if (!isStorageFailure(e)) throw e
+          this.options.log(`[plan ${id}] reading ${this.store?.what} failed: ${String(e)}`)
+          throw new StorageUnavailableError(`the stored plan of ${id} cannot be read`, e)
+        }
         if (!stored) return null
         // Read while another write may have replaced the entry: keep only what belongs to it.
         if (this.index.get(id) !== entry) return stored.plan
@@ -493,6 +503,7 @@ export class PlanService {
       entry.json = null
       return entry.parsed
     } catch (e) {
+      if (e instanceof StorageUnavailableError) throw e
       this.options.log(`[plan ${id}] the stored plan cannot be read: ${String(e)}`)
       return null
     }

@@ -22,7 +22,15 @@ export function portfolioRows(deps: { plans: PlanService; reviews: ReviewService
     const out: AccountSummary[] = []
     // One account at a time: a first listing after an upgrade may load many rooms.
     for (const row of rows) {
-      let plan = await deps.plans.stored(row.id)
+      let plan: PlanRecord | null
+      try {
+        plan = await deps.plans.stored(row.id)
+      } catch (e) {
+        // A plan the store refuses to read: the row keeps what the list knows (its summary).
+        deps.log(`[portfolio] the stored plan of ${row.id} cannot be read: ${String(e)}`)
+        out.push({ ...row, lastReview: null, sinceLastReview: null })
+        continue
+      }
       let next = row
       if (!plan) {
         try {

@@ -259,7 +259,9 @@ describe('audit log', () => {
     await fs.mkdir(path.join(data.dir, 'audit.log'))
     const env = { DATA_DIR: data.dir, AUDIT_SPILL_DIR: spill.dir }
     const child = await startChildServer(env)
-    cleanups.push(() => child.proc.kill('SIGKILL'))
+    cleanups.push(() => {
+      child.proc.kill('SIGKILL')
+    })
     const server = { url: `http://127.0.0.1:${child.port}` }
     await setupAdmin(server)
     expect(

@@ -16,7 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { decodeLog, FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { CloseCode } from '../../shared/protocol.ts'
-import { api, TEST_PASSWORD } from '../helpers/auth.ts'
+import { api, login, TEST_PASSWORD } from '../helpers/auth.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 import { FaultFs, type FsOp } from './faultFs.ts'
@@ -312,5 +312,49 @@ describe('plan files on a failing disk (through the file-system layer)', () => {
     await soon(() => expect(fs.access(planFile(data.dir))).resolves.toBeUndefined())
     await soon(async () => expect(await storedName(data.dir)).toBe('第二版'))
     await soon(() => expect(server.logs.join('\n')).toMatch(/\[plan acme\] the plan file is written again/))
+  })
+
+  it('a plan file the disk refuses to read (EIO) answers 503 in both languages and changes nothing; it is read again once the disk heals', async () => {
+    const data = tempDataDir()
+    cleanups.push(() => data.remove())
+    const faults = new FaultFs()
+    const options = { dataDir: data.dir, fs: faults, flushIntervalMs: 5, deriveDelayMs: 50, planWriteIntervalMs: 0 }
+    let server = await startTestServer({ ...options, accounts: ['acme'] })
+    await server.close()
+
+    // At start, a plan file the disk refuses is named in the log and left as it is.
+    await fs.mkdir(path.dirname(planFile(data.dir)), { recursive: true })
+    await fs.writeFile(planFile(data.dir), '{"format":"war-room-plan"')
+    faults.fail('EIO', ['readFile'], { match: /plans[/\\]acme\.json$/, times: 1 })
+    server = await startTestServer(options)
+    cleanups.push(() => server.close())
+    expect(server.logs.join('\n')).toMatch(/\[plan acme\] the stored plan cannot be read.*EIO/)
+    expect(await fs.readFile(planFile(data.dir), 'utf8')).toBe('{"format":"war-room-plan"')
+    const cookie = await login(server, 'admin@example.com')
+
+    // A plan derived and stored, its room unloaded: the next read goes to the file.
+    const writer = connectClient(wsUrl(server), 'acme', undefined, { cookie })
+    await whenSynced(writer.provider)
+    writer.doc.getMap('account').set('name', '读得到')
+    await soon(async () => expect(await storedName(data.dir)).toBe('读得到'))
+    writer.destroy()
+    await soon(() => expect(server.rooms.peek('acme')).toBeNull())
+    const before = await fs.readFile(planFile(data.dir))
+    const calls = faults.calls.length
+    faults.fail('EIO', ['readFile'], { match: /plans[/\\]acme\.json$/ })
+    const refused = await api(server, 'GET', '/api/accounts/acme/plan', { cookie })
+    expect(refused.status).toBe(503)
+    expect(await refused.json()).toMatchObject({
+      message: { zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.stringMatching(/storage/i) },
+    })
+    expect(server.logs.join('\n')).toMatch(/\[plan acme\] reading the plan file failed: .*EIO/)
+    // Nothing was loaded, derived or written in its place.
+    expect(server.rooms.peek('acme')).toBeNull()
+    expect(faults.calls.slice(calls).filter((c) => /plans|rooms/.test(c.file) && c.op !== 'readFile')).toEqual([])
+    expect(await fs.readFile(planFile(data.dir))).toEqual(before)
+    faults.heal()
+    const served = await api(server, 'GET', '/api/accounts/acme/plan', { cookie })
+    expect(served.status).toBe(200)
+    expect(((await served.json()) as { account: { name: string } }).account.name).toBe('读得到')
   })
 })
