@@ -430,6 +430,10 @@ export class Room {
       })
       // Another node's client, as this node relayed it, echoed back by a client: not its to claim.
       if (!conn.awarenessClients.has(clientId) && this.remotePresence.isEcho(clientId, clock, json)) continue
+      // An echo of what the room already has (a peer relaying back a departed client's removal or
+      // last state) claims nothing: the id stays free for its owner's return.
+      if (!conn.awarenessClients.has(clientId) && (json === 'null' || !this.presence.accepts(clientId, clock, false)))
+        continue
       // Ids are admitted one at a time, so the per-connection cap counts every one of them.
       if (!this.mayUseAwarenessClient(conn, clientId)) continue
       conn.awarenessClients.add(clientId)

@@ -113,4 +113,34 @@ describe('awareness floods', () => {
     }, 10_000)
     expect(closes).toEqual([])
   })
+
+  it("a departed client's id is not claimed by the peer that echoes its removal: the client gets its presence back when it returns", async () => {
+    const server = await setup()
+    const a = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
+    const b = connectClient(wsUrl(server), 'acme', undefined, { cookie: server.cookie })
+    cleanups.push(
+      () => a.destroy(),
+      () => b.destroy(),
+    )
+    await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
+    const idA = a.doc.clientID
+    const idB = b.doc.clientID
+    a.provider.awareness.setLocalStateField('cursor', { x: 0 })
+    await eventually(() => expect(b.provider.awareness.getStates().get(idA)?.cursor).toEqual({ x: 0 }), 10_000)
+
+    // A's connection drops. The server relays A's removal; B's y-websocket echoes it back (it
+    // sends every awareness change it applies, whoever made it).
+    a.provider.disconnect()
+    await eventually(() => expect(b.provider.awareness.getStates().has(idA)).toBe(false), 10_000)
+    // Barrier: B's next state reached the server, so the echo before it did too.
+    b.provider.awareness.setLocalStateField('marker', 1)
+    await eventually(() => expect(presenceOf(server).get(idB)?.marker).toBe(1), 10_000)
+
+    // A comes back with the same awareness id (same provider, same document) and moves.
+    a.provider.connect()
+    await whenSynced(a.provider)
+    for (let x = 1; x <= 3; x++) a.provider.awareness.setLocalStateField('cursor', { x })
+    await eventually(() => expect(b.provider.awareness.getStates().get(idA)?.cursor).toEqual({ x: 3 }), 10_000)
+    expect(presenceOf(server).get(idA)?.cursor).toEqual({ x: 3 })
+  })
 })
