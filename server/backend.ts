@@ -10,7 +10,6 @@ import type { ServerConfig } from './config.ts'
 import type { Records } from './db/Records.ts'
 import { FileVoteStore, type VoteStore } from './live/VoteStore.ts'
 import type { Pool } from './pg/pool.ts'
-import { openPostgresStores } from './pg/stores.ts'
 import { FilePlanStore, type PlanStore } from './plan/PlanStore.ts'
 import { FileReviewStore } from './reviews/FileReviewStore.ts'
 import type { ReviewStore } from './reviews/ReviewStore.ts'
@@ -47,6 +46,8 @@ export interface BackendOptions {
 
 export async function openBackend(config: ServerConfig, options: BackendOptions): Promise<Backend> {
   if (config.databaseUrl) {
+    // Loaded only in this mode: pg, ioredis and immer cost an embedded server ~10 MB idle (issue 11).
+    const { openPostgresStores } = await import('./pg/stores.ts')
     const pg = await openPostgresStores(config, { log: options.log })
     const docs = options.docs ?? pg.docs
     return {

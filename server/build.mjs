@@ -13,34 +13,19 @@
  *
  * Plain .mjs (no TypeScript), so it runs before anything is built.
  */
-import { cpSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'esbuild'
+import { serverBuildOptions } from './buildOptions.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
+const out = path.join(root, 'dist/server')
 
-await build({
-  absWorkingDir: root,
-  entryPoints: {
-    main: 'server/main.ts',
-    'planWorker.boot': 'server/plan/planWorker.ts',
-    'compactWorker.boot': 'server/storage/compactWorker.ts',
-    'rebuildWorker.boot': 'server/pg/rebuildWorker.ts',
-  },
-  outdir: 'dist/server',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  define: { 'import.meta.dirname': '__warRoomServerDir' },
-  banner: {
-    js: "import { fileURLToPath as __warRoomFileURLToPath } from 'node:url'; const __warRoomServerDir = __warRoomFileURLToPath(new URL('../../server', import.meta.url));",
-  },
-})
+// Chunks of an earlier build would pile up beside the entries.
+for (const f of existsSync(out) ? readdirSync(out) : [])
+  if (/-[A-Z0-9]{8}\.mjs(\.map)?$/.test(f)) rmSync(path.join(out, f))
+
+await build(serverBuildOptions(root))
 
 // The PostgreSQL schema migrations, read beside the module that applies them (server/pg/migrate.ts).
 cpSync(path.join(root, 'server/pg/migrations'), path.join(root, 'dist/server/migrations'), { recursive: true })

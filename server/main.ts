@@ -1,5 +1,4 @@
 import { ConfigError } from './config.ts'
-import { NodeLockedError } from './pg/stores.ts'
 import { startServer } from './server.ts'
 import { DataDirLockedError } from './storage/DataDirLock.ts'
 
@@ -18,8 +17,13 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 } catch (e) {
-  // Before the server runs there is no configured logger: say it plainly and stop.
-  if (e instanceof DataDirLockedError || e instanceof NodeLockedError || e instanceof ConfigError) {
+  // Before the server runs there is no configured logger: say it plainly and stop. (NodeLockedError
+  // by name: server/pg/ loads only with DATABASE_URL, see server/backend.ts.)
+  if (
+    e instanceof DataDirLockedError ||
+    (e instanceof Error && e.name === 'NodeLockedError') ||
+    e instanceof ConfigError
+  ) {
     console.error(e.message)
     process.exit(2)
   }

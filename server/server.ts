@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { LoginLimiters } from './auth/Auth.ts'
-import { createSharedLoginLimiters } from './auth/redisRateLimit.ts'
+import type { createSharedLoginLimiters } from './auth/redisRateLimit.ts'
 import { type Backend, openBackend } from './backend.ts'
 import { resolveConfig, type ServerConfig } from './config.ts'
 import { Database } from './db/Database.ts'
 import type { Records } from './db/Records.ts'
 import { PlanService } from './plan/PlanService.ts'
-import { RedisFanout } from './scale/RedisFanout.ts'
+import type { RedisFanout } from './scale/RedisFanout.ts'
 import type { DocStore } from './storage/DocStore.ts'
 import type { StorageFs } from './storage/fsLayer.ts'
 import { RoomManager } from './sync/RoomManager.ts'
@@ -62,8 +62,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // PostgreSQL mode: the records are the database's (server/pg/PgRecords.ts), else lowdb's db.json.
     const db = records ?? backend.records ?? (await Database.open(config.dataDir, { fs }))
     // Several nodes (docs/scale-out.md): what each accepts reaches the others through Redis.
+    // The Redis modules load only when REDIS_URL is set (an embedded server's idle memory, issue 11).
     fanout = config.redisUrl
-      ? new RedisFanout({
+      ? new (await import('./scale/RedisFanout.ts')).RedisFanout({
           redisUrl: config.redisUrl,
           nodeId: config.nodeId || `node-${randomBytes(4).toString('hex')}`,
           store,
@@ -78,6 +79,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       )
     // Several nodes: sign-in throttling shared through Redis (falls back to memory while it is down).
     if (!limiters && config.redisUrl && backend.mode === 'postgres') {
+      const { createSharedLoginLimiters } = await import('./auth/redisRateLimit.ts')
       shared = createSharedLoginLimiters(config.redisUrl, config, { log: logAs('auth', 'warn') })
       limiters = shared
       await shared.ready(2000)

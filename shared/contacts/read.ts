@@ -8,10 +8,7 @@
  * the spreadsheet stored for it, and listed in `formulas` so the preview can say so. Nothing is
  * ever evaluated here.
  */
-import Papa from 'papaparse'
-import { readSheet } from 'read-excel-file/universal'
 import { type Bilingual, importMessages } from './messages'
-import { readFormulaCells } from './xlsxFormulas'
 
 export type SheetFormat = 'csv' | 'xlsx'
 
@@ -69,7 +66,12 @@ export function sniffFormat(bytes: Uint8Array): SheetFormat | 'xls' {
   return 'csv'
 }
 
-export function parseCsvText(text: string): string[][] {
+/**
+ * The parsers (papaparse, read-excel-file, fflate) load on the first sheet read, not with the module: a
+ * server that never imports a sheet does not keep them in memory (issue 11, idle RSS).
+ */
+export async function parseCsvText(text: string): Promise<string[][]> {
+  const { default: Papa } = await import('papaparse')
   const result = Papa.parse<string[]>(text, { skipEmptyLines: false, delimitersToGuess: [',', '\t', ';', '|'] })
   const quotes = result.errors.find((e) => e.type === 'Quotes')
   if (quotes) {
@@ -94,6 +96,10 @@ function cellText(value: unknown): string {
 
 async function readXlsx(bytes: Uint8Array): Promise<Pick<Table, 'rows' | 'formulas'>> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  const [{ readSheet }, { readFormulaCells }] = await Promise.all([
+    import('read-excel-file/universal'),
+    import('./xlsxFormulas'),
+  ])
   let data: unknown[][]
   try {
     data = (await readSheet(buffer, { trim: false })) as unknown[][]
@@ -140,5 +146,5 @@ export async function readTable(input: Uint8Array | ArrayBuffer): Promise<Table>
   }
   if (format === 'xlsx') return { format, ...(await readXlsx(bytes)) }
   const { text, encoding } = decodeText(bytes)
-  return { format, encoding, rows: parseCsvText(text.replace(/^\uFEFF/, '')) }
+  return { format, encoding, rows: await parseCsvText(text.replace(/^\uFEFF/, '')) }
 }

@@ -2,9 +2,8 @@
  * A table of text cells as an .xlsx workbook (stakeholders.xlsx beside stakeholders.csv), written
  * with write-excel-file's universal build (browser and Node). Every cell is written as a string,
  * so a value such as "=HYPERLINK(…)" stays text: Excel never runs it as a formula.
+ * The writer loads on the first export, not with the module (an idle server's memory, issue 11).
  */
-import writeXlsxFile from 'write-excel-file/universal'
-
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export async function tableToXlsx(cells: readonly (readonly string[])[], sheet = 'Stakeholders'): Promise<Uint8Array> {
@@ -19,6 +18,7 @@ export async function tableToXlsx(cells: readonly (readonly string[])[], sheet =
       Math.max(8, ...cells.map((row) => [...(row[c] ?? '')].reduce((n, ch) => n + (ch > '\u2e80' ? 2 : 1), 0))),
     ),
   )
+  const { default: writeXlsxFile } = await import('write-excel-file/universal')
   const blob = await writeXlsxFile(data, {
     sheet: sheet.slice(0, 31),
     columns: widths.map((width) => ({ width: width + 2 })),
