@@ -13,7 +13,8 @@ import { serverBuildOptions } from './buildOptions.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 const LAZY = ['pg', 'ioredis', 'immer', 'papaparse', 'read-excel-file', 'write-excel-file', 'fflate']
-const pkg = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2) : spec.split('/').slice(0, 1)).join('/')
+const pkg = (spec: string) =>
+  (spec.startsWith('@') ? spec.split('/').slice(0, 2) : spec.split('/').slice(0, 1)).join('/')
 
 async function graph() {
   const result = await build({ ...serverBuildOptions(root), write: false, metafile: true, logLevel: 'silent' })

@@ -171,12 +171,21 @@ async function withLoad<T>(
       )
       await sleep(phase.warmupMs)
       const cpu0 = target.cpuMs()
+      const threads0 = process.env.BENCH_DEBUG ? target.threadCpuMs() : null
       const sched0 = target.schedMs()
       const t0 = nowMicros()
       await sleep(phase.measureMs)
       const elapsedMs = (nowMicros() - t0) / 1000
       const serverCpu = (target.cpuMs() - cpu0) / elapsedMs
       const sched1 = target.schedMs()
+      const threads = threads0
+        ? [...target.threadCpuMs()]
+            .map(([name, ms]) => [name, (ms - (threads0.get(name) ?? 0)) / elapsedMs] as const)
+            .filter(([, share]) => share >= 0.01)
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, share]) => `${name} ${(share * 100).toFixed(0)} %`)
+            .join(', ')
+        : ''
       const serverWait = (sched1[1] - sched0[1]) / elapsedMs
       const rssMB = target.rssMB()
       const results = await Promise.all(pending)
@@ -196,7 +205,7 @@ async function withLoad<T>(
       }
       if (process.env.BENCH_DEBUG)
         console.log(
-          `    window: server main thread waited for a core ${(serverWait * 100).toFixed(0)} % of the time; sent ${(edits / (phase.measureMs / 1000)).toFixed(0)} edits/s (behind ${behind}), ${results.reduce((a, r) => a + r.cursorsSent, 0)} cursors, ${hist.total} samples, server ${(serverCpu * 100).toFixed(0)} %, load ${((cpu / phase.measureMs) * 100).toFixed(0)} %`,
+          `    window: server main thread waited for a core ${(serverWait * 100).toFixed(0)} % of the time; sent ${(edits / (phase.measureMs / 1000)).toFixed(0)} edits/s (behind ${behind}), ${results.reduce((a, r) => a + r.cursorsSent, 0)} cursors, ${hist.total} samples, server ${(serverCpu * 100).toFixed(0)} %, load ${((cpu / phase.measureMs) * 100).toFixed(0)} %${threads ? `; server threads: ${threads}` : ''}`,
         )
       return {
         hist,
@@ -282,9 +291,11 @@ async function crowdScenario(t: Target, round: number, n: number): Promise<Row> 
 
 // Starts low enough that every server holds the first step (the reference did not hold 2,000/s
 // here, which left the ratio without a denominator).
-const RAMP = QUICK
-  ? [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000]
-  : [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 14000]
+const RAMP = option('ramp')
+  ? option('ramp')!.split(',').map(Number)
+  : QUICK
+    ? [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000]
+    : [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 14000]
 
 /** One room, 20 clients: raise the edit rate until p99 passes 100 ms; the last rate that held. */
 async function rampScenario(t: Target, round: number): Promise<Row> {

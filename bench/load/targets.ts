@@ -4,7 +4,7 @@
  * `@y/websocket-server` (its own bin, documents in memory only) and the floor relay.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -178,6 +178,31 @@ export class Target {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command name.
     return (Number(fields[11]) + Number(fields[12])) * 10
+  }
+
+  /** CPU time so far (user + system, ms) per thread (`BENCH_DEBUG`: where a window's CPU went). */
+  threadCpuMs(): Map<string, number> {
+    const out = new Map<string, number>()
+    let tasks: string[] = []
+    try {
+      tasks = readdirSync(`/proc/${this.proc.pid}/task`)
+    } catch {
+      return out
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${this.proc.pid}/task/${tid}/stat`, 'utf8')
+        // Every thread of node is called "node": the main one by its id, the others by theirs.
+        const name =
+          tid === String(this.proc.pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}/${tid}`
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10)
+        out.set('(system, all threads)', (out.get('(system, all threads)') ?? 0) + Number(fields[12]) * 10)
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return out
   }
 
   /** [ms on a CPU, ms runnable but waiting for one] so far, from /proc/PID/schedstat (all threads of the main one). */

@@ -643,8 +643,20 @@ class PlanWorker {
     this.get()
   }
 
+  /** Messages of this turn of the event loop, sent as one (see {@link post}). */
+  private batch: PlanWorkerRequest[] = []
+  private batchTransfer: ArrayBuffer[] = []
+
+  /**
+   * Queues a message; everything queued in one turn of the event loop goes as one message, in
+   * order (the scheduler feeds hundreds of rooms per tick: one structured clone and one wake-up
+   * of the worker instead of one per room).
+   */
   post(msg: PlanWorkerRequest, transfer: ArrayBuffer[] = []) {
-    this.get().postMessage(msg, transfer)
+    this.get()
+    if (this.batch.length === 0) queueMicrotask(this.sendBatch)
+    this.batch.push(msg)
+    this.batchTransfer.push(...transfer)
   }
 
   request(msg: Omit<Extract<PlanWorkerRequest, { op: 'derive' }>, 'id'>): Promise<PlanWorkerReply> {
@@ -663,6 +675,22 @@ class PlanWorker {
       if (this.waiting.size === 0) void this.terminate()
     }, WORKER_IDLE_MS)
     this.idleTimer.unref()
+  }
+
+  private readonly sendBatch = () => {
+    const batch = this.batch
+    const transferList = this.batchTransfer
+    this.batch = []
+    this.batchTransfer = []
+    if (this.worker) this.worker.postMessage(batch, transferList)
+    // Stopped in this turn (closing): nobody is left to answer.
+    else
+      for (const m of batch) {
+        if (m.op !== 'derive') continue
+        const resolve = this.waiting.get(m.id)
+        this.waiting.delete(m.id)
+        resolve?.({ id: m.id, ok: false, error: 'plan worker stopped', threadId: -1 })
+      }
   }
 
   async terminate() {

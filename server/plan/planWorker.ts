@@ -72,7 +72,10 @@ function handle(msg: PlanWorkerRequest): PlanWorkerReply | null {
   }
 }
 
-parentPort!.on('message', (msg: PlanWorkerRequest) => {
-  const reply = handle(msg)
-  if (reply) parentPort!.postMessage(reply, reply.ok && reply.file ? [reply.file.buffer as ArrayBuffer] : [])
+// The service sends what it queued in one turn of its event loop as one message, in order.
+parentPort!.on('message', (batch: PlanWorkerRequest[]) => {
+  for (const msg of batch) {
+    const reply = handle(msg)
+    if (reply) parentPort!.postMessage(reply, reply.ok && reply.file ? [reply.file.buffer as ArrayBuffer] : [])
+  }
 })

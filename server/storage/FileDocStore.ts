@@ -208,15 +208,25 @@ export class FileDocStore implements DocStore {
   /**
    * `state` may be a function: it is then called (synchronously, now) only for a small room.
    * A room whose snapshot and retiring log together pass `inlineCompactBytes` is rebuilt from
-   * disk in the compaction worker instead, so encoding its state never blocks the event loop.
+   * disk in the compaction worker instead, so encoding its state never blocks the event loop for
+   * long — unless its last snapshot is under a quarter of that (its log then mostly overwrites):
+   * encoded here (its new snapshot's size then decides the next time).
    */
   compact(room: string, state: Uint8Array | (() => Uint8Array)): Promise<number | undefined> {
     const dir = this.roomDir(room)
     // Synchronously, before any await: later appends go to the next generation.
     const log = this.logFor(room)
-    const stored = (this.snapshotBytes.get(room) ?? 0) + log.size
-    const inline = typeof state !== 'function' || stored < (this.opts.inlineCompactBytes ?? 1024 * 1024)
-    const captured = typeof state === 'function' ? (inline ? state() : null) : state
+    const snapshot = this.snapshotBytes.get(room) ?? 0
+    const limit = this.opts.inlineCompactBytes ?? 1024 * 1024
+    // The log overstates the state when it holds overwrites (a tldraw record is rewritten whole on
+    // every change: 1 MiB of log may be a 5 KiB document, which the worker would rebuild by
+    // replaying every record, seconds of a core). So a room whose last snapshot (its exact state
+    // then) is small and whose log is not huge is encoded here: at most 2.25 × the limit of state
+    // (tens of ms per MiB on this machine), once — its next snapshot then says how big it is.
+    const inline =
+      typeof state !== 'function' || snapshot + log.size < limit || (snapshot < limit / 4 && log.size <= 2 * limit)
+    let captured: Uint8Array | null = typeof state === 'function' ? null : state
+    if (typeof state === 'function' && inline) captured = state()
     const olderGens = listUpTo(log.gen)
     const older = log.rotate()
     const keepFrom = log.gen
