@@ -101,6 +101,11 @@ export class RoomManager {
     entry.unloadTimer = setTimeout(() => void this.unload(name, entry), this.options.unloadGraceMs)
   }
 
+  /** Resolves once the room's unload, if one is under way (hook, snapshot, store release), has finished. */
+  async unloaded(name: string): Promise<void> {
+    await this.unloading.get(name)?.catch(() => {})
+  }
+
   /** The room if it is loaded now (no load is started). */
   peek(name: string): Room | null {
     return this.entries.get(name)?.room ?? null
