@@ -2,7 +2,7 @@
  * `npx tsx bench/present.ts [runs]` (also part of `npm run bench`): presenting and exporting in
  * a real Chromium against the real server, at 1280×720.
  *
- * - PNG export (editor.toImage, 2×) of the demo map (47 shapes, War Room cards) and of a
+ * - PNG export (editor.toImage, 2×) and SVG export (editor.getSvgString) of the demo map (47 shapes, War Room cards) and of a
  *   4,000-shape page (bench/derive.ts's document, laid out on a grid), each against a reference in
  *   the same run: the same number of tldraw's own geo shapes with text at the same places.
  * - Present mode's slide change: from the PageDown key to the slide's camera move finished and a
@@ -10,6 +10,7 @@
  *
  * Medians over `runs` (default 7), after one warm-up; ratios against the reference.
  */
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { chromium, type Page } from 'playwright-core'
 import { YKeyValue } from 'y-utility/y-keyvalue'
@@ -94,6 +95,14 @@ const EXPORT_CURRENT_PAGE = `(async () => {
   return performance.now() - t0
 })()`
 
+const EXPORT_CURRENT_PAGE_SVG = `(async () => {
+  const editor = window.__warRoomEditor
+  const ids = [...editor.getCurrentPageShapeIds()]
+  const t0 = performance.now()
+  await editor.getSvgString(ids, { background: true })
+  return performance.now() - t0
+})()`
+
 const onPage = (id: string, fn: string) => `(async () => {
   const editor = window.__warRoomEditor
   const back = editor.getCurrentPageId()
@@ -143,6 +152,11 @@ const CAMERA_MOVE = `(async () => {
 
 export async function main(args: string[]) {
   const runs = Number(args[0] ?? 7)
+  console.log(
+    `load average before the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
   const data = tempDataDir('war-room-bench-present-')
   const server = await startTestServer({ dataDir: data.dir, seedDemo: true, accounts: [] })
   const browser = await chromium.launch({
@@ -187,6 +201,9 @@ export async function main(args: string[]) {
       const demoOurs = await timeInPage(demo, EXPORT_CURRENT_PAGE, runs)
       const demoRef = await timeInPage(demo, onPage('page:reference', EXPORT_CURRENT_PAGE), runs)
       row('PNG export, demo map (47 shapes, 2×)', demoOurs, demoRef)
+      const demoSvgOurs = await timeInPage(demo, EXPORT_CURRENT_PAGE_SVG, runs)
+      const demoSvgRef = await timeInPage(demo, onPage('page:reference', EXPORT_CURRENT_PAGE_SVG), runs)
+      row('SVG export, demo map (47 shapes)', demoSvgOurs, demoSvgRef)
 
       // Slide changes on the demo (7 slides, no frames).
       await demo.getByTestId('wr-present-start').click()
@@ -212,14 +229,27 @@ export async function main(args: string[]) {
     const big = await open(id)
     const count = await big.evaluate(() => window.__warRoomEditor!.getCurrentPageShapeIds().size)
     await big.evaluate(ADD_REFERENCE_PAGE)
-    // Each of these takes long (minutes for ours): fewer runs (BIG_RUNS), no warm-up (the demo runs
-    // above warmed the page's code).
+    // Fewer runs (BIG_RUNS), no warm-up (the demo runs above warmed the page's code).
     const bigRuns = Number(process.env.BIG_RUNS ?? Math.max(1, Math.ceil(runs / 3)))
     const t0 = performance.now()
     const bigRef = await timeInPage(big, onPage('page:reference', EXPORT_CURRENT_PAGE), bigRuns, false, 'reference')
     const bigOurs = await timeInPage(big, EXPORT_CURRENT_PAGE, bigRuns, false, 'War Room')
     row(`PNG export, ${count}-shape page (2×)`, bigOurs, bigRef)
+    const bigSvgRef = await timeInPage(
+      big,
+      onPage('page:reference', EXPORT_CURRENT_PAGE_SVG),
+      bigRuns,
+      false,
+      'reference SVG',
+    )
+    const bigSvgOurs = await timeInPage(big, EXPORT_CURRENT_PAGE_SVG, bigRuns, false, 'War Room SVG')
+    row(`SVG export, ${count}-shape page`, bigSvgOurs, bigSvgRef)
     console.log(`(4,000-shape runs took ${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+    console.log(
+      `load average after the run: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    )
     console.log(['', '| What | War Room | reference | ratio |', '| --- | --- | --- | --- |', ...report].join('\n'))
   } finally {
     await browser.close()

@@ -105,6 +105,15 @@ export function useStance(shape: { meta: unknown; props: unknown }): { line: str
   // Signals, not React context: cards also render in tldraw's export root, which has no providers.
   const lang = useLangSignal()
   const days = useValue(staleContactDaysSignal)
+  return stanceOf(shape, lang, days)
+}
+
+/** {@link useStance} outside React (a card's `toSvg`). */
+export function stanceOf(
+  shape: { meta: unknown; props: unknown },
+  lang: Lang,
+  days = staleContactDaysSignal.get(),
+): { line: string | null; stale: boolean } {
   const provenance = readProvenance(shape.meta)
   const latest = latestStanceChange(provenance)
   if (!latest) return { line: null, stale: false }

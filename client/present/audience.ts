@@ -1,7 +1,7 @@
 /**
  * The client side of the customer-safe view (对客版): which audience the canvas is shown to, as a
- * tldraw signal (shape components read it in the export root too), and the editor's shape
- * visibility that applies shared/audience.ts's allow-list to what is drawn and exported.
+ * tldraw signal, the audience of the export being made, and the editor's shape visibility that
+ * applies shared/audience.ts's allow-list to what is drawn and exported.
  */
 import { atom, type Editor, type TLArrowBinding, type TLShape, type TLShapeId } from 'tldraw'
 import { type Audience, isCustomerSafeShape } from '../../shared/audience'
@@ -15,41 +15,19 @@ export const exportAudienceSignal = atom<Audience>('war-room export audience', '
 export const presentingSignal = atom<boolean>('war-room presenting', false)
 
 /**
- * The audience the cards of an export being made render for. Only shapes rendered in tldraw's
- * export root read it (see `useCustomerView`), so an export never changes what the screen shows.
+ * The audience an export being made now is for: the one {@link withExportAudience} runs, or, for a
+ * direct call of the editor API (`editor.getSvgString`, `editor.toImage`), the screen's own.
  */
-export const exportRenderAudienceSignal = atom<Audience>('war-room export render audience', 'team')
+export function exportAudienceNow(): Audience {
+  return exportingFor ?? audienceSignal.get()
+}
 
 /**
- * While an export runs: the audience whose shapes it draws. tldraw's export takes the shapes to
- * render from `editor.getUnorderedRenderingShapes(false)` (the screen uses `(true)`); the editor's
- * method is wrapped once ({@link installExportVisibility}) to filter that list by this audience
- * instead of switching the screen's audience for the duration.
+ * While an export runs: the audience it is for. Every shape util the canvas renders with reads it
+ * (through {@link exportAudienceNow}) and leaves out of the export what that audience may not see
+ * (client/shapes/exportFilter.ts), so an export never switches the screen's audience.
  */
 let exportingFor: Audience | null = null
-const wrapped = new WeakSet<Editor>()
-
-interface RenderingShapes {
-  /** tldraw-internal (5.4.2, pinned in package.json): the export root's list of shapes to draw. */
-  getUnorderedRenderingShapes?(useEditorState: boolean): { shape: TLShape }[]
-}
-
-/** Whether exports can be filtered without touching the screen (false: a tldraw without the hook). */
-export function installExportVisibility(editor: Editor): boolean {
-  if (wrapped.has(editor)) return true
-  const internal = editor as unknown as RenderingShapes
-  const method = internal.getUnorderedRenderingShapes
-  if (typeof method !== 'function') return false
-  wrapped.add(editor)
-  const original = method.bind(editor)
-  internal.getUnorderedRenderingShapes = (useEditorState: boolean) => {
-    const shapes = original(useEditorState)
-    const audience = exportingFor
-    if (useEditorState || audience === null) return shapes
-    return shapes.filter(({ shape }) => !isHiddenFor(editor, shape, audience))
-  }
-  return true
-}
 
 /** Exports run one at a time (each sets what its shapes render as). */
 let queue: Promise<unknown> = Promise.resolve()
@@ -58,19 +36,13 @@ let queue: Promise<unknown> = Promise.resolve()
  * Runs an export for `audience` without touching the screen: the export's shapes are filtered
  * and its cards rendered for that audience, the canvas on screen stays as it is.
  */
-export function withExportAudience<T>(editor: Editor, audience: Audience, fn: () => Promise<T>): Promise<T> {
-  const filtered = installExportVisibility(editor)
+export function withExportAudience<T>(_editor: Editor, audience: Audience, fn: () => Promise<T>): Promise<T> {
   const run = async () => {
     exportingFor = audience
-    exportRenderAudienceSignal.set(audience)
-    // Without tldraw's hook the export can only be made by showing the canvas to its audience.
-    const previous = audienceSignal.get()
-    if (!filtered) audienceSignal.set(audience)
     try {
       return await fn()
     } finally {
       exportingFor = null
-      if (!filtered) audienceSignal.set(previous)
     }
   }
   const result = queue.then(run, run)

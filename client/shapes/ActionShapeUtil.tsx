@@ -1,5 +1,4 @@
 import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
-import { customerSafeProps } from '../../shared/audience'
 import {
   ACTION_DEFAULT_SIZE,
   type ActionShape,
@@ -7,8 +6,10 @@ import {
   actionShapeProps,
   defaultActionProps,
 } from '../../shared/shapes/action'
-import { ACTION_STATUS_LABELS, DEPARTMENT_LABELS } from '../../shared/shapes/labels'
-import { type ActionProps, LIVE_ACTION_STATUSES } from '../../shared/shapes/types'
+import { langSignal, translate, useLangSignal } from '../i18n'
+import { exportAudienceNow, isHiddenFor } from '../present/audience'
+import { actionSvg, brokenSvg, tagged } from './cardSvg'
+import { actionView } from './cardView'
 import {
   BrokenCard,
   boxGeometry,
@@ -24,17 +25,11 @@ import {
   todayIso,
   tolerantProps,
   useCustomerView,
-  useLabel,
   useLowDetail,
   useShapeT,
 } from './common'
 
 const MIN = { w: 180, h: 100 }
-
-/** A live action whose due date has passed (compared in the user's own time zone). */
-export function isOverdue(props: Pick<ActionProps, 'due' | 'status'>, today = todayIso()): boolean {
-  return props.due !== '' && props.due < today && LIVE_ACTION_STATUSES.includes(props.status)
-}
 
 /**
  * A battle action: owner, department colour, due date, status and checkpoint;
@@ -77,78 +72,74 @@ export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
   override component(shape: ActionShape) {
     return <ActionCard shape={shape} />
   }
-}
 
-const STATUS_MARK: Record<ActionProps['status'], string> = {
-  planned: '○',
-  'in-progress': '▶',
-  done: '✓',
-  failed: '✗',
-  dropped: '—',
+  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
+  override toSvg(shape: ActionShape) {
+    const audience = exportAudienceNow()
+    if (isHiddenFor(this.editor, shape, audience)) return null
+    const { w, h } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
+    const lang = langSignal.get()
+    const problems = problemsOf(shape)
+    if (problems.length)
+      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
+    return tagged(
+      shape.id,
+      actionSvg(actionView(shape.props, { lang, customer: audience === 'customer', today: todayIso() }), w, h),
+    )
+  }
 }
 
 function ActionCard({ shape }: { shape: ActionShape }) {
   const t = useShapeT()
-  const label = useLabel()
+  const lang = useLangSignal()
   const low = useLowDetail(shape)
   const customer = useCustomerView()
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={ACTION_DEFAULT_SIZE} problems={problems} />
 
-  // The customer view shows only the allow-listed props (shared/audience.ts); the rest are defaults.
-  const p = customer ? customerSafeProps('action', shape.props, defaultActionProps()) : shape.props
-  const overdue = !customer && isOverdue(p)
+  // What the card shows, for its audience (cardView.ts; the export's SVG draws the same view).
+  const v = actionView(shape.props, { lang, customer, today: todayIso() })
+  const tone = `wr-dept--${v.department} wr-action--${v.status} ${v.overdue ? 'wr-action--overdue' : ''}`
   if (low) {
     // Large type: title, owner, due.
-    const { w } = safeSize(p, ACTION_DEFAULT_SIZE)
-    const title = p.title || t('shape.untitled')
-    const meta = `${p.owner || t('shape.noOwner')} · ${p.due || t('shape.noDue')}`
+    const { w } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
     return (
-      <Card
-        shape={shape}
-        fallback={ACTION_DEFAULT_SIZE}
-        className={`wr-action wr-lod wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
-      >
+      <Card shape={shape} fallback={ACTION_DEFAULT_SIZE} className={`wr-action wr-lod ${tone}`}>
         <div
-          className={`wr-lod__title wr-action__title ${p.title ? '' : 'wr-shape__placeholder'}`}
+          className={`wr-lod__title wr-action__title ${v.title.missing ? 'wr-shape__placeholder' : ''}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitLines(`${STATUS_MARK[p.status]} ${title}`, w - 32, 3, 44, 38) }}
+          style={{ fontSize: fitLines(`${v.mark} ${v.title.text}`, w - 32, 3, 44, 38) }}
         >
-          {STATUS_MARK[p.status]} {title}
+          {v.mark} {v.title.text}
         </div>
         <div
-          className={`wr-lod__line ${overdue ? 'wr-lod__line--alert' : ''}`}
-          style={{ fontSize: fitFontSize(meta, w - 32, 26) }}
+          className={`wr-lod__line ${v.overdue ? 'wr-lod__line--alert' : ''}`}
+          style={{ fontSize: fitFontSize(v.meta, w - 32, 26) }}
         >
-          {meta}
+          {v.meta}
         </div>
       </Card>
     )
   }
+  const missing = (k: { missing: boolean }, cls: string) => (k.missing ? `${cls} wr-shape__missing` : cls)
   return (
-    <Card
-      shape={shape}
-      fallback={ACTION_DEFAULT_SIZE}
-      className={`wr-action wr-dept--${p.department} wr-action--${p.status} ${overdue ? 'wr-action--overdue' : ''}`}
-    >
+    <Card shape={shape} fallback={ACTION_DEFAULT_SIZE} className={`wr-action ${tone}`}>
       <div className="wr-action__head">
-        {!customer && <span className="wr-chip wr-dept-chip">{label(DEPARTMENT_LABELS, p.department)}</span>}
-        <span className={`wr-chip wr-chip--action-${p.status}`}>
-          {STATUS_MARK[p.status]} {label(ACTION_STATUS_LABELS, p.status)}
-        </span>
+        {v.departmentText && <span className="wr-chip wr-dept-chip">{v.departmentText}</span>}
+        <span className={`wr-chip wr-chip--action-${v.status}`}>{v.statusText}</span>
       </div>
       <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-action__title" />
       <div className="wr-action__meta">
-        <span className={p.owner ? 'wr-action__owner' : 'wr-action__owner wr-shape__missing'}>
-          <span className="wr-shape__key">{t('field.owner.short')}</span> {p.owner || t('shape.noOwner')}
+        <span className={missing(v.owner, 'wr-action__owner')}>
+          <span className="wr-shape__key">{v.owner.key}</span> {v.owner.text}
         </span>
-        <span className={p.due ? 'wr-action__due' : 'wr-action__due wr-shape__missing'}>
-          <span className="wr-shape__key">{t('shape.due')}</span> {p.due || t('shape.noDue')}
+        <span className={missing(v.due, 'wr-action__due')}>
+          <span className="wr-shape__key">{v.due.key}</span> {v.due.text}
         </span>
-        {overdue && <span className="wr-chip wr-chip--overdue">⚠ {t('shape.overdue')}</span>}
+        {v.overdueText && <span className="wr-chip wr-chip--overdue">{v.overdueText}</span>}
       </div>
-      <div className={p.checkpoint ? 'wr-action__checkpoint' : 'wr-action__checkpoint wr-shape__missing'}>
-        <span className="wr-shape__key">{t('shape.checkpoint')}</span> {p.checkpoint || t('shape.noCheckpoint')}
+      <div className={missing(v.checkpoint, 'wr-action__checkpoint')}>
+        <span className="wr-shape__key">{v.checkpoint.key}</span> {v.checkpoint.text}
       </div>
     </Card>
   )

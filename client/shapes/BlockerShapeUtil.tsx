@@ -1,4 +1,4 @@
-import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
+import { BaseBoxShapeUtil, resizeBox, type SvgExportContext, type TLResizeInfo } from 'tldraw'
 import {
   BLOCKER_DEFAULT_SIZE,
   type BlockerShape,
@@ -6,7 +6,10 @@ import {
   blockerShapeProps,
   defaultBlockerProps,
 } from '../../shared/shapes/blocker'
-import { BLOCKER_STATUS_LABELS, SEVERITY_LABELS, STAGE_LABELS } from '../../shared/shapes/labels'
+import { langSignal, translate, useLangSignal } from '../i18n'
+import { exportAudienceNow, isHiddenFor } from '../present/audience'
+import { blockerSvg, brokenSvg, tagged } from './cardSvg'
+import { blockerView } from './cardView'
 import {
   BrokenCard,
   boxGeometry,
@@ -19,7 +22,6 @@ import {
   safeSize,
   textProp,
   tolerantProps,
-  useLabel,
   useLowDetail,
   useShapeT,
 } from './common'
@@ -67,63 +69,64 @@ export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
   override component(shape: BlockerShape) {
     return <BlockerCard shape={shape} />
   }
+
+  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
+  override toSvg(shape: BlockerShape, ctx: SvgExportContext) {
+    if (isHiddenFor(this.editor, shape, exportAudienceNow())) return null
+    const { w, h } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
+    const lang = langSignal.get()
+    const problems = problemsOf(shape)
+    if (problems.length)
+      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
+    return tagged(shape.id, blockerSvg(blockerView(shape.props, { lang }), w, h, ctx))
+  }
 }
 
 function BlockerCard({ shape }: { shape: BlockerShape }) {
   const t = useShapeT()
-  const label = useLabel()
+  const lang = useLangSignal()
   const low = useLowDetail(shape)
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={BLOCKER_DEFAULT_SIZE} problems={problems} />
 
   // Blockers are never in the customer view: the editor hides them (client/present/audience.ts).
-  const p = shape.props
+  // What the card shows (cardView.ts; the export's SVG draws the same view).
+  const v = blockerView(shape.props, { lang })
+  const tone = `wr-severity--${v.severity} wr-blocker--${v.status}`
   if (low) {
     // Large type: title and status.
-    const { w } = safeSize(p, BLOCKER_DEFAULT_SIZE)
-    const title = p.title || t('shape.untitled')
+    const { w } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
     return (
-      <Card
-        shape={shape}
-        fallback={BLOCKER_DEFAULT_SIZE}
-        className={`wr-blocker wr-lod wr-severity--${p.severity} wr-blocker--${p.status}`}
-      >
+      <Card shape={shape} fallback={BLOCKER_DEFAULT_SIZE} className={`wr-blocker wr-lod ${tone}`}>
         <div className="wr-blocker__stripes" />
         <div
-          className={`wr-lod__title wr-blocker__title ${p.title ? '' : 'wr-shape__placeholder'}`}
+          className={`wr-lod__title wr-blocker__title ${v.title.missing ? 'wr-shape__placeholder' : ''}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitLines(title, w - 26, 2, 42, 38) }}
+          style={{ fontSize: fitLines(v.title.text, w - 26, 2, 42, 38) }}
         >
-          {title}
+          {v.title.text}
         </div>
         <div className="wr-lod__row">
-          <span className={`wr-chip wr-chip--status-${p.status} wr-lod__chip`}>
-            {p.status === 'cleared' ? '✓ ' : ''}
-            {label(BLOCKER_STATUS_LABELS, p.status)}
-          </span>
+          <span className={`wr-chip wr-chip--status-${v.status} wr-lod__chip`}>{v.statusText}</span>
         </div>
       </Card>
     )
   }
   return (
-    <Card
-      shape={shape}
-      fallback={BLOCKER_DEFAULT_SIZE}
-      className={`wr-blocker wr-severity--${p.severity} wr-blocker--${p.status}`}
-    >
+    <Card shape={shape} fallback={BLOCKER_DEFAULT_SIZE} className={`wr-blocker ${tone}`}>
       <div className="wr-blocker__stripes" />
       <div className="wr-blocker__head">
-        <span className="wr-blocker__kind">{t('inspector.title.blocker')}</span>
-        <span className={`wr-chip wr-chip--severity-${p.severity}`}>{label(SEVERITY_LABELS, p.severity)}</span>
+        <span className="wr-blocker__kind">{v.kind}</span>
+        <span className={`wr-chip wr-chip--severity-${v.severity}`}>{v.severityText}</span>
       </div>
       <MainText shape={shape} prop="title" placeholder={t('shape.untitled')} className="wr-blocker__title" />
-      {p.detail && <div className="wr-blocker__detail">{p.detail}</div>}
+      {v.detail && <div className="wr-blocker__detail">{v.detail}</div>}
       <div className="wr-blocker__foot">
-        <span className="wr-blocker__stage">{p.stage ? label(STAGE_LABELS, p.stage) : ''}</span>
-        {p.status === 'cleared' ? (
-          <span className="wr-blocker__stamp">✓ {label(BLOCKER_STATUS_LABELS, 'cleared')}</span>
+        <span className="wr-blocker__stage">{v.stage}</span>
+        {v.status === 'cleared' ? (
+          <span className="wr-blocker__stamp">{v.statusText}</span>
         ) : (
-          <span className={`wr-chip wr-chip--status-${p.status}`}>{label(BLOCKER_STATUS_LABELS, p.status)}</span>
+          <span className={`wr-chip wr-chip--status-${v.status}`}>{v.statusText}</span>
         )}
       </div>
     </Card>

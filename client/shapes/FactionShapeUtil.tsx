@@ -1,5 +1,6 @@
 import {
   BaseFrameLikeShapeUtil,
+  type Editor,
   Group2d,
   Rectangle2d,
   resizeBox,
@@ -16,7 +17,10 @@ import {
   factionShapeMigrations,
   factionShapeProps,
 } from '../../shared/shapes/faction'
-import { STANCE_LABELS } from '../../shared/shapes/labels'
+import { langSignal, translate, useLangSignal } from '../i18n'
+import { exportAudienceNow, isHiddenFor } from '../present/audience'
+import { brokenSvg, factionSvg, tagged } from './cardSvg'
+import { factionView } from './cardView'
 import {
   BrokenCard,
   brokenShapeGuards,
@@ -28,7 +32,6 @@ import {
   safeSize,
   textProp,
   tolerantProps,
-  useLabel,
   useLowDetail,
   useShapeT,
   type WarRoomShape,
@@ -97,64 +100,78 @@ export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
   override component(shape: FactionShape) {
     return <FactionCard shape={shape} />
   }
+
+  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
+  override toSvg(shape: FactionShape) {
+    if (isHiddenFor(this.editor, shape, exportAudienceNow())) return null
+    const { w, h } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
+    const lang = langSignal.get()
+    const problems = problemsOf(shape)
+    if (problems.length)
+      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
+    return tagged(shape.id, factionSvg(factionView(shape.props, { lang, ...factionMembers(this.editor, shape) }), w, h))
+  }
+}
+
+/** A faction's member count and its leader's name, read from the editor. */
+export function factionMembers(editor: Editor, shape: FactionShape): { members: number; leaderName: string } {
+  const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
+  const stakeholders = children.filter((c) => c?.type === 'stakeholder')
+  const leaderId = textProp(shape, 'leader')
+  const leader = leaderId ? editor.getShape(leaderId as TLShape['id']) : undefined
+  return {
+    members: stakeholders.length,
+    leaderName: leader?.type === 'stakeholder' ? (textProp(leader as WarRoomShape, 'name') ?? '') : '',
+  }
 }
 
 function FactionCard({ shape }: { shape: FactionShape }) {
   const t = useShapeT()
-  const label = useLabel()
+  const lang = useLangSignal()
   const low = useLowDetail(shape)
   const editor = useEditor()
-  const { members, leaderName } = useValue('faction members', () => {
-    const children = editor.getSortedChildIdsForParent(shape.id).map((id) => editor.getShape(id))
-    const stakeholders = children.filter((c) => c?.type === 'stakeholder')
-    const leaderId = textProp(shape, 'leader')
-    const leader = leaderId ? editor.getShape(leaderId as TLShape['id']) : undefined
-    return {
-      members: stakeholders.length,
-      leaderName: leader?.type === 'stakeholder' ? (textProp(leader as WarRoomShape, 'name') ?? '') : '',
-    }
-  }, [editor, shape.id, textProp(shape, 'leader')])
+  const { members, leaderName } = useValue('faction members', () => factionMembers(editor, shape), [
+    editor,
+    shape.id,
+    textProp(shape, 'leader'),
+  ])
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />
 
-  const p = shape.props
+  // What the card shows (cardView.ts; the export's SVG draws the same view).
+  const v = factionView(shape.props, { lang, members, leaderName })
   if (low) {
     // Large type: the name above the box, as tldraw's frames carry theirs (inside, the band is
     // mostly under the leader's card at this zoom), the stance in the band's left corner.
-    const { w } = safeSize(p, FACTION_DEFAULT_SIZE)
-    const name = p.name || t('shape.unnamed')
+    const { w } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
     return (
       <>
         <div
-          className={`wr-lod__name wr-faction__name wr-faction__outside ${p.name ? '' : 'wr-shape__placeholder'} wr-stance--${p.stance}`}
+          className={`wr-lod__name wr-faction__name wr-faction__outside ${v.name.missing ? 'wr-shape__placeholder' : ''} wr-stance--${v.stance}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitFontSize(name, w - 16, 48), width: w }}
+          style={{ fontSize: fitFontSize(v.name.text, w - 16, 48), width: w }}
         >
-          {name}
+          {v.name.text}
         </div>
-        <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-lod wr-stance--${p.stance}`}>
+        <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-lod wr-stance--${v.stance}`}>
           <div className="wr-faction__head wr-lod__factionhead" style={{ height: FACTION_HEADER_HEIGHT }}>
-            <span className={`wr-chip wr-stance-chip--${p.stance} wr-lod__chip`}>{label(STANCE_LABELS, p.stance)}</span>
+            <span className={`wr-chip wr-stance-chip--${v.stance} wr-lod__chip`}>{v.stanceText}</span>
           </div>
         </Card>
       </>
     )
   }
   return (
-    <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-stance--${p.stance}`}>
+    <Card shape={shape} fallback={FACTION_DEFAULT_SIZE} className={`wr-faction wr-stance--${v.stance}`}>
       <div className="wr-faction__head" style={{ height: FACTION_HEADER_HEIGHT }}>
         <div className="wr-faction__titlebar">
           <MainText shape={shape} prop="name" placeholder={t('shape.unnamed')} className="wr-faction__name" />
-          <span className={`wr-chip wr-stance-chip--${p.stance}`}>{label(STANCE_LABELS, p.stance)}</span>
-          <span className="wr-faction__count">{t('shape.members', { count: members })}</span>
+          <span className={`wr-chip wr-stance-chip--${v.stance}`}>{v.stanceText}</span>
+          <span className="wr-faction__count">{v.count}</span>
         </div>
         <div className="wr-faction__sub">
-          {leaderName && (
-            <span>
-              ♛ {t('shape.leader')}: {leaderName}
-            </span>
-          )}
-          {p.strategy && <span className="wr-faction__strategy">{p.strategy}</span>}
+          {v.leader && <span>{v.leader}</span>}
+          {v.strategy && <span className="wr-faction__strategy">{v.strategy}</span>}
         </div>
       </div>
     </Card>

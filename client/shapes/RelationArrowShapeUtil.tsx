@@ -16,6 +16,7 @@ import {
 import { RELATION_LABELS } from '../../shared/shapes/labels'
 import type { RelationKind } from '../../shared/shapes/types'
 import { type Lang, langSignal, useLangSignal } from '../i18n'
+import { exportAudienceNow, isHiddenFor } from '../present/audience'
 import { fitFontSize, LOW_DETAIL_ZOOM } from './common'
 import { isRelationKind } from './relations'
 
@@ -67,6 +68,9 @@ export class RelationArrowShapeUtil extends ArrowShapeUtil {
   }
 
   override toSvg(shape: TLArrowShape, ctx: SvgExportContext) {
+    // Left out of an export whose audience may not see it (the customer: reports-to lines only).
+    // (An empty group: the arrow util's toSvg type has no null.)
+    if (isHiddenFor(this.editor, shape, exportAudienceNow())) return <g />
     const arrow = super.toSvg(shape, ctx)
     const label = relationLabelInfo(this.editor, shape)
     if (!label) return arrow

@@ -25,7 +25,7 @@ import { diagnoseShapeProps, type PropProblem, repairShapeProps } from '../../sh
 import type { Label } from '../../shared/shapes/labels'
 import type { WarRoomShapeType } from '../../shared/shapes/types'
 import { type Lang, type MessageKey, translate, useLangSignal } from '../i18n'
-import { audienceSignal, exportRenderAudienceSignal } from '../present/audience'
+import { audienceSignal } from '../present/audience'
 
 export type WarRoomShape = TLShape<WarRoomShapeType>
 
@@ -62,12 +62,11 @@ export function useLowDetail(shape: WarRoomShape): boolean {
 }
 
 /**
- * Whether cards are shown to the customer: on screen, present mode's 对客版 toggle; in tldraw's
- * export root, the audience of the export being made (so an export never changes the screen).
+ * Whether cards are shown to the customer: present mode's 对客版 toggle. (Exports draw the cards'
+ * native SVG, for the export's own audience: see the utils' `toSvg`.)
  */
 export function useCustomerView(): boolean {
-  const exporting = useSvgExportContext() !== null
-  return useValue(exporting ? exportRenderAudienceSignal : audienceSignal) === 'customer'
+  return useValue(audienceSignal) === 'customer'
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
 import '../../shared/shapes/augment'
 import { ActionShapeUtil } from './ActionShapeUtil'
 import { BlockerShapeUtil } from './BlockerShapeUtil'
+import { filteredDefaultShapeUtils } from './exportFilter'
 import { FactionShapeUtil } from './FactionShapeUtil'
 import { RelationArrowShapeUtil } from './RelationArrowShapeUtil'
 import { StakeholderShapeUtil } from './StakeholderShapeUtil'
@@ -29,12 +30,14 @@ export const warRoomShapeUtils: readonly TLAnyShapeUtilConstructor[] = [
 ]
 /**
  * What the <Tldraw> component renders with: our shapes plus tldraw's arrow extended to draw
- * relation labels (the arrow's record type and schema stay tldraw's own, so the store's schema is
- * built from warRoomShapeUtils alone).
+ * relation labels, and tldraw's other shapes filtered for an export's audience (record types and
+ * schemas stay tldraw's own, so the store's schema is built from warRoomShapeUtils alone).
  */
 export const warRoomCanvasShapeUtils: readonly TLAnyShapeUtilConstructor[] = [
   ...warRoomShapeUtils,
   RelationArrowShapeUtil,
+  // tldraw's other shapes, left out of an export whose audience may not see them (exportFilter.ts).
+  ...filteredDefaultShapeUtils,
 ]
 /** Relations are tldraw's own arrow bindings; no binding types of our own. */
 export const warRoomBindingUtils: readonly TLAnyBindingUtilConstructor[] = []

@@ -347,6 +347,22 @@ async function inkInside(page: Page, pngBase64: string, rects: { x: number; y: n
   )
 }
 
+/**
+ * The text an SVG shows, without its markup and white space: a card's wrapped title is one text of
+ * several lines (tspans), so a name is looked for in what is read, not in the markup.
+ */
+function textOf(svg: string): string {
+  return svg
+    .replace(/<[^>]+>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, '')
+}
+const bare = (s: string) => s.replace(/\s+/g, '')
+
 test('PNG and SVG exports hold every card and relation label, from the editor API and from the menu', async () => {
   const { page, errors } = await openDemo()
   // The editor API, as any tldraw integration calls it.
@@ -357,10 +373,11 @@ test('PNG and SVG exports hold every card and relation label, from the editor AP
   const plan = await (
     await fetch(`${server.url}/api/accounts/demo/plan`, { headers: { cookie: server.cookie } })
   ).json()
-  for (const s of plan.stakeholders) expect(svg).toContain(s.name)
-  for (const b of plan.blockers) expect(svg).toContain(b.title)
-  for (const a of plan.actions) expect(svg).toContain(a.title)
-  for (const f of plan.factions) expect(svg).toContain(f.name)
+  const read = textOf(svg)
+  for (const s of plan.stakeholders) expect(read).toContain(bare(s.name))
+  for (const b of plan.blockers) expect(read).toContain(bare(b.title))
+  for (const a of plan.actions) expect(read).toContain(bare(a.title))
+  for (const f of plan.factions) expect(read).toContain(bare(f.name))
   // Relation labels are SVG text drawn by the arrow util, one per relation.
   const labels = [...svg.matchAll(/<g class="wr-relation-label-svg" data-relation="([a-z-]+)"/g)].map((m) => m[1])
   expect(labels.length).toBe(plan.relations.length)
@@ -486,12 +503,15 @@ test('a customer-safe export leaves the screen as it is while it is made', async
   }
   expect(seen.total).toBe(6) // 3 factions, 3 blockers
   // The files are the customer's all the same.
-  for (const text of [seen.svg, seen.pdf]) {
-    for (const word of words) expect(text).not.toContain(word)
+  for (const text of [textOf(seen.svg), textOf(seen.pdf)]) {
+    for (const word of words) expect(text).not.toContain(bare(word))
     expect(text).toContain('刘振宇')
     expect(text).toContain('提交分阶段投资回报测算')
   }
-  expect(seen.svg).not.toContain('wr-blocker')
+  // Cards are native SVG (data-card); no blocker or faction card is drawn at all.
+  expect(seen.svg).toContain('data-card="stakeholder"')
+  expect(seen.svg).not.toContain('data-card="blocker"')
+  expect(seen.svg).not.toContain('data-card="faction"')
 })
 
 function pdftoppm(pdf: Buffer, prefix: string): string[] {
@@ -568,8 +588,9 @@ test('the presentation PDF: one 2× page per slide plus the summary, and its cus
     window.__warRoomExports!.pdfPageSvgs(window.__warRoomEditor!, { audience: 'customer', lang: 'zh' }),
   )
   expect(svgs.length).toBe(4)
-  for (const [i, svg] of svgs.entries()) for (const word of words) expect(svg, `page ${i + 1}`).not.toContain(word)
-  expect(svgs.join('')).toContain('刘振宇')
+  for (const [i, svg] of svgs.entries())
+    for (const word of words) expect(textOf(svg), `page ${i + 1}`).not.toContain(bare(word))
+  expect(textOf(svgs.join(''))).toContain('刘振宇')
   expect(svgs[3]).toContain('合作推进计划')
   expect(svgs[3]).toContain('自上次复盘以来的变化（11月复盘')
   expect(svgs[3]).toContain('提交分阶段投资回报测算')
@@ -637,8 +658,8 @@ test('present mode with frames: the frames are the slides, in index order', asyn
     })
     return blob.text()
   })
-  expect(svg).toContain('项目预算未列入年度投资计划')
-  expect(svg).not.toContain('刘振宇')
+  expect(textOf(svg)).toContain('项目预算未列入年度投资计划')
+  expect(textOf(svg)).not.toContain('刘振宇')
   await page.evaluate(() => {
     window.__warRoomEditor!.deleteShapes(['shape:frame-a' as never, 'shape:frame-b' as never])
   })
