@@ -32,7 +32,9 @@ const test = base.extend('sample', async ({ server, openRoom }) => {
     const recorded = await openRoom(id, { locale, viewport: { width: 1600, height: 1000 } })
     await recorded.page.evaluate(drawSample, data)
     // The whole map at 100 %: every card on screen in its full form (the export's form too).
-    await recorded.page.evaluate(() => window.__warRoomEditor!.setCamera({ x: 40, y: 60, z: 1 }))
+    await recorded.page.evaluate(() => {
+      window.__warRoomEditor!.setCamera({ x: 40, y: 60, z: 1 })
+    })
     await recorded.page.waitForFunction((ids) => ids.every((id) => document.getElementById(id)?.textContent), CARD_IDS)
     return recorded
   }
