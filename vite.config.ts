@@ -52,6 +52,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Authorisation, accounts, reviews, plans, assets and viewers again on the PostgreSQL
+          // stores (DATABASE_URL; tests/helpers/pgGlobalSetup.ts). The whole integration layer runs
+          // there too (`WAR_ROOM_PG_SUITE=all`), but doubles its time and checks files on disk in places.
+          name: 'integration-pg',
+          include:
+            process.env.WAR_ROOM_PG_SUITE === 'all'
+              ? ['tests/integration/**/*.test.ts']
+              : ['access', 'auth', 'reviews', 'plan', 'assets', 'viewer'].map((f) => `tests/integration/${f}.test.ts`),
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          globalSetup: ['tests/helpers/pgGlobalSetup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Attacks and failures against a real server: disk full, corrupt logs, floods, races.
           name: 'faults',
           include: ['tests/faults/**/*.test.ts'],

@@ -127,6 +127,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       s.once('error', reject)
     })
     injectWebSocket(server)
+    // Every socket that asked for an upgrade, until it closes: an upgrade still awaiting its
+    // middleware when close() begins (the records' catch-up query in PostgreSQL mode) is not in
+    // wss.clients yet, would open after the sockets were terminated, and server.close would wait
+    // for it (49 s in tests/integration/durability.test.ts on PostgreSQL). Destroyed at close, ws
+    // then refuses to complete the upgrade (the socket is no longer writable).
+    const upgrading = new Set<import('node:stream').Duplex>()
+    server.on('upgrade', (_req, socket: import('node:stream').Duplex) => {
+      upgrading.add(socket)
+      socket.once('close', () => upgrading.delete(socket))
+    })
     const port = (server.address() as AddressInfo).port
     let closing: Promise<void> | null = null
     return {
@@ -142,6 +152,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         closing ??= (async () => {
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
           for (const ws of wss.clients) ws.terminate()
+          for (const socket of upgrading) socket.destroy()
           ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
           await rooms.closeAll()
           await fanout?.close()

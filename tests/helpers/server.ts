@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.ts'
 import { ensureAccount, signInAsAdmin } from './auth.ts'
 
@@ -29,6 +31,8 @@ export type TestServer = RunningServer & { logs: string[]; cookie: string; ensur
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const { accounts, ...startOptions } = options
   const logs: string[] = []
+  const databaseUrl = startOptions.databaseUrl ?? (await suiteDatabaseFor(options.dataDir))
+  if (databaseUrl) startOptions.databaseUrl = databaseUrl
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -48,6 +52,28 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     /** Creates an account (as the admin) unless it exists; needs `accounts` at start. */
     ensureAccount: (id: string) => ensureAccount(server, cookie, id),
   })
+}
+
+/**
+ * The integration-pg project (tests/helpers/pgGlobalSetup.ts) runs the suite on PostgreSQL: each
+ * data directory gets a database of its own (made from the migrated template on first use, the
+ * same one again on a restart). Undefined elsewhere (the embedded files).
+ */
+async function suiteDatabaseFor(dataDir: string): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined
+  const { inject } = await import('vitest')
+  const base = inject('warRoomPostgres') as string | undefined
+  if (!base) return undefined
+  const name = `t_${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 24)}`
+  const client = new pg.Client({ connectionString: `${base}/postgres` })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (!rowCount) await client.query(`CREATE DATABASE ${name} TEMPLATE warroom_template`)
+  } finally {
+    await client.end()
+  }
+  return `${base}/${name}`
 }
 
 export const wsUrl = (server: { port: number }) => `ws://127.0.0.1:${server.port}/sync`

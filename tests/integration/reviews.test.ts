@@ -15,6 +15,7 @@ import type { ChangesResponse, Review, ReviewListItem } from '../../shared/revie
 import { createWarRoomSchema } from '../../shared/schema.ts'
 import { addMember, api, createAccount, createUser, login } from '../helpers/auth.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { onPostgres } from '../helpers/suiteStores.ts'
 import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const data = tempDataDir()
@@ -352,8 +353,10 @@ describe('reviews', () => {
     )
     expect(entries.map((e) => e.target.reviewId)).toEqual([first.id])
     const dir = path.join(data.dir, 'reviews', 'acme')
-    expect(existsSync(dir)).toBe(true)
+    expect(await server.backend.reviews.list('acme')).not.toEqual([])
+    if (!onPostgres) expect(existsSync(dir)).toBe(true)
     expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: admin })).status).toBe(204)
+    expect(await server.backend.reviews.list('acme')).toEqual([])
     expect(existsSync(dir)).toBe(false)
   })
 })

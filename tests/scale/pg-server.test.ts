@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import WebSocket from 'ws'
 import { NodeLockedError } from '../../server/pg/stores.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { api } from '../helpers/auth.ts'
@@ -212,5 +213,40 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
     onTestFinished(() => last.destroy())
     await whenSynced(last.provider)
     expect(last.doc.getArray('a').toArray()).toEqual(['before', 'while read-only', 'after'])
+  })
+
+  it('a WebSocket upgrade still waiting for the records catch-up when the server closes does not hold the close', async () => {
+    const { url } = await database()
+    const data = tempDataDir()
+    onTestFinished(() => data.remove())
+    const server = await startTestServer({ dataDir: data.dir, databaseUrl: url, accounts: ['acme'] })
+    // The catch-up before /sync reads records_state: held behind a lock, the upgrade waits in it.
+    const locker = new pg.Client({ connectionString: url })
+    await locker.connect()
+    onTestFinished(() => locker.end())
+    await locker.query('BEGIN')
+    await locker.query('LOCK TABLE records_state IN ACCESS EXCLUSIVE MODE')
+    const ws = new WebSocket(`${wsUrl(server)}/acme`, { headers: { cookie: server.cookie } })
+    ws.on('error', () => {})
+    onTestFinished(() => ws.terminate())
+    const opened: string[] = []
+    ws.on('open', () => opened.push('open'))
+    const ended = new Promise<void>((resolve) => ws.once('close', () => resolve()))
+    await eventually(async () => {
+      const rows = await query(
+        url,
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%records_state%'",
+      )
+      expect(rows.length).toBeGreaterThan(0)
+    })
+    const closing = server.close()
+    // The catch-up completes after close began (before the fix the socket then opened, no
+    // longer tracked, and server.close waited for the client to leave).
+    await new Promise((r) => setImmediate(r))
+    await locker.query('COMMIT')
+    await closing
+    await ended
+    expect(opened).toEqual([])
+    expect(server.rooms.peek('acme')).toBeNull()
   })
 })
