@@ -238,7 +238,7 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
         "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%records_state%'",
       )
       expect(rows.length).toBeGreaterThan(0)
-    })
+    }, 20_000)
     const closing = server.close()
     // The catch-up completes after close began (before the fix the socket then opened, no
     // longer tracked, and server.close waited for the client to leave).

@@ -80,9 +80,9 @@ describe('plans shared by two nodes', () => {
       const row = (await listed(b, cookie)).find((r) => r.id === 'acme')
       expect(row?.name).toBe('第一版')
       expect(row?.health).not.toBeNull()
-    })
+    }, 20_000)
     reader.destroy()
-    await eventually(() => expect(b.rooms.peek('acme')).toBeFalsy())
+    await eventually(() => expect(b.rooms.peek('acme')).toBeFalsy(), 20_000)
 
     // A newer plan from A (the room is on A only now) replaces what B derived itself: with plan
     // files per node, B kept listing 第一版.
