@@ -15,12 +15,20 @@ export interface ChildServer {
   signIn(accounts?: string[]): Promise<string>
 }
 
-export function spawnServer(env: Record<string, string>): {
+export function spawnServer(
+  env: Record<string, string>,
+  /** `bundle`: the built dist/server/main.mjs, as `npm start` runs it (build it first: server/build.mjs). */
+  entry: 'source' | 'bundle' = 'source',
+): {
   proc: ChildProcess
   output: () => string
   exited: Promise<number | string>
 } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+  const args =
+    entry === 'bundle'
+      ? ['--enable-source-maps', path.join(root, 'dist/server/main.mjs')]
+      : ['--import', 'tsx', path.join(root, 'server/main.ts')]
+  const proc = spawn(process.execPath, args, {
     cwd: root,
     // Cheaper password hashing than production, and no demo account, unless a test asks.
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_LOG_N: '14', SEED_DEMO: '0', ...env },
@@ -41,8 +49,11 @@ export function spawnServer(env: Record<string, string>): {
   return { proc, output: () => out, exited }
 }
 
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawnServer(env)
+export async function startChildServer(
+  env: Record<string, string>,
+  entry: 'source' | 'bundle' = 'source',
+): Promise<ChildServer> {
+  const child = spawnServer(env, entry)
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${child.output()}`)), 90_000)
     const check = () => {
