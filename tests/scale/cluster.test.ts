@@ -215,21 +215,39 @@ describe('a cluster of War Room nodes behind a load balancer', { timeout: 300_00
     const [a, b] = await spread(c, [wang, li])
     a!.doc.getMap('m').set('before', 1)
     await eventually(() => expect(b!.doc.getMap('m').get('before')).toBe(1))
-    const closes: number[] = []
-    for (const x of [a!, b!]) x.provider.on('connection-close', (event) => event && closes.push(event.code))
+    const closes = new Map<Client, number[]>([
+      [a!, []],
+      [b!, []],
+    ])
+    for (const x of [a!, b!]) x.provider.on('connection-close', (event) => event && closes.get(x)!.push(event.code))
     const admin = new pg.Client({ connectionString: c.databaseUrl })
     await admin.connect()
     afterTest(() => admin.end())
-    // A real refusal by PostgreSQL (as a full disk or a read-only standby would answer).
+    // A real refusal by PostgreSQL (as a full disk or a read-only standby would answer). Every
+    // refused statement counts itself in a sequence first (sequences are not rolled back).
+    await admin.query('CREATE SEQUENCE refused_writes')
     await admin.query(`CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+      BEGIN PERFORM nextval('refused_writes');
+      RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
     await admin.query('CREATE TRIGGER refuse_writes BEFORE INSERT ON doc_updates EXECUTE FUNCTION refuse_writes()')
     for (let i = 0; i < 10; i++) {
       a!.doc.getMap('m').set(`during-a${i}`, i)
       b!.doc.getMap('m').set(`during-b${i}`, i)
     }
-    await eventually(() => expect(closes).toContain(CloseCode.StorageUnavailable), 15_000)
-    expect((await health(c.nodes[0]!.url)).status).toBe(503)
+    // Both nodes hold the room and store every update of it (their own clients' and the relayed
+    // ones), so both rooms fail — each when its own flush is refused, not at the same instant:
+    // the first 4507 may come from either node, and the other node's /healthz says 200 until its
+    // own flush fails (the earlier version of this test asked node 0 right after the first 4507
+    // of either client: a race, seen once). So each client's own close, and each node's health.
+    for (const x of [a!, b!])
+      await eventually(() => expect(closes.get(x)).toContain(CloseCode.StorageUnavailable), 15_000)
+    for (const node of c.nodes) await eventually(async () => expect((await health(node.url)).status).toBe(503), 15_000)
+    // And it stays 503 while PostgreSQL refuses: the nodes' write probes (every STORAGE_RETRY_MS)
+    // are refused too — counted — and none of them reports the storage back early.
+    const refused = async () => Number((await admin.query('SELECT last_value FROM refused_writes')).rows[0].last_value)
+    const seen = await refused()
+    await eventually(async () => expect(await refused()).toBeGreaterThanOrEqual(seen + 2), 30_000)
+    for (const node of c.nodes) expect((await health(node.url)).status).toBe(503)
     await admin.query('DROP TRIGGER refuse_writes ON doc_updates')
     // The clients keep reconnecting; once the database writes again their resend fills the rooms.
     await eventually(async () => {
@@ -245,6 +263,7 @@ describe('a cluster of War Room nodes behind a load balancer', { timeout: 300_00
         fresh.destroy()
       }
     }, 30_000)
+    for (const node of c.nodes) await eventually(async () => expect((await health(node.url)).status).toBe(200), 15_000)
     const stored = await admin.query('SELECT count(*)::int AS n FROM doc_updates')
     expect(stored.rows[0].n).toBeGreaterThan(0)
     await eventually(() => expect(contentOf(a!.doc)).toBe(contentOf(b!.doc)), 15_000)
