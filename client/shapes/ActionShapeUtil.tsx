@@ -17,6 +17,10 @@ import {
   Card,
   fitFontSize,
   fitLines,
+  LOD_LABEL_STEP,
+  LodTitle,
+  linesIn,
+  lodNamePx,
   MainText,
   problemsOf,
   roundedRectPath,
@@ -25,7 +29,7 @@ import {
   todayIso,
   tolerantProps,
   useCustomerView,
-  useLowDetail,
+  useLodStep,
   useShapeT,
 } from './common'
 
@@ -92,7 +96,8 @@ export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
 function ActionCard({ shape }: { shape: ActionShape }) {
   const t = useShapeT()
   const lang = useLangSignal()
-  const low = useLowDetail(shape)
+  const step = useLodStep(shape)
+  const low = step > 0
   const customer = useCustomerView()
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={ACTION_DEFAULT_SIZE} problems={problems} />
@@ -100,15 +105,27 @@ function ActionCard({ shape }: { shape: ActionShape }) {
   // What the card shows, for its audience (cardView.ts; the export's SVG draws the same view).
   const v = actionView(shape.props, { lang, customer, today: todayIso() })
   const tone = `wr-dept--${v.department} wr-action--${v.status} ${v.overdue ? 'wr-action--overdue' : ''}`
+  if (step >= LOD_LABEL_STEP) {
+    // A map label: the title alone, as many lines as the card holds at a legible size.
+    const { h } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
+    return (
+      <Card shape={shape} fallback={ACTION_DEFAULT_SIZE} className={`wr-action wr-lod wr-lod--titled ${tone}`}>
+        <LodTitle text={v.title} step={step} height={h - 16} className="wr-action__title" />
+      </Card>
+    )
+  }
   if (low) {
     // Large type: title, owner, due.
-    const { w } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
+    const { w, h } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
+    // Three lines at most, fewer when the card's height (less the owner/due line) holds fewer.
+    const px = fitLines(`${v.mark} ${v.title.text}`, w - 32, 3, Math.max(44, lodNamePx(step)), lodNamePx(step))
     return (
       <Card shape={shape} fallback={ACTION_DEFAULT_SIZE} className={`wr-action wr-lod ${tone}`}>
         <div
           className={`wr-lod__title wr-action__title ${v.title.missing ? 'wr-shape__placeholder' : ''}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitLines(`${v.mark} ${v.title.text}`, w - 32, 3, 44, 38) }}
+          data-lod-step={step}
+          style={{ fontSize: px, WebkitLineClamp: Math.min(3, linesIn(h - 56, px)) }}
         >
           {v.mark} {v.title.text}
         </div>

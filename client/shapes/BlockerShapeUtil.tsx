@@ -16,13 +16,17 @@ import {
   brokenShapeGuards,
   Card,
   fitLines,
+  LOD_LABEL_STEP,
+  LodTitle,
+  linesIn,
+  lodNamePx,
   MainText,
   problemsOf,
   roundedRectPath,
   safeSize,
   textProp,
   tolerantProps,
-  useLowDetail,
+  useLodStep,
   useShapeT,
 } from './common'
 
@@ -85,7 +89,8 @@ export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
 function BlockerCard({ shape }: { shape: BlockerShape }) {
   const t = useShapeT()
   const lang = useLangSignal()
-  const low = useLowDetail(shape)
+  const step = useLodStep(shape)
+  const low = step > 0
   const problems = problemsOf(shape)
   if (problems.length) return <BrokenCard shape={shape} fallback={BLOCKER_DEFAULT_SIZE} problems={problems} />
 
@@ -93,16 +98,29 @@ function BlockerCard({ shape }: { shape: BlockerShape }) {
   // What the card shows (cardView.ts; the export's SVG draws the same view).
   const v = blockerView(shape.props, { lang })
   const tone = `wr-severity--${v.severity} wr-blocker--${v.status}`
+  if (step >= LOD_LABEL_STEP) {
+    // A map label: the title alone, as many lines as the card holds at a legible size.
+    const { h } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
+    return (
+      <Card shape={shape} fallback={BLOCKER_DEFAULT_SIZE} className={`wr-blocker wr-lod wr-lod--titled ${tone}`}>
+        <div className="wr-blocker__stripes" />
+        <LodTitle text={v.title} step={step} height={h - 24} className="wr-blocker__title" />
+      </Card>
+    )
+  }
   if (low) {
     // Large type: title and status.
-    const { w } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
+    const { w, h } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
+    // Two lines at most, fewer when the card's height (less the status chip) holds fewer.
+    const px = fitLines(v.title.text, w - 26, 2, Math.max(42, lodNamePx(step)), lodNamePx(step))
     return (
       <Card shape={shape} fallback={BLOCKER_DEFAULT_SIZE} className={`wr-blocker wr-lod ${tone}`}>
         <div className="wr-blocker__stripes" />
         <div
           className={`wr-lod__title wr-blocker__title ${v.title.missing ? 'wr-shape__placeholder' : ''}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitLines(v.title.text, w - 26, 2, 42, 38) }}
+          data-lod-step={step}
+          style={{ fontSize: px, WebkitLineClamp: Math.min(2, linesIn(h - 67, px)) }}
         >
           {v.title.text}
         </div>

@@ -26,13 +26,15 @@ import {
   brokenShapeGuards,
   Card,
   fitFontSize,
+  LOD_LABEL_STEP,
+  lodNamePx,
   MainText,
   problemsOf,
   roundedRectPath,
   safeSize,
   textProp,
   tolerantProps,
-  useLowDetail,
+  useLodStep,
   useShapeT,
   type WarRoomShape,
 } from './common'
@@ -128,7 +130,8 @@ export function factionMembers(editor: Editor, shape: FactionShape): { members: 
 function FactionCard({ shape }: { shape: FactionShape }) {
   const t = useShapeT()
   const lang = useLangSignal()
-  const low = useLowDetail(shape)
+  const step = useLodStep(shape)
+  const low = step > 0
   const editor = useEditor()
   const { members, leaderName } = useValue('faction members', () => factionMembers(editor, shape), [
     editor,
@@ -147,9 +150,18 @@ function FactionCard({ shape }: { shape: FactionShape }) {
     return (
       <>
         <div
-          className={`wr-lod__name wr-faction__name wr-faction__outside ${v.name.missing ? 'wr-shape__placeholder' : ''} wr-stance--${v.stance}`}
+          className={`wr-lod__name wr-faction__name wr-faction__outside ${step >= LOD_LABEL_STEP ? 'wr-faction__outside--label' : ''} ${v.name.missing ? 'wr-shape__placeholder' : ''} wr-stance--${v.stance}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitFontSize(v.name.text, w - 16, 48), width: w }}
+          data-lod-step={step}
+          // The simplified card fits the name to the box (never below the step's size); as a label it
+          // keeps the step's size, spilling over.
+          style={{
+            fontSize:
+              step >= LOD_LABEL_STEP
+                ? lodNamePx(step)
+                : fitFontSize(v.name.text, w - 16, Math.max(48, lodNamePx(step)), lodNamePx(step)),
+            width: w,
+          }}
         >
           {v.name.text}
         </div>

@@ -18,6 +18,8 @@ import {
   brokenShapeGuards,
   Card,
   fitFontSize,
+  LOD_LABEL_STEP,
+  lodNamePx,
   MainText,
   problemsOf,
   roundedRectPath,
@@ -25,7 +27,7 @@ import {
   textProp,
   tolerantProps,
   useCustomerView,
-  useLowDetail,
+  useLodStep,
   useShapeT,
   type WarRoomShape,
 } from './common'
@@ -98,7 +100,8 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   const t = useShapeT()
   const lang = useLangSignal()
   const editor = useEditor()
-  const low = useLowDetail(shape)
+  const step = useLodStep(shape)
+  const low = step > 0
   const customer = useCustomerView()
   // The leader of the faction this card sits in gets a mark of its own.
   const isLeader = useValue('stakeholder is faction leader', () => isFactionLeader(editor, shape), [
@@ -115,6 +118,26 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   const v = stakeholderView(shape.props, { lang, customer, isLeader, stale: stance.stale })
   const crClass = `wr-cr--${v.tone}`
 
+  if (step >= LOD_LABEL_STEP) {
+    // A map label: the name alone, at a size that stays legible (it may spill over the card's edge).
+    return (
+      <Card
+        shape={shape}
+        fallback={STAKEHOLDER_DEFAULT_SIZE}
+        className={`wr-stakeholder wr-lod wr-lod--label ${crClass}`}
+      >
+        <div
+          className={`wr-lod__label wr-stakeholder__name ${v.name.missing ? 'wr-shape__placeholder' : ''}`}
+          data-testid="wr-card-name"
+          data-lod-step={step}
+          style={{ fontSize: lodNamePx(step) }}
+        >
+          {v.name.text}
+          {v.champion && <span className="wr-lod__champion">★</span>}
+        </div>
+      </Card>
+    )
+  }
   if (low) {
     // Large type for a projector: name, role badge, CR level, champion (customer: name and title).
     const { w } = safeSize(shape.props, STAKEHOLDER_DEFAULT_SIZE)
@@ -123,7 +146,8 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
         <div
           className={`wr-lod__name wr-stakeholder__name ${v.name.missing ? 'wr-shape__placeholder' : ''}`}
           data-testid="wr-card-name"
-          style={{ fontSize: fitFontSize(v.name.text, w - 28 - (v.champion ? 44 : 0), 52) }}
+          data-lod-step={step}
+          style={{ fontSize: fitFontSize(v.name.text, w - 28 - (v.champion ? 44 : 0), 52, lodNamePx(step)) }}
         >
           {v.name.text}
           {v.champion && (

@@ -48,17 +48,55 @@ export function useShapeT(): (key: MessageKey, params?: Record<string, string | 
 export const LOW_DETAIL_ZOOM = 0.6
 
 /**
- * Whether this card renders in low detail: a yes/no value derived from the zoom, so a card
- * re-renders only when the answer changes, not on every zoom step. Exports always get the full
- * card (they are read at their own scale).
+ * The low-detail rendering's steps: below each zoom, names and titles grow to the step's size
+ * (page px) so that they stay at 14 px or more on screen (size × the next step's zoom ≥ 14), down
+ * to {@link LOD_LEGIBLE_ZOOM}. Steps 1–2 are the simplified card; from {@link LOD_LABEL_STEP} a
+ * card shows only its name or title, as a map label (a name may spill over the card's edge).
  */
-export function useLowDetail(shape: WarRoomShape): boolean {
+export const LOD_STEPS: readonly { below: number; namePx: number }[] = [
+  { below: LOW_DETAIL_ZOOM, namePx: 42 },
+  { below: 0.34, namePx: 52 },
+  { below: 0.27, namePx: 72 },
+  { below: 0.2, namePx: 96 },
+]
+/** From this step on a card is a map label. */
+export const LOD_LABEL_STEP = 3
+/** Names stay at 14 px or more on screen down to this zoom; below it they shrink again. */
+export const LOD_LEGIBLE_ZOOM = 0.15
+
+/** How many lines of `px` type fit in `height` (at least one). */
+export function linesIn(height: number, px: number, lineHeight = 1.06): number {
+  return Math.max(1, Math.floor(height / (px * lineHeight)))
+}
+
+/** The low-detail step at a zoom: 0 = the full card, 1… = {@link LOD_STEPS}. */
+export function lodStepFor(zoom: number): number {
+  let step = 0
+  for (const [i, s] of LOD_STEPS.entries()) if (zoom < s.below) step = i + 1
+  return step
+}
+
+/** The size (page px) of names and titles at a low-detail step. */
+export function lodNamePx(step: number): number {
+  return LOD_STEPS[Math.max(0, step - 1)]!.namePx
+}
+
+/**
+ * This card's low-detail step: a stepped value derived from the zoom, so a card re-renders only
+ * when the step changes, not on every zoom step. Exports always get the full card (they are read
+ * at their own scale), and so does a card being edited in place (the input lives there).
+ */
+export function useLodStep(shape: WarRoomShape): number {
   const editor = useEditor()
   const exporting = useSvgExportContext() !== null
-  // A card being edited in place shows its full form (the input lives there).
   const editing = useIsEditing(shape.id)
-  const low = useValue('war-room low detail', () => editor.getEfficientZoomLevel() < LOW_DETAIL_ZOOM, [editor])
-  return low && !exporting && !editing
+  const step = useValue('war-room lod step', () => lodStepFor(editor.getEfficientZoomLevel()), [editor])
+  return exporting || editing ? 0 : step
+}
+
+/** Whether this card renders in low detail at all (any step). */
+export function useLowDetail(shape: WarRoomShape): boolean {
+  return useLodStep(shape) > 0
 }
 
 /**
@@ -294,4 +332,33 @@ export function repairShape(editor: Editor, shape: WarRoomShape) {
   const props = repairShapeProps(shape.type, shape.props)
   // A full replacement (not a merge), so unknown props are dropped too.
   editor.store.put([{ ...shape, props } as TLShape])
+}
+
+/**
+ * A blocker's or action's title as a map label (from {@link LOD_LABEL_STEP}): at the step's
+ * legible size, in as many lines as the card's height holds, ended with "…" when longer.
+ */
+export function LodTitle({
+  text,
+  step,
+  height,
+  className,
+}: {
+  text: { text: string; missing: boolean }
+  step: number
+  height: number
+  className: string
+}) {
+  const px = lodNamePx(step)
+  const lines = linesIn(height, px)
+  return (
+    <div
+      className={`wr-lod__title ${className} ${text.missing ? 'wr-shape__placeholder' : ''}`}
+      data-testid="wr-card-name"
+      data-lod-step={step}
+      style={{ fontSize: px, WebkitLineClamp: lines }}
+    >
+      {text.text}
+    </div>
+  )
 }

@@ -170,6 +170,55 @@ test('level of detail: simplified large cards at 30 %, full cards at 100 %; badg
   await screenshot('present-full-card-100')
 })
 
+test('level of detail further out: names stay 14 px or more down to 15 %, the type steps (no re-render within a step)', async () => {
+  const { page, screenshot } = await openDemo()
+  // The zoom levels a projector's fit of a map two to three times the demo's needs.
+  for (const [zoom, name] of [
+    [0.26, 'present-lod-26'],
+    [0.21, 'present-lod-21'],
+    [0.16, 'present-lod-16'],
+  ] as const) {
+    await page.evaluate((z) => {
+      const editor = window.__warRoomEditor!
+      editor.zoomToBounds(editor.getCurrentPageBounds()!, { targetZoom: z })
+    }, zoom)
+    await eventually(async () =>
+      expect(await page.evaluate(() => window.__warRoomEditor!.getZoomLevel())).toBeCloseTo(zoom, 3),
+    )
+    await page.waitForTimeout(300)
+    const sizes = await cardNameSizes(page)
+    expect(sizes.length).toBeGreaterThanOrEqual(24)
+    for (const s of sizes) expect(s.px, `${s.text} at ${zoom}`).toBeGreaterThanOrEqual(14)
+    await screenshot(name)
+  }
+  // Zooming within a step changes nothing inside the cards; crossing a step boundary does.
+  const mutations = await page.evaluate(async () => {
+    const editor = window.__warRoomEditor!
+    const count = async (zooms: number[]) => {
+      let n = 0
+      const observer = new MutationObserver((records) => {
+        n += records.length
+      })
+      for (const card of document.querySelectorAll('.tl-shape .wr-shape'))
+        observer.observe(card, { subtree: true, childList: true, attributes: true, characterData: true })
+      for (const z of zooms) {
+        editor.setCamera({ ...editor.getCamera(), z })
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+      }
+      await new Promise((r) => setTimeout(r, 200))
+      observer.disconnect()
+      return n
+    }
+    editor.setCamera({ ...editor.getCamera(), z: 0.215 })
+    await new Promise((r) => setTimeout(r, 300))
+    const within = await count([0.22, 0.23, 0.24, 0.25, 0.26, 0.265])
+    const across = await count([0.19])
+    return { within, across }
+  })
+  expect(mutations.within).toBe(0)
+  expect(mutations.across).toBeGreaterThan(0)
+})
+
 test('the style panel shows only with a selection', async () => {
   const { page } = await openDemo()
   expect(await page.locator('.tlui-style-panel').count()).toBe(0)
