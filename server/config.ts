@@ -46,6 +46,8 @@ export interface ServerConfig {
   allowedOrigins: string[]
   /** Lifetime of a sign-in session. */
   sessionTtlMs: number
+  /** Expired sessions are deleted from the records this often (SESSION_SWEEP_MS), besides at each sign-in. */
+  sessionSweepMs: number
   /** scrypt cost as log2(N); stored with each hash, so it can be raised later. */
   passwordScryptLogN: number
   /** Failed sign-ins per email and address within loginWindowMs before 429. */
@@ -135,6 +137,7 @@ export const defaultConfig = (): Settings => ({
   planTimeZone: 'Asia/Shanghai',
   allowedOrigins: [],
   sessionTtlMs: 7 * 24 * 3600_000,
+  sessionSweepMs: 3600_000,
   passwordScryptLogN: 17,
   loginMaxFailures: 5,
   loginWindowMs: 15 * 60_000,
@@ -213,6 +216,7 @@ const SETTINGS = {
     value: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'entries look like https://host[:port]')),
   },
   sessionTtlMs: { env: 'SESSION_TTL_MS', value: positive() },
+  sessionSweepMs: { env: 'SESSION_SWEEP_MS', value: positive() },
   passwordScryptLogN: {
     env: 'PASSWORD_SCRYPT_LOG_N',
     value: z.number().int().min(14, 'must be 14–20 (scrypt N = 2^value)').max(20, 'must be 14–20 (scrypt N = 2^value)'),

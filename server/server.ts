@@ -110,7 +110,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })
     plans.attach(rooms)
     await plans.load()
-    const { app, injectWebSocket, wss, audit } = createApp({
+    const { app, injectWebSocket, wss, audit, auth } = createApp({
       config,
       rooms,
       db,
@@ -127,6 +127,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       s.once('error', reject)
     })
     injectWebSocket(server)
+    // Expired sessions go even when nobody signs in (sign-ins drop them too: server/auth/Auth.ts).
+    const sweepLog = config.logger.child({ component: 'auth' })
+    const sweep = setInterval(() => {
+      auth.sweepExpiredSessions().then(
+        (n) => n > 0 && sweepLog.info({ sessions: n }, 'expired sessions deleted'),
+        (err) => sweepLog.warn({ err }, 'deleting expired sessions failed (tried again later)'),
+      )
+    }, config.sessionSweepMs)
+    sweep.unref()
     // Every socket that asked for an upgrade, until it closes: an upgrade still awaiting its
     // middleware when close() begins (the records' catch-up query in PostgreSQL mode) is not in
     // wss.clients yet, would open after the sockets were terminated, and server.close would wait
@@ -150,6 +159,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       backend,
       close() {
         closing ??= (async () => {
+          clearInterval(sweep)
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
           for (const ws of wss.clients) ws.terminate()
           for (const socket of upgrading) socket.destroy()

@@ -99,6 +99,24 @@ export class Auth {
     return { token, expiresAt }
   }
 
+  /**
+   * Deletes expired sessions (every SESSION_SWEEP_MS, server/app.ts): without sign-ins nothing
+   * else would. Several nodes may sweep at once: each change re-reads the rows under the records
+   * lock, so the later one finds nothing and writes nothing. Returns how many it deleted.
+   */
+  async sweepExpiredSessions(now = Date.now()): Promise<number> {
+    const expired = (sessions: Record<string, { expiresAt: string }>) =>
+      Object.keys(sessions).filter((key) => Date.parse(sessions[key].expiresAt) <= now)
+    if (expired(this.db.data.sessions).length === 0) return 0
+    let deleted = 0
+    await this.db.update((d) => {
+      const keys = expired(d.sessions)
+      for (const key of keys) delete d.sessions[key]
+      deleted = keys.length
+    })
+    return deleted
+  }
+
   /** The signed-in, enabled user behind the request's session cookie, or null. */
   session(request: Request): Session | null {
     const token = readCookie(request, SESSION_COOKIE)
