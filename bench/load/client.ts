@@ -90,6 +90,10 @@ let windowStart = 0
 let windowEnd = 0
 let hist = new Histogram()
 const closes: Record<string, number> = {}
+// Round-robin over the clients, continued from one phase to the next (every client gets its turn,
+// not the first few of each phase again).
+let editTurn = 0
+let cursorTurn = 0
 
 function onFrame(c: Client, data: Uint8Array) {
   const decoder = decoding.createDecoder(data)
@@ -162,7 +166,7 @@ function connect(job: Job, index: number, spec: Job['clients'][number]): Promise
 async function setup(job: Job) {
   const out: Client[] = []
   // Connect in small waves, as people arrive: a thousand simultaneous upgrades measure nothing useful.
-  const WAVE = 25
+  const WAVE = 50
   for (let i = 0; i < job.clients.length; i += WAVE) {
     const wave = job.clients.slice(i, i + WAVE).map((spec, k) => connect(job, i + k, spec))
     out.push(...(await Promise.all(wave)))
@@ -203,8 +207,6 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
   let editsInWindow = 0
   let cursorsInWindow = 0
   let behind = 0
-  let editTurn = 0
-  let cursorTurn = 0
   let cpu0: NodeJS.CpuUsage | null = null
   let cpuMs = 0
   await new Promise<void>((resolve) => {

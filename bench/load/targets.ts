@@ -16,6 +16,25 @@ export const KINDS: Kind[] = ['warroom', 'reference', 'floor']
 export const LABEL: Record<Kind, string> = { warroom: 'War Room', reference: 'reference', floor: 'floor' }
 
 const root = path.resolve(import.meta.dirname, '../..')
+/** Where {@link bundleBench} writes the bundled load client and floor. */
+export const BENCH_OUT = path.join(root, 'dist/bench')
+
+/** Bundles bench/load/<name>.ts into dist/bench/<name>.mjs (packages stay in node_modules). */
+export async function bundleBench(names: string[]) {
+  const { build } = await import('esbuild')
+  await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(names.map((n) => [n, `bench/load/${n}.ts`])),
+    outdir: BENCH_OUT,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+}
 
 export interface Pinning {
   server: string[]
@@ -105,7 +124,7 @@ export class Target {
     } else if (kind === 'reference') {
       args = [path.join(root, 'node_modules/@y/websocket-server/src/server.js')]
     } else {
-      args = ['--import', 'tsx', path.join(root, 'bench/load/floor.ts')]
+      args = [path.join(BENCH_OUT, 'floor.mjs')]
     }
     // BENCH_PROFILE=dir: each server writes a V8 CPU profile there when it stops.
     if (process.env.BENCH_PROFILE) args = [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, ...args]
@@ -160,8 +179,8 @@ export class Target {
   async createRooms(names: string[]) {
     if (this.kind !== 'warroom') return
     const server = { url: this.httpUrl }
-    for (let i = 0; i < names.length; i += 25) {
-      await Promise.all(names.slice(i, i + 25).map((id) => createAccount(server, this.cookie!, { id })))
+    for (let i = 0; i < names.length; i += 50) {
+      await Promise.all(names.slice(i, i + 50).map((id) => createAccount(server, this.cookie!, { id })))
     }
   }
 
