@@ -53,10 +53,10 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
   const pool = createPool(config.databaseUrl, {
     onError: (e) => log(`[postgres] idle connection failed: ${e.message}`),
   })
-  let lock: pg.Client | null = null
+  let lock: NodeLock | null = null
   try {
     await migrate(pool)
-    lock = await takeNodeLock(config.databaseUrl, Boolean(config.redisUrl), log)
+    lock = await NodeLock.take(config.databaseUrl, Boolean(config.redisUrl), log)
     const docs = new PgDocStore(pool, { flushIntervalMs: config.flushIntervalMs, log })
     const records = await PgRecords.open(pool, { url: config.databaseUrl, log })
     const audit = new PgAuditLog(pool, log)
@@ -76,14 +76,14 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
           await docs.close()
           await audit.close()
           await records.close()
-          await held.end().catch(() => {})
+          await held.release()
           await pool.end()
         })()
         return closing
       },
     }
   } catch (e) {
-    await lock?.end().catch(() => {})
+    await lock?.release()
     await pool.end().catch(() => {})
     throw e
   }
@@ -93,18 +93,82 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
  * Holds the node lock for the life of the process on a connection of its own (session level: it
  * ends with the connection, so a killed node's lock goes with it). Without Redis the lock is
  * exclusive (one node); with Redis shared (any number), which still refuses a mix of both.
+ *
+ * The lock goes with its connection on the database's side too: after a PostgreSQL restart (or a
+ * network break, or the connection terminated by an operator) this node no longer holds it, and a
+ * second node without Redis could start. So a lost connection is reconnected every second and the
+ * lock taken again; if another node took it meanwhile, that is logged (every attempt, as an
+ * error: two nodes without fan-out serve diverging rooms) until this node holds it again.
  */
-async function takeNodeLock(url: string, withRedis: boolean, log: (msg: string) => void): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'war-room node lock' })
-  client.on('error', (e) => log(`[postgres] the node lock's connection failed: ${e.message}`))
-  await client.connect()
-  try {
-    const fn = withRedis ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT ${fn}($1) AS ok`, [NODE_LOCK])
-    if (!rows[0].ok) throw new NodeLockedError(withRedis)
-    return client
-  } catch (e) {
-    await client.end().catch(() => {})
-    throw e
+export class NodeLock {
+  private client: pg.Client | null = null
+  private closed = false
+  private retry: NodeJS.Timeout | null = null
+  /** Whether the lock is held right now (tests, logs). */
+  held = false
+
+  private constructor(
+    private readonly url: string,
+    private readonly withRedis: boolean,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  static async take(url: string, withRedis: boolean, log: (msg: string) => void): Promise<NodeLock> {
+    const lock = new NodeLock(url, withRedis, log)
+    await lock.acquire()
+    return lock
+  }
+
+  /** Connects and takes the lock; throws NodeLockedError when another node holds it. */
+  private async acquire(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'war-room node lock' })
+    client.on('error', (e) => this.log(`[postgres] the node lock's connection failed: ${e.message}`))
+    await client.connect()
+    try {
+      const fn = this.withRedis ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'
+      const { rows } = await client.query<{ ok: boolean }>(`SELECT ${fn}($1) AS ok`, [NODE_LOCK])
+      if (!rows[0].ok) throw new NodeLockedError(this.withRedis)
+    } catch (e) {
+      await client.end().catch(() => {})
+      throw e
+    }
+    this.client = client
+    this.held = true
+    client.once('end', () => {
+      if (this.client !== client) return
+      this.client = null
+      this.held = false
+      if (this.closed) return
+      this.log('[postgres] the node lock was lost with its connection; taking it again')
+      this.scheduleRetry()
+    })
+  }
+
+  private scheduleRetry() {
+    if (this.closed || this.retry) return
+    this.retry = setTimeout(async () => {
+      this.retry = null
+      if (this.closed) return
+      try {
+        await this.acquire()
+        if (this.closed) await this.release()
+        else this.log('[postgres] the node lock is held again')
+      } catch (e) {
+        if (e instanceof NodeLockedError)
+          this.log(`[postgres] ERROR: another node took the node lock while this one had lost it: ${e.message}`)
+        this.scheduleRetry()
+      }
+    }, 1000)
+    this.retry.unref()
+  }
+
+  async release(): Promise<void> {
+    this.closed = true
+    if (this.retry) clearTimeout(this.retry)
+    this.retry = null
+    const client = this.client
+    this.client = null
+    this.held = false
+    await client?.end().catch(() => {})
   }
 }

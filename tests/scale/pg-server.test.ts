@@ -8,7 +8,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import WebSocket from 'ws'
-import { NodeLockedError } from '../../server/pg/stores.ts'
+import { NODE_LOCK, NodeLockedError } from '../../server/pg/stores.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { api } from '../helpers/auth.ts'
 import { type Postgres, startPostgres } from '../helpers/engines.ts'
@@ -248,5 +248,35 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
     await ended
     expect(opened).toEqual([])
     expect(server.rooms.peek('acme')).toBeNull()
+  })
+
+  // Last in this file: it restarts the PostgreSQL server the other tests use.
+  it('the node lock is taken again after a PostgreSQL restart: a second node without Redis is still refused', async () => {
+    const { url } = await database()
+    const [d1, d2] = [tempDataDir(), tempDataDir()]
+    onTestFinished(() => {
+      d1.remove()
+      d2.remove()
+    })
+    const first = await startTestServer({ dataDir: d1.dir, databaseUrl: url, accounts: ['acme'] })
+    onTestFinished(() => first.close())
+    const lockHolders = async () =>
+      (
+        await query(
+          url,
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ${NODE_LOCK} AND granted`,
+        )
+      )[0].n as number
+    expect(await lockHolders()).toBe(1)
+    await postgres.stop()
+    await postgres.start()
+    // Before the fix the lock went with the restart and nothing took it again.
+    await eventually(async () => expect(await lockHolders()).toBe(1), 20_000)
+    await expect(startTestServer({ dataDir: d2.dir, databaseUrl: url })).rejects.toBeInstanceOf(NodeLockedError)
+    // And the first node still serves (its pool reconnects by itself).
+    await eventually(
+      async () => expect((await api(first, 'GET', '/api/accounts', { cookie: first.cookie })).status).toBe(200),
+      20_000,
+    )
   })
 })
