@@ -18,11 +18,25 @@ const invalid = (error: Pick<z.ZodError, 'issues'>) =>
 
 /** Validates the JSON body against `schema`; the handler reads it with `c.req.valid('json')`. */
 export function jsonBody<S extends z.ZodType>(schema: S) {
-  return zValidator('json', schema, (result, c) => {
+  const validator = zValidator('json', schema, (result, c) => {
     // The validator reads only JSON bodies and validates `{}` for any other type: refuse those first.
     if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) throw personError(415, 'error.body.notJson')
     if (!result.success) throw invalid(result.error)
   })
+  // A body that is not JSON at all gets the catalogue's 400, not the validator's English-only one;
+  // Hono keeps the parsed body, so the validator does not read it twice.
+  const parsedFirst = createMiddleware(async (c, next) => {
+    if (JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+      try {
+        await c.req.json()
+      } catch {
+        throw personError(400, 'error.body.malformed')
+      }
+    }
+    return validator(c, next)
+  })
+  // Typed as the validator itself, so handlers and hono/client see the body's type.
+  return parsedFirst as unknown as typeof validator
 }
 
 /**

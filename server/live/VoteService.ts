@@ -7,7 +7,7 @@
  * two writes heals itself.
  */
 import { randomUUID } from 'node:crypto'
-import { HTTPException } from 'hono/http-exception'
+import { translate } from '../../shared/i18n/index.ts'
 import {
   type DocVote,
   type OpenVoteBody,
@@ -17,6 +17,7 @@ import {
 } from '../../shared/live/votes.ts'
 import { readDocRecords } from '../../shared/plan/readDoc.ts'
 import type { Records } from '../db/Records.ts'
+import { personError } from '../http/errors.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import type { VoteStore } from './VoteStore.ts'
 
@@ -63,16 +64,15 @@ export class VoteService {
 
   async find(accountId: string, voteId: string): Promise<StoredVote> {
     const vote = (await this.votesOf(accountId)).find((v) => v.id === voteId)
-    if (!vote) throw new HTTPException(404, { message: 'no such vote' })
+    if (!vote) throw personError(404, 'error.vote.notFound')
     return vote
   }
 
   async openVote(accountId: string, userId: string, body: OpenVoteBody): Promise<StoredVote> {
     const votes = await this.votesOf(accountId)
-    if (votes.some((v) => v.status === 'open'))
-      throw new HTTPException(409, { message: 'a vote is already open on this account: close it first' })
+    if (votes.some((v) => v.status === 'open')) throw personError(409, 'error.vote.alreadyOpen')
     if (votes.length >= MAX_VOTES_PER_ACCOUNT)
-      throw new HTTPException(409, { message: `an account holds at most ${MAX_VOTES_PER_ACCOUNT} votes` })
+      throw personError(409, 'error.vote.tooMany', { max: MAX_VOTES_PER_ACCOUNT })
     const vote: StoredVote = {
       id: `vote-${randomUUID()}`,
       accountId,
@@ -96,26 +96,29 @@ export class VoteService {
   /** Replaces the caller's ballot. Every shape must exist in the document and be of a counted type. */
   async castBallot(accountId: string, voteId: string, userId: string, shapeIds: string[]): Promise<string[]> {
     const vote = await this.find(accountId, voteId)
-    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is closed' })
+    if (vote.status !== 'open') throw personError(409, 'error.vote.closed')
     if (shapeIds.length > vote.votesPerPerson)
-      throw new HTTPException(400, { message: `at most ${vote.votesPerPerson} dots per person in this vote` })
+      throw personError(400, 'error.vote.tooManyDots', { max: vote.votesPerPerson })
     const types = await this.shapeTypes(accountId)
     const wrong = shapeIds.filter((id) => !vote.shapeTypes.includes(types.get(id) as VotableType))
     if (wrong.length > 0)
-      throw new HTTPException(400, {
-        message: `not a ${vote.shapeTypes.join('/')} card on this account: ${wrong.join(', ')}`,
+      throw personError(400, 'error.vote.wrongCards', {
+        types: {
+          zh: vote.shapeTypes.map((t) => translate('zh', `label.shapeType.${t}`)).join('/'),
+          en: vote.shapeTypes.join('/'),
+        },
+        ids: wrong.join(', '),
       })
     // Checked again after the document was read: the vote may have closed meanwhile.
-    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is closed' })
-    if (!(await this.store.setBallot(vote.id, userId, shapeIds)))
-      throw new HTTPException(409, { message: 'the vote is closed' })
+    if (vote.status !== 'open') throw personError(409, 'error.vote.closed')
+    if (!(await this.store.setBallot(vote.id, userId, shapeIds))) throw personError(409, 'error.vote.closed')
     vote.ballots[userId] = shapeIds
     return shapeIds
   }
 
   async closeVote(accountId: string, voteId: string, userId: string): Promise<StoredVote> {
     const vote = await this.find(accountId, voteId)
-    if (vote.status !== 'open') throw new HTTPException(409, { message: 'the vote is already closed' })
+    if (vote.status !== 'open') throw personError(409, 'error.vote.alreadyClosed')
     vote.status = 'closed'
     vote.closedAt = new Date().toISOString()
     vote.closedBy = this.person(userId)

@@ -45,6 +45,63 @@ test('server refusals carry a Chinese and an English message', async ({ startSer
     expect(r.message!.zh, what).toMatch(CJK)
   }
   const taken = await refusal(await api(server, 'POST', '/api/accounts', { cookie, body: { id: 'acme', name: 'A' } }))
+  // A body that does not parse: the catalogue's 400 (was the validator's English-only text, no message).
+  const malformed = await refusal(
+    await fetch(`${server.url}/api/accounts`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"id": "acme2", "name": ',
+    }),
+  )
+  expect(malformed).toEqual({
+    status: 400,
+    error: 'the request body is not valid JSON',
+    message: { zh: '请求正文不是有效的 JSON', en: 'the request body is not valid JSON' },
+  })
+  // Dot votes' refusals (server/live/VoteService.ts), in both languages too.
+  const votes = '/api/accounts/acme/votes'
+  const open = { question: '先打哪个卡点?', shapeTypes: ['blocker'], votesPerPerson: 2 }
+  expect((await api(server, 'POST', votes, { cookie, body: open })).status).toBe(201)
+  const voteId = ((await (await api(server, 'GET', votes, { cookie })).json()) as { votes: { id: string }[] }).votes[0]
+    .id
+  const voteRefusals: [string, Response, number, { zh: string; en: string }][] = [
+    [
+      'no such vote',
+      await api(server, 'POST', `${votes}/vote-nope/close`, { cookie }),
+      404,
+      { zh: '没有这次投票', en: 'no such vote' },
+    ],
+    [
+      'a second open vote',
+      await api(server, 'POST', votes, { cookie, body: open }),
+      409,
+      { zh: '这个客户已有一次进行中的投票：请先结束它', en: 'a vote is already open on this account: close it first' },
+    ],
+    [
+      'a card that is not a blocker',
+      await api(server, 'PUT', `${votes}/${voteId}/ballot`, { cookie, body: { shapeIds: ['shape:nothing'] } }),
+      400,
+      { zh: '不是这个客户的卡点卡片：shape:nothing', en: 'not a blocker card on this account: shape:nothing' },
+    ],
+    [
+      'too many dots',
+      await api(server, 'PUT', `${votes}/${voteId}/ballot`, {
+        cookie,
+        body: { shapeIds: ['shape:a', 'shape:b', 'shape:c'] },
+      }),
+      400,
+      { zh: '本次投票每人最多 2 个点', en: 'at most 2 dots per person in this vote' },
+    ],
+  ]
+  for (const [what, res, status, message] of voteRefusals)
+    expect([what, await refusal(res)]).toEqual([what, { status, error: message.en, message }])
+  expect((await api(server, 'POST', `${votes}/${voteId}/close`, { cookie })).status).toBe(200)
+  const closed = await refusal(await api(server, 'POST', `${votes}/${voteId}/close`, { cookie }))
+  expect(closed).toEqual({
+    status: 409,
+    error: 'the vote is already closed',
+    message: { zh: '投票已经结束', en: 'the vote is already closed' },
+  })
   expect(taken.message).toEqual({ zh: '已有 ID 为“acme”的客户', en: 'an account with id "acme" already exists' })
 })
 
