@@ -13,9 +13,8 @@ import * as Y from 'yjs'
 import { decodeLog, decodeSnapshot } from '../../server/storage/FileDocStore.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { FaultFs } from '../faults/faultFs.ts'
-import { openRecordedPage, signedIn, waitForConnected } from '../helpers/browser.ts'
-import { expect, test } from '../helpers/browserFixtures.ts'
-import { eventually, startTestServer } from '../helpers/server.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
 const shapeIds = (page: Page) => page.evaluate(() => [...window.__warRoomEditor!.getCurrentPageShapeIds()].sort())
 const connectionState = (page: Page) => page.getByTestId('connection-state').getAttribute('data-state')
@@ -43,26 +42,21 @@ async function storedShapeIds(dataDir: string): Promise<string[]> {
   return [...kv.map.keys()].filter((k) => k.startsWith('shape:'))
 }
 
+/** The disk under the file's server, failing on demand. */
+const faults = new FaultFs()
+const test = base.override(
+  'serverOptions',
+  { scope: 'file' },
+  { fs: faults, accounts: ['acme'], flushIntervalMs: 5, storageRetryMs: 500 },
+)
+
 test('the disk refuses writes: the page says it cannot save, keeps the edits, and saves them once the disk heals', {
   timeout: 240_000,
-}, async ({ browser, dataDir, cleanup }) => {
-  const faults = new FaultFs()
-  const server = await startTestServer({
-    dataDir,
-    fs: faults,
-    accounts: ['acme'],
-    flushIntervalMs: 5,
-    storageRetryMs: 500,
-  })
-  cleanup(() => server.close())
+}, async ({ server, openRoom }) => {
+  const dataDir = server.config.dataDir
   for (const locale of ['zh-CN', 'en-US'] as const) {
     faults.heal()
-    const { page, screenshot } = await openRecordedPage(
-      browser,
-      `${server.url}/a/acme`,
-      signedIn(server, server.cookie, { locale }),
-    )
-    await waitForConnected(page)
+    const { page, screenshot } = await openRoom('acme', { locale })
     const before = (await shapeIds(page)).length
 
     faults.fail('ENOSPC', ['append'], { match: /rooms[/\\]acme([/\\]|$)/ })

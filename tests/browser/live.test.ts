@@ -8,63 +8,59 @@
  * tests/.artifacts/live-*.png.
  */
 import { randomBytes } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
 import { addMember, api, createAccount, createUser, login } from '../helpers/auth.ts'
-import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForEditor } from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { test as base, describe, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-live-')
-const people = {} as Record<'wang' | 'li' | 'zhao', { id: string; cookie: string }>
+type Person = 'wang' | 'li' | 'zhao'
 
 const VIEWPORT = { width: 1280, height: 720 }
 
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, accounts: [] })
-  browser = await launchBrowser()
-  const make = async (key: keyof typeof people, email: string, name: string, department: string) => {
-    const id = await createUser(server, server.cookie, { email, name })
-    const res = await api(server, 'PATCH', `/api/users/${id}`, { cookie: server.cookie, body: { department } })
-    expect(res.status).toBe(200)
-    people[key] = { id, cookie: await login(server, email) }
-  }
-  await make('wang', 'wang@example.com', '王强', 'sales')
-  await make('li', 'li@example.com', '李娜', 'presales')
-  await make('zhao', 'zhao@example.com', '赵敏', 'delivery')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
-
-async function newAccount(): Promise<string> {
-  const id = await createAccount(server, server.cookie, { id: `live-${randomBytes(4).toString('hex')}` })
-  await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
-  await addMember(server, server.cookie, id, 'li@example.com', 'editor')
-  await addMember(server, server.cookie, id, 'zhao@example.com', 'viewer')
-  return id
-}
-
-async function open(
-  who: keyof typeof people,
-  path: string,
-  lang: 'zh' | 'en' = 'zh',
-  viewport = VIEWPORT,
-): Promise<RecordedPage> {
-  const p = await openRecordedPage(browser, `${server.url}${path}`, {
-    ...signedIn(server, people[who].cookie, { viewport }),
-    locale: lang === 'zh' ? 'zh-CN' : 'en-US',
+/**
+ * The file's people (three users with departments, signed in once) on the shared fixture's
+ * server; `newAccount` makes an account the three are members of; `openAs` opens a page as one
+ * of them (on the shared fixture's `open`: closed after the test, fails on any foreign request).
+ */
+const test = base
+  .extend<{ $file: { people: Record<Person, { id: string; cookie: string }> } }>({
+    people: [
+      async ({ server }, use) => {
+        const people = {} as Record<Person, { id: string; cookie: string }>
+        const make = async (key: Person, email: string, name: string, department: string) => {
+          const id = await createUser(server, server.cookie, { email, name })
+          const res = await api(server, 'PATCH', `/api/users/${id}`, { cookie: server.cookie, body: { department } })
+          expect(res.status).toBe(200)
+          people[key] = { id, cookie: await login(server, email) }
+        }
+        await make('wang', 'wang@example.com', '王强', 'sales')
+        await make('li', 'li@example.com', '李娜', 'presales')
+        await make('zhao', 'zhao@example.com', '赵敏', 'delivery')
+        await use(people)
+      },
+      { scope: 'file' },
+    ],
   })
-  // Mounting tldraw in a fourth context on a loaded two-core machine can take over 30 s.
-  await waitForEditor(p.page, 90_000)
-  await p.page.getByTestId('live-bar').waitFor({ timeout: 30_000 })
-  return p
-}
+  .extend('newAccount', async ({ server }) => async (): Promise<string> => {
+    const id = await createAccount(server, server.cookie, { id: `live-${randomBytes(4).toString('hex')}` })
+    await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
+    await addMember(server, server.cookie, id, 'li@example.com', 'editor')
+    await addMember(server, server.cookie, id, 'zhao@example.com', 'viewer')
+    return id
+  })
+  .extend(
+    'openAs',
+    async ({ open, people }) =>
+      async (who: Person, path: string, lang: 'zh' | 'en' = 'zh', viewport = VIEWPORT): Promise<RecordedPage> => {
+        const p = await open(path, { as: people[who].cookie, viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-US' })
+        // Mounting tldraw in a fourth context on a loaded two-core machine can take over 30 s.
+        await waitForEditor(p.page, 90_000)
+        await p.page.getByTestId('live-bar').waitFor({ timeout: 30_000 })
+        return p
+      },
+  )
 
 /** Moves the real mouse over the canvas, so the person has a cursor and counts as active. */
 async function wiggle(page: Page, x = 640, y = 420) {
@@ -89,7 +85,11 @@ const setCamera = (page: Page, camera: { x: number; y: number; z: number }) =>
 
 // Three or four browser contexts on two shared cores: slow, not stuck.
 describe('live session', { timeout: 300_000 }, () => {
-  test('people panel and cursors show names and department colours; following through the panel tracks pan and zoom', async () => {
+  test('people panel and cursors show names and department colours; following through the panel tracks pan and zoom', async ({
+    people,
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
@@ -169,7 +169,7 @@ describe('live session', { timeout: 300_000 }, () => {
     for (const p of [wang, li, zhao, li2]) await p.context.close()
   })
 
-  test('a ?follow= link waits for that person, then follows them', async () => {
+  test('a ?follow= link waits for that person, then follows them', async ({ people, newAccount, openAs: open }) => {
     const accountId = await newAccount()
     const zhao = await open('zhao', `/a/${accountId}?follow=${people.wang.id}`, 'en')
     await expect.poll(() => zhao.page.getByTestId('follow-waiting').count(), { timeout: 10_000 }).toBe(1)
@@ -191,7 +191,11 @@ describe('live session', { timeout: 300_000 }, () => {
     await wang.context.close()
   })
 
-  test('the spotlight brings everyone to the leader; one steps out with Esc and rejoins; it ends when turned off', async () => {
+  test('the spotlight brings everyone to the leader; one steps out with Esc and rejoins; it ends when turned off', async ({
+    people,
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
@@ -263,7 +267,10 @@ describe('live session', { timeout: 300_000 }, () => {
     for (const p of [li, zhao, late]) await p.context.close()
   })
 
-  test('the session timer reads the same for everyone, survives a reload, and says when time is up', async () => {
+  test('the session timer reads the same for everyone, survives a reload, and says when time is up', async ({
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const zhao = await open('zhao', `/a/${accountId}`, 'en')
@@ -308,7 +315,10 @@ describe('live session', { timeout: 300_000 }, () => {
     await zhao.context.close()
   })
 
-  test('on a large screen (1920×1080, English) the live bar and banners are a size up', async () => {
+  test('on a large screen (1920×1080, English) the live bar and banners are a size up', async ({
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`, 'en', { width: 1920, height: 1080 })
     const li = await open('li', `/a/${accountId}`)
@@ -326,7 +336,10 @@ describe('live session', { timeout: 300_000 }, () => {
     for (const p of [wang, li]) await p.context.close()
   })
 
-  test('the laser is drawn in the person’s department colour, on their screen and on the others’', async () => {
+  test('the laser is drawn in the person’s department colour, on their screen and on the others’', async ({
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
@@ -368,7 +381,12 @@ describe('live session', { timeout: 300_000 }, () => {
     for (const p of [wang, li]) await p.context.close()
   })
 
-  test('a dot vote: dots hidden while open, closed by the facilitator, ranks on the cards and in the plan', async () => {
+  test('a dot vote: dots hidden while open, closed by the facilitator, ranks on the cards and in the plan', async ({
+    server,
+    people,
+    newAccount,
+    openAs: open,
+  }) => {
     const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)

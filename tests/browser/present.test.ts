@@ -10,57 +10,42 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
-import {
-  ARTIFACTS_DIR,
-  launchBrowser,
-  openRecordedPage,
-  type RecordedPage,
-  signedIn,
-  waitForEditor,
-} from '../helpers/browser.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { ARTIFACTS_DIR, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { eventually } from '../helpers/server.ts'
 
-let server: TestServer
-let browser: Browser
-const data = tempDataDir('war-room-browser-present-')
 const PROJECTOR = { width: 1280, height: 720 }
-
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir, seedDemo: true, accounts: [] })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  data.remove()
-})
 
 let audienceCookie = ''
 
-async function openDemo(opts: { locale?: string; query?: string; cookie?: string } = {}): Promise<RecordedPage> {
-  const recorded = await openRecordedPage(
-    browser,
-    `${server.url}/a/demo${opts.query ?? ''}`,
-    signedIn(server, opts.cookie ?? server.cookie, {
-      locale: opts.locale ?? 'zh-CN',
-      viewport: PROJECTOR,
-      acceptDownloads: true,
-    }),
+/** The shared fixture's server with the demo account; `openDemo` opens its room on the projector size. */
+const test = base
+  .override('serverOptions', { scope: 'file' }, { seedDemo: true, accounts: [] })
+  .extend(
+    'openDemo',
+    async ({ open }) =>
+      async (opts: { locale?: string; query?: string; cookie?: string } = {}): Promise<RecordedPage> => {
+        const recorded = await open(`/a/demo${opts.query ?? ''}`, {
+          as: opts.cookie,
+          locale: opts.locale ?? 'zh-CN',
+          viewport: PROJECTOR,
+          acceptDownloads: true,
+        })
+        await waitForEditor(recorded.page)
+        await eventually(
+          async () =>
+            expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
+          15_000,
+        )
+        // The plan is derived on the page; the room bar shows its account name once it is.
+        await eventually(async () =>
+          expect(await recorded.page.getByTestId('wr-roombar-name').innerText()).toContain('东川'),
+        )
+        return recorded
+      },
   )
-  await waitForEditor(recorded.page)
-  await eventually(
-    async () =>
-      expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
-    15_000,
-  )
-  // The plan is derived on the page; the room bar shows its account name once it is.
-  await eventually(async () => expect(await recorded.page.getByTestId('wr-roombar-name').innerText()).toContain('东川'))
-  return recorded
-}
 
 /** Screen font size (px) of every card's name or title, with the card's text. */
 async function cardNameSizes(page: Page): Promise<{ text: string; px: number }[]> {
@@ -73,7 +58,9 @@ async function cardNameSizes(page: Page): Promise<{ text: string; px: number }[]
   })
 }
 
-test('the demo opens fitted at 1280×720: every card name 14 px or more, room bar names the account', async () => {
+test('the demo opens fitted at 1280×720: every card name 14 px or more, room bar names the account', async ({
+  openDemo,
+}) => {
   const { page, errors, screenshot } = await openDemo()
   const camera = await page.evaluate(() => {
     const editor = window.__warRoomEditor!
@@ -121,7 +108,7 @@ async function badgeAndNameRects(page: Page) {
 const overlaps = (a: DOMRect, b: DOMRect) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
 
-test('arriving to follow someone (?follow=) does not fit; dark mode is not offered', async () => {
+test('arriving to follow someone (?follow=) does not fit; dark mode is not offered', async ({ openDemo }) => {
   const { page } = await openDemo({ query: '?follow=someone' })
   await page.waitForTimeout(500)
   // The camera is left for the live session to move (tldraw's default: 100 %).
@@ -137,7 +124,9 @@ test('arriving to follow someone (?follow=) does not fit; dark mode is not offer
   expect(await page.getByTestId('main-menu-sub.preferences-content').innerText()).not.toMatch(/深色|Dark/)
 })
 
-test('level of detail: simplified large cards at 30 %, full cards at 100 %; badges scale and never cover a name', async () => {
+test('level of detail: simplified large cards at 30 %, full cards at 100 %; badges scale and never cover a name', async ({
+  openDemo,
+}) => {
   const { page, screenshot } = await openDemo()
   // Fitted: badges present, none over its card's name.
   const fitted = await badgeAndNameRects(page)
@@ -170,7 +159,9 @@ test('level of detail: simplified large cards at 30 %, full cards at 100 %; badg
   await screenshot('present-full-card-100')
 })
 
-test('level of detail further out: names stay 14 px or more down to 15 %, the type steps (no re-render within a step)', async () => {
+test('level of detail further out: names stay 14 px or more down to 15 %, the type steps (no re-render within a step)', async ({
+  openDemo,
+}) => {
   const { page, screenshot } = await openDemo()
   // The zoom levels a projector's fit of a map two to three times the demo's needs.
   for (const [zoom, name] of [
@@ -219,7 +210,7 @@ test('level of detail further out: names stay 14 px or more down to 15 %, the ty
   expect(mutations.across).toBeGreaterThan(0)
 })
 
-test('the style panel shows only with a selection', async () => {
+test('the style panel shows only with a selection', async ({ openDemo }) => {
   const { page } = await openDemo()
   expect(await page.locator('.tlui-style-panel').count()).toBe(0)
   await page.evaluate(() => {
@@ -232,7 +223,9 @@ test('the style panel shows only with a selection', async () => {
   await eventually(async () => expect(await page.getByTestId('wr-inspector').count()).toBe(0))
 })
 
-test('present mode without frames: whole map, each faction, each blocker with its actions; keys step', async () => {
+test('present mode without frames: whole map, each faction, each blocker with its actions; keys step', async ({
+  openDemo,
+}) => {
   const { page, screenshot } = await openDemo()
   await page.getByTestId('wr-present-start').click()
   await page.getByTestId('wr-present').waitFor()
@@ -284,7 +277,10 @@ test('present mode without frames: whole map, each faction, each blocker with it
   expect(await page.locator('.tlui-main-toolbar').isVisible()).toBe(true)
 })
 
-test('present mode asks for the real full screen; the room may follow the presenter, or be brought along by the spotlight', async () => {
+test('present mode asks for the real full screen; the room may follow the presenter, or be brought along by the spotlight', async ({
+  server,
+  openDemo,
+}) => {
   // A second person on the demo account, watching on their own laptop.
   if (!audienceCookie) {
     await createUser(server, server.cookie, { email: 'audience@example.com', name: '李娜' })
@@ -357,7 +353,7 @@ test('present mode asks for the real full screen; the room may follow the presen
   await eventually(async () => expect(await audience.page.getByTestId('presenter-banner').count()).toBe(0), 15_000)
 })
 
-test('leaving the full screen (the browser’s Esc) leaves present mode', async () => {
+test('leaving the full screen (the browser’s Esc) leaves present mode', async ({ openDemo }) => {
   const { page } = await openDemo()
   await page.getByTestId('wr-present-start').click()
   await eventually(async () =>
@@ -412,7 +408,10 @@ function textOf(svg: string): string {
 }
 const bare = (s: string) => s.replace(/\s+/g, '')
 
-test('PNG and SVG exports hold every card and relation label, from the editor API and from the menu', async () => {
+test('PNG and SVG exports hold every card and relation label, from the editor API and from the menu', async ({
+  server,
+  openDemo,
+}) => {
   const { page, errors } = await openDemo()
   // The editor API, as any tldraw integration calls it.
   const svg = await page.evaluate(async () => {
@@ -467,7 +466,7 @@ test('PNG and SVG exports hold every card and relation label, from the editor AP
 })
 
 /** Words the customer must never see on the demo: CR levels, stances, strategies, findings, blockers. */
-async function internalWords(): Promise<string[]> {
+async function internalWords(server: { url: string; cookie: string }): Promise<string[]> {
   const plan = await (
     await fetch(`${server.url}/api/accounts/demo/plan`, { headers: { cookie: server.cookie } })
   ).json()
@@ -488,9 +487,9 @@ async function internalWords(): Promise<string[]> {
   ]
 }
 
-test('customer-safe present mode: people, reporting lines and actions only', async () => {
+test('customer-safe present mode: people, reporting lines and actions only', async ({ server, openDemo }) => {
   const { page, screenshot } = await openDemo()
-  const words = await internalWords()
+  const words = await internalWords(server)
   await page.getByTestId('wr-present-start').click()
   await page.getByTestId('wr-customer-toggle').check()
   await eventually(async () =>
@@ -520,9 +519,9 @@ test('customer-safe present mode: people, reporting lines and actions only', asy
   await eventually(async () => expect(await page.locator('.tl-shape .wr-faction').count()).toBe(3))
 })
 
-test('a customer-safe export leaves the screen as it is while it is made', async () => {
+test('a customer-safe export leaves the screen as it is while it is made', async ({ server, openDemo }) => {
   const { page } = await openDemo()
-  const words = await internalWords()
+  const words = await internalWords(server)
   // Start the export and watch the canvas on screen at every frame until it is done.
   const seen = await page.evaluate(async () => {
     const editor = window.__warRoomEditor!
@@ -611,7 +610,10 @@ async function downloadPdf(page: Page, customer: boolean): Promise<Buffer> {
   return pdf
 }
 
-test('the presentation PDF: one 2× page per slide plus the summary, and its customer-safe variant', async () => {
+test('the presentation PDF: one 2× page per slide plus the summary, and its customer-safe variant', async ({
+  server,
+  openDemo,
+}) => {
   // A review first, then one change after it: the summary page lists what changed since.
   const taken = await api(server, 'POST', '/api/accounts/demo/reviews', {
     cookie: server.cookie,
@@ -632,7 +634,7 @@ test('the presentation PDF: one 2× page per slide plus the summary, and its cus
   const customerPages = pdftoppm(customer, 'present-pdf-customer')
   expect(customerPages.length).toBe(4) // overview, people, actions + the summary
   // The PDF holds images only: read the SVG each page was rasterised from (the same calls).
-  const words = await internalWords()
+  const words = await internalWords(server)
   const svgs = await page.evaluate(() =>
     window.__warRoomExports!.pdfPageSvgs(window.__warRoomEditor!, { audience: 'customer', lang: 'zh' }),
   )
@@ -662,7 +664,7 @@ test('the presentation PDF: one 2× page per slide plus the summary, and its cus
   })
 }, 480_000)
 
-test('present mode with frames: the frames are the slides, in index order', async () => {
+test('present mode with frames: the frames are the slides, in index order', async ({ openDemo }) => {
   const { page, screenshot } = await openDemo()
   // Two frames, created in the opposite order to their index order.
   await page.evaluate(() => {
