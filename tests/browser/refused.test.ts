@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import type { Page } from 'playwright-core'
 import WebSocket from 'ws'
 import { openRecordedPage, signedIn } from '../helpers/browser.ts'
 import { expect, test } from '../helpers/browserFixtures.ts'
@@ -13,6 +14,20 @@ import { startTestServer } from '../helpers/server.ts'
 
 const syncAttempts = (requests: string[], accountId: string) =>
   requests.filter((u) => new URL(u).pathname === `/sync/${accountId}`).length
+
+/** y-websocket's longest reconnect delay (`maxBackoffTime`; client/sync/useYjsStore.ts keeps the default). */
+const MAX_BACKOFF_MS = 2500
+
+/**
+ * A barrier instead of "wait, then check nothing happened": a timer queued in the page after the
+ * refusal was shown, as long as y-websocket's longest reconnect delay. Timers fire in due order,
+ * so any reconnect y-websocket scheduled when the socket closed has run (and opened its socket)
+ * before this resolves; a second round trip lets the page's socket events reach the test.
+ */
+async function afterAnyReconnect(page: Page) {
+  await page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), MAX_BACKOFF_MS)
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+}
 
 test('4503, an unreadable room: the page shows why and stops reconnecting', async ({
   browser,
@@ -38,8 +53,8 @@ test('4503, an unreadable room: the page shows why and stops reconnecting', asyn
     expect(text).toMatch(locale === 'zh-CN' ? /无法读取/ : /cannot be read/)
     await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('refused')
     await screenshot(`refused-4503-${locale}`)
-    // y-websocket alone would have tried again about six times in these seconds (backoff 0.2 s … 2.5 s).
-    await new Promise((r) => setTimeout(r, 6000))
+    // y-websocket alone would have tried again by now (backoff 0.1 s … 2.5 s).
+    await afterAnyReconnect(page)
     expect(syncAttempts(requests, 'acme')).toBe(1)
   }
 })
@@ -66,6 +81,6 @@ test('4429, too many connections: the page says to close other tabs, and does no
   await page.getByTestId('room-error').waitFor({ timeout: 60_000 })
   expect(await page.getByTestId('room-error').innerText()).toMatch(/too many war-room connections/i)
   await screenshot('refused-4429-en')
-  await new Promise((r) => setTimeout(r, 4000))
+  await afterAnyReconnect(page)
   expect(syncAttempts(requests, 'acme')).toBe(1)
 })
