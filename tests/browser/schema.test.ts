@@ -16,7 +16,7 @@ import { createAccount } from '../helpers/auth.ts'
 import { waitForEditor } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually, wsUrl } from '../helpers/server.ts'
-import { webSocketWithHeaders } from '../helpers/yclient.ts'
+import { barrier, webSocketWithHeaders } from '../helpers/yclient.ts'
 
 /** tldraw's default schema: what an outside tool without War Room's shapes would write. */
 const schema = createTLSchema()
@@ -86,9 +86,15 @@ const test = base.extend('tool', async ({ server, cleanup }) => {
         for (const record of items) records.set(record.id, record)
         if (schemaEntry !== undefined) meta.set(DocKeys.schema, schemaEntry)
       })
-    return { accountId, doc, records, meta, write }
+    return { accountId, doc, provider, records, meta, write, destroy: () => provider.destroy() }
   }
 })
+
+/** The page ran a task and a frame after everything queued so far (its sends are synchronous). */
+const pageSettled = async (page: Page) => {
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)))
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+}
 
 const shapeProps = (page: Page, id: string) =>
   page.evaluate((shapeId) => window.__warRoomEditor!.getShape(shapeId as never)?.props ?? null, id)
@@ -137,7 +143,7 @@ test('an older document is migrated up, in the store and in the document', async
   })
 })
 
-test('a client older than the document says so and writes nothing', async ({ tool: connectTool, open }) => {
+test('a client older than the document says so and writes nothing', async ({ tool: connectTool, open, server }) => {
   const newerSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1)
   const tool = await connectTool('schema-new')
   tool.write(seedRecords(), newerSchema)
@@ -147,14 +153,18 @@ test('a client older than the document says so and writes nothing', async ({ too
   await page.getByTestId('too-old').waitFor()
   expect(await page.getByTestId('too-old').innerText()).toContain('This client is too old for this document')
   await screenshot('schema-too-old')
-  // Give a misbehaving client time to write, then check the document is untouched.
-  await new Promise((resolve) => setTimeout(resolve, 1000))
+  // Barriers instead of a wait: the page's event loop has run what its load queued (a write
+  // would have been handed to its socket by then), then a marker from another client reaches the
+  // tool after everything the server relayed before it.
+  await pageSettled(page)
+  await barrier(wsUrl(server), tool.accountId, tool, { cookie: server.cookie })
   expect(Y.encodeStateVector(tool.doc)).toEqual(before)
 })
 
 test('when another client upgrades the document mid-session, this one turns read-only and stops writing', async ({
   tool: connectTool,
   open,
+  server,
 }) => {
   const tool = await connectTool('schema-upgraded')
   tool.write(seedRecords(), currentSchema)
@@ -171,7 +181,11 @@ test('when another client upgrades the document mid-session, this one turns read
   await page.mouse.down()
   await page.mouse.move(700, 560, { steps: 5 })
   await page.mouse.up()
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Barriers instead of a wait: the page's event loop has run what the gesture queued (a write
+  // would have been handed to its socket by then), then a marker from another client reaches the
+  // tool after everything the server relayed before it.
+  await pageSettled(page)
+  await barrier(wsUrl(server), tool.accountId, tool, { cookie: server.cookie })
   expect(Y.encodeStateVector(tool.doc)).toEqual(before)
   await screenshot('schema-upgraded-mid-session')
 })
