@@ -4,6 +4,7 @@
  * {@link ApiError} carrying the HTTP status.
  */
 import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/client'
+import type { AccountRoutes } from '../../server/http/accounts'
 import type { AuthRoutes } from '../../server/http/auth'
 import type { AccountSummary, MemberRole } from '../../shared/accounts'
 import type { Bilingual, Param } from '../../shared/i18n'
@@ -63,6 +64,9 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
  * types): bodies and answers are checked by the compiler, not cast. `authApi.api.login.$post(…)`.
  */
 export const authApi = hc<AuthRoutes>('/', { init: { credentials: 'same-origin' } })
+
+/** The typed client of the account and member routes (server/http/accounts.ts). */
+export const accountsApi = hc<AccountRoutes>('/', { init: { credentials: 'same-origin' } })
 
 /** The answer of a typed call, or the {@link ApiError} the server's refusal means. */
 export async function call<T extends ClientResponse<unknown>>(request: Promise<T>, path: string) {

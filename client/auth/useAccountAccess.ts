@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { type AccountSummary, ApiError, apiFetch } from './api'
+import { type AccountSummary, ApiError, accountsApi, call } from './api'
 
 export interface AccountAccess {
   role: AccountSummary['role']
@@ -27,7 +27,7 @@ export function useAccountAccess(accountId: string, connected: boolean): Account
   // biome-ignore lint/correctness/useExhaustiveDependencies: `connected` is not read, it is when to read access again
   useEffect(() => {
     let cancelled = false
-    apiFetch<AccountSummary>(`/api/accounts/${encodeURIComponent(accountId)}`)
+    call(accountsApi.api.accounts[':id'].$get({ param: { id: accountId } }), `/api/accounts/${accountId}`)
       .then((account) => {
         if (cancelled) return
         const readOnlyReason = account.archived ? 'archived' : account.role === 'viewer' ? 'viewer' : null

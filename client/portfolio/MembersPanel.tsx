@@ -1,9 +1,12 @@
 /** An account's members and their roles; owners (and administrators) add, change and remove them. */
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
-import { type AccountSummary, apiFetch, type Member, type MemberRole } from '../auth/api'
+import { type AccountSummary, accountsApi, call, type Member, type MemberRole } from '../auth/api'
 import { useT } from '../i18n'
 
 const ROLES: MemberRole[] = ['owner', 'editor', 'viewer']
+
+/** The typed member routes (hono/client over server/http/accounts.ts). */
+const members$ = () => accountsApi.api.accounts[':id'].members
 
 export function MembersPanel({ account, onClose }: { account: AccountSummary; onClose: () => void }) {
   const t = useT()
@@ -11,6 +14,8 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
   const [email, setEmail] = useState('')
   const [role, setRole] = useState<MemberRole>('editor')
   const [error, setError] = useState('')
+
+  const membersPath = `/api/accounts/${account.id}/members`
 
   const run = useCallback(
     async (request: Promise<{ members: Member[] }>) => {
@@ -25,12 +30,12 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
   )
 
   useEffect(() => {
-    void run(apiFetch(`/api/accounts/${account.id}/members`))
+    void run(call(members$().$get({ param: { id: account.id } }), `/api/accounts/${account.id}/members`))
   }, [account.id, run])
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    await run(apiFetch(`/api/accounts/${account.id}/members`, { method: 'PUT', body: { email, role } }))
+    await run(call(members$().$put({ param: { id: account.id }, json: { email, role } }), membersPath))
     setEmail('')
   }
 
@@ -59,10 +64,13 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
               aria-label={`${m.email} ${t('users.role')}`}
               onChange={(e) =>
                 void run(
-                  apiFetch(`/api/accounts/${account.id}/members`, {
-                    method: 'PUT',
-                    body: { email: m.email, role: e.target.value },
-                  }),
+                  call(
+                    members$().$put({
+                      param: { id: account.id },
+                      json: { email: m.email, role: e.target.value as MemberRole },
+                    }),
+                    membersPath,
+                  ),
                 )
               }
             >
@@ -76,11 +84,7 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
               type="button"
               className="wr-button wr-button--quiet wr-button--danger"
               onClick={() =>
-                void run(
-                  apiFetch(`/api/accounts/${account.id}/members?email=${encodeURIComponent(m.email)}`, {
-                    method: 'DELETE',
-                  }),
-                )
+                void run(call(members$().$delete({ param: { id: account.id }, json: { email: m.email } }), membersPath))
               }
             >
               {t('members.remove')}

@@ -10,7 +10,7 @@ import { STAGE_LABELS, TIER_LABELS } from '../../shared/plan/labels'
 import { checkPortfolioFocus } from '../../shared/portfolio'
 import { isValidAccountId } from '../../shared/protocol'
 import { FUNNEL_STAGES, type FunnelStage } from '../../shared/shapes/types'
-import { type AccountSummary, apiFetch, errorText } from '../auth/api'
+import { type AccountSummary, accountsApi, call, errorText } from '../auth/api'
 import { useCurrentUser, useSession } from '../auth/session'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
@@ -35,7 +35,7 @@ export function PortfolioPage() {
 
   const load = useCallback(async () => {
     try {
-      const data = await apiFetch<{ accounts: AccountSummary[] }>('/api/accounts')
+      const data = await call(accountsApi.api.accounts.$get(), '/api/accounts')
       setAccounts(data.accounts)
       setError('')
     } catch (e) {
@@ -68,8 +68,10 @@ export function PortfolioPage() {
   const manage = async (account: AccountSummary, action: 'archive' | 'unarchive' | 'delete') => {
     if (action === 'delete' && !window.confirm(t('portfolio.manage.confirmDelete', { name: account.name }))) return
     try {
-      if (action === 'delete') await apiFetch(`/api/accounts/${account.id}`, { method: 'DELETE' })
-      else await apiFetch(`/api/accounts/${account.id}`, { method: 'PATCH', body: { archived: action === 'archive' } })
+      const one = accountsApi.api.accounts[':id']
+      const path = `/api/accounts/${account.id}`
+      if (action === 'delete') await call(one.$delete({ param: { id: account.id } }), path)
+      else await call(one.$patch({ param: { id: account.id }, json: { archived: action === 'archive' } }), path)
       await load()
     } catch (e) {
       setError(t('auth.error', { message: errorText(e) }))
@@ -350,10 +352,10 @@ function CreateAccountForm({ defaultOwner, onCreated }: { defaultOwner: string; 
     if (idInvalid) return
     setBusy(true)
     try {
-      const created = await apiFetch<AccountSummary>('/api/accounts', {
-        method: 'POST',
-        body: { name, tier, owner, ...(id ? { id } : {}) },
-      })
+      const created = await call(
+        accountsApi.api.accounts.$post({ json: { name, tier, owner, ...(id ? { id } : {}) } }),
+        '/api/accounts',
+      )
       setMessage({ ok: true, key: 'portfolio.create.created', params: { name: created.name } })
       setName('')
       setId('')

@@ -9,7 +9,7 @@ import type { Param } from '../../shared/i18n'
 import { isoDateInTimeZone } from '../../shared/plan/dates'
 import { STAGE_LABELS } from '../../shared/plan/labels'
 import type { FunnelStage } from '../../shared/shapes/types'
-import { type AccountSummary, apiFetch, errorText } from '../auth/api'
+import { type AccountSummary, accountsApi, call, errorText } from '../auth/api'
 import { useLang, useT } from '../i18n'
 import { LanguageSwitch } from '../LanguageSwitch'
 import { navigate } from '../router'
@@ -26,7 +26,7 @@ export function MeetingPage() {
   const { sort, toggle } = useSort({ key: 'health', dir: 'asc' })
 
   useEffect(() => {
-    apiFetch<{ accounts: AccountSummary[] }>('/api/accounts').then(
+    call(accountsApi.api.accounts.$get(), '/api/accounts').then(
       (data) => setAccounts(data.accounts.filter((a) => !a.archived)),
       (e: unknown) => setError(errorText(e)),
     )

@@ -1,7 +1,9 @@
 /** The reviews API from the browser (docs/api.md, "Reviews"). */
+
+import { hc } from 'hono/client'
 import type { TLRecord } from 'tldraw'
-import type { Review, ReviewListItem } from '../../shared/review/types'
-import { apiFetch } from '../auth/api'
+import type { ReviewRoutes } from '../../server/http/reviews'
+import { apiFetch, call } from '../auth/api'
 
 const base = (accountId: string) => `/api/accounts/${encodeURIComponent(accountId)}`
 
@@ -11,15 +13,22 @@ export interface FrozenDocument {
   account: Record<string, unknown>
 }
 
+/** The typed client of the review routes (server/http/reviews.ts): answers checked by the compiler, not cast. */
+const typed = hc<ReviewRoutes>('/', { init: { credentials: 'same-origin' } })
+const reviews = typed.api.accounts[':id'].reviews
+const one = reviews[':reviewId']
+
 export const reviewsApi = {
   list: async (accountId: string) =>
-    (await apiFetch<{ reviews: ReviewListItem[] }>(`${base(accountId)}/reviews`)).reviews,
+    (await call(reviews.$get({ param: { id: accountId } }), `${base(accountId)}/reviews`)).reviews,
   get: (accountId: string, reviewId: string) =>
-    apiFetch<Review>(`${base(accountId)}/reviews/${encodeURIComponent(reviewId)}`),
+    call(one.$get({ param: { id: accountId, reviewId } }), `${base(accountId)}/reviews/${reviewId}`),
   take: async (accountId: string, body: { title?: string; note?: string }) =>
-    (await apiFetch<{ review: Review }>(`${base(accountId)}/reviews`, { method: 'POST', body })).review,
+    (await call(reviews.$post({ param: { id: accountId }, json: body }), `${base(accountId)}/reviews`)).review,
   remove: (accountId: string, reviewId: string) =>
-    apiFetch<void>(`${base(accountId)}/reviews/${encodeURIComponent(reviewId)}`, { method: 'DELETE' }),
+    call(one.$delete({ param: { id: accountId, reviewId } }), `${base(accountId)}/reviews/${reviewId}`),
+  // Not typed: tldraw's record types do not survive hono's JSON typing (its JSONValue is not
+  // tldraw's JsonValue), so the frozen document keeps its declared type.
   document: (accountId: string, reviewId: string) =>
     apiFetch<FrozenDocument>(`${base(accountId)}/reviews/${encodeURIComponent(reviewId)}/document`),
   reportUrl: (accountId: string, reviewId: string, lang: 'zh' | 'en', audience?: 'customer') =>

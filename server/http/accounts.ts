@@ -2,7 +2,7 @@
  * Accounts and their members. Creating an account seeds its document; listing reads each
  * account's stored plan projection; members carry a role (owner | editor | viewer).
  */
-import type { Context, Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ACCOUNT_TIERS } from '../../shared/account.ts'
 import { type AccountSummary, MEMBER_ROLES } from '../../shared/accounts.ts'
@@ -29,17 +29,23 @@ const memberBody = z.strictObject({
 })
 const memberRemoveBody = z.strictObject({ email: z.string().trim().toLowerCase().min(1, 'required').max(254) })
 
-export function mountAccountRoutes(
-  app: Hono,
-  deps: {
-    auth: Auth
-    accounts: AccountService
-    config: ServerConfig
-    audit: AuditStore
-    /** Completes the portfolio's rows (plans derived where missing, reviews). */
-    portfolio?: (rows: AccountSummary[]) => Promise<AccountSummary[]>
-  },
-) {
+interface AccountRouteDeps {
+  auth: Auth
+  accounts: AccountService
+  config: ServerConfig
+  audit: AuditStore
+  /** Completes the portfolio's rows (plans derived where missing, reviews). */
+  portfolio?: (rows: AccountSummary[]) => Promise<AccountSummary[]>
+}
+
+export function mountAccountRoutes(app: Hono, deps: AccountRouteDeps) {
+  app.route('/', accountRoutes(deps))
+}
+
+/** The routes as one chained Hono app, so the browser's typed client (hono/client) knows each answer. */
+export type AccountRoutes = ReturnType<typeof accountRoutes>
+
+function accountRoutes(deps: AccountRouteDeps) {
   const { auth, accounts, config, audit } = deps
   const record = (
     c: Context,
@@ -49,72 +55,8 @@ export function mountAccountRoutes(
     detail?: Record<string, unknown>,
   ) => audit.record({ action, actor: auditActor(actor), address: clientAddress(c), target, detail })
 
-  app.get('/api/accounts', async (c) => {
-    const { user } = auth.requireUser(c.req.raw)
-    const rows = await accounts.visibleToNow(user)
-    return c.json({
-      accounts: deps.portfolio ? await deps.portfolio(rows) : rows,
-      portfolioFocusLimit: config.portfolioFocusLimit,
-    })
-  })
-
   const signedIn = authorise((c) => auth.requireUser(c.req.raw))
   const manager = authorise((c) => auth.account(c.req.raw, c.req.param('id')!, 'manage'))
-
-  app.post('/api/accounts', signedIn, jsonBody(createBody), async (c) => {
-    const { user } = c.var.access
-    const body = c.req.valid('json')
-    const account = await accounts.create(body, user)
-    await record(c, user, 'account.create', { accountId: account.id }, { name: body.name })
-    return c.json(accounts.summary(account, 'owner'), 201)
-  })
-
-  app.get('/api/accounts/:id', async (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'read')
-    await accounts.refreshPlans([access.account.id])
-    return c.json({ ...accounts.summary(access.account, access.role), memberRole: access.memberRole })
-  })
-
-  app.patch('/api/accounts/:id', manager, jsonBody(patchBody), async (c) => {
-    const access = c.var.access
-    const body = c.req.valid('json')
-    const wasArchived = Boolean(access.account.archivedAt)
-    const account = await accounts.setArchived(access.account.id, body.archived)
-    if (wasArchived !== body.archived)
-      await record(c, access.user, body.archived ? 'account.archive' : 'account.unarchive', { accountId: account.id })
-    return c.json(accounts.summary(account, access.role))
-  })
-
-  app.delete('/api/accounts/:id', async (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
-    await accounts.delete(access.account.id)
-    await record(c, access.user, 'account.delete', { accountId: access.account.id }, { name: access.account.name })
-    return c.body(null, 204)
-  })
-
-  app.get('/api/accounts/:id/members', (c) => {
-    const access = auth.account(c.req.raw, c.req.param('id'), 'read')
-    return c.json({ members: accounts.members(access.account.id) })
-  })
-
-  app.put('/api/accounts/:id/members', manager, jsonBody(memberBody), async (c) => {
-    const access = c.var.access
-    const body = c.req.valid('json')
-    const user = auth.findUserByEmail(body.email)
-    if (!user) throw personError(422, 'error.member.noUser')
-    const previous = accounts.members(access.account.id).find((m) => m.userId === user.id)?.role ?? null
-    await accounts.setMember(access.account.id, user, body.role)
-    if (previous !== body.role)
-      await record(
-        c,
-        access.user,
-        'member.set',
-        { accountId: access.account.id, userId: user.id, email: user.email },
-        { role: { from: previous, to: body.role } },
-      )
-    return c.json({ members: accounts.members(access.account.id) })
-  })
-
   const removeMember = async (c: Context, access: AccountAccess, wanted: string) => {
     const user = auth.findUserByEmail(wanted)
     if (!user || !(await accounts.removeMember(access.account.id, user))) {
@@ -124,16 +66,84 @@ export function mountAccountRoutes(
     return c.json({ members: accounts.members(access.account.id) })
   }
 
-  // The member to remove comes as `?email=` or as a JSON body `{ email }`.
-  app.delete(
-    '/api/accounts/:id/members',
-    manager,
-    async (c, next) => {
-      const query = c.req.query('email')
-      if (query === undefined) return next()
-      return removeMember(c, c.var.access, validated(memberRemoveBody, { email: query }).email)
-    },
-    jsonBody(memberRemoveBody),
-    (c) => removeMember(c, c.var.access, c.req.valid('json').email),
+  return (
+    new Hono()
+      .get('/api/accounts', async (c) => {
+        const { user } = auth.requireUser(c.req.raw)
+        const rows = await accounts.visibleToNow(user)
+        return c.json({
+          accounts: deps.portfolio ? await deps.portfolio(rows) : rows,
+          portfolioFocusLimit: config.portfolioFocusLimit,
+        })
+      })
+
+      .post('/api/accounts', signedIn, jsonBody(createBody), async (c) => {
+        const { user } = c.var.access
+        const body = c.req.valid('json')
+        const account = await accounts.create(body, user)
+        await record(c, user, 'account.create', { accountId: account.id }, { name: body.name })
+        return c.json(accounts.summary(account, 'owner'), 201)
+      })
+
+      .get('/api/accounts/:id', async (c) => {
+        const access = auth.account(c.req.raw, c.req.param('id'), 'read')
+        await accounts.refreshPlans([access.account.id])
+        return c.json({ ...accounts.summary(access.account, access.role), memberRole: access.memberRole })
+      })
+
+      .patch('/api/accounts/:id', manager, jsonBody(patchBody), async (c) => {
+        const access = c.var.access
+        const body = c.req.valid('json')
+        const wasArchived = Boolean(access.account.archivedAt)
+        const account = await accounts.setArchived(access.account.id, body.archived)
+        if (wasArchived !== body.archived)
+          await record(c, access.user, body.archived ? 'account.archive' : 'account.unarchive', {
+            accountId: account.id,
+          })
+        return c.json(accounts.summary(account, access.role))
+      })
+
+      .delete('/api/accounts/:id', async (c) => {
+        const access = auth.account(c.req.raw, c.req.param('id'), 'manage')
+        await accounts.delete(access.account.id)
+        await record(c, access.user, 'account.delete', { accountId: access.account.id }, { name: access.account.name })
+        return c.body(null, 204)
+      })
+
+      .get('/api/accounts/:id/members', (c) => {
+        const access = auth.account(c.req.raw, c.req.param('id'), 'read')
+        return c.json({ members: accounts.members(access.account.id) })
+      })
+
+      .put('/api/accounts/:id/members', manager, jsonBody(memberBody), async (c) => {
+        const access = c.var.access
+        const body = c.req.valid('json')
+        const user = auth.findUserByEmail(body.email)
+        if (!user) throw personError(422, 'error.member.noUser')
+        const previous = accounts.members(access.account.id).find((m) => m.userId === user.id)?.role ?? null
+        await accounts.setMember(access.account.id, user, body.role)
+        if (previous !== body.role)
+          await record(
+            c,
+            access.user,
+            'member.set',
+            { accountId: access.account.id, userId: user.id, email: user.email },
+            { role: { from: previous, to: body.role } },
+          )
+        return c.json({ members: accounts.members(access.account.id) })
+      })
+
+      // The member to remove comes as `?email=` or as a JSON body `{ email }`.
+      .delete(
+        '/api/accounts/:id/members',
+        manager,
+        async (c, next) => {
+          const query = c.req.query('email')
+          if (query === undefined) return next()
+          return removeMember(c, c.var.access, validated(memberRemoveBody, { email: query }).email)
+        },
+        jsonBody(memberRemoveBody),
+        (c) => removeMember(c, c.var.access, c.req.valid('json').email),
+      )
   )
 }
