@@ -1,7 +1,8 @@
 /**
  * Several War Room server processes on real PostgreSQL and Redis, behind a real TCP load balancer
  * (tests/helpers/cluster.ts), with real y-websocket clients: convergence across nodes, a node
- * killed with kill -9 mid-session, presence across nodes, Redis restarted, PostgreSQL refusing
+ * killed with kill -9 mid-session (with two nodes and with three), presence across nodes, Redis
+ * restarted, PostgreSQL refusing
  * writes. "Accepted" is issue 12's: applied by a node and relayed to the other clients.
  */
 import pg from 'pg'
@@ -168,6 +169,50 @@ describe('a cluster of War Room nodes behind a load balancer', { timeout: 300_00
     expect(contentOf(back.doc)).toBe(contentOf(b1!.doc))
     back.doc.getMap('m').set('from-restarted-a', true)
     await eventually(() => expect(b1!.doc.getMap('m').get('from-restarted-a')).toBe(true))
+  })
+
+  it('three nodes: seeded edits converge; one node killed, the other two carry on and its clients move; it catches up when back', async () => {
+    const c = await cluster(3)
+    const { wang, li } = c.people
+    const clients = await spread(c, [wang, li, wang])
+    expect(c.lb.placement()).toEqual([0, 1, 2])
+    const random = mulberry32(33)
+    const round = async (who: Client[], steps: number, tag: string) => {
+      for (let step = 0; step < steps; step++) {
+        randomEdit(who[Math.floor(random() * who.length)]!.doc, random, `${tag}${step}`)
+        if (step % 20 === 0) await new Promise((r) => setTimeout(r, 5))
+      }
+    }
+    const converged = (who: Client[]) =>
+      eventually(() => {
+        const first = contentOf(who[0]!.doc)
+        for (const x of who) expect(contentOf(x.doc)).toBe(first)
+      }, 20_000)
+    await round(clients, 150, 'r1-')
+    await converged(clients)
+    // The middle node dies (kill -9) while everybody edits.
+    const [x0, x1, x2] = clients as [Client, Client, Client]
+    const edits = round(clients, 60, 'r2-')
+    await c.nodes[1]!.kill()
+    await edits
+    // Its client reconnects through the load balancer to one of the two left; the others never stopped.
+    await eventually(() => expect(x1.provider.wsconnected && x1.provider.synced).toBe(true), 15_000)
+    expect(c.lb.placement().filter((n) => n === 1)).toEqual([])
+    await round([x0, x2, x1], 60, 'r3-')
+    await converged(clients)
+    // Both surviving nodes serve a newcomer that document.
+    for (const node of [c.nodes[0]!, c.nodes[2]!]) {
+      const fresh = await client(node.wsUrl, li)
+      expect(contentOf(fresh.doc)).toBe(contentOf(x0.doc))
+    }
+    // Back: the killed node serves the whole document and its edits reach the others.
+    await c.nodes[1]!.start()
+    const back = await client(c.nodes[1]!.wsUrl, wang)
+    expect(contentOf(back.doc)).toBe(contentOf(x0.doc))
+    back.doc.getMap('m').set('from-restarted', true)
+    await eventually(() => {
+      for (const x of clients) expect(x.doc.getMap('m').get('from-restarted')).toBe(true)
+    })
   })
 
   it('presence crosses nodes with the names from the sessions; a killed node’s cursors disappear', async () => {
