@@ -2,8 +2,7 @@
  * Several War Room server processes on real PostgreSQL and Redis, behind a real TCP load balancer
  * (tests/helpers/cluster.ts), with real y-websocket clients: convergence across nodes, a node
  * killed with kill -9 mid-session (with two nodes and with three), presence across nodes, Redis
- * restarted, PostgreSQL refusing
- * writes. "Accepted" is issue 12's: applied by a node and relayed to the other clients.
+ * restarted, PostgreSQL refusing writes. "Accepted" is issue 12's: applied by a node and relayed to the other clients.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
