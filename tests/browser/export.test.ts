@@ -455,3 +455,43 @@ test('a page of 480 cards exports whole as native SVG', async ({ server, openRoo
   for (let i = 0; i < 480; i++) expect(result.texts[i]).toContain(i % 3 === 0 ? `人物${i}` : `卡片${i}`)
   expect(result.png).toBeGreaterThan(10_000)
 })
+
+test('a customer-safe export of a frame leaves out tldraw shapes the allow-list drops (a note in the frame)', async ({
+  sample,
+}) => {
+  const { page } = await sample('en-US')
+  const result = await page.evaluate(async () => {
+    const editor = window.__warRoomEditor!
+    const frame = 'shape:slide' as never
+    editor.createShapes([{ id: frame, type: 'frame', x: -40, y: -60, props: { w: 1300, h: 820, name: 'Slide one' } }])
+    // Dropped into the frame: a geo shape with an internal note, and the stakeholders.
+    const note = {
+      type: 'geo',
+      parentId: frame,
+      x: 700,
+      y: 600,
+      props: {
+        w: 300,
+        h: 120,
+        richText: {
+          type: 'doc',
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Internal pricing note' }] }],
+        },
+      },
+    }
+    editor.createShapes([note as never])
+    editor.reparentShapes(['shape:he' as never], frame)
+    const text = async (audience: 'team' | 'customer') => {
+      const blob = await window.__warRoomExports!.image(editor, { format: 'svg', target: { frame }, audience })
+      const doc = new DOMParser().parseFromString(await blob.text(), 'image/svg+xml')
+      return doc.documentElement.textContent ?? ''
+    }
+    return { team: await text('team'), customer: await text('customer'), hiddenOnScreen: editor.isShapeHidden(frame) }
+  })
+  expect(result.team).toContain('Internal pricing note')
+  expect(result.team).toContain('He Jun')
+  expect(result.customer).toContain('He Jun')
+  expect(result.customer).not.toContain('Internal pricing note')
+  expect(result.customer).not.toContain('CR5')
+  expect(result.hiddenOnScreen).toBe(false)
+})
