@@ -3,8 +3,9 @@
  * Chinese and English (a state-owned enterprise's decision chain, a private company's, a bid
  * evaluation committee, a three-faction map, a blocker-and-actions board), as plain data: cards
  * placed relative to the template's top-left corner and the relations between them. The client
- * inserts them (client/contacts/templates.ts); tests derive plans from the same data.
- * Placeholder text is meant to be overwritten in the first workshop.
+ * inserts them (client/contacts/templates.ts); tests derive plans from the same data. Every text is
+ * a catalogue entry (`library.*`, `template.*` in shared/i18n/messages/templates.ts), read in both
+ * languages. Placeholder text is meant to be overwritten in the first workshop.
  */
 import { bilingual } from '../i18n'
 import { defaultActionProps } from '../shapes/action'
@@ -36,6 +37,9 @@ export interface Template {
   links: [string, string, RelationKind][]
 }
 
+/** A text of the library, in both languages from the catalogue (shared/i18n/messages/templates.ts). */
+const t = (key: `library.${string}`) => bilingual(key as Parameters<typeof bilingual>[0])
+
 const person = (
   key: string,
   x: number,
@@ -51,78 +55,35 @@ const person = (
   x,
   y,
   parent,
-  props: { name: { zh: '（姓名）', en: '(name)' }, title, department, role, ...extra },
+  props: { name: t('library.placeholder.name'), title, department, role, ...extra },
 })
 
 export const TEMPLATES: Template[] = [
   {
     id: 'soe',
-    name: { zh: '国企决策链', en: 'State-owned enterprise' },
-    description: {
-      zh: '党委 → 总经理办公会 → 分管领导 → 使用部门，采购与纪检把关流程',
-      en: 'Party committee → general manager’s office meeting → leader in charge → user department; procurement and discipline inspection guard the process',
-    },
+    name: t('library.soe.name'),
+    description: t('library.soe.description'),
     cards: [
-      person('party', 420, 0, { zh: '党委书记', en: 'Party secretary' }, { zh: '党委', en: 'Party committee' }, 'kdm', {
+      person('party', 420, 0, t('library.soe.party.title'), t('library.soe.party.department'), 'kdm', {
         influence: 'high',
-        concern: { zh: '“三重一大”事项合规、政治站位', en: 'Major decisions made by the rules; political alignment' },
+        concern: t('library.soe.party.concern'),
       }),
-      person(
-        'gm',
-        420,
-        240,
-        { zh: '总经理', en: 'General manager' },
-        { zh: '总经理办公会', en: 'GM office meeting' },
-        'kdm',
-        {
-          influence: 'high',
-          concern: { zh: '经营指标、投资回报', en: 'Business targets, return on investment' },
-        },
-      ),
-      person(
-        'vp',
-        420,
-        480,
-        { zh: '分管副总', en: 'Vice president in charge' },
-        { zh: '分管领导', en: 'Leader in charge' },
-        'ki',
-        {
-          influence: 'high',
-        },
-      ),
-      person(
-        'user',
-        140,
-        720,
-        { zh: '部门负责人', en: 'Department head' },
-        { zh: '使用部门', en: 'User department' },
-        'ku',
-        {
-          concern: { zh: '好用、上线不影响业务', en: 'Easy to use; go-live without disruption' },
-        },
-      ),
-      person(
-        'proc',
-        700,
-        720,
-        { zh: '采购负责人', en: 'Procurement lead' },
-        { zh: '采购', en: 'Procurement' },
-        'gatekeeper',
-        {
-          concern: { zh: '流程合规、招标文件', en: 'A compliant process and tender documents' },
-        },
-      ),
-      person(
-        'disc',
-        800,
-        0,
-        { zh: '纪检组长', en: 'Discipline inspection head' },
-        { zh: '纪检', en: 'Discipline inspection' },
-        'gatekeeper',
-        {
-          concern: { zh: '廉洁风险', en: 'Integrity risks' },
-        },
-      ),
+      person('gm', 420, 240, t('library.soe.gm.title'), t('library.soe.gm.department'), 'kdm', {
+        influence: 'high',
+        concern: t('library.soe.gm.concern'),
+      }),
+      person('vp', 420, 480, t('library.soe.vp.title'), t('library.soe.vp.department'), 'ki', {
+        influence: 'high',
+      }),
+      person('user', 140, 720, t('library.soe.user.title'), t('library.soe.user.department'), 'ku', {
+        concern: t('library.soe.user.concern'),
+      }),
+      person('proc', 700, 720, t('library.soe.proc.title'), t('library.soe.proc.department'), 'gatekeeper', {
+        concern: t('library.soe.proc.concern'),
+      }),
+      person('disc', 800, 0, t('library.soe.disc.title'), t('library.soe.disc.department'), 'gatekeeper', {
+        concern: t('library.soe.disc.concern'),
+      }),
     ],
     links: [
       ['gm', 'party', 'reports-to'],
@@ -134,31 +95,21 @@ export const TEMPLATES: Template[] = [
   },
   {
     id: 'private',
-    name: { zh: '民企决策链', en: 'Private company' },
-    description: {
-      zh: '老板拍板，总经理与财务把关投入，IT 负责人定技术，业务部门用',
-      en: 'The owner decides; the GM and finance weigh the spend; the IT head judges the technology; the business uses it',
-    },
+    name: t('library.private.name'),
+    description: t('library.private.description'),
     cards: [
-      person('boss', 420, 0, { zh: '董事长', en: 'Chairman / owner' }, { zh: '董事会', en: 'Board' }, 'kdm', {
+      person('boss', 420, 0, t('library.private.boss.title'), t('library.private.boss.department'), 'kdm', {
         influence: 'high',
-        concern: { zh: '能不能赚钱、快不快', en: 'Will it pay off, and how fast' },
+        concern: t('library.private.boss.concern'),
       }),
-      person('ceo', 140, 260, { zh: '总经理', en: 'General manager' }, { zh: '经营层', en: 'Management' }, 'ki', {
+      person('ceo', 140, 260, t('library.private.ceo.title'), t('library.private.ceo.department'), 'ki', {
         influence: 'high',
       }),
-      person('cfo', 700, 260, { zh: '财务总监', en: 'CFO' }, { zh: '财务部', en: 'Finance' }, 'ki', {
-        concern: { zh: '预算与付款条件', en: 'Budget and payment terms' },
+      person('cfo', 700, 260, t('library.private.cfo.title'), t('library.private.cfo.department'), 'ki', {
+        concern: t('library.private.cfo.concern'),
       }),
-      person('it', 140, 520, { zh: 'IT 负责人', en: 'Head of IT' }, { zh: '信息部', en: 'IT' }, 'gatekeeper'),
-      person(
-        'biz',
-        700,
-        520,
-        { zh: '业务经理', en: 'Business manager' },
-        { zh: '业务部门', en: 'Business unit' },
-        'ku',
-      ),
+      person('it', 140, 520, t('library.private.it.title'), t('library.private.it.department'), 'gatekeeper'),
+      person('biz', 700, 520, t('library.private.biz.title'), t('library.private.biz.department'), 'ku'),
     ],
     links: [
       ['ceo', 'boss', 'reports-to'],
@@ -170,11 +121,8 @@ export const TEMPLATES: Template[] = [
   },
   {
     id: 'bid',
-    name: { zh: '评标委员会', en: 'Bid evaluation committee' },
-    description: {
-      zh: '评标委员会的专家与业主代表，一个评分卡点和针对它的行动',
-      en: 'The committee’s experts and the owner’s representative, a scoring blocker and the action against it',
-    },
+    name: t('library.bid.name'),
+    description: t('library.bid.description'),
     cards: [
       {
         key: 'committee',
@@ -184,60 +132,30 @@ export const TEMPLATES: Template[] = [
         w: 1200,
         h: 520,
         props: {
-          name: { zh: '评标委员会', en: 'Bid evaluation committee' },
+          name: t('library.bid.committee.name'),
           stance: 'neutral',
-          strategy: {
-            zh: '技术评分项提前澄清，让专家看到我们的优势',
-            en: 'Clarify the technical scoring early so the experts see our strengths',
-          },
+          strategy: t('library.bid.committee.strategy'),
         },
       },
       person(
         'owner',
         470,
         80,
-        { zh: '业主代表', en: 'Owner’s representative' },
-        { zh: '业主', en: 'Owner' },
+        t('library.bid.owner.title'),
+        t('library.bid.owner.department'),
         'kdm',
         { influence: 'high' },
         'committee',
       ),
-      person(
-        'tech1',
-        30,
-        300,
-        { zh: '技术专家', en: 'Technical expert' },
-        { zh: '专家库', en: 'Expert pool' },
-        'ki',
-        {},
-        'committee',
-      ),
-      person(
-        'tech2',
-        330,
-        300,
-        { zh: '技术专家', en: 'Technical expert' },
-        { zh: '专家库', en: 'Expert pool' },
-        'ki',
-        {},
-        'committee',
-      ),
-      person(
-        'econ',
-        630,
-        300,
-        { zh: '经济专家', en: 'Commercial expert' },
-        { zh: '专家库', en: 'Expert pool' },
-        'ki',
-        {},
-        'committee',
-      ),
+      person('tech1', 30, 300, t('library.bid.tech1.title'), t('library.bid.tech1.department'), 'ki', {}, 'committee'),
+      person('tech2', 330, 300, t('library.bid.tech2.title'), t('library.bid.tech2.department'), 'ki', {}, 'committee'),
+      person('econ', 630, 300, t('library.bid.econ.title'), t('library.bid.econ.department'), 'ki', {}, 'committee'),
       person(
         'agent',
         930,
         300,
-        { zh: '招标代理', en: 'Tender agent' },
-        { zh: '招标代理机构', en: 'Tender agency' },
+        t('library.bid.agent.title'),
+        t('library.bid.agent.department'),
         'gatekeeper',
         {},
         'committee',
@@ -248,8 +166,8 @@ export const TEMPLATES: Template[] = [
         x: 0,
         y: 600,
         props: {
-          title: { zh: '评分标准偏向对手', en: 'Scoring favours a rival' },
-          detail: { zh: '技术分值设置对我方不利', en: 'The technical points are weighted against us' },
+          title: t('library.bid.scoring.title'),
+          detail: t('library.bid.scoring.detail'),
           severity: 'high',
           stage: 'P4',
         },
@@ -260,10 +178,10 @@ export const TEMPLATES: Template[] = [
         x: 420,
         y: 600,
         props: {
-          title: { zh: '技术交流，澄清评分项', en: 'Technical session to clarify the scoring' },
-          owner: { zh: '（负责人）', en: '(owner)' },
+          title: t('library.bid.clarify.title'),
+          owner: t('library.placeholder.owner'),
           department: 'presales',
-          checkpoint: { zh: '招标文件定稿前确认评分项', en: 'Scoring confirmed before the tender is final' },
+          checkpoint: t('library.bid.clarify.checkpoint'),
         },
       },
     ],
@@ -271,31 +189,13 @@ export const TEMPLATES: Template[] = [
   },
   {
     id: 'factions',
-    name: { zh: '三派系图', en: 'Three-faction map' },
-    description: {
-      zh: '支持、中立、反对三派，各有带头人位置',
-      en: 'Supporters, neutrals and opponents, each with a place for its leader',
-    },
+    name: t('library.factions.name'),
+    description: t('library.factions.description'),
     cards: (
       [
-        [
-          'ally',
-          { zh: '支持派', en: 'Supporters' },
-          'cr2',
-          { zh: '巩固并让其为我们发声', en: 'Keep them close and let them speak for us' },
-        ],
-        [
-          'neutral',
-          { zh: '中立派', en: 'Neutrals' },
-          'cr3',
-          { zh: '用价值争取，转为支持', en: 'Win them over with value' },
-        ],
-        [
-          'hostile',
-          { zh: '反对派', en: 'Opponents' },
-          'cr4',
-          { zh: '化解顾虑，至少不反对', en: 'Defuse their concerns; at least no veto' },
-        ],
+        ['ally', t('library.factions.ally.name'), 'cr2', t('library.factions.ally.strategy')],
+        ['neutral', t('library.factions.neutral.name'), 'cr3', t('library.factions.neutral.strategy')],
+        ['hostile', t('library.factions.hostile.name'), 'cr4', t('library.factions.hostile.strategy')],
       ] as const
     ).flatMap(([stance, name, cr, strategy], i): TemplateCard[] => [
       { key: stance, type: 'faction', x: i * 420, y: 0, w: 380, h: 300, props: { name, stance, strategy } },
@@ -303,8 +203,8 @@ export const TEMPLATES: Template[] = [
         `${stance}-lead`,
         60,
         100,
-        { zh: '带头人', en: 'Leader' },
-        { zh: '（部门）', en: '(department)' },
+        t('library.factions.lead.title'),
+        t('library.placeholder.department'),
         'ki',
         { relationship: cr },
         stance,
@@ -314,31 +214,13 @@ export const TEMPLATES: Template[] = [
   },
   {
     id: 'blockers',
-    name: { zh: '卡点与行动看板', en: 'Blockers and actions board' },
-    description: {
-      zh: '三个卡点（致命、高、中），每个都有针对它的行动项',
-      en: 'Three blockers (critical, high, medium), each with an action aimed at it',
-    },
+    name: t('library.blockers.name'),
+    description: t('library.blockers.description'),
     cards: (
       [
-        [
-          'b1',
-          'critical',
-          { zh: '预算未立项', en: 'No approved budget' },
-          { zh: '高层拜访，推动立项', en: 'Executive visit to get the budget approved' },
-        ],
-        [
-          'b2',
-          'high',
-          { zh: '技术方案未获认可', en: 'Technical solution not accepted' },
-          { zh: '样板点参观', en: 'Reference site visit' },
-        ],
-        [
-          'b3',
-          'medium',
-          { zh: '对手已有关系', en: 'A rival is already in' },
-          { zh: '找到并培养代言人', en: 'Find and develop a champion' },
-        ],
+        ['b1', 'critical', t('library.blockers.b1.title'), t('library.blockers.b1.action')],
+        ['b2', 'high', t('library.blockers.b2.title'), t('library.blockers.b2.action')],
+        ['b3', 'medium', t('library.blockers.b3.title'), t('library.blockers.b3.action')],
       ] as const
     ).flatMap(([key, severity, title, action], i): TemplateCard[] => [
       { key, type: 'blocker', x: i * 360, y: 0, props: { title, severity, status: 'open' } },
@@ -347,7 +229,7 @@ export const TEMPLATES: Template[] = [
         type: 'action',
         x: i * 360,
         y: 240,
-        props: { title: action, owner: { zh: '（负责人）', en: '(owner)' }, status: 'planned' },
+        props: { title: action, owner: t('library.placeholder.owner'), status: 'planned' },
       },
     ]),
     links: [
@@ -420,11 +302,8 @@ export function starterTemplate(today: string): Template {
   })
   return {
     id: 'starter',
-    name: { zh: '决策链模板', en: 'Decision-chain template' },
-    description: {
-      zh: '决策者、影响者、使用者，一个卡点和针对它的行动',
-      en: 'Decision maker, influencers, users; one blocker and an action against it',
-    },
+    name: t('name'),
+    description: t('description'),
     cards: [
       starter('kdm', 660, 0, { role: 'kdm', relationship: 'cr3', influence: 'high' }),
       starter('ki1', 460, 260, { role: 'ki', relationship: 'cr4', influence: 'high' }),
