@@ -26,6 +26,13 @@ export function createPool(url: string, options: PoolOptions = {}): Pool {
   })
   // Without a listener, an idle connection's error (PostgreSQL restarted) would crash the process.
   pool.on('error', (e) => options.onError?.(e))
+  // pg-pool listens only while a connection is idle: one checked out and between two statements
+  // (a transaction while its JavaScript runs) that PostgreSQL terminates (restart, failover,
+  // pg_terminate_backend) emitted an unhandled 'error' and crashed the process (seen in
+  // tests/scale/pg-server.test.ts). Its next statement fails on its own; the error is only logged.
+  pool.on('connect', (client) => {
+    client.on('error', (e) => options.onError?.(e))
+  })
   return pool
 }
 
