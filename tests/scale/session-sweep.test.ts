@@ -40,10 +40,13 @@ describe('expired sessions are swept', () => {
     expect((await api(server, 'GET', '/api/me', { cookie: admin })).status).toBe(200)
     expect(Object.keys(server.db.data.sessions).length).toBe(2)
     await eventually(() => expect(Object.keys(server.db.data.sessions)).toEqual([]), 20_000)
-    const file = JSON.parse(readFileSync(path.join(server.config.dataDir, 'db.json'), 'utf8')) as {
-      sessions: Record<string, unknown>
-    }
-    expect(file.sessions).toEqual({})
+    // The file follows once the sweep's write is done (the records in memory change first).
+    await eventually(() => {
+      const file = JSON.parse(readFileSync(path.join(server.config.dataDir, 'db.json'), 'utf8')) as {
+        sessions: Record<string, unknown>
+      }
+      expect(file.sessions).toEqual({})
+    })
     expect((await api(server, 'GET', '/api/me', { cookie: admin })).status).toBe(401)
   })
 
