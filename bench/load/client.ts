@@ -172,7 +172,11 @@ async function setup(job: Job) {
     out.push(...(await Promise.all(wave)))
   }
   for (const c of out) {
-    c.edits = preEncodeEdits(c.doc, `p${process.pid}c${c.index}`, job.editsPerClient)
+    // On a doc of their own: the client answers the server's sync step 1 from `c.doc`, and a step 1
+    // that arrives after this point (War Room sends it once a stored room is built, up to
+    // HYDRATE_AFTER_MS after the join) would otherwise carry every future edit in the step 2, so
+    // the server already had them and relayed none later (the rooms scenario's missing samples).
+    c.edits = preEncodeEdits(new Y.Doc(), `p${process.pid}c${c.index}`, job.editsPerClient)
     c.stampAt = c.edits.map(markerOffset)
     if (job.presence) c.ws.send(awarenessFrame(c.doc.clientID, ++c.clock, presenceState(c.doc.clientID, 0, 0, 0)))
   }

@@ -247,6 +247,8 @@ export class Target {
     await this.exited
     clearTimeout(timer)
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true })
-    rmSync(this.logFile, { force: true })
+    // BENCH_KEEP_LOG=1 keeps the server's log (its path is printed) to read what it said under load.
+    if (process.env.BENCH_KEEP_LOG) console.log(`  ${this.kind} log kept: ${this.logFile}`)
+    else rmSync(this.logFile, { force: true })
   }
 }
