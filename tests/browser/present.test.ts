@@ -324,10 +324,21 @@ test('present mode asks for the real full screen; the room may follow the presen
       const b = window.__warRoomEditor!.getViewportPageBounds()
       return { x: b.center.x, y: b.center.y }
     })
-  for (const key of ['PageDown', 'PageDown']) {
+  for (const [i, key] of ['PageDown', 'PageDown'].entries()) {
     await presenter.page.keyboard.press(key)
-    await presenter.page.waitForTimeout(400)
-    const want = await centre(presenter.page)
+    await eventually(async () =>
+      expect(await presenter.page.getByTestId('wr-slide-count').innerText()).toBe(`${i + 2} / 7`),
+    )
+    // Where the presenter's camera comes to rest (the slide's fit is animated; under load it takes
+    // longer than any fixed wait: a mid-animation centre failed the check at load ~10).
+    let want = await centre(presenter.page)
+    await eventually(async () => {
+      await presenter.page.waitForTimeout(250)
+      const now = await centre(presenter.page)
+      const moved = Math.hypot(now.x - want.x, now.y - want.y)
+      want = now
+      expect(moved).toBeLessThan(0.5)
+    }, 15_000)
     await eventually(async () => {
       const got = await centre(audience.page)
       expect(Math.hypot(got.x - want.x, got.y - want.y)).toBeLessThan(40)

@@ -130,7 +130,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'warroom-cluster-'))
   const count = options.nodes ?? 2
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
-  const nodes: ClusterNode[] = ports.map((port, index) => {
+  const nodes: ClusterNode[] = ports.map((_, index) => {
     const nodeId = `node-${String.fromCharCode(97 + index)}`
     // Each node its own DATA_DIR: in this mode it holds nothing the nodes share.
     const nodeDir = path.join(dataDir, nodeId)
@@ -140,7 +140,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       NODE_ID: nodeId,
-      PORT: String(port),
       FANOUT_HEARTBEAT_MS: '500',
       ROOM_UNLOAD_GRACE_MS: '1000',
       LOG_FORMAT: 'json',
@@ -150,12 +149,29 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const node: ClusterNode = {
       index,
       nodeId,
-      port,
-      url: `http://127.0.0.1:${port}`,
-      wsUrl: `ws://127.0.0.1:${port}/sync`,
+      get port() {
+        return ports[index]!
+      },
+      get url() {
+        return `http://127.0.0.1:${ports[index]}`
+      },
+      get wsUrl() {
+        return `ws://127.0.0.1:${ports[index]}/sync`
+      },
       child: null,
       async start() {
-        node.child = await startChildServer(env)
+        for (let attempt = 1; ; attempt++) {
+          try {
+            node.child = await startChildServer({ ...env, PORT: String(ports[index]) })
+            return
+          } catch (e) {
+            // A node started again after a kill can find its port taken meanwhile (any outgoing
+            // connection on the machine may get it as its local port): it comes back on another
+            // one, and the load balancer, which reads `ports`, sends to it there.
+            if (attempt >= 3 || !String(e).includes('EADDRINUSE')) throw e
+            ports[index] = await freePort()
+          }
+        }
       },
       async kill() {
         const child = node.child
