@@ -3,6 +3,7 @@
  * stylesheet: an exported file carries no CSS. shapes.css gives the canvas's HTML cards the same
  * colours; tests/unit/cardPalette.test.ts reads shapes.css and fails when the two differ.
  */
+import { DEPARTMENT_COLORS } from '../../shared/live/people'
 import type {
   ActionStatus,
   BlockerSeverity,
@@ -86,14 +87,8 @@ export const ACTION_STATUS_CHIP: Record<ActionStatus, Chip> = {
   dropped: { bg: '#bdbdbd', ink: '#424242' },
 }
 
-export const DEPARTMENT_TONE: Record<Department, string> = {
-  sales: '#1565c0',
-  presales: '#00897b',
-  delivery: '#6d4c41',
-  product: '#8e24aa',
-  marketing: '#f4511e',
-  management: '#37474f',
-}
+/** The department colours are the live session's (cursors, people panel): one palette for both. */
+export const DEPARTMENT_TONE: Record<Department, string> = DEPARTMENT_COLORS
 
 export const CHIP = {
   overdue: { bg: '#b71c1c', ink: '#fff' },
