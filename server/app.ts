@@ -13,6 +13,7 @@ import { AuditLog, type AuditStore } from './audit/AuditLog.ts'
 import { AccessError, Auth, type LoginLimiters } from './auth/Auth.ts'
 import { isAllowedOrigin, originCheck } from './auth/origin.ts'
 import { CrossNodeRevocation } from './auth/revocation.ts'
+import type { NodeFence } from './backend.ts'
 import type { ServerConfig } from './config.ts'
 import { InvariantError, type Records } from './db/Records.ts'
 import { seedDemoAccount } from './demo/demoAccount.ts'
@@ -57,6 +58,11 @@ export interface AppDeps {
   fanout?: { status(): { ok: boolean; rooms: number; since?: string } } | null
   /** Sign-in throttles shared between nodes (Redis); in memory per process when not given. */
   loginLimiters?: LoginLimiters
+  /**
+   * The node lock (PostgreSQL mode): while another node holds it this node serves nothing —
+   * `/api/*` answers 503, sockets are closed and refused with 1013 `TryAgainLater`, `/healthz` 503.
+   */
+  fence?: NodeFence | null
 }
 
 /** Builds the Hono app: health, sync, API and the built client. */
@@ -113,6 +119,14 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   app.use('*', clientAddressMiddleware(config.trustProxy))
   // PostgreSQL mode: the records catch up with other nodes first (one small query), so a session
   // or user made on another node a moment ago is known here (server/pg/PgRecords.ts).
+  // PostgreSQL mode: fenced (another node took this node's lock, docs/scale-out.md) → nothing is served.
+  const fence = deps.fence ?? null
+  app.use('/api/*', async (c, next) => {
+    if (!fence?.fencedSince) return next()
+    c.header('Retry-After', '5')
+    const localized = bilingual('error.node.fenced')
+    return c.json({ error: localized.en, message: localized }, 503)
+  })
   const recordsCaughtUp = async (_c: unknown, next: () => Promise<void>) => {
     await db.catchUp()
     await next()
@@ -138,13 +152,37 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       : {}
     // The audit log keeps refused entries in memory until the disk takes them (server/audit/).
     const auditLog = audit.status?.() ?? { ok: true, waiting: 0 }
+    // PostgreSQL mode: whether this node holds the node lock ("taken": another node does; 503).
+    const lockField = fence
+      ? {
+          nodeLock: fence.fencedSince ? 'taken' : fence.held ? 'held' : 'retaking',
+          ...(fence.fencedSince && { nodeLockTakenSince: fence.fencedSince.toISOString() }),
+        }
+      : {}
+    if (fence?.fencedSince)
+      return c.json(
+        {
+          ok: false,
+          rooms: loaded,
+          ...fanoutField,
+          ...lockField,
+          storage: { rooms: storage, db: records, audit: auditLog },
+        },
+        503,
+      )
     const saved = storage.ok && records.ok && auditLog.ok
     // The fan-out down is reported, not failed: every node is down alike then, and a load balancer
     // that took them all out would turn stale cross-node presence into an outage (docs/scale-out.md).
-    if (saved) return c.json({ ok: true, rooms: loaded, ...fanoutField })
+    if (saved) return c.json({ ok: true, rooms: loaded, ...fanoutField, ...lockField })
     // Counts and error codes only: this route is public, account ids are not.
     return c.json(
-      { ok: false, rooms: loaded, ...fanoutField, storage: { rooms: storage, db: records, audit: auditLog } },
+      {
+        ok: false,
+        rooms: loaded,
+        ...fanoutField,
+        ...lockField,
+        storage: { rooms: storage, db: records, audit: auditLog },
+      },
       503,
     )
   })
@@ -155,6 +193,13 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
     config.logger.child({ component: 'records' }).warn(msg),
   )
   db.onRemoteChange((diff) => revocation.apply(diff))
+  // Fenced: every socket goes (clients reconnect through the load balancer to a node that serves).
+  const FENCED_REASON = 'this node stopped serving (another node took its database lock): reconnect'
+  fence?.onChange((fenced) => {
+    if (!fenced) return
+    const closed = auth.sockets.closeAll(CloseCode.TryAgainLater, FENCED_REASON)
+    config.logger.child({ component: 'sync' }).error({ sockets: closed }, 'node fenced: every socket closed')
+  })
   const reviews = new ReviewService(reviewStore ?? new FileReviewStore(config.dataDir, config.log), rooms, {
     timeZone: config.planTimeZone,
     log: config.log,
@@ -217,6 +262,8 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       if (!isAllowedOrigin(request, config.allowedOrigins)) {
         throw new HTTPException(403, { message: 'WebSocket from another origin refused' })
       }
+      if (fence?.fencedSince)
+        return { readOnly: true, refuse: { code: CloseCode.TryAgainLater, reason: FENCED_REASON } }
       let access: ReturnType<typeof auth.account>
       try {
         access = auth.account(request, accountId, 'read')
@@ -239,7 +286,11 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
           }
         },
         track: (close) => {
-          // Access may have ended between the upgrade request and the open.
+          // The node may have been fenced, or access ended, between the upgrade request and the open.
+          if (fence?.fencedSince) {
+            close(CloseCode.TryAgainLater, FENCED_REASON)
+            return () => {}
+          }
           const now = auth.session(request)
           if (!now || now.user.id !== user.id) {
             close(CloseCode.Unauthorized, 'sign in first')

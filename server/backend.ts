@@ -18,6 +18,19 @@ import type { DocStore } from './storage/DocStore.ts'
 import { FileDocStore } from './storage/FileDocStore.ts'
 import type { StorageFs } from './storage/fsLayer.ts'
 
+/**
+ * The PostgreSQL mode's node lock as the server sees it (server/pg/stores.ts `NodeLock`): fenced
+ * while another node holds the lock this one lost — the server then stops serving.
+ */
+export interface NodeFence {
+  /** Whether this node holds the lock right now (false for a moment after its connection was lost). */
+  readonly held: boolean
+  /** Since when another node holds the lock (null: this node may serve). */
+  readonly fencedSince: Date | null
+  /** Told `true` when fenced, `false` when the lock is held again; returns the unsubscribe. */
+  onChange(listener: (fenced: boolean) => void): () => void
+}
+
 export interface Backend {
   mode: 'files' | 'postgres'
   docs: DocStore
@@ -31,6 +44,8 @@ export interface Backend {
   pool: Pool | null
   /** The records (users, sessions, accounts, members) in PostgreSQL; null with files (lowdb's db.json). */
   records: Records | null
+  /** The node lock (postgres mode); null with files (DATA_DIR's lock is taken once, at start). */
+  fence: NodeFence | null
   /** Closes the stores and releases the data directory's lock or the database. */
   close(): Promise<void>
 }
@@ -60,6 +75,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
       plans: pg.plans,
       pool: pg.pool,
       records: pg.records,
+      fence: pg.lock,
       async close() {
         if (docs !== pg.docs) await docs.close()
         await pg.close()
@@ -86,6 +102,7 @@ export async function openBackend(config: ServerConfig, options: BackendOptions)
     plans: new FilePlanStore(config.dataDir, options.fs),
     pool: null,
     records: null,
+    fence: null,
     async close() {
       try {
         await docs.close()

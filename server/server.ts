@@ -121,6 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       audit: backend.audit,
       assets: backend.assets,
       votes: backend.votes,
+      fence: backend.fence,
     })
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))

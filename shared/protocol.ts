@@ -36,6 +36,11 @@ export const CloseCode = {
   InternalError: 1011,
   /** Access changed (role, archive state): reconnect and get the access that now applies. */
   ServiceRestart: 1012,
+  /**
+   * This node stopped serving: another node took its PostgreSQL node lock while it had lost it
+   * (docs/scale-out.md). Not final: the client reconnects, through the load balancer, elsewhere.
+   */
+  TryAgainLater: 1013,
   /** The client stopped reading: its send buffer grew past the cap. */
   SlowConsumer: 4008,
   /**

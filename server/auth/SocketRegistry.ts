@@ -56,6 +56,11 @@ export class SocketRegistry {
     return this.closeWhere((s) => s.accountId === accountId, code, reason)
   }
 
+  /** Every socket (this node stops serving: server/app.ts, the node lock taken by another node). */
+  closeAll(code: number, reason: string) {
+    return this.closeWhere(() => true, code, reason)
+  }
+
   /** Open sockets from one client address, across users. */
   countAddress(address: string): number {
     let n = 0

@@ -22,6 +22,8 @@ export interface PostgresStores {
   audit: PgAuditLog
   votes: PgVoteStore
   plans: PgPlanStore
+  /** The node lock (its state: /healthz; lost to another node: the server stops serving). */
+  lock: NodeLock
   /** Flushes and closes the stores, releases the node lock, ends the pool. */
   close(): Promise<void>
 }
@@ -71,6 +73,7 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
       audit,
       votes: new PgVoteStore(pool),
       plans: new PgPlanStore(pool),
+      lock: held,
       close() {
         closing ??= (async () => {
           await docs.close()
@@ -97,8 +100,12 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
  * The lock goes with its connection on the database's side too: after a PostgreSQL restart (or a
  * network break, or the connection terminated by an operator) this node no longer holds it, and a
  * second node without Redis could start. So a lost connection is reconnected every second and the
- * lock taken again; if another node took it meanwhile, that is logged (every attempt, as an
- * error: two nodes without fan-out serve diverging rooms) until this node holds it again.
+ * lock taken again. Until another node holds it, this node goes on serving (a PostgreSQL restart
+ * must not take every node out). If another node took it meanwhile (one without Redis, or this one
+ * is without Redis), the two would serve diverging rooms: this node is **fenced** — `fencedSince`
+ * is set and the `onChange` listeners are told (server/server.ts closes every socket with
+ * `CloseCode.TryAgainLater` and refuses to serve, `/healthz` answers 503) — and it keeps trying
+ * (logged as an error each time) until it holds the lock again, then it serves again.
  */
 export class NodeLock {
   private client: pg.Client | null = null
@@ -106,6 +113,9 @@ export class NodeLock {
   private retry: NodeJS.Timeout | null = null
   /** Whether the lock is held right now (tests, logs). */
   held = false
+  /** Since when another node holds the lock this one lost (null: not fenced). */
+  fencedSince: Date | null = null
+  private readonly listeners = new Set<(fenced: boolean) => void>()
 
   private constructor(
     private readonly url: string,
@@ -117,6 +127,24 @@ export class NodeLock {
     const lock = new NodeLock(url, withRedis, log)
     await lock.acquire()
     return lock
+  }
+
+  /** Told `true` when this node is fenced (another node took the lock), `false` when it holds it again. */
+  onChange(listener: (fenced: boolean) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private setFenced(fenced: boolean) {
+    if (fenced === (this.fencedSince !== null)) return
+    this.fencedSince = fenced ? new Date() : null
+    for (const listener of this.listeners) {
+      try {
+        listener(fenced)
+      } catch (e) {
+        this.log(`[postgres] a node lock listener failed: ${String(e)}`)
+      }
+    }
   }
 
   /** Connects and takes the lock; throws NodeLockedError when another node holds it. */
@@ -152,10 +180,17 @@ export class NodeLock {
       try {
         await this.acquire()
         if (this.closed) await this.release()
-        else this.log('[postgres] the node lock is held again')
+        else {
+          this.log('[postgres] the node lock is held again')
+          this.setFenced(false)
+        }
       } catch (e) {
-        if (e instanceof NodeLockedError)
-          this.log(`[postgres] ERROR: another node took the node lock while this one had lost it: ${e.message}`)
+        if (e instanceof NodeLockedError) {
+          this.log(
+            `[postgres] ERROR: another node took the node lock while this one had lost it; this node stops serving until it holds it again: ${e.message}`,
+          )
+          if (!this.closed) this.setFenced(true)
+        }
         this.scheduleRetry()
       }
     }, 1000)

@@ -12,7 +12,7 @@ import { NODE_LOCK, NodeLockedError } from '../../server/pg/stores.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { api } from '../helpers/auth.ts'
 import { type Postgres, startPostgres } from '../helpers/engines.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { closed, eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 let postgres: Postgres
@@ -248,6 +248,62 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
     await ended
     expect(opened).toEqual([])
     expect(server.rooms.peek('acme')).toBeNull()
+  })
+
+  it('a node whose lock another node took while it had lost it stops serving (1013, 503) until it holds the lock again', async () => {
+    const { url } = await database()
+    const data = tempDataDir()
+    onTestFinished(() => data.remove())
+    const node = await startTestServer({ dataDir: data.dir, databaseUrl: url, accounts: ['acme'] })
+    onTestFinished(() => node.close())
+    const editor = connectClient(wsUrl(node), 'acme', undefined, { cookie: node.cookie })
+    onTestFinished(() => editor.destroy())
+    const editorCloses: number[] = []
+    editor.provider.on('connection-close', (event) => event && editorCloses.push(event.code))
+    await whenSynced(editor.provider)
+    editor.doc.getMap('m').set('before', 1)
+    const socket = new WebSocket(`${wsUrl(node)}/acme`, { headers: { cookie: node.cookie } })
+    await opened(socket)
+    const socketClosed = closed(socket)
+    expect((await (await fetch(`${node.url}/healthz`)).json()).nodeLock).toBe('held')
+
+    // "Another node without Redis": the lock's connection is terminated and the lock taken by
+    // someone else before this node's next attempt (it retries every second).
+    const taker = new pg.Client({ connectionString: url })
+    await taker.connect()
+    onTestFinished(() => taker.end())
+    await taker.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'war-room node lock' AND datname = current_database()",
+    )
+    await taker.query('SELECT pg_advisory_lock($1)', [NODE_LOCK])
+
+    // Before the fix the node went on serving and only logged.
+    expect((await socketClosed).code).toBe(CloseCode.TryAgainLater)
+    await eventually(async () => {
+      const res = await fetch(`${node.url}/healthz`)
+      expect(res.status).toBe(503)
+      expect(await res.json()).toMatchObject({ ok: false, nodeLock: 'taken' })
+    })
+    const refused = await api(node, 'GET', '/api/accounts', { cookie: node.cookie })
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    const late = new WebSocket(`${wsUrl(node)}/acme`, { headers: { cookie: node.cookie } })
+    expect((await closed(late)).code).toBe(CloseCode.TryAgainLater)
+    expect(editorCloses).toContain(CloseCode.TryAgainLater)
+
+    // The other node goes: this one takes the lock again and serves; its client reconnects.
+    await taker.query('SELECT pg_advisory_unlock($1)', [NODE_LOCK])
+    await eventually(async () => {
+      const res = await fetch(`${node.url}/healthz`)
+      expect(res.status).toBe(200)
+      expect((await res.json()).nodeLock).toBe('held')
+    }, 20_000)
+    expect((await api(node, 'GET', '/api/accounts', { cookie: node.cookie })).status).toBe(200)
+    await eventually(() => expect(editor.provider.synced && editor.provider.wsconnected).toBe(true), 20_000)
+    editor.doc.getMap('m').set('after', 2)
+    const reader = connectClient(wsUrl(node), 'acme', undefined, { cookie: node.cookie })
+    onTestFinished(() => reader.destroy())
+    await eventually(() => expect(reader.doc.getMap('m').toJSON()).toEqual({ before: 1, after: 2 }))
   })
 
   // Last in this file: it restarts the PostgreSQL server the other tests use.
