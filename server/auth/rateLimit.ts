@@ -78,4 +78,19 @@ export class LoginRateLimiter implements LoginLimiter {
   succeed(key: string) {
     this.failures.delete(key)
   }
+
+  /**
+   * Hands over every key's failures still in the window, as ages in ms (newest last), and forgets
+   * them (server/auth/redisRateLimit.ts copies a Redis outage's failures into Redis).
+   */
+  drain(): [key: string, agesMs: number[]][] {
+    const now = this.now()
+    const out: [string, number[]][] = []
+    for (const key of [...this.failures.keys()]) {
+      const times = this.recent(key)
+      if (times.length) out.push([key, times.map((t) => Math.max(0, now - t))])
+    }
+    this.failures.clear()
+    return out
+  }
 }

@@ -27,6 +27,20 @@ redis.call('PEXPIRE', KEYS[1], window)
 return {1, 0}
 `
 
+/**
+ * KEYS[1]: the key's set; ARGV: window ms, then (age ms, member) pairs: failures counted in memory
+ * while Redis was down, booked at Redis's now minus their age.
+ */
+const COPY = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 2, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]), ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+`
+
 export interface RedisLimiterOptions {
   /** Told when the limiter falls back to memory and when it is shared again. */
   log?: (msg: string) => void
@@ -47,6 +61,37 @@ export class RedisLoginRateLimiter implements LoginLimiter {
     private readonly options: RedisLimiterOptions = {},
   ) {
     this.fallback = new LoginRateLimiter(maxFailures, windowMs)
+    // Redis back: what this node counted alone meanwhile counts on every node.
+    redis.on('ready', () => void this.copyFallback())
+  }
+
+  /**
+   * Copies the failures counted in memory while Redis was unreachable into Redis (by their age, on
+   * Redis's clock), then forgets them here: a guesser who spent the outage on one node is still
+   * throttled on every node once Redis is back. Without this the count restarted from what Redis
+   * held (nothing, after a Redis restart).
+   */
+  async copyFallback(): Promise<number> {
+    const pending = this.fallback.drain()
+    let copied = 0
+    for (let i = 0; i < pending.length; i++) {
+      const [key, ages] = pending[i]!
+      const args = [String(this.windowMs)]
+      for (const age of ages) args.push(String(age), `${this.tag}:copied:${++this.counter}`)
+      try {
+        await this.redis.eval(COPY, 1, `warroom:login:${this.name}:${key}`, ...args)
+        copied += ages.length
+      } catch (e) {
+        // Redis went again: what is left counts in memory, as before, and is copied next time.
+        const now = Date.now()
+        for (const [k, left] of pending.slice(i)) for (const age of left) this.fallback.fail(k, now - age)
+        this.options.log?.(`sign-in failures not copied to Redis (${(e as Error).message}); kept in memory`)
+        break
+      }
+    }
+    if (copied > 0)
+      this.options.log?.(`sign-in throttling (${this.name}): ${copied} failure(s) counted in memory copied to Redis`)
+    return copied
   }
 
   /** True while Redis is unreachable and this node throttles on its own. */

@@ -89,4 +89,21 @@ describe('sign-in throttling through Redis', () => {
     expect(booked(await a.login.reserve('eve|3.3.3.3'))).toBe(true)
     expect(typeof (await b.login.reserve('eve|3.3.3.3'))).toBe('number')
   })
+
+  it('failures counted in memory while Redis was down are copied to Redis when it is back: throttled on every node', async () => {
+    const [a, b] = [await node(2), await node(2)]
+    await redis.stop()
+    await eventually(() => expect(a.redis.status).not.toBe('ready'))
+    expect(booked(await a.login.reserve('fay|4.4.4.4'))).toBe(true)
+    expect(booked(await a.login.reserve('fay|4.4.4.4'))).toBe(true)
+    await redis.start()
+    // Before the fix Redis came back empty and node b let the same guesser try twice more.
+    await eventually(async () => expect(await a.redis.zcard('warroom:login:pair:fay|4.4.4.4')).toBe(2), 10_000)
+    await eventually(() => expect(b.redis.status).toBe('ready'), 10_000)
+    const wait = await b.login.reserve('fay|4.4.4.4')
+    expect(typeof wait).toBe('number')
+    expect(wait as number).toBeGreaterThan(50_000)
+    expect(typeof (await a.login.reserve('fay|4.4.4.4'))).toBe('number')
+    expect(a.logs.join('\n')).toMatch(/2 failure\(s\) counted in memory copied to Redis/)
+  })
 })
