@@ -380,6 +380,10 @@ export class PlanService {
   }
 
   private get writeInterval() {
+    // Several nodes on one store (PostgreSQL): the others read this node's plans from it, so each
+    // derivation is stored at once (one upsert) — waiting for the interval kept their lists and
+    // plan routes up to 10 s behind (docs/scale-out.md, "Plans"; tests/scale/plans-nodes.test.ts).
+    if (this.store?.shared) return 0
     return this.options.writeIntervalMs ?? 10_000
   }
 

@@ -24,8 +24,9 @@ afterAll(async () => {
   await Promise.all([pg?.destroy(), redis?.destroy()])
 })
 
-async function twoNodes(): Promise<{ nodes: [TestServer, TestServer]; dirs: string[] }> {
-  const url = await pg.createDatabase('plans_nodes')
+let databases = 0
+async function twoNodes(planWriteIntervalMs = 0): Promise<{ nodes: [TestServer, TestServer]; dirs: string[] }> {
+  const url = await pg.createDatabase(`plans_nodes_${++databases}`)
   const nodes: TestServer[] = []
   const dirs: string[] = []
   for (let i = 0; i < 2; i++) {
@@ -38,7 +39,7 @@ async function twoNodes(): Promise<{ nodes: [TestServer, TestServer]; dirs: stri
       redisUrl: redis.url,
       nodeId: `node-${i}`,
       deriveDelayMs: 50,
-      planWriteIntervalMs: 0,
+      planWriteIntervalMs,
     })
     cleanups.push(() => server.close())
     nodes.push(server)
@@ -104,5 +105,30 @@ describe('plans shared by two nodes', () => {
     expect((await api(b, 'DELETE', '/api/accounts/acme', { cookie })).status).toBe(204)
     expect(await a.backend.plans.read('acme')).toBeNull()
     expect((await listed(a, cookie)).map((r) => r.id)).not.toContain('acme')
+  })
+
+  it("a plan derived on node A is on node B at once, not after A's plan write interval", async () => {
+    // One minute: the plan files' throttle. Before the fix B saw A's plan only after it.
+    const {
+      nodes: [a, b],
+    } = await twoNodes(60_000)
+    const cookie = await setupAdmin(a)
+    await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
+    const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
+    cleanups.push(() => writer.destroy())
+    await whenSynced(writer.provider)
+    writer.doc.getMap(DocKeys.account).set('name', '第一版')
+    await eventually(async () => {
+      const plan = (await (await api(b, 'GET', '/api/accounts/acme/plan', { cookie })).json()) as {
+        account?: { name: string }
+      }
+      expect(plan.account?.name).toBe('第一版')
+    }, 20_000)
+    writer.doc.getMap(DocKeys.account).set('name', '第二版')
+    await eventually(
+      async () => expect((await listed(b, cookie)).find((r) => r.id === 'acme')?.name).toBe('第二版'),
+      20_000,
+    )
+    expect(b.rooms.peek('acme')).toBeFalsy()
   })
 })
