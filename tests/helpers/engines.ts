@@ -10,6 +10,7 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import IORedis, { type RedisOptions } from 'ioredis'
 import pg from 'pg'
 
 const run = promisify(execFile)
@@ -206,4 +207,16 @@ export async function startRedis(): Promise<Redis> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * An ioredis client for a test (admin commands, frames of a pretend node), with an error listener:
+ * without one, every failed reconnect while a test has Redis stopped printed `[ioredis] Unhandled
+ * error event: ECONNREFUSED` (tests/helpers/redisErrorGuard.ts now fails such a test). The errors
+ * are kept in `errors`.
+ */
+export function redisClient(url: string, options: RedisOptions = {}): IORedis & { errors: Error[] } {
+  const client = Object.assign(new IORedis(url, options), { errors: [] as Error[] })
+  client.on('error', (e: Error) => client.errors.push(e))
+  return client
 }

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import Redis from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../server/pg/migrate.ts'
 import { createPool } from '../../server/pg/pool.ts'
-import { type Postgres, type Redis as RedisServer, startPostgres, startRedis } from '../helpers/engines.ts'
+import { type Postgres, type Redis as RedisServer, redisClient, startPostgres, startRedis } from '../helpers/engines.ts'
 
 let pg: Postgres
 let redis: RedisServer
@@ -18,7 +17,7 @@ afterAll(async () => {
 
 describe('the real engines the multi-node tests run on', () => {
   it('a Redis restarted on its port comes back empty (it is fan-out, not storage)', async () => {
-    const client = new Redis(redis.url, { maxRetriesPerRequest: 50, retryStrategy: () => 50 })
+    const client = redisClient(redis.url, { maxRetriesPerRequest: 50, retryStrategy: () => 50 })
     await client.set('k', 'v')
     expect(await client.get('k')).toBe('v')
     await redis.stop()

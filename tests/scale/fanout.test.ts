@@ -5,12 +5,11 @@
  * cluster.test.ts.
  */
 import { createHash } from 'node:crypto'
-import Redis from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { encodeFrame, encodeHeartbeat, FrameKind, roomChannel } from '../../server/scale/frames.ts'
-import { type Postgres, type Redis as RedisServer, startPostgres, startRedis } from '../helpers/engines.ts'
+import { type Postgres, type Redis as RedisServer, redisClient, startPostgres, startRedis } from '../helpers/engines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
@@ -170,7 +169,7 @@ describe('fan-out between two nodes over Redis', () => {
     const onB = await client(b)
     onA.doc.getMap('m').set('first', 1)
     await eventually(() => expect(onB.doc.getMap('m').get('first')).toBe(1))
-    const admin = new Redis(redis.url)
+    const admin = redisClient(redis.url)
     afterTest(() => admin.disconnect())
     const list = (await admin.client('LIST')) as string
     const pubA = list.split('\n').find((line) => line.includes('name=warroom-pub-node-a'))
@@ -190,8 +189,8 @@ describe('fan-out between two nodes over Redis', () => {
     const db = new pg.Client({ connectionString: b.config.databaseUrl })
     await db.connect()
     afterTest(() => db.end())
-    const redisClient = new Redis(redis.url)
-    afterTest(() => redisClient.disconnect())
+    const frames = redisClient(redis.url)
+    afterTest(() => frames.disconnect())
     const x = new Y.Doc()
     const store = async (update: Uint8Array) =>
       db.query('INSERT INTO doc_updates (room, data, digest) VALUES ($1, $2, $3)', [
@@ -200,7 +199,7 @@ describe('fan-out between two nodes over Redis', () => {
         createHash('sha1').update(update).digest(),
       ])
     const publish = (seq: number, kind: FrameKind, payload: Uint8Array = new Uint8Array(0)) =>
-      redisClient.publish(roomChannel('acme'), encodeFrame({ node: 'node-x', epoch: 1, seq, kind, payload }))
+      frames.publish(roomChannel('acme'), encodeFrame({ node: 'node-x', epoch: 1, seq, kind, payload }))
     await publish(1, FrameKind.Hello)
     const missed = captureUpdate(x, () => x.getMap('m').set('missed', 1))
     await store(missed)
