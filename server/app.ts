@@ -152,13 +152,14 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
       : {}
     // The audit log keeps refused entries in memory until the disk takes them (server/audit/).
     const auditLog = audit.status?.() ?? { ok: true, waiting: 0 }
-    // PostgreSQL mode: whether this node holds the node lock ("taken": another node does; 503).
-    const lockField = fence
-      ? {
-          nodeLock: fence.fencedSince ? 'taken' : fence.held ? 'held' : 'retaking',
-          ...(fence.fencedSince && { nodeLockTakenSince: fence.fencedSince.toISOString() }),
-        }
-      : {}
+    // PostgreSQL mode, only while this node does not hold its node lock ("taken": another node does; 503).
+    const lockField =
+      fence && (fence.fencedSince || !fence.held)
+        ? {
+            nodeLock: fence.fencedSince ? 'taken' : 'retaking',
+            ...(fence.fencedSince && { nodeLockTakenSince: fence.fencedSince.toISOString() }),
+          }
+        : {}
     if (fence?.fencedSince)
       return c.json(
         {
