@@ -10,7 +10,8 @@ import { afterEach, expect } from 'vitest'
 const unhandled: string[] = []
 const original = console.error
 console.error = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('[ioredis] Unhandled error event')) unhandled.push(String(args[1]))
+  if (typeof args[0] === 'string' && args[0].startsWith('[ioredis] Unhandled error event'))
+    unhandled.push(String(args[1]))
   original(...args)
 }
 
