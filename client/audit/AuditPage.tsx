@@ -1,22 +1,15 @@
 /** `/audit` (administrators): the audit log, newest first, filterable by action, paged. */
+import type { InferResponseType } from 'hono/client'
 import { useCallback, useEffect, useState } from 'react'
-import { ApiError, apiFetch } from '../auth/api'
+import { ApiError, auditApi, call } from '../auth/api'
 import { useCurrentUser } from '../auth/session'
 import { type MessageKey, useLang, useT } from '../i18n'
 import { PortfolioHeader } from '../portfolio/PortfolioPage'
 import { navigate } from '../router'
 import '../portfolio/portfolio.css'
 
-/** One entry as `GET /api/audit` returns it (docs/api.md "Audit log"). */
-export interface AuditEntry {
-  seq: number
-  at: string
-  action: string
-  actor: { id: string; email: string } | null
-  address: string
-  target?: Record<string, string>
-  detail?: Record<string, unknown>
-}
+/** One entry as `GET /api/audit` returns it (docs/api.md "Audit log"; server/audit/AuditLog.ts). */
+export type AuditEntry = InferResponseType<typeof auditApi.api.audit.$get, 200>['entries'][number]
 
 const ACTIONS = [
   'setup',
@@ -107,11 +100,13 @@ export function AuditPage() {
 
   const load = useCallback(
     async (before?: number) => {
-      const query = new URLSearchParams({ limit: String(PAGE) })
-      if (before !== undefined) query.set('before', String(before))
-      if (action) query.set('action', action)
+      const query = {
+        limit: String(PAGE),
+        ...(before === undefined ? {} : { before: String(before) }),
+        ...(action ? { action } : {}),
+      }
       try {
-        const page = await apiFetch<{ entries: AuditEntry[]; more: boolean }>(`/api/audit?${query}`)
+        const page = await call(auditApi.api.audit.$get({ query }), '/api/audit')
         setEntries((previous) => (before === undefined ? page.entries : [...(previous ?? []), ...page.entries]))
         setMore(page.more)
         setError(null)

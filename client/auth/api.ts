@@ -3,9 +3,13 @@
  * (the server accepts only application/json for changes, part of its CSRF model), and errors as
  * {@link ApiError} carrying the HTTP status.
  */
+import type { Hono } from 'hono'
 import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/client'
 import type { AccountRoutes } from '../../server/http/accounts'
+import type { AuditRoutes } from '../../server/http/audit'
 import type { AuthRoutes } from '../../server/http/auth'
+import type { ProfileRoutes } from '../../server/http/profile'
+import type { UserRoutes } from '../../server/http/users'
 import type { AccountSummary, MemberRole } from '../../shared/accounts'
 import type { Bilingual, Param } from '../../shared/i18n'
 import type { Department } from '../../shared/live/people'
@@ -59,14 +63,28 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
   return data as T
 }
 
+/** A typed client (hono/client) of one route module's Hono app, same-origin with the session cookie. */
+// biome-ignore lint/suspicious/noExplicitAny: any route app, as hono/client's own `hc<T extends Hono<any, any, any>>`
+export const typedClient = <Routes extends Hono<any, any, any>>() =>
+  hc<Routes>('/', { init: { credentials: 'same-origin' } })
+
 /**
  * The typed client of the sign-in routes (hono/client over server/http/auth.ts's own route
  * types): bodies and answers are checked by the compiler, not cast. `authApi.api.login.$post(…)`.
  */
-export const authApi = hc<AuthRoutes>('/', { init: { credentials: 'same-origin' } })
+export const authApi = typedClient<AuthRoutes>()
 
 /** The typed client of the account and member routes (server/http/accounts.ts). */
-export const accountsApi = hc<AccountRoutes>('/', { init: { credentials: 'same-origin' } })
+export const accountsApi = typedClient<AccountRoutes>()
+
+/** The typed client of the people routes, administrators only (server/http/users.ts). */
+export const usersApi = typedClient<UserRoutes>()
+
+/** The typed client of one's own profile, `PATCH /api/me` (server/http/profile.ts). */
+export const profileApi = typedClient<ProfileRoutes>()
+
+/** The typed client of the audit log, administrators only (server/http/audit.ts). */
+export const auditApi = typedClient<AuditRoutes>()
 
 /** The answer of a typed call, or the {@link ApiError} the server's refusal means. */
 export async function call<T extends ClientResponse<unknown>>(request: Promise<T>, path: string) {

@@ -2,7 +2,8 @@
 import { type FormEvent, useState } from 'react'
 import { DEPARTMENTS, type Department, departmentColor } from '../../shared/live/people'
 import { DEPARTMENT_LABELS } from '../../shared/shapes/labels'
-import { ApiError, apiFetch } from '../auth/api'
+import { call, errorText, profileApi } from '../auth/api'
+import { checkPersonFields } from '../auth/checkForm'
 import { useCurrentUser, useSession } from '../auth/session'
 import { useLang, useT } from '../i18n'
 import { PortfolioHeader } from '../portfolio/PortfolioPage'
@@ -20,12 +21,17 @@ export function ProfilePage() {
 
   const save = async (event: FormEvent) => {
     event.preventDefault()
+    const problems = checkPersonFields({ name })
+    if (problems) {
+      setMessage({ ok: false, text: t('form.invalid', { problems }) })
+      return
+    }
     try {
-      await apiFetch('/api/me', { method: 'PATCH', body: { name, department: department || null } })
+      await call(profileApi.api.me.$patch({ json: { name, department: department || null } }), '/api/me')
       await refresh()
       setMessage({ ok: true, text: t('live.profile.saved') })
     } catch (e) {
-      setMessage({ ok: false, text: e instanceof ApiError ? e.message : String(e) })
+      setMessage({ ok: false, text: t('auth.error', { message: errorText(e) }) })
     }
   }
 

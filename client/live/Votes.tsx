@@ -6,6 +6,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { type TLShapeId, useEditor, useValue } from 'tldraw'
+import type { VoteRoutes } from '../../server/http/votes'
+import type { Param } from '../../shared/i18n'
 import {
   type DocVote,
   lastVoteRanks,
@@ -16,9 +18,14 @@ import {
   type VotableType,
 } from '../../shared/live/votes'
 import { SHAPE_TYPE_LABELS } from '../../shared/shapes/labels'
-import { ApiError, apiFetch } from '../auth/api'
+import { call, errorText, typedClient } from '../auth/api'
+import { ClosablePanel } from '../ClosablePanel'
 import { useLang, useT } from '../i18n'
 import { useOptionalLive } from './LiveContext'
+
+/** The typed client of the vote routes (server/http/votes.ts). */
+const votesApi = typedClient<VoteRoutes>().api.accounts[':id'].votes
+const votePath = (accountId: string, rest = '') => `/api/accounts/${encodeURIComponent(accountId)}/votes${rest}`
 
 export function useDocVotes(): DocVote[] {
   const live = useOptionalLive()
@@ -38,13 +45,13 @@ export function useDocVotes(): DocVote[] {
 /** The caller's own ballot in the open vote, kept in step with the server. */
 function useMyBallot(accountId: string | undefined, vote: DocVote | undefined, enabled: boolean) {
   const [ballot, setBallot] = useState<string[]>([])
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<Param | null>(null)
   const voteId = vote?.id
   useEffect(() => {
     setBallot([])
     if (!accountId || !voteId || !enabled) return
     let cancelled = false
-    apiFetch<{ vote: { myBallot: string[] } }>(`/api/accounts/${encodeURIComponent(accountId)}/votes/${voteId}`)
+    call(votesApi[':voteId'].$get({ param: { id: accountId, voteId } }), votePath(accountId, `/${voteId}`))
       .then((r) => !cancelled && setBallot(r.vote.myBallot))
       .catch(() => {})
     return () => {
@@ -60,16 +67,16 @@ function useMyBallot(accountId: string | undefined, vote: DocVote | undefined, e
         if (vote && next.length > vote.votesPerPerson) return current
         // Ballots are written one after the other, each replacing the previous.
         pending.current = pending.current.then(() =>
-          apiFetch<{ shapeIds: string[] }>(`/api/accounts/${encodeURIComponent(accountId)}/votes/${voteId}/ballot`, {
-            method: 'PUT',
-            body: { shapeIds: next },
-          }).then(
+          call(
+            votesApi[':voteId'].ballot.$put({ param: { id: accountId, voteId }, json: { shapeIds: next } }),
+            votePath(accountId, `/${voteId}/ballot`),
+          ).then(
             (r) => {
               setError(null)
               setBallot(r.shapeIds)
             },
             (e: unknown) => {
-              setError(e instanceof ApiError ? e.message : String(e))
+              setError(errorText(e))
               setBallot(current)
             },
           ),
@@ -93,7 +100,7 @@ export function VoteControl() {
   const [question, setQuestion] = useState('')
   const [types, setTypes] = useState<VotableType[]>(['blocker'])
   const [perPerson, setPerPerson] = useState(3)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<Param | null>(null)
   const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!formOpen) return
@@ -107,18 +114,16 @@ export function VoteControl() {
 
   const submit = async () => {
     try {
-      await apiFetch(`/api/accounts/${encodeURIComponent(live.accountId)}/votes`, {
-        method: 'POST',
-        body: {
-          question: question.trim() || t('live.vote.defaultQuestion'),
-          shapeTypes: types,
-          votesPerPerson: perPerson,
-        },
-      })
+      const json = {
+        question: question.trim() || t('live.vote.defaultQuestion'),
+        shapeTypes: types,
+        votesPerPerson: perPerson,
+      }
+      await call(votesApi.$post({ param: { id: live.accountId }, json }), votePath(live.accountId))
       setFormOpen(false)
       setError(null)
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e))
+      setError(errorText(e))
     }
   }
 
@@ -177,7 +182,7 @@ export function VoteControl() {
               onChange={(e) => setPerPerson(Math.max(1, Math.min(10, Number(e.target.value) || 1)))}
             />
           </label>
-          {error && <p className="wr-error">{t('live.vote.error', { message: error })}</p>}
+          {error !== null && <p className="wr-error">{t('live.vote.error', { message: error })}</p>}
           <button type="submit" className="wr-button" data-testid="vote-start" disabled={types.length === 0}>
             {t('live.vote.open')}
           </button>
@@ -245,16 +250,17 @@ export function VoteLayer() {
             <span>{t('live.vote.viewerNote')}</span>
           )}
           <span className="wr-vote-bar__hint">{t('live.vote.hidden')}</span>
-          {error && <span className="wr-error">{t('live.vote.error', { message: error })}</span>}
+          {error !== null && <span className="wr-error">{t('live.vote.error', { message: error })}</span>}
           {live?.canLead && (
             <button
               type="button"
               className="wr-button"
               data-testid="vote-close"
               onClick={() =>
-                void apiFetch(`/api/accounts/${encodeURIComponent(live.accountId)}/votes/${openVote.id}/close`, {
-                  method: 'POST',
-                }).catch(() => {})
+                void call(
+                  votesApi[':voteId'].close.$post({ param: { id: live.accountId, voteId: openVote.id } }),
+                  votePath(live.accountId, `/${openVote.id}/close`),
+                ).catch(() => {})
               }
             >
               {t('live.vote.close')}
@@ -326,17 +332,15 @@ function VoteResults({ vote, onDismiss }: { vote: DocVote; onDismiss: () => void
     return props?.title || props?.name || SHAPE_TYPE_LABELS[(shape?.type ?? 'blocker') as VotableType]?.[lang] || id
   }
   return (
-    <section
+    <ClosablePanel
       className="wr-vote-results"
-      aria-label={t('live.vote.results', { question: vote.question })}
-      data-testid="vote-results"
+      headClassName="wr-vote-results__head"
+      label={t('live.vote.results', { question: vote.question })}
+      title={<strong>{t('live.vote.results', { question: vote.question })}</strong>}
+      closeText={t('live.vote.dismiss')}
+      onClose={onDismiss}
+      testId="vote-results"
     >
-      <div className="wr-vote-results__head">
-        <strong>{t('live.vote.results', { question: vote.question })}</strong>
-        <button type="button" className="wr-button wr-button--quiet" onClick={onDismiss}>
-          {t('live.vote.dismiss')}
-        </button>
-      </div>
       <div className="wr-vote-results__meta">
         {t('live.vote.resultsMeta', {
           voters: vote.voters,
@@ -369,6 +373,6 @@ function VoteResults({ vote, onDismiss }: { vote: DocVote; onDismiss: () => void
           ))}
         </ol>
       )}
-    </section>
+    </ClosablePanel>
   )
 }

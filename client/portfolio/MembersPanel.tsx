@@ -1,6 +1,7 @@
 /** An account's members and their roles; owners (and administrators) add, change and remove them. */
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
-import { type AccountSummary, accountsApi, call, type Member, type MemberRole } from '../auth/api'
+import { type AccountSummary, accountsApi, call, errorText, type Member, type MemberRole } from '../auth/api'
+import { ClosablePanel } from '../ClosablePanel'
 import { useT } from '../i18n'
 
 const ROLES: MemberRole[] = ['owner', 'editor', 'viewer']
@@ -23,7 +24,7 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
         setMembers((await request).members)
         setError('')
       } catch (e) {
-        setError(t('auth.error', { message: (e as Error).message }))
+        setError(t('auth.error', { message: errorText(e) }))
       }
     },
     [t],
@@ -40,17 +41,15 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
   }
 
   return (
-    <section
+    <ClosablePanel
       className="wr-card wr-members"
-      aria-label={t('members.title', { name: account.name })}
-      data-testid="members"
+      headClassName="wr-members__head"
+      label={t('members.title', { name: account.name })}
+      title={<h2>{t('members.title', { name: account.name })}</h2>}
+      closeText={t('members.close')}
+      onClose={onClose}
+      testId="members"
     >
-      <div className="wr-members__head">
-        <h2>{t('members.title', { name: account.name })}</h2>
-        <button type="button" className="wr-button wr-button--quiet" onClick={onClose}>
-          {t('members.close')}
-        </button>
-      </div>
       <p className="wr-hint">{t('members.hint')}</p>
       <ul className="wr-members__list">
         {members.map((m) => (
@@ -117,6 +116,6 @@ export function MembersPanel({ account, onClose }: { account: AccountSummary; on
           {error}
         </p>
       )}
-    </section>
+    </ClosablePanel>
   )
 }

@@ -1,12 +1,20 @@
 /** `/users` (administrators): create users, disable or enable them, reset passwords, change roles. */
+
+import type { InferRequestType } from 'hono/client'
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
-import { apiFetch, errorText, type User } from '../auth/api'
+import { call, errorText, type User, usersApi } from '../auth/api'
 import { checkPersonFields } from '../auth/checkForm'
 import { useCurrentUser } from '../auth/session'
 import { useT } from '../i18n'
 import { navigate } from '../router'
 import { PortfolioHeader } from './PortfolioPage'
 import './portfolio.css'
+
+/** What `PATCH /api/users/:id` takes (server/http/users.ts). */
+type UserChange = InferRequestType<(typeof usersApi.api.users)[':id']['$patch']>['json']
+
+/** A role picked in a `<select>` whose options are the two roles. */
+const roleOf = (value: string): User['role'] => (value === 'admin' ? 'admin' : 'member')
 
 export function UsersPage() {
   const t = useT()
@@ -17,7 +25,7 @@ export function UsersPage() {
 
   const report = useCallback((ok: boolean, text: string) => setMessage({ ok, text }), [])
   const load = useCallback(async () => {
-    setUsers((await apiFetch<{ users: User[] }>('/api/users')).users)
+    setUsers((await call(usersApi.api.users.$get(), '/api/users')).users)
   }, [])
 
   useEffect(() => {
@@ -29,9 +37,9 @@ export function UsersPage() {
     return null
   }
 
-  const change = async (user: User, body: Record<string, unknown>) => {
+  const change = async (user: User, body: UserChange) => {
     try {
-      await apiFetch(`/api/users/${user.id}`, { method: 'PATCH', body })
+      await call(usersApi.api.users[':id'].$patch({ param: { id: user.id }, json: body }), `/api/users/${user.id}`)
       report(true, t('users.saved'))
       await load()
     } catch (e) {
@@ -47,7 +55,7 @@ export function UsersPage() {
       return
     }
     try {
-      await apiFetch('/api/users', { method: 'POST', body: form })
+      await call(usersApi.api.users.$post({ json: form }), '/api/users')
       report(true, t('users.created', { email: form.email }))
       setForm({ email: '', name: '', password: '', role: 'member' })
       await load()
@@ -95,7 +103,7 @@ export function UsersPage() {
                 <td>
                   <select
                     value={u.role}
-                    onChange={(e) => void change(u, { role: e.target.value })}
+                    onChange={(e) => void change(u, { role: roleOf(e.target.value) })}
                     aria-label={`${u.email} ${t('users.role')}`}
                   >
                     <option value="member">{t('auth.role.member')}</option>
@@ -151,7 +159,7 @@ export function UsersPage() {
             <select
               id="user-role"
               value={form.role}
-              onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}
+              onChange={(e) => setForm({ ...form, role: roleOf(e.target.value) })}
             >
               <option value="member">{t('auth.role.member')}</option>
               <option value="admin">{t('auth.role.admin')}</option>

@@ -1,9 +1,8 @@
 /** The reviews API from the browser (docs/api.md, "Reviews"). */
 
-import { hc } from 'hono/client'
 import type { TLRecord } from 'tldraw'
 import type { ReviewRoutes } from '../../server/http/reviews'
-import { apiFetch, call } from '../auth/api'
+import { apiFetch, call, typedClient } from '../auth/api'
 
 const base = (accountId: string) => `/api/accounts/${encodeURIComponent(accountId)}`
 
@@ -14,7 +13,7 @@ export interface FrozenDocument {
 }
 
 /** The typed client of the review routes (server/http/reviews.ts): answers checked by the compiler, not cast. */
-const typed = hc<ReviewRoutes>('/', { init: { credentials: 'same-origin' } })
+const typed = typedClient<ReviewRoutes>()
 const reviews = typed.api.accounts[':id'].reviews
 const one = reviews[':reviewId']
 

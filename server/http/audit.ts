@@ -1,9 +1,9 @@
 /** `GET /api/audit`: the audit log, newest first, for administrators (server/audit/AuditLog.ts). */
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AuditStore } from '../audit/AuditLog.ts'
 import type { Auth } from '../auth/Auth.ts'
-import { validated } from './validate.ts'
+import { authorise, queryParams } from './validate.ts'
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -14,9 +14,21 @@ const query = z.strictObject({
     .optional(),
 })
 
-export function mountAuditRoutes(app: Hono, deps: { auth: Auth; audit: AuditStore }) {
-  app.get('/api/audit', async (c) => {
-    deps.auth.requireAdmin(c.req.raw)
-    return c.json(await deps.audit.read(validated(query, c.req.query())))
-  })
+interface AuditRouteDeps {
+  auth: Auth
+  audit: AuditStore
+}
+
+export function mountAuditRoutes(app: Hono, deps: AuditRouteDeps) {
+  app.route('/', auditRoutes(deps))
+}
+
+/** The route as a Hono app of its own, so the browser's typed client (hono/client) knows its answer. */
+export type AuditRoutes = ReturnType<typeof auditRoutes>
+
+function auditRoutes(deps: AuditRouteDeps) {
+  const admin = authorise((c) => deps.auth.requireAdmin(c.req.raw))
+  return new Hono().get('/api/audit', admin, queryParams(query), async (c) =>
+    c.json(await deps.audit.read(c.req.valid('query'))),
+  )
 }

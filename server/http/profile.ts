@@ -3,7 +3,7 @@
  * department colours their cursor in live sessions). Administrators change anyone's through
  * `PATCH /api/users/:id`.
  */
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { DEPARTMENTS } from '../../shared/live/people.ts'
 import { type Auth, publicUser } from '../auth/Auth.ts'
@@ -19,10 +19,22 @@ const meBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, department')
 
-export function mountProfileRoutes(app: Hono, deps: { auth: Auth; db: Records }) {
+interface ProfileRouteDeps {
+  auth: Auth
+  db: Records
+}
+
+export function mountProfileRoutes(app: Hono, deps: ProfileRouteDeps) {
+  app.route('/', profileRoutes(deps))
+}
+
+/** The route as a Hono app of its own, so the browser's typed client (hono/client) knows its answer. */
+export type ProfileRoutes = ReturnType<typeof profileRoutes>
+
+function profileRoutes(deps: ProfileRouteDeps) {
   const { auth, db } = deps
   const signedIn = authorise((c) => auth.requireUser(c.req.raw))
-  app.patch('/api/me', signedIn, jsonBody(meBody), async (c) => {
+  return new Hono().patch('/api/me', signedIn, jsonBody(meBody), async (c) => {
     const { user } = c.var.access
     const body = c.req.valid('json')
     await db.update((d) => {

@@ -50,6 +50,16 @@ export function authorise<T>(check: (c: Context) => T) {
   })
 }
 
+/**
+ * Validates the query string against `schema` (a bad one is the same bilingual 400 as a bad body);
+ * the handler reads it with `c.req.valid('query')`, and hono/client knows the parameters.
+ */
+export function queryParams<S extends z.ZodType>(schema: S) {
+  return zValidator('query', schema, (result) => {
+    if (!result.success) throw invalid(result.error)
+  })
+}
+
 /** The same validation for a value that is not a JSON body (a query parameter, say). */
 export function validated<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value)

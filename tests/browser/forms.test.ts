@@ -2,6 +2,7 @@
  * Forms check what they can before sending, in the reader's language; what only the server can
  * know (an email already taken) comes back translated too.
  */
+import { api, userWithSession } from '../helpers/auth.ts'
 import { openRecordedPage, signedIn } from '../helpers/browser.ts'
 import { expect, test } from '../helpers/browserFixtures.ts'
 
@@ -47,4 +48,35 @@ test('a refusal only the server can make (the email is taken) reaches the person
   await page.locator('#user-password').fill('a long enough password')
   await form.getByRole('button').click()
   await expect.poll(() => page.locator('main').innerText()).toContain('已有使用该邮箱的用户')
+})
+
+test('one’s own profile (/me): the name is checked before sending, then name and department are saved', async ({
+  server,
+  open,
+}) => {
+  const { cookie } = await userWithSession(server, server.cookie, 'profile@example.com')
+  const { page, screenshot } = await open('/me', { as: cookie, locale: 'zh-CN' })
+  const form = page.getByTestId('profile-form')
+  await form.waitFor()
+  const patches: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'PATCH') patches.push(request.url())
+  })
+  const status = form.getByRole('status')
+
+  await page.getByTestId('profile-name').fill('   ')
+  await page.getByTestId('profile-save').click()
+  await expect.poll(() => status.innerText()).toBe('请检查：姓名：必填')
+  expect(patches).toEqual([])
+
+  await page.getByTestId('profile-name').fill('王五')
+  await page.getByTestId('profile-department-sales').check()
+  await page.getByTestId('profile-save').click()
+  await expect.poll(() => status.innerText()).toBe('已保存')
+  await screenshot('profile-saved-zh')
+  const me = (await (await api(server, 'GET', '/api/me', { cookie })).json()) as {
+    user: { name: string; department: string | null }
+  }
+  expect(me.user).toMatchObject({ name: '王五', department: 'sales' })
+  expect(patches).toHaveLength(1)
 })

@@ -32,6 +32,12 @@ test('members, archive and delete from the portfolio, in English', async ({ serv
   await panel.getByLabel('Email').fill('nobody@example.com')
   await panel.getByRole('button', { name: 'Add or change role' }).click()
   await expect(panel.getByRole('alert').innerText()).resolves.toMatch(/no user with this email/i)
+  // …in the page's language: the server's `message: { zh, en }`, not its English `error`.
+  await page.getByRole('button', { name: '中文', exact: true }).first().click()
+  await panel.getByLabel('邮箱').fill('nobody@example.com')
+  await panel.getByRole('button', { name: '添加或更改角色' }).click()
+  await expect.poll(() => panel.getByRole('alert').innerText()).toContain('没有使用该邮箱的用户')
+  await page.getByRole('button', { name: 'English', exact: true }).first().click()
 
   await panel.getByLabel('mei@example.com Role').selectOption('viewer')
   await eventually(async () =>
