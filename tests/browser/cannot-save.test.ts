@@ -29,6 +29,15 @@ async function drawRectangle(page: Page, x: number, y: number) {
   await page.mouse.up()
 }
 
+/** A counter of the page's sync sockets that have closed since this call. */
+function syncSocketsClosed(page: Page): () => number {
+  let closed = 0
+  page.on('websocket', (ws) => {
+    if (new URL(ws.url()).pathname.startsWith('/sync')) ws.on('close', () => closed++)
+  })
+  return () => closed
+}
+
 /** Shape ids in the room's files on disk, read without touching them (the server holds them open). */
 async function storedShapeIds(dataDir: string): Promise<string[]> {
   const dir = path.join(dataDir, 'rooms', 'acme')
@@ -44,6 +53,8 @@ async function storedShapeIds(dataDir: string): Promise<string[]> {
 
 /** The disk under the file's server, failing on demand. */
 const faults = new FaultFs()
+/** The server's probe writes (rooms/acme/.probe) the disk has refused so far. */
+const failedProbes = () => faults.calls.filter((c) => c.op === 'append' && /[/\\]\.probe$/.test(c.file)).length
 const test = base.override(
   'serverOptions',
   { scope: 'file' },
@@ -57,6 +68,7 @@ test('the disk refuses writes: the page says it cannot save, keeps the edits, an
   for (const locale of ['zh-CN', 'en-US'] as const) {
     faults.heal()
     const { page, screenshot } = await openRoom('acme', { locale })
+    const closedSockets = syncSocketsClosed(page)
     const before = (await shapeIds(page)).length
 
     faults.fail('ENOSPC', ['append'], { match: /rooms[/\\]acme([/\\]|$)/ })
@@ -69,8 +81,12 @@ test('the disk refuses writes: the page says it cannot save, keeps the edits, an
     const unsaved = await shapeIds(page)
     expect(unsaved).toHaveLength(before + 2)
     await screenshot(`cannot-save-${locale}`)
-    // Still refusing: the state holds (reconnects are refused with 4507 while the probe fails).
-    await new Promise((r) => setTimeout(r, 2000))
+    // Still refusing: the state holds while the probe fails. Barrier: the server's next failed probe,
+    // then a reconnect after it, refused (4507), then look.
+    const probes = failedProbes()
+    await eventually(async () => expect(failedProbes()).toBeGreaterThan(probes), 30_000)
+    const closed = closedSockets()
+    await eventually(async () => expect(closedSockets()).toBeGreaterThan(closed), 30_000)
     expect(await connectionState(page)).toBe('cannot-save')
 
     faults.heal()
