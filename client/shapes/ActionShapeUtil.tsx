@@ -1,4 +1,4 @@
-import { BaseBoxShapeUtil, resizeBox, type TLResizeInfo } from 'tldraw'
+import { BaseBoxShapeUtil } from 'tldraw'
 import {
   ACTION_DEFAULT_SIZE,
   type ActionShape,
@@ -6,14 +6,11 @@ import {
   actionShapeProps,
   defaultActionProps,
 } from '../../shared/shapes/action'
-import { langSignal, translate, useLangSignal } from '../i18n'
-import { exportAudienceNow, isHiddenFor } from '../present/audience'
-import { actionSvg, brokenSvg, tagged } from './cardSvg'
+import { useLangSignal } from '../i18n'
+import { cardShapeUtil } from './cardShapeUtil'
+import { actionSvg } from './cardSvg'
 import { actionView } from './cardView'
 import {
-  BrokenCard,
-  boxGeometry,
-  brokenShapeGuards,
   Card,
   fitFontSize,
   fitLines,
@@ -22,76 +19,30 @@ import {
   linesIn,
   lodNamePx,
   MainText,
-  problemsOf,
-  roundedRectPath,
   safeSize,
-  textProp,
   todayIso,
-  tolerantProps,
   useCustomerView,
   useLodStep,
   useShapeT,
 } from './common'
 
-const MIN = { w: 180, h: 100 }
-
 /**
  * A battle action: owner, department colour, due date, status and checkpoint;
  * an overdue one turns red and says so.
  */
-export class ActionShapeUtil extends BaseBoxShapeUtil<ActionShape> {
-  static override type = 'action' as const
-  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
-  static override props = tolerantProps(actionShapeProps)
-  static override migrations = actionShapeMigrations
-
-  override getDefaultProps() {
-    return defaultActionProps()
-  }
-
-  override canEdit(shape: ActionShape) {
-    return brokenShapeGuards.canEdit(shape)
-  }
-
-  override canResize(shape: ActionShape) {
-    return brokenShapeGuards.canResize(shape)
-  }
-
-  override getGeometry(shape: ActionShape) {
-    return boxGeometry(shape.props, ACTION_DEFAULT_SIZE)
-  }
-
-  override getIndicatorPath(shape: ActionShape) {
-    return roundedRectPath(shape.props, ACTION_DEFAULT_SIZE, 10)
-  }
-
-  override onResize(shape: ActionShape, info: TLResizeInfo<ActionShape>) {
-    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
-  }
-
-  override getText(shape: ActionShape) {
-    return textProp(shape, 'title')
-  }
-
-  override component(shape: ActionShape) {
-    return <ActionCard shape={shape} />
-  }
-
-  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
-  override toSvg(shape: ActionShape) {
-    const audience = exportAudienceNow()
-    if (isHiddenFor(this.editor, shape, audience)) return null
-    const { w, h } = safeSize(shape.props, ACTION_DEFAULT_SIZE)
-    const lang = langSignal.get()
-    const problems = problemsOf(shape)
-    if (problems.length)
-      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
-    return tagged(
-      shape.id,
-      actionSvg(actionView(shape.props, { lang, customer: audience === 'customer', today: todayIso() }), w, h),
-    )
-  }
-}
+export class ActionShapeUtil extends cardShapeUtil<ActionShape>(BaseBoxShapeUtil, {
+  type: 'action',
+  props: actionShapeProps,
+  migrations: actionShapeMigrations,
+  defaults: defaultActionProps,
+  size: ACTION_DEFAULT_SIZE,
+  min: { w: 180, h: 100 },
+  radius: 10,
+  text: 'title',
+  Card: ActionCard,
+  svg: (shape, { lang, customer, w, h }) =>
+    actionSvg(actionView(shape.props, { lang, customer, today: todayIso() }), w, h),
+}) {}
 
 function ActionCard({ shape }: { shape: ActionShape }) {
   const t = useShapeT()
@@ -99,8 +50,6 @@ function ActionCard({ shape }: { shape: ActionShape }) {
   const step = useLodStep(shape)
   const low = step > 0
   const customer = useCustomerView()
-  const problems = problemsOf(shape)
-  if (problems.length) return <BrokenCard shape={shape} fallback={ACTION_DEFAULT_SIZE} problems={problems} />
 
   // What the card shows, for its audience (cardView.ts; the export's SVG draws the same view).
   const v = actionView(shape.props, { lang, customer, today: todayIso() })

@@ -1,4 +1,4 @@
-import { BaseBoxShapeUtil, resizeBox, type SvgExportContext, type TLResizeInfo } from 'tldraw'
+import { BaseBoxShapeUtil } from 'tldraw'
 import {
   BLOCKER_DEFAULT_SIZE,
   type BlockerShape,
@@ -6,14 +6,11 @@ import {
   blockerShapeProps,
   defaultBlockerProps,
 } from '../../shared/shapes/blocker'
-import { langSignal, translate, useLangSignal } from '../i18n'
-import { exportAudienceNow, isHiddenFor } from '../present/audience'
-import { blockerSvg, brokenSvg, tagged } from './cardSvg'
+import { useLangSignal } from '../i18n'
+import { cardShapeUtil } from './cardShapeUtil'
+import { blockerSvg } from './cardSvg'
 import { blockerView } from './cardView'
 import {
-  BrokenCard,
-  boxGeometry,
-  brokenShapeGuards,
   Card,
   fitLines,
   LOD_LABEL_STEP,
@@ -21,78 +18,33 @@ import {
   linesIn,
   lodNamePx,
   MainText,
-  problemsOf,
-  roundedRectPath,
   safeSize,
-  textProp,
-  tolerantProps,
   useLodStep,
   useShapeT,
 } from './common'
-
-const MIN = { w: 170, h: 90 }
 
 /**
  * Where the deal is stuck. Unmistakable: hazard stripes and a severity colour
  * while open or under attack; greyed, struck through and stamped once cleared.
  */
-export class BlockerShapeUtil extends BaseBoxShapeUtil<BlockerShape> {
-  static override type = 'blocker' as const
-  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
-  static override props = tolerantProps(blockerShapeProps)
-  static override migrations = blockerShapeMigrations
-
-  override getDefaultProps() {
-    return defaultBlockerProps()
-  }
-
-  override canEdit(shape: BlockerShape) {
-    return brokenShapeGuards.canEdit(shape)
-  }
-
-  override canResize(shape: BlockerShape) {
-    return brokenShapeGuards.canResize(shape)
-  }
-
-  override getGeometry(shape: BlockerShape) {
-    return boxGeometry(shape.props, BLOCKER_DEFAULT_SIZE)
-  }
-
-  override getIndicatorPath(shape: BlockerShape) {
-    return roundedRectPath(shape.props, BLOCKER_DEFAULT_SIZE, 6)
-  }
-
-  override onResize(shape: BlockerShape, info: TLResizeInfo<BlockerShape>) {
-    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
-  }
-
-  override getText(shape: BlockerShape) {
-    return textProp(shape, 'title')
-  }
-
-  override component(shape: BlockerShape) {
-    return <BlockerCard shape={shape} />
-  }
-
-  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
-  override toSvg(shape: BlockerShape, ctx: SvgExportContext) {
-    if (isHiddenFor(this.editor, shape, exportAudienceNow())) return null
-    const { w, h } = safeSize(shape.props, BLOCKER_DEFAULT_SIZE)
-    const lang = langSignal.get()
-    const problems = problemsOf(shape)
-    if (problems.length)
-      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
-    return tagged(shape.id, blockerSvg(blockerView(shape.props, { lang }), w, h, ctx))
-  }
-}
+export class BlockerShapeUtil extends cardShapeUtil<BlockerShape>(BaseBoxShapeUtil, {
+  type: 'blocker',
+  props: blockerShapeProps,
+  migrations: blockerShapeMigrations,
+  defaults: defaultBlockerProps,
+  size: BLOCKER_DEFAULT_SIZE,
+  min: { w: 170, h: 90 },
+  radius: 6,
+  text: 'title',
+  Card: BlockerCard,
+  svg: (shape, { lang, w, h, ctx }) => blockerSvg(blockerView(shape.props, { lang }), w, h, ctx),
+}) {}
 
 function BlockerCard({ shape }: { shape: BlockerShape }) {
   const t = useShapeT()
   const lang = useLangSignal()
   const step = useLodStep(shape)
   const low = step > 0
-  const problems = problemsOf(shape)
-  if (problems.length) return <BrokenCard shape={shape} fallback={BLOCKER_DEFAULT_SIZE} problems={problems} />
 
   // Blockers are never in the customer view: the editor hides them (client/present/audience.ts).
   // What the card shows (cardView.ts; the export's SVG draws the same view).

@@ -3,8 +3,6 @@ import {
   type Editor,
   Group2d,
   Rectangle2d,
-  resizeBox,
-  type TLResizeInfo,
   type TLShape,
   useEditor,
   useValue,
@@ -17,23 +15,18 @@ import {
   factionShapeMigrations,
   factionShapeProps,
 } from '../../shared/shapes/faction'
-import { langSignal, translate, useLangSignal } from '../i18n'
-import { exportAudienceNow, isHiddenFor } from '../present/audience'
-import { brokenSvg, factionSvg, tagged } from './cardSvg'
+import { useLangSignal } from '../i18n'
+import { cardShapeUtil } from './cardShapeUtil'
+import { factionSvg } from './cardSvg'
 import { factionView } from './cardView'
 import {
-  BrokenCard,
-  brokenShapeGuards,
   Card,
   fitFontSize,
   LOD_LABEL_STEP,
   lodNamePx,
   MainText,
-  problemsOf,
-  roundedRectPath,
   safeSize,
   textProp,
-  tolerantProps,
   useLodStep,
   useShapeT,
   type WarRoomShape,
@@ -41,31 +34,25 @@ import {
 
 /** Height of the header band; a click there selects the faction (the body is open space for members). */
 export const FACTION_HEADER_HEIGHT = 64
-const MIN = { w: 260, h: 160 }
 
 /**
  * A camp inside the customer, drawn as a container: a stakeholder dropped inside
  * becomes its child (a member), dragged out it leaves. Built on tldraw's
  * frame-like base, which does the reparenting on drag in and out.
  */
-export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
-  static override type = 'faction' as const
-  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
-  static override props = tolerantProps(factionShapeProps)
-  static override migrations = factionShapeMigrations
-
-  override getDefaultProps() {
-    return defaultFactionProps()
-  }
-
-  override canEdit(shape: FactionShape) {
-    return brokenShapeGuards.canEdit(shape)
-  }
-
-  override canResize(shape: FactionShape) {
-    return brokenShapeGuards.canResize(shape)
-  }
-
+export class FactionShapeUtil extends cardShapeUtil<FactionShape>(BaseFrameLikeShapeUtil, {
+  type: 'faction',
+  props: factionShapeProps,
+  migrations: factionShapeMigrations,
+  defaults: defaultFactionProps,
+  size: FACTION_DEFAULT_SIZE,
+  min: { w: 260, h: 160 },
+  radius: 16,
+  text: 'name',
+  Card: FactionCard,
+  svg: (shape, { editor, lang, w, h }) =>
+    factionSvg(factionView(shape.props, { lang, ...factionMembers(editor, shape) }), w, h),
+}) {
   /** Only stakeholders are members; other shapes pass over a faction untouched. */
   override canReceiveNewChildrenOfType(shape: FactionShape, type: TLShape['type']) {
     return !shape.isLocked && type === 'stakeholder'
@@ -85,33 +72,6 @@ export class FactionShapeUtil extends BaseFrameLikeShapeUtil<FactionShape> {
   override getClipPath(shape: FactionShape) {
     const { w, h } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
     return [new Vec(0, 0), new Vec(w, 0), new Vec(w, h), new Vec(0, h)]
-  }
-
-  override getIndicatorPath(shape: FactionShape) {
-    return roundedRectPath(shape.props, FACTION_DEFAULT_SIZE, 16)
-  }
-
-  override onResize(shape: FactionShape, info: TLResizeInfo<FactionShape>) {
-    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
-  }
-
-  override getText(shape: FactionShape) {
-    return textProp(shape, 'name')
-  }
-
-  override component(shape: FactionShape) {
-    return <FactionCard shape={shape} />
-  }
-
-  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
-  override toSvg(shape: FactionShape) {
-    if (isHiddenFor(this.editor, shape, exportAudienceNow())) return null
-    const { w, h } = safeSize(shape.props, FACTION_DEFAULT_SIZE)
-    const lang = langSignal.get()
-    const problems = problemsOf(shape)
-    if (problems.length)
-      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
-    return tagged(shape.id, factionSvg(factionView(shape.props, { lang, ...factionMembers(this.editor, shape) }), w, h))
   }
 }
 
@@ -138,8 +98,6 @@ function FactionCard({ shape }: { shape: FactionShape }) {
     shape.id,
     textProp(shape, 'leader'),
   ])
-  const problems = problemsOf(shape)
-  if (problems.length) return <BrokenCard shape={shape} fallback={FACTION_DEFAULT_SIZE} problems={problems} />
 
   // What the card shows (cardView.ts; the export's SVG draws the same view).
   const v = factionView(shape.props, { lang, members, leaderName })

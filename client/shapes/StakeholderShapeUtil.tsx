@@ -1,4 +1,4 @@
-import { BaseBoxShapeUtil, type Editor, resizeBox, type TLResizeInfo, useEditor, useValue } from 'tldraw'
+import { BaseBoxShapeUtil, type Editor, useEditor, useValue } from 'tldraw'
 import {
   defaultStakeholderProps,
   STAKEHOLDER_DEFAULT_SIZE,
@@ -8,93 +8,51 @@ import {
 } from '../../shared/shapes/stakeholder'
 import type { InfluenceLevel } from '../../shared/shapes/types'
 import { stanceOf, useStance } from '../contacts/provenance'
-import { langSignal, translate, useLangSignal } from '../i18n'
-import { exportAudienceNow, isHiddenFor } from '../present/audience'
-import { brokenSvg, stakeholderSvg, tagged } from './cardSvg'
+import { useLangSignal } from '../i18n'
+import { cardShapeUtil } from './cardShapeUtil'
+import { stakeholderSvg } from './cardSvg'
 import { stakeholderView } from './cardView'
 import {
-  BrokenCard,
-  boxGeometry,
-  brokenShapeGuards,
   Card,
   fitFontSize,
   LOD_LABEL_STEP,
   lodNamePx,
   MainText,
-  problemsOf,
-  roundedRectPath,
   safeSize,
   textProp,
-  tolerantProps,
   useCustomerView,
   useLodStep,
   useShapeT,
   type WarRoomShape,
 } from './common'
 
-const MIN = { w: 180, h: 110 }
-
 /**
  * A person on the customer side. Reads from across a room: name and title, a
  * role badge, the relationship level as a colour from green (CR1) to red (CR5),
  * influence, the champion mark, our contact.
  */
-export class StakeholderShapeUtil extends BaseBoxShapeUtil<StakeholderShape> {
-  static override type = 'stakeholder' as const
-  // Tolerant on the client so a bad value shows as a broken card (see tolerantProps).
-  static override props = tolerantProps(stakeholderShapeProps)
-  static override migrations = stakeholderShapeMigrations
-
-  override getDefaultProps() {
-    return defaultStakeholderProps()
-  }
-
-  override canEdit(shape: StakeholderShape) {
-    return brokenShapeGuards.canEdit(shape)
-  }
-
-  override canResize(shape: StakeholderShape) {
-    return brokenShapeGuards.canResize(shape)
-  }
-
-  override getGeometry(shape: StakeholderShape) {
-    return boxGeometry(shape.props, STAKEHOLDER_DEFAULT_SIZE)
-  }
-
-  override getIndicatorPath(shape: StakeholderShape) {
-    return roundedRectPath(shape.props, STAKEHOLDER_DEFAULT_SIZE, 12)
-  }
-
-  override onResize(shape: StakeholderShape, info: TLResizeInfo<StakeholderShape>) {
-    return resizeBox(shape, info, { minWidth: MIN.w, minHeight: MIN.h })
-  }
-
-  override getText(shape: StakeholderShape) {
-    return textProp(shape, 'name')
-  }
-
-  override component(shape: StakeholderShape) {
-    return <StakeholderCard shape={shape} />
-  }
-
-  /** Exports: the full card as native SVG, from the same view as the canvas's card. */
-  override toSvg(shape: StakeholderShape) {
-    const audience = exportAudienceNow()
-    if (isHiddenFor(this.editor, shape, audience)) return null
-    const { w, h } = safeSize(shape.props, STAKEHOLDER_DEFAULT_SIZE)
-    const lang = langSignal.get()
-    const problems = problemsOf(shape)
-    if (problems.length)
-      return tagged(shape.id, brokenSvg(shape.type, translate(lang, 'shape.broken.title'), problems, w, h))
-    const view = stakeholderView(shape.props, {
-      lang,
-      customer: audience === 'customer',
-      isLeader: isFactionLeader(this.editor, shape),
-      stale: stanceOf(shape, lang).stale,
-    })
-    return tagged(shape.id, stakeholderSvg(view, w, h))
-  }
-}
+export class StakeholderShapeUtil extends cardShapeUtil<StakeholderShape>(BaseBoxShapeUtil, {
+  type: 'stakeholder',
+  props: stakeholderShapeProps,
+  migrations: stakeholderShapeMigrations,
+  defaults: defaultStakeholderProps,
+  size: STAKEHOLDER_DEFAULT_SIZE,
+  min: { w: 180, h: 110 },
+  radius: 12,
+  text: 'name',
+  Card: StakeholderCard,
+  svg: (shape, { editor, lang, customer, w, h }) =>
+    stakeholderSvg(
+      stakeholderView(shape.props, {
+        lang,
+        customer,
+        isLeader: isFactionLeader(editor, shape),
+        stale: stanceOf(shape, lang).stale,
+      }),
+      w,
+      h,
+    ),
+}) {}
 
 function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   const t = useShapeT()
@@ -111,8 +69,6 @@ function StakeholderCard({ shape }: { shape: StakeholderShape }) {
   ])
   // Who set the stance and when (hover the CR chip); an old stance fades the card (issue 14).
   const stance = useStance(shape)
-  const problems = problemsOf(shape)
-  if (problems.length) return <BrokenCard shape={shape} fallback={STAKEHOLDER_DEFAULT_SIZE} problems={problems} />
 
   // What the card shows, for its audience (cardView.ts; the export's SVG draws the same view).
   const v = stakeholderView(shape.props, { lang, customer, isLeader, stale: stance.stale })
