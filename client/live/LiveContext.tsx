@@ -94,16 +94,7 @@ function dropFollowParam() {
   history.replaceState(history.state, '', url.pathname + url.search + url.hash)
 }
 
-export function LiveProvider({
-  editor,
-  awareness,
-  doc,
-  accountId,
-  me,
-  role,
-  archived,
-  children,
-}: {
+interface LiveProviderProps {
   editor: Editor
   awareness: Awareness
   doc: Y.Doc
@@ -112,7 +103,9 @@ export function LiveProvider({
   role: MemberRole | null
   archived: boolean
   children: ReactNode
-}) {
+}
+
+export function LiveProvider({ editor, awareness, doc, accountId, me, role, archived, children }: LiveProviderProps) {
   const canLead = (role === 'owner' || role === 'editor') && !archived
   const canVote = canLead
   const myColor = departmentColor(me.department)
@@ -343,63 +336,49 @@ export function LiveProvider({
     }
   }, [doc, awareness])
 
-  const value = useMemo<LiveValue>(
-    () => ({
-      editor,
-      awareness,
-      doc,
-      accountId,
-      me,
-      myColor,
-      canLead,
-      canVote,
-      people,
-      followingUserId,
-      follow,
-      stopFollowing,
-      goTo,
-      pendingFollow,
-      cancelPendingFollow,
-      leader,
-      leadingHere,
-      startSpotlight,
-      stopSpotlight,
-      followers,
-      steppedOut,
-      rejoin,
-      nameOf,
-      presenter,
-      setPresenting,
-    }),
-    [
-      editor,
-      awareness,
-      doc,
-      accountId,
-      me,
-      myColor,
-      canLead,
-      canVote,
-      people,
-      followingUserId,
-      follow,
-      stopFollowing,
-      goTo,
-      pendingFollow,
-      cancelPendingFollow,
-      leader,
-      leadingHere,
-      startSpotlight,
-      stopSpotlight,
-      followers,
-      steppedOut,
-      rejoin,
-      nameOf,
-      presenter,
-      setPresenting,
-    ],
-  )
+  const value = useFieldsMemo<LiveValue>({
+    editor,
+    awareness,
+    doc,
+    accountId,
+    me,
+    myColor,
+    canLead,
+    canVote,
+    people,
+    followingUserId,
+    follow,
+    stopFollowing,
+    goTo,
+    pendingFollow,
+    cancelPendingFollow,
+    leader,
+    leadingHere,
+    startSpotlight,
+    stopSpotlight,
+    followers,
+    steppedOut,
+    rejoin,
+    nameOf,
+    presenter,
+    setPresenting,
+  })
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>
+}
+
+/**
+ * `value` when one of its fields differs from the last value's (compared with Object.is), else the
+ * last value: the context's readers re-render only when something in it changed, and each field
+ * is named once (a `useMemo` names them twice, in the object and in its dependency list).
+ */
+function useFieldsMemo<T extends object>(value: T): T {
+  const last = useRef(value)
+  const before = last.current as Record<string, unknown>
+  const now = value as Record<string, unknown>
+  const keys = Object.keys(now)
+  const same = keys.length === Object.keys(before).length && keys.every((k) => Object.is(before[k], now[k]))
+  if (!same) last.current = value
+  return last.current
 }
 
 /** Provides the live session once the editor, the room's presence and the signed-in person are known. */
@@ -407,32 +386,18 @@ export function LiveScope({
   editor,
   awareness,
   doc,
-  accountId,
   identity,
-  role,
-  archived,
   children,
-}: {
+  ...rest
+}: Omit<LiveProviderProps, 'editor' | 'awareness' | 'doc' | 'me'> & {
   editor: Editor | null
   awareness: Awareness | undefined
   doc: Y.Doc | undefined
-  accountId: string
   identity: LiveIdentity | null
-  role: MemberRole | null
-  archived: boolean
-  children: ReactNode
 }) {
   if (!editor || !awareness || !doc || !identity) return <>{children}</>
   return (
-    <LiveProvider
-      editor={editor}
-      awareness={awareness}
-      doc={doc}
-      accountId={accountId}
-      me={identity}
-      role={role}
-      archived={archived}
-    >
+    <LiveProvider {...rest} editor={editor} awareness={awareness} doc={doc} me={identity}>
       {children}
     </LiveProvider>
   )
