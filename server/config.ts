@@ -36,6 +36,8 @@ export interface ServerConfig {
   deriveDelayMs: number
   /** A room's plan file is rewritten at most once per this interval while edited (and on unload). */
   planWriteIntervalMs: number
+  /** All rooms together write at most this many plans per second (0: no limit). */
+  planWritesPerSecond: number
   /** `audit.log` is rotated once it holds this many bytes. */
   auditRotateBytes: number
   /** Where audit entries the data directory refused are also kept until it takes them ('' = `<tmpdir>/war-room-audit-spill`). */
@@ -132,6 +134,7 @@ export const defaultConfig = (): Settings => ({
   storageRetryMs: 3_000,
   deriveDelayMs: 3_000,
   planWriteIntervalMs: 10_000,
+  planWritesPerSecond: 10,
   auditRotateBytes: 8 * 1024 * 1024,
   auditSpillDir: '',
   planTimeZone: 'Asia/Shanghai',
@@ -205,6 +208,7 @@ const SETTINGS = {
   storageRetryMs: { env: 'STORAGE_RETRY_MS', value: positive() },
   deriveDelayMs: { env: 'DERIVE_DELAY_MS', value: count() },
   planWriteIntervalMs: { env: 'PLAN_WRITE_INTERVAL_MS', value: count() },
+  planWritesPerSecond: { env: 'PLAN_WRITES_PER_SECOND', value: count() },
   auditRotateBytes: { env: 'AUDIT_ROTATE_BYTES', value: positive() },
   auditSpillDir: { env: 'AUDIT_SPILL_DIR', value: z.string() },
   planTimeZone: {

@@ -87,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const plans = new PlanService(db, {
       deriveDelayMs: config.deriveDelayMs,
       writeIntervalMs: config.planWriteIntervalMs,
+      writesPerSecond: config.planWritesPerSecond,
       store: backend.plans,
       timeZone: config.planTimeZone,
       staleContactDays: config.staleContactDays,

@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { isoDateInTimeZone } from '../../shared/plan/dates.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
 import type { Records } from '../db/Records.ts'
 import { isStorageFailure, StorageUnavailableError } from '../storage/DocStore.ts'
 import type { StorageFs } from '../storage/fsLayer.ts'
+import { IdleWorker } from '../storage/IdleWorker.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { FilePlanStore, type PlanStore } from './PlanStore.ts'
@@ -27,6 +27,8 @@ export interface PlanServiceOptions {
   store?: PlanStore | null
   /** Injectable clock (tests). */
   now?: () => Date
+  /** Injectable clock of the scheduler, ms (tests; default Date.now). */
+  clock?: () => number
   /** A room is in a burst while its last change is this recent: no derivation then (default 250 ms). */
   quietMs?: number
   /** …unless it has waited this long (a room that never pauses still gets its plan; default 30 s). */
@@ -38,6 +40,13 @@ export interface PlanServiceOptions {
    * (the summary) is kept in memory after every derivation.
    */
   writeIntervalMs?: number
+  /**
+   * …and all rooms together write at most this many plans per second (default 10; bursts of as
+   * many pass at once; 0: no limit): with hundreds of rooms edited at once, one durable file write
+   * per room every interval cost as many file operations as the update log itself. The rooms whose
+   * file waited longest go first; an unloading room's plan is written at once.
+   */
+  writesPerSecond?: number
   /** After a failed plan write, try again after this long (default 3 s). */
   writeRetryMs?: number
   /** The file-system layer plan files are written through (tests inject faults; files only). */
@@ -49,8 +58,10 @@ interface RoomPlanState {
   room: Room
   /** The stored updates the room was loaded from, until the worker's replica is opened. */
   base: Uint8Array[] | null
-  /** Updates since the replica was last fed. */
+  /** Updates since the replica was last fed (handed over right before a derivation). */
   pending: Uint8Array[]
+  /** Their bytes (past {@link FEED_BYTES} they are handed over without waiting). */
+  pendingBytes: number
   open: boolean
   dirty: boolean
   dirtySince: number
@@ -72,6 +83,8 @@ interface IndexEntry {
 }
 
 const TICK_MS = 100
+/** Updates queued for a replica past this many bytes are handed over before the derivation. */
+const FEED_BYTES = 256 * 1024
 const WORKER_IDLE_MS = 60_000
 
 /**
@@ -170,12 +183,13 @@ class PlanWrites {
 export class PlanService {
   private readonly states = new Map<string, RoomPlanState>()
   private readonly index = new Map<string, IndexEntry>()
-  private readonly worker: PlanWorker
+  private readonly worker: IdleWorker<Extract<PlanWorkerRequest, { op: 'derive' }>, PlanWorkerReply>
   private readonly files: PlanWrites | null
   private readonly store: PlanStore | null
   private rooms: RoomManager | null = null
   private timer: NodeJS.Timeout | null = null
   private closed = false
+  private readonly clock: () => number
   /** Thread and duration of the last derivation (tests: it is not the event loop's). */
   lastDerivation: { room: string; threadId: number; ms: number } | null = null
   /** Thread and duration of each room's last derivation (tests). */
@@ -200,9 +214,21 @@ export class PlanService {
           ? new FilePlanStore(options.dataDir, options.fs)
           : null
     this.files = this.store ? new PlanWrites(this.store, options.log, options.writeRetryMs ?? 3000) : null
-    this.worker = new PlanWorker(options.log, () => {
-      // The worker died with its replicas: every room is fed its full state again.
-      for (const s of this.states.values()) s.open = false
+    this.clock = options.clock ?? Date.now
+    // A shared store (PostgreSQL, several nodes) stores each derivation at once: no budget.
+    this.writeBudget = new WriteBudget(this.store?.shared ? 0 : (options.writesPerSecond ?? 10), this.clock)
+    // Started on first use; kept while any room has a replica in it, stopped a minute after the
+    // last one unloaded (it costs memory while idle); messages of one turn go as one.
+    this.worker = new IdleWorker(new URL('./planWorker.boot.mjs', import.meta.url), {
+      name: 'plan worker',
+      idleMs: WORKER_IDLE_MS,
+      batch: true,
+      holds: () => this.states.size > 0,
+      log: (msg) => options.log(msg),
+      onLost: () => {
+        // The worker died with its replicas: every room is fed its full state again.
+        for (const s of this.states.values()) s.open = false
+      },
     })
   }
 
@@ -291,6 +317,7 @@ export class PlanService {
       room,
       base: updates,
       pending: [],
+      pendingBytes: 0,
       open: false,
       dirty: false,
       dirtySince: 0,
@@ -299,7 +326,7 @@ export class PlanService {
       deriving: null,
       unwritten: null,
       // The first write waits an interval too (the plan on disk is as current as at load).
-      lastFileAt: Date.now(),
+      lastFileAt: this.clock(),
     })
   }
 
@@ -307,8 +334,9 @@ export class PlanService {
   readonly onDocChanged = (room: Room, update: Uint8Array) => {
     const s = this.states.get(room.name)
     if (!s || s.room !== room) return
-    const now = Date.now()
+    const now = this.clock()
     s.pending.push(update)
+    s.pendingBytes += update.length
     s.lastChangeAt = now
     if (!s.dirty) {
       // Start the worker now: by the time this change is due for derivation it has loaded its code.
@@ -328,11 +356,12 @@ export class PlanService {
   /** The one scheduler for all rooms. */
   private readonly tick = () => {
     this.timer = null
-    const now = Date.now()
+    const now = this.clock()
     const quiet = this.options.quietMs ?? 250
     const maxStale = this.options.maxStaleMs ?? 30_000
     const delay = this.options.deriveDelayMs
     let more = false
+    const fileDue: RoomPlanState[] = []
     for (const [name, s] of this.states) {
       if (s.room.destroyed) {
         // Dropped without an unload (storage failure): forget its replica.
@@ -340,19 +369,30 @@ export class PlanService {
         if (s.open) this.worker.post({ op: 'close', room: name })
         continue
       }
-      if (s.open && s.pending.length > 0) this.feed(s)
+      // The replica is fed right before a derivation (one message per derivation, not one per
+      // tick and edited room), or once a long burst has queued much.
+      if (s.pendingBytes >= FEED_BYTES) this.feed(s)
       if (!s.dirty && !s.unwritten) continue
       more = true
       if (s.deriving) continue
-      const fileDue = now - s.lastFileAt >= this.writeInterval
-      if (!s.dirty) {
-        // Derived since its file was written, and quiet since: the file catches up.
-        if (fileDue && now - s.lastChangeAt >= quiet) void this.writeFile(s)
-        continue
+      if (s.dirty) {
+        const due = now - s.dirtySince >= delay && now - s.lastDerivedAt >= delay
+        const inBurst = now - s.lastChangeAt < quiet
+        if (due && (!inBurst || now - s.dirtySince >= maxStale)) {
+          void this.derive(s, false).catch(() => {})
+          continue
+        }
       }
-      const due = now - s.dirtySince >= delay && now - s.lastDerivedAt >= delay
-      const inBurst = now - s.lastChangeAt < quiet
-      if (due && (!inBurst || now - s.dirtySince >= maxStale)) void this.derive(s, false, fileDue).catch(() => {})
+      // Derived since its file was written: the file catches up, within the global budget.
+      if (s.unwritten && now - s.lastFileAt >= this.writeInterval) fileDue.push(s)
+    }
+    if (fileDue.length > 0) {
+      // The longest-waiting files first, as many as the budget allows now.
+      fileDue.sort((a, b) => a.lastFileAt - b.lastFileAt)
+      for (const s of fileDue) {
+        if (!this.writeBudget.take()) break
+        void this.writeFile(s)
+      }
     }
     if (more) this.schedule()
   }
@@ -366,6 +406,7 @@ export class PlanService {
         // The replica was lost (worker restart): the full state, once, from the live document.
         updates = [Y.encodeStateAsUpdate(s.room.doc)]
         s.pending = []
+        s.pendingBytes = 0
       }
       s.base = null
       // Copied, not transferred: the room keeps its stored bytes to answer cold joins with.
@@ -375,6 +416,7 @@ export class PlanService {
     if (s.pending.length > 0) {
       const updates = s.pending
       s.pending = []
+      s.pendingBytes = 0
       this.worker.post({ op: 'apply', room, updates })
     }
   }
@@ -387,9 +429,12 @@ export class PlanService {
     return this.options.writeIntervalMs ?? 10_000
   }
 
+  /** The global budget of plan writes (see {@link PlanServiceOptions.writesPerSecond}). */
+  private readonly writeBudget: WriteBudget
+
   /**
-   * Derives in the worker. With `writeFile` the plan file is rewritten too (throttled by the
-   * caller; always on unload); the returned promise then settles once the write did (or failed).
+   * Derives in the worker. With `writeFile` the plan file is rewritten too (on unload); the
+   * returned promise then settles once the write did (or failed).
    */
   private async derive(s: RoomPlanState, wantPlan: boolean, writeFile = false): Promise<PlanRecord | null> {
     const name = s.room.name
@@ -412,7 +457,7 @@ export class PlanService {
     this.inWorker.add(name)
     try {
       const reply = await run.finally(() => this.inWorker.delete(name))
-      s.lastDerivedAt = Date.now()
+      s.lastDerivedAt = this.clock()
       if (!reply.ok) {
         this.options.log(`[plan ${name}] derivation failed: ${reply.error}`)
         return null
@@ -435,7 +480,9 @@ export class PlanService {
       // The file follows at most once per writeIntervalMs (a file whose last write failed takes
       // the newest content into its retry at once); until then reads use the bytes in memory.
       s.unwritten = reply.file ?? null
-      if (writeFile || this.files?.failing.has(name)) await this.writeFile(s, false)
+      if (writeFile || this.files?.failing.has(name) || this.store?.shared) await this.writeFile(s, false)
+      // The scheduler writes the file once it is due (it may have stopped while nothing waited).
+      else if (s.unwritten) this.schedule()
       return reply.json ? await this.parse(name, entry) : null
     } catch (e) {
       this.options.log(`[plan ${name}] derivation failed: ${e instanceof Error ? e.stack : String(e)}`)
@@ -456,7 +503,7 @@ export class PlanService {
     const files = this.files
     if (!bytes || !files) return Promise.resolve()
     s.unwritten = null
-    s.lastFileAt = Date.now()
+    s.lastFileAt = this.clock()
     const done = files.put(name, bytes).then(() => {
       const entry = this.index.get(name)
       // The store holds it now: reads go to the store again, the copy in memory goes.
@@ -479,7 +526,7 @@ export class PlanService {
     else if (s.unwritten) await this.writeFile(s)
     this.states.delete(room.name)
     if (s.open) this.worker.post({ op: 'close', room: room.name })
-    this.worker.maybeIdle(this.states.size)
+    this.worker.idleCheck()
   }
 
   private async parse(id: string, entry: IndexEntry): Promise<PlanRecord | null> {
@@ -602,106 +649,25 @@ export class PlanService {
   }
 }
 
-/** The worker thread, started on first use and stopped when no room needs it. */
-class PlanWorker {
-  private worker: Worker | null = null
-  private nextId = 1
-  private readonly waiting = new Map<number, (reply: PlanWorkerReply) => void>()
-  private idleTimer: NodeJS.Timeout | null = null
-
+/** A token bucket of plan writes per second (0: unlimited); a second's worth may pass at once. */
+class WriteBudget {
+  private tokens: number
+  private last: number
   constructor(
-    private readonly log: (msg: string) => void,
-    private readonly onLost: () => void,
-  ) {}
-
-  private get(): Worker {
-    if (this.idleTimer) {
-      clearTimeout(this.idleTimer)
-      this.idleTimer = null
-    }
-    if (this.worker) return this.worker
-    const worker = new Worker(new URL('./planWorker.boot.mjs', import.meta.url))
-    worker.unref()
-    worker.on('message', (reply: PlanWorkerReply) => {
-      const resolve = this.waiting.get(reply.id)
-      this.waiting.delete(reply.id)
-      resolve?.(reply)
-    })
-    const lost = (why: string) => {
-      if (this.worker !== worker) return
-      this.worker = null
-      for (const [id, resolve] of this.waiting) resolve({ id, ok: false, error: why, threadId: -1 })
-      this.waiting.clear()
-      this.onLost()
-    }
-    worker.on('error', (e) => {
-      this.log(`[plan] the plan worker failed: ${e instanceof Error ? e.stack : String(e)}`)
-      lost(`plan worker failed: ${String(e)}`)
-    })
-    worker.on('exit', (code) => lost(`plan worker exited (${code})`))
-    this.worker = worker
-    return worker
+    private readonly perSecond: number,
+    private readonly clock: () => number,
+  ) {
+    this.tokens = Math.max(1, perSecond)
+    this.last = clock()
   }
-
-  warm() {
-    this.get()
-  }
-
-  /** Messages of this turn of the event loop, sent as one (see {@link post}). */
-  private batch: PlanWorkerRequest[] = []
-  private batchTransfer: ArrayBuffer[] = []
-
-  /**
-   * Queues a message; everything queued in one turn of the event loop goes as one message, in
-   * order (the scheduler feeds hundreds of rooms per tick: one structured clone and one wake-up
-   * of the worker instead of one per room).
-   */
-  post(msg: PlanWorkerRequest, transfer: ArrayBuffer[] = []) {
-    this.get()
-    if (this.batch.length === 0) queueMicrotask(this.sendBatch)
-    this.batch.push(msg)
-    this.batchTransfer.push(...transfer)
-  }
-
-  request(msg: Omit<Extract<PlanWorkerRequest, { op: 'derive' }>, 'id'>): Promise<PlanWorkerReply> {
-    const id = this.nextId++
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve)
-      this.post({ ...msg, id })
-    })
-  }
-
-  /** No room needs the worker any more: stop it after a while (it costs memory while idle). */
-  maybeIdle(openRooms: number) {
-    if (openRooms > 0 || this.waiting.size > 0 || !this.worker || this.idleTimer) return
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null
-      if (this.waiting.size === 0) void this.terminate()
-    }, WORKER_IDLE_MS)
-    this.idleTimer.unref()
-  }
-
-  private readonly sendBatch = () => {
-    const batch = this.batch
-    const transferList = this.batchTransfer
-    this.batch = []
-    this.batchTransfer = []
-    if (this.worker) this.worker.postMessage(batch, transferList)
-    // Stopped in this turn (closing): nobody is left to answer.
-    else
-      for (const m of batch) {
-        if (m.op !== 'derive') continue
-        const resolve = this.waiting.get(m.id)
-        this.waiting.delete(m.id)
-        resolve?.({ id: m.id, ok: false, error: 'plan worker stopped', threadId: -1 })
-      }
-  }
-
-  async terminate() {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-    const worker = this.worker
-    this.worker = null
-    if (worker) await worker.terminate()
+  take(): boolean {
+    if (this.perSecond <= 0) return true
+    const now = this.clock()
+    const burst = Math.max(1, this.perSecond)
+    this.tokens = Math.min(burst, this.tokens + ((now - this.last) * this.perSecond) / 1000)
+    this.last = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
   }
 }

@@ -9,7 +9,11 @@ import { parentPort, threadId } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { derivePlanFromDoc } from '../../shared/plan/readDoc.ts'
 import type { PlanRecord } from '../../shared/plan/schema.ts'
+import { runAtLowPriority } from '../storage/threadPriority.ts'
 import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
+
+// Derivations give way to the event loop on a contended core (server/storage/threadPriority.ts).
+runAtLowPriority()
 
 const docs = new Map<string, Y.Doc>()
 

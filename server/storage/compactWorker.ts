@@ -7,6 +7,10 @@ import { readFileSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { decodeLog, decodeSnapshot } from './FileDocStore.ts'
+import { runAtLowPriority } from './threadPriority.ts'
+
+// Rebuilding a big room's state gives way to the event loop (see threadPriority.ts).
+runAtLowPriority()
 
 export interface CompactRequest {
   id: number
