@@ -401,7 +401,8 @@ export function decodeSnapshot(room: string, buf: Buffer): Uint8Array {
   const body = buf.subarray(4)
   const n = recordAt(body, 0)
   if (n === 0 || n !== body.length) throw new RoomDataError(room, 'snapshot fails its checksum')
-  return new Uint8Array(body.subarray(HEADER, n))
+  // A view, not a copy: the file's buffer is the snapshot's own (a megabyte copy less per load).
+  return new Uint8Array(body.buffer, body.byteOffset + HEADER, n - HEADER)
 }
 
 /**

@@ -28,11 +28,16 @@ export class Presence {
   private timer: NodeJS.Timeout | null = null
   /** Every current state, encoded (join and query-awareness answers), until the next change. */
   private everything: Uint8Array | null = null
+  /** Batches sent so far; a batch is numbered `seq` once sent. */
+  private seq = 0
+  /** Removed clients → the number of the batch that carries (or carried) the removal. */
+  private readonly removedIn = new Map<number, number>()
 
   constructor(
     /** Coalescing period; 0 sends every change at once. */
     private readonly tickMs: number,
-    private readonly broadcast: (message: Uint8Array) => void,
+    /** Sends batch number `seq` to everyone (see {@link catchUp} for whoever skipped some). */
+    private readonly broadcast: (message: Uint8Array, seq: number) => void,
     /** How many connections receive each batch (a big room ticks more slowly, see {@link period}). */
     private readonly audience: () => number = () => 0,
   ) {}
@@ -74,6 +79,7 @@ export class Presence {
 
   set(clientId: number, clock: number, json: string, value: unknown, owner: SyncConnection) {
     this.removedClocks.delete(clientId)
+    this.removedIn.delete(clientId)
     this.entries.set(clientId, { clock, json, value, owner })
     this.changed(clientId, clock, json)
   }
@@ -83,8 +89,11 @@ export class Presence {
     const at = clock ?? (entry ? entry.clock + 1 : this.currentClock(clientId) + 1)
     this.entries.delete(clientId)
     this.removedClocks.set(clientId, at)
+    this.removedIn.delete(clientId)
+    this.removedIn.set(clientId, this.seq + 1)
     // Bounded: the oldest removals are forgotten first (Map keeps insertion order).
     if (this.removedClocks.size > 10_000) this.removedClocks.delete(this.removedClocks.keys().next().value!)
+    if (this.removedIn.size > 10_000) this.removedIn.delete(this.removedIn.keys().next().value!)
     this.changed(clientId, at, 'null')
   }
 
@@ -102,7 +111,21 @@ export class Presence {
     if (this.dirty.size === 0) return
     const message = encodeStates(this.dirty.entries())
     this.dirty.clear()
-    this.broadcast(message)
+    this.seq += 1
+    this.broadcast(message, this.seq)
+  }
+
+  /**
+   * For a connection that skipped the batches from number `since` on (its socket was backed up,
+   * see SyncConnection.sendPresence): one message with every current state and every removal
+   * since, so that it ends up where the others are.
+   */
+  catchUp(since: number): Uint8Array {
+    const states: [number, [number, string]][] = []
+    for (const [id, e] of this.entries) states.push([id, [e.clock, e.json]])
+    for (const [id, seq] of this.removedIn)
+      if (seq >= since && !this.entries.has(id)) states.push([id, [this.removedClocks.get(id) ?? 0, 'null']])
+    return encodeStates(states)
   }
 
   /** One message with every current state (null when there is none). */

@@ -105,8 +105,8 @@ export class Room {
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
     this.presence = new Presence(
       this.limits.presenceTickMs,
-      (message) => {
-        for (const conn of this.connections) conn.send(message)
+      (message, seq) => {
+        for (const conn of this.connections) conn.sendPresence(message, seq, this.catchUpPresence)
         options.fanout?.presence(this, message)
       },
       () => this.connections.size,
@@ -115,6 +115,8 @@ export class Room {
     this.fullState = stored.length ? stored : null
     this.docBytes = stored.reduce((n, u) => n + u.length, 0)
   }
+
+  private readonly catchUpPresence = (since: number) => this.presence.catchUp(since)
 
   /** Reads the stored state; the document is built from it before anything can change it. */
   static async load(name: string, store: DocStore, options: RoomOptions): Promise<Room> {
@@ -482,14 +484,24 @@ export class Room {
 function fullStateMessages(parts: Uint8Array[]): Uint8Array[] {
   if (parts.length === 0) return [EMPTY_STEP2]
   return parts.map((part, i) =>
-    encodeMessage(MessageType.Sync, (enc) => {
-      encoding.writeVarUint(
-        enc,
-        i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate,
-      )
-      encoding.writeVarUint8Array(enc, part)
-    }),
+    syncMessage(i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate, part),
   )
+}
+
+/**
+ * `[messageSync][syncType][length][bytes]` in one allocation and one copy (a lib0 encoder copies
+ * a megabyte-sized stored state twice: into its growing buffer, then into the result).
+ */
+function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
+  const head = encoding.createEncoder()
+  encoding.writeVarUint(head, MessageType.Sync)
+  encoding.writeVarUint(head, syncType)
+  encoding.writeVarUint(head, payload.length)
+  const prefix = encoding.toUint8Array(head)
+  const out = new Uint8Array(prefix.length + payload.length)
+  out.set(prefix, 0)
+  out.set(payload, prefix.length)
+  return out
 }
 
 /** Whether a transaction changed the document (inserted or deleted anything). */

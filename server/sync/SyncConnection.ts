@@ -77,6 +77,11 @@ export class ProtocolError extends Error {
 }
 
 let nextId = 1
+/**
+ * A presence batch is not queued behind this many bytes the socket has not sent yet: the client
+ * is behind (its network or its own CPU); it gets everything current once it has caught up.
+ */
+export const PRESENCE_BACKLOG_BYTES = 256 * 1024
 const EMPTY = new Uint8Array(0)
 
 /** Received bytes waiting in every connection's queue (diagnostics: /healthz-style stats and tests). */
@@ -200,6 +205,33 @@ export class SyncConnection {
     this.paused = shouldPause
     if (shouldPause) this.socket.pause?.()
     else this.socket.resume?.()
+  }
+
+  /** The first presence batch this connection skipped while its socket was backed up (0: none). */
+  private presenceSkippedFrom = 0
+  /** Presence batches skipped so far (diagnostics, tests). */
+  presenceSkipped = 0
+
+  /**
+   * A coalesced presence batch (number `seq`, see Presence): skipped while the socket still holds
+   * {@link PRESENCE_BACKLOG_BYTES} unsent (the next batch supersedes it; document updates are
+   * never skipped), and replaced by `catchUp(first skipped)` — every current state and the
+   * removals since — once the socket has drained.
+   */
+  sendPresence(message: Uint8Array, seq: number, catchUp: (since: number) => Uint8Array) {
+    if (this.closed) return
+    if (this.socket.bufferedAmount >= PRESENCE_BACKLOG_BYTES) {
+      if (this.presenceSkippedFrom === 0) this.presenceSkippedFrom = seq
+      this.presenceSkipped++
+      return
+    }
+    if (this.presenceSkippedFrom > 0) {
+      const since = this.presenceSkippedFrom
+      this.presenceSkippedFrom = 0
+      this.send(catchUp(since))
+      return
+    }
+    this.send(message)
   }
 
   send(data: Uint8Array) {
