@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import { Histogram } from './histogram.ts'
 import {
   awarenessFrame,
+  CursorFrames,
   MSG_AWARENESS,
   MSG_SYNC,
   markerOffset,
@@ -80,6 +81,7 @@ interface Client {
   joined: boolean
   /** sender client id → [last clock, count in window] */
   seen: Map<number, [number, number]>
+  cursor: CursorFrames
 }
 
 const send = (msg: unknown) => process.send!(msg)
@@ -178,6 +180,7 @@ async function setup(job: Job) {
     // the server already had them and relayed none later (the rooms scenario's missing samples).
     c.edits = preEncodeEdits(new Y.Doc(), `p${process.pid}c${c.index}`, job.editsPerClient)
     c.stampAt = c.edits.map(markerOffset)
+    c.cursor = new CursorFrames(c.doc.clientID)
     if (job.presence) c.ws.send(awarenessFrame(c.doc.clientID, ++c.clock, presenceState(c.doc.clientID, 0, 0, 0)))
   }
   clients = out
@@ -196,7 +199,7 @@ function sendCursor(c: Client, t: number) {
   c.clock++
   const x = Math.round(500 + 400 * Math.sin(t / 1e6 + c.index))
   const y = Math.round(300 + 200 * Math.cos(t / 1e6 + c.index))
-  c.ws.send(awarenessFrame(c.doc.clientID, c.clock, presenceState(c.doc.clientID, x, y, t)))
+  c.ws.send(c.cursor.frame(c.clock, x, y, t))
 }
 
 async function runPhase(p: Phase): Promise<PhaseResult> {

@@ -178,3 +178,51 @@ export function readAwarenessHeads(decoder: decoding.Decoder, out: AwarenessEntr
   }
   return out
 }
+
+const X_MARK = 987654321
+const Y_MARK = 987654322
+const T_MARK = 987654323
+
+function writeVarUint(buf: Buffer, pos: number, n: number): number {
+  while (n > 0x7f) {
+    buf[pos++] = 0x80 | (n & 0x7f)
+    n = Math.floor(n / 128)
+  }
+  buf[pos++] = n
+  return pos
+}
+
+const varUintLength = (n: number) => (n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5)
+
+/**
+ * The awareness frames of one client's cursor moves, byte for byte what
+ * `awarenessFrame(clientId, clock, presenceState(clientId, x, y, t))` builds (the state's JSON is
+ * cut once around its three numbers), without a JSON.stringify and two lib0 encoders per move:
+ * 200 people at 20 Hz is 4,000 of them a second on the load core.
+ */
+export class CursorFrames {
+  private readonly parts: [string, string, string, string]
+  constructor(private readonly clientId: number) {
+    const json = presenceState(clientId, X_MARK, Y_MARK, T_MARK)
+    const [a, rest1] = json.split(String(X_MARK)) as [string, string]
+    const [b, rest2] = rest1.split(String(Y_MARK)) as [string, string]
+    const [c, d] = rest2.split(String(T_MARK)) as [string, string]
+    this.parts = [a, b, c, d]
+  }
+
+  frame(clock: number, x: number, y: number, t: number): Uint8Array {
+    const [a, b, c, d] = this.parts
+    const state = `${a}${x}${b}${y}${c}${t}${d}`
+    const bytes = Buffer.byteLength(state)
+    const inner = 1 + varUintLength(this.clientId) + varUintLength(clock) + varUintLength(bytes) + bytes
+    const buf = Buffer.allocUnsafe(1 + varUintLength(inner) + inner)
+    let pos = writeVarUint(buf, 0, MSG_AWARENESS)
+    pos = writeVarUint(buf, pos, inner)
+    pos = writeVarUint(buf, pos, 1)
+    pos = writeVarUint(buf, pos, this.clientId)
+    pos = writeVarUint(buf, pos, clock)
+    pos = writeVarUint(buf, pos, bytes)
+    buf.write(state, pos)
+    return buf
+  }
+}

@@ -176,10 +176,16 @@ async function withLoad<T>(
       ;(procs.at(-1) as { job?: Job }).job = job
     }
     // The accounts are created while the load processes start.
+    const s0 = Date.now()
     await target.createRooms(spec.rooms.map((r) => r.name))
+    const s1 = Date.now()
     await Promise.all(
       procs.map(({ p, ...rest }) => p.request({ type: 'setup', job: (rest as { job?: Job }).job }, 180_000)),
     )
+    if (process.env.BENCH_DEBUG)
+      console.log(
+        `    set-up: ${spec.rooms.length} rooms created in ${((s1 - s0) / 1000).toFixed(1)} s, ${procs.length} load processes connected in ${((Date.now() - s1) / 1000).toFixed(1)} s`,
+      )
     await sleep(500)
     const run = async (phase: Omit<Phase, 'type'>): Promise<Window> => {
       const pending = procs.map(({ p, share }) =>
@@ -476,7 +482,10 @@ for (let round = 0; round < ROUNDS; round++) {
   const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!)
   for (const kind of order) {
     const t = await Target.start(kind, PIN)
-    const say = (s: string) => console.log(`  round ${round + 1} ${LABEL[kind].padEnd(9)} ${s}`)
+    const say = (s: string) =>
+      console.log(
+        `  round ${round + 1} ${LABEL[kind].padEnd(9)} ${s} [${((Date.now() - started) / 1000).toFixed(0)} s]`,
+      )
     try {
       if (enabled('idle')) {
         await sleep(2000)
