@@ -67,6 +67,8 @@ async function accountWithMap() {
     ])
       kv.set(s.id, s)
   })
+  // The edit travels over the socket; a request may reach the server before it (flaked at load 14).
+  await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap(DocKeys.account).get('tier')).toBe('strategic'))
   return { server, writer, data }
 }
 
