@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CloseCode } from '../../shared/protocol.ts'
 import { type LiveSocket, SocketRegistry } from './SocketRegistry.ts'
 
 const socket = (userId: string, address: string | undefined, closed: number[] = []): LiveSocket => ({
@@ -22,7 +23,7 @@ describe('SocketRegistry: open sockets per client address (the per-address cap)'
     forgetA()
     expect(r.countAddress('10.0.0.1')).toBe(1)
     // Closed by the server (a signed-out user): no longer counted, and its own end later counts nothing.
-    expect(r.closeUser('u2', 4401, 'signed out')).toBe(1)
+    expect(r.closeUser('u2', CloseCode.Unauthorized, 'signed out')).toBe(1)
     expect(r.countAddress('10.0.0.1')).toBe(0)
     forgetB()
     expect(r.countAddress('10.0.0.1')).toBe(0)
