@@ -10,25 +10,21 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { type ChildServer, startChildServer } from '../helpers/childServer.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { eventually, tempDataDir } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
-let postgres: Postgres
+const engines = fileEngines({ pg: { database: 'bundle' } })
 beforeAll(async () => {
   // What `npm start` does before it runs the bundle.
   await promisify(execFile)(process.execPath, [path.join(root, 'server/build.mjs')], { cwd: root })
-  postgres = await startPostgres({ database: 'bundle' })
 }, 120_000)
-afterAll(async () => {
-  await postgres?.destroy()
-})
 
 async function query<T>(sql: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: postgres.url })
+  const c = new pg.Client({ connectionString: engines.pg.url })
   await c.connect()
   try {
     return (await c.query(sql)).rows as T[]
@@ -47,7 +43,7 @@ describe('the bundled server on PostgreSQL', () => {
     const data = tempDataDir()
     onTestFinished(() => data.remove())
     // Compaction only when the room unloads, over more than 1 MB: rebuilt in the bundled worker thread.
-    const env = { DATA_DIR: data.dir, DATABASE_URL: postgres.url, COMPACT_LOG_BYTES: String(256 * 1024 * 1024) }
+    const env = { DATA_DIR: data.dir, DATABASE_URL: engines.pg.url, COMPACT_LOG_BYTES: String(256 * 1024 * 1024) }
     const first = await startChildServer(env, 'bundle')
     onTestFinished(() => {
       first.proc.kill('SIGKILL')

@@ -3,21 +3,14 @@
  * (docs/api.md, docs/scale-out.md): each node closes the connection over its own cap with 4429;
  * another node still serves the same user. With N nodes a user holds up to N × the cap.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import { CloseCode } from '../../shared/protocol.ts'
 import { createAccount, setupAdmin } from '../helpers/auth.ts'
-import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { closed, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 
-let postgres: Postgres
-let redis: Redis
-beforeAll(async () => {
-  ;[postgres, redis] = await Promise.all([startPostgres(), startRedis()])
-}, 60_000)
-afterAll(async () => {
-  await Promise.all([postgres?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
 /** A raw sync socket; resolves `served` on its first message (the room answered), or with its close. */
 function socket(server: TestServer, cookie: string) {
@@ -33,7 +26,7 @@ function socket(server: TestServer, cookie: string) {
 
 describe('connection caps with two nodes', () => {
   it('are per node: the third socket on node A is closed with 4429, one on node B is served', async () => {
-    const url = await postgres.createDatabase('caps')
+    const url = await engines.pg.createDatabase('caps')
     const nodes: TestServer[] = []
     for (const id of ['a', 'b']) {
       const data = tempDataDir()
@@ -41,7 +34,7 @@ describe('connection caps with two nodes', () => {
       const server = await startTestServer({
         dataDir: data.dir,
         databaseUrl: url,
-        redisUrl: redis.url,
+        redisUrl: engines.redis.url,
         nodeId: id,
         maxSocketsPerUser: 2,
       })

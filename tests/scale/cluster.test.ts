@@ -5,25 +5,19 @@
  * restarted, PostgreSQL refusing writes. "Accepted" is issue 12's: applied by a node and relayed to the other clients.
  */
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, createUser, login, signInAsAdmin } from '../helpers/auth.ts'
-import { type Cluster, startCluster, startEngines } from '../helpers/cluster.ts'
-import type { Postgres, Redis } from '../helpers/engines.ts'
+import { type Cluster, startCluster } from '../helpers/cluster.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
-let engines: { pg: Postgres; redis: Redis }
+const engines = fileEngines({ redis: true })
 // Every child process and y-websocket provider listens for the process's exit.
 process.setMaxListeners(100)
-beforeAll(async () => {
-  engines = await startEngines()
-})
-afterAll(async () => {
-  await Promise.all([engines?.pg.destroy(), engines?.redis.destroy()])
-})
 
 interface People {
   admin: string

@@ -4,29 +4,21 @@
  * is a second instance on the same data directory or database, as after a restart or on another
  * node.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { type AssetStore, FileAssetStore } from '../../server/assets/AssetStore.ts'
 import { AuditLog, type AuditStore } from '../../server/audit/AuditLog.ts'
 import type { StoredVote } from '../../server/live/VoteService.ts'
 import { FileVoteStore, type VoteStore } from '../../server/live/VoteStore.ts'
-import { migrate } from '../../server/pg/migrate.ts'
 import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from '../../server/pg/PgContentStores.ts'
-import { createPool, type Pool } from '../../server/pg/pool.ts'
 import { FileReviewStore } from '../../server/reviews/FileReviewStore.ts'
 import { newReviewId } from '../../server/reviews/ReviewService.ts'
 import type { ReviewStore, StoredReview } from '../../server/reviews/ReviewStore.ts'
 import { derivePlan } from '../../shared/plan/derive.ts'
 import { goodDoc, TODAY } from '../../shared/plan/testing/builders.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { tempDataDir } from '../helpers/server.ts'
 
-let postgres: Postgres
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.destroy()
-})
+const engines = fileEngines()
 
 interface Stores {
   reviews: ReviewStore
@@ -59,23 +51,14 @@ const files: Impl = {
   },
 }
 
-let databases = 0
 const postgresImpl: Impl = {
   name: 'PostgreSQL',
   shared: true,
   async backing() {
-    const url = await postgres.createDatabase(`content_${++databases}`)
-    const pools: Pool[] = []
-    onTestFinished(async () => {
-      await Promise.all(pools.map((p) => p.end()))
-    })
-    const first = createPool(url)
-    pools.push(first)
-    await migrate(first)
+    const db = await engines.migrated('content')
     return {
       open: () => {
-        const pool = createPool(url)
-        pools.push(pool)
+        const pool = db.pool()
         return {
           reviews: new PgReviewStore(pool),
           assets: new PgAssetStore(pool),

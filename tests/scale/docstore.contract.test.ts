@@ -4,7 +4,7 @@
  * stores on one shared back end (nodes) run on PostgreSQL only.
  */
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { migrate } from '../../server/pg/migrate.ts'
 import { PgDocStore } from '../../server/pg/PgDocStore.ts'
@@ -12,16 +12,10 @@ import { createPool, type Pool } from '../../server/pg/pool.ts'
 import { type DocStore, isStorageFailure } from '../../server/storage/DocStore.ts'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { FaultFs } from '../faults/faultFs.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { tempDataDir } from '../helpers/server.ts'
 
-let postgres: Postgres
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.destroy()
-})
+const engines = fileEngines()
 
 interface StoreOptions {
   inlineCompactBytes?: number
@@ -42,8 +36,6 @@ interface Impl {
   shared: boolean
   backing(failure?: 'stopped' | 'read-only'): Promise<Backing>
 }
-
-let databases = 0
 
 const file: Impl = {
   name: 'FileDocStore',
@@ -76,8 +68,8 @@ const postgresImpl: Impl = {
   name: 'PgDocStore',
   shared: true,
   async backing(failure = 'read-only') {
-    const name = `docs_${++databases}`
-    const url = await postgres.createDatabase(name)
+    const url = await engines.database('docs')
+    const name = url.slice(url.lastIndexOf('/') + 1)
     const pools: Pool[] = []
     const stores: DocStore[] = []
     const first = createPool(url, { onError: () => {} })
@@ -104,11 +96,11 @@ const postgresImpl: Impl = {
         return s
       },
       async breakWrites() {
-        if (failure === 'stopped') await postgres.stop()
+        if (failure === 'stopped') await engines.pg.stop()
         else await admin(`ALTER DATABASE ${name} SET default_transaction_read_only = on`)
       },
       async heal() {
-        if (failure === 'stopped') await postgres.start()
+        if (failure === 'stopped') await engines.pg.start()
         else await admin(`ALTER DATABASE ${name} SET default_transaction_read_only = off`)
       },
       async cleanup() {

@@ -1,27 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../server/pg/migrate.ts'
 import { createPool } from '../../server/pg/pool.ts'
-import { type Postgres, type Redis as RedisServer, redisClient, startPostgres, startRedis } from '../helpers/engines.ts'
+import { redisClient } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 
-let pg: Postgres
-let redis: RedisServer
-beforeAll(async () => {
-  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
-})
-afterAll(async () => {
-  await Promise.all([pg?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
 describe('the real engines the multi-node tests run on', () => {
   it('a Redis restarted on its port comes back empty (it is fan-out, not storage)', async () => {
-    const client = redisClient(redis.url, { maxRetriesPerRequest: 50, retryStrategy: () => 50 })
+    const client = redisClient(engines.redis.url, { maxRetriesPerRequest: 50, retryStrategy: () => 50 })
     await client.set('k', 'v')
     expect(await client.get('k')).toBe('v')
-    await redis.stop()
-    await redis.start()
+    await engines.redis.stop()
+    await engines.redis.start()
     expect(await client.get('k')).toBeNull()
     client.disconnect()
   })
@@ -29,7 +23,7 @@ describe('the real engines the multi-node tests run on', () => {
 
 describe('schema migrations', () => {
   it('the repository migrations apply to an empty database, and a second run applies none', async () => {
-    const url = await pg.createDatabase('repo_migrations')
+    const url = await engines.pg.createDatabase('repo_migrations')
     const pool = createPool(url)
     try {
       const versions = readMigrations().map((m) => m.version)
@@ -42,7 +36,7 @@ describe('schema migrations', () => {
 
   it('nodes starting together apply each migration once; a failing one is rolled back and named', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'warroom-migrations-'))
-    const url = await pg.createDatabase('concurrent_migrations')
+    const url = await engines.pg.createDatabase('concurrent_migrations')
     const pools = [createPool(url), createPool(url), createPool(url)]
     try {
       writeFileSync(path.join(dir, '001_first.sql'), 'CREATE TABLE t1 (id int PRIMARY KEY); INSERT INTO t1 VALUES (1);')

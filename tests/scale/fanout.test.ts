@@ -6,34 +6,27 @@
  */
 import { createHash } from 'node:crypto'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { encodeFrame, encodeHeartbeat, FrameKind, roomChannel } from '../../server/scale/frames.ts'
-import { type Postgres, type Redis as RedisServer, redisClient, startPostgres, startRedis } from '../helpers/engines.ts'
+import { redisClient } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
-let pgServer: Postgres
-let redis: RedisServer
-let databases = 0
-beforeAll(async () => {
-  ;[pgServer, redis] = await Promise.all([startPostgres(), startRedis()])
-})
-afterAll(async () => {
-  await Promise.all([pgServer?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
 /** Two nodes on a fresh database: each its own PostgreSQL stores, Redis connections and data directory. */
 async function twoNodes(): Promise<[TestServer, TestServer]> {
-  const url = await pgServer.createDatabase(`fanout_${++databases}`)
+  const url = await engines.database('fanout')
   const start = async (nodeId: string) => {
     const data = tempDataDir()
     const server = await startTestServer({
       dataDir: data.dir,
       accounts: ['acme'],
       databaseUrl: url,
-      redisUrl: redis.url,
+      redisUrl: engines.redis.url,
       nodeId,
       fanoutHeartbeatMs: 300,
     })
@@ -140,7 +133,7 @@ describe('fan-out between two nodes over Redis', () => {
     const onB = await client(b)
     onA.doc.getMap('m').set('before', 1)
     await eventually(() => expect(onB.doc.getMap('m').get('before')).toBe(1))
-    await redis.stop()
+    await engines.redis.stop()
     await eventually(async () => {
       const h = await health(a)
       // Reported, not failed: the node still serves and stores (a 503 would take every node out of a load balancer).
@@ -154,7 +147,7 @@ describe('fan-out between two nodes over Redis', () => {
     // Still one node's clients edit together meanwhile.
     const alsoOnA = await client(a)
     await eventually(() => expect(alsoOnA.doc.getMap('m').get('a19')).toBe(19))
-    await redis.start()
+    await engines.redis.start()
     await eventually(() => {
       expect(contentOf(onA.doc)).toBe(contentOf(onB.doc))
       expect(onA.doc.getMap('m').get('b19')).toBe(19)
@@ -169,7 +162,7 @@ describe('fan-out between two nodes over Redis', () => {
     const onB = await client(b)
     onA.doc.getMap('m').set('first', 1)
     await eventually(() => expect(onB.doc.getMap('m').get('first')).toBe(1))
-    const admin = redisClient(redis.url)
+    const admin = redisClient(engines.redis.url)
     afterTest(() => admin.disconnect())
     const list = (await admin.client('LIST')) as string
     const pubA = list.split('\n').find((line) => line.includes('name=warroom-pub-node-a'))
@@ -189,7 +182,7 @@ describe('fan-out between two nodes over Redis', () => {
     const db = new pg.Client({ connectionString: b.config.databaseUrl })
     await db.connect()
     afterTest(() => db.end())
-    const frames = redisClient(redis.url)
+    const frames = redisClient(engines.redis.url)
     afterTest(() => frames.disconnect())
     const x = new Y.Doc()
     const store = async (update: Uint8Array) =>

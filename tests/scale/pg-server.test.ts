@@ -6,27 +6,20 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import { NODE_LOCK, NodeLockedError } from '../../server/pg/stores.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { api } from '../helpers/auth.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { closed, eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
-let postgres: Postgres
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.destroy()
-})
+const engines = fileEngines()
 
-let databases = 0
 async function database() {
-  const name = `server_${++databases}`
-  return { name, url: await postgres.createDatabase(name) }
+  const url = await engines.database('server')
+  return { name: url.slice(url.lastIndexOf('/') + 1), url }
 }
 
 async function query(url: string, sql: string) {
@@ -324,8 +317,8 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
         )
       )[0].n as number
     expect(await lockHolders()).toBe(1)
-    await postgres.stop()
-    await postgres.start()
+    await engines.pg.stop()
+    await engines.pg.start()
     // Before the fix the lock went with the restart and nothing took it again.
     await eventually(async () => expect(await lockHolders()).toBe(1), 20_000)
     await expect(startTestServer({ dataDir: d2.dir, databaseUrl: url })).rejects.toBeInstanceOf(NodeLockedError)

@@ -5,43 +5,33 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { PgPlanStore } from '../../server/pg/PgPlanStore.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { api, createAccount, setupAdmin } from '../helpers/auth.ts'
-import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
-let pg: Postgres
-let redis: Redis
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-beforeAll(async () => {
-  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
-}, 60_000)
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-  await Promise.all([pg?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
-let databases = 0
 async function twoNodes(planWriteIntervalMs = 0): Promise<{ nodes: [TestServer, TestServer]; dirs: string[] }> {
-  const url = await pg.createDatabase(`plans_nodes_${++databases}`)
+  const url = await engines.database('plans_nodes')
   const nodes: TestServer[] = []
   const dirs: string[] = []
   for (let i = 0; i < 2; i++) {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    engines.cleanup(() => data.remove())
     dirs.push(data.dir)
     const server = await startTestServer({
       dataDir: data.dir,
       databaseUrl: url,
-      redisUrl: redis.url,
+      redisUrl: engines.redis.url,
       nodeId: `node-${i}`,
       deriveDelayMs: 50,
       planWriteIntervalMs,
     })
-    cleanups.push(() => server.close())
+    engines.cleanup(() => server.close())
     nodes.push(server)
   }
   return { nodes: nodes as [TestServer, TestServer], dirs }
@@ -66,7 +56,7 @@ describe('plans shared by two nodes', () => {
     const cookie = await setupAdmin(a)
     await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
     const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
-    cleanups.push(() => writer.destroy())
+    engines.cleanup(() => writer.destroy())
     await whenSynced(writer.provider)
     const rename = (name: string) => writer.doc.getMap(DocKeys.account).set('name', name)
 
@@ -115,7 +105,7 @@ describe('plans shared by two nodes', () => {
     const cookie = await setupAdmin(a)
     await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
     const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
-    cleanups.push(() => writer.destroy())
+    engines.cleanup(() => writer.destroy())
     await whenSynced(writer.provider)
     writer.doc.getMap(DocKeys.account).set('name', '第一版')
     await eventually(async () => {

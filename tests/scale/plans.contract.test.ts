@@ -3,25 +3,17 @@
  * table (real PostgreSQL, tests/helpers/engines.ts). "Reopen" is a second instance on the same
  * data directory or database, as after a restart or on another node.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { migrate } from '../../server/pg/migrate.ts'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { PgPlanStore } from '../../server/pg/PgPlanStore.ts'
-import { createPool, type Pool } from '../../server/pg/pool.ts'
 import { FilePlanStore, type PlanStore } from '../../server/plan/PlanStore.ts'
 import { summarize } from '../../server/plan/planProtocol.ts'
 import { StorageUnavailableError } from '../../server/storage/DocStore.ts'
 import { derivePlan } from '../../shared/plan/derive.ts'
 import { goodDoc, TODAY } from '../../shared/plan/testing/builders.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { tempDataDir } from '../helpers/server.ts'
 
-let postgres: Postgres
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.destroy()
-})
+const engines = fileEngines()
 
 interface Backing {
   open(): PlanStore
@@ -47,25 +39,13 @@ const files: Impl = {
   },
 }
 
-let databases = 0
 const postgresImpl: Impl = {
   name: 'PostgreSQL',
   shared: true,
   async backing() {
-    const url = await postgres.createDatabase(`plans_${++databases}`)
-    const pools: Pool[] = []
-    onTestFinished(async () => {
-      await Promise.all(pools.map((p) => p.end()))
-    })
-    const admin = createPool(url)
-    pools.push(admin)
-    await migrate(admin)
+    const { admin, pool } = await engines.migrated('plans')
     return {
-      open: () => {
-        const pool = createPool(url)
-        pools.push(pool)
-        return new PgPlanStore(pool)
-      },
+      open: () => new PgPlanStore(pool()),
       account: async (id) => {
         await admin.query('INSERT INTO accounts (id, created_at, last_activity_at) VALUES ($1, now(), now())', [id])
       },
@@ -170,17 +150,12 @@ describe('PlanStore on PostgreSQL only', () => {
   })
 
   it('a refused write (read-only database) rejects with StorageUnavailableError and keeps the stored plan', async () => {
-    const name = `plans_${++databases}`
-    const url = await postgres.createDatabase(name)
-    const admin = createPool(url)
-    onTestFinished(() => admin.end())
-    await migrate(admin)
+    const { url, admin, pool: another } = await engines.migrated('plans')
+    const name = url.slice(url.lastIndexOf('/') + 1)
     await admin.query("INSERT INTO accounts (id, created_at, last_activity_at) VALUES ('acme', now(), now())")
     await new PgPlanStore(admin).write('acme', encoded('甲').content)
     await admin.query(`ALTER DATABASE ${name} SET default_transaction_read_only = on`)
-    const pool = createPool(url)
-    onTestFinished(() => pool.end())
-    const store = new PgPlanStore(pool)
+    const store = new PgPlanStore(another())
     await expect(store.write('acme', encoded('乙').content)).rejects.toBeInstanceOf(StorageUnavailableError)
     expect((await store.read('acme'))?.plan.account.name).toBe('甲')
   })

@@ -4,27 +4,21 @@
  * unhandled 'error' event (which crashes a node).
  */
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createPool } from '../../server/pg/pool.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 
-let postgres: Postgres
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.destroy()
-})
+const engines = fileEngines()
 
 describe('the PostgreSQL pool', () => {
   it('a checked-out connection terminated between statements is reported, not thrown', async () => {
     const errors: string[] = []
-    const pool = createPool(postgres.url, { onError: (e) => errors.push((e as { code?: string }).code ?? e.message) })
+    const pool = createPool(engines.pg.url, { onError: (e) => errors.push((e as { code?: string }).code ?? e.message) })
     const client = await pool.connect()
     await client.query('BEGIN')
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
     const ended = new Promise((resolve) => client.once('end', resolve))
-    const admin = new pg.Client({ connectionString: postgres.url })
+    const admin = new pg.Client({ connectionString: engines.pg.url })
     await admin.connect()
     await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid])
     await admin.end()

@@ -6,46 +6,36 @@
  * the codes the first node uses.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { runAdminCommand } from '../../server/admin.ts'
 import { tokenKey } from '../../server/auth/Auth.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, login, setupAdmin, TEST_PASSWORD, userWithSession } from '../helpers/auth.ts'
-import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { closed, eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 
-let pg: Postgres
-let redis: Redis
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-beforeAll(async () => {
-  ;[pg, redis] = await Promise.all([startPostgres(), startRedis()])
-}, 60_000)
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-  await Promise.all([pg?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
-let databases = 0
 /**
  * Two nodes on one database and one Redis, wired as production wires them (DATABASE_URL and
  * REDIS_URL: server/backend.ts opens the PostgreSQL records, server/server.ts the shared throttle).
  */
 async function twoNodes(): Promise<[TestServer, TestServer]> {
-  const url = await pg.createDatabase(`nodes_${++databases}`)
+  const url = await engines.database('nodes')
   const nodes: TestServer[] = []
   for (let i = 0; i < 2; i++) {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    engines.cleanup(() => data.remove())
     const server = await startTestServer({
       dataDir: data.dir,
       databaseUrl: url,
-      redisUrl: redis.url,
+      redisUrl: engines.redis.url,
       nodeId: `node-${i}`,
       loginMaxFailures: 5,
     })
-    cleanups.push(() => server.close())
+    engines.cleanup(() => server.close())
     expect(server.db).toBeInstanceOf(PgRecords)
     nodes.push(server)
   }
@@ -55,7 +45,7 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
 /** A sync socket on `server`'s room `account`, open (first message received); `closed` resolves with its close. */
 async function socketOn(server: TestServer, account: string, cookie: string) {
   const ws = new WebSocket(`${wsUrl(server)}/${account}`, { headers: { cookie } })
-  cleanups.push(() => ws.terminate())
+  engines.cleanup(() => ws.terminate())
   const result = closed(ws)
   await new Promise((resolve, reject) => {
     ws.once('message', resolve)

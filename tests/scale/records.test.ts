@@ -4,32 +4,23 @@
  * store has: two nodes on one database (races on the invariants, changes seen at once, deletions,
  * the change feed lost and found again).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Database, type DbData, type UserRecord } from '../../server/db/Database.ts'
 import { InvariantError, type Records, type RecordsDiff } from '../../server/db/Records.ts'
 import { migrate } from '../../server/pg/migrate.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { createPool, type Pool } from '../../server/pg/pool.ts'
 import { StorageUnavailableError } from '../../server/storage/DocStore.ts'
-import { type Postgres, startPostgres } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { eventually, tempDataDir } from '../helpers/server.ts'
 
-let pg: Postgres
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-beforeAll(async () => {
-  pg = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-  await pg?.destroy()
-})
+const engines = fileEngines()
 
-let databases = 0
 /** A fresh, migrated database and a pool on it. */
 async function freshDatabase(): Promise<{ url: string; pool: Pool }> {
-  const url = await pg.createDatabase(`records_${++databases}`)
+  const url = await engines.database('records')
   const pool = createPool(url)
-  cleanups.push(() => pool.end())
+  engines.cleanup(() => pool.end())
   await migrate(pool)
   return { url, pool }
 }
@@ -43,14 +34,14 @@ interface Store {
 const kinds: Record<string, () => Promise<Store>> = {
   lowdb: async () => {
     const data = tempDataDir()
-    cleanups.push(() => data.remove())
+    engines.cleanup(() => data.remove())
     return { records: await Database.open(data.dir), reopen: () => Database.open(data.dir) }
   },
   postgres: async () => {
     const { pool } = await freshDatabase()
     const open = async () => {
       const r = await PgRecords.open(pool)
-      cleanups.push(() => r.close())
+      engines.cleanup(() => r.close())
       return r
     }
     return { records: await open(), reopen: open }
@@ -197,10 +188,10 @@ describe('two nodes on one PostgreSQL database', () => {
   async function twoNodes(options: { reconnectMs?: number } = {}) {
     const { pool, url } = await freshDatabase()
     const poolB = createPool(url)
-    cleanups.push(() => poolB.end())
+    engines.cleanup(() => poolB.end())
     const a = await PgRecords.open(pool, options)
     const b = await PgRecords.open(poolB, options)
-    cleanups.push(
+    engines.cleanup(
       () => a.close(),
       () => b.close(),
     )
@@ -370,9 +361,9 @@ describe('PostgreSQL unreachable', () => {
     const { pool } = await freshDatabase()
     const logs: string[] = []
     const records = await PgRecords.open(pool, { reconnectMs: 200, log: (m) => logs.push(m) })
-    cleanups.push(() => records.close())
+    engines.cleanup(() => records.close())
     await addUsers(records, [user('ann', 'admin')])
-    await pg.stop()
+    await engines.pg.stop()
     try {
       const refused = await records.updateUser('ann', { name: 'changed' }).catch((e) => e)
       expect(refused).toBeInstanceOf(StorageUnavailableError)
@@ -383,7 +374,7 @@ describe('PostgreSQL unreachable', () => {
       expect(records.data.users.ann.email).toBe('ann@example.com')
       expect(logs.join('\n')).toMatch(/catch-up failed/)
     } finally {
-      await pg.start()
+      await engines.pg.start()
     }
     await eventually(async () => {
       await records.updateUser('ann', { name: 'changed' })

@@ -6,19 +6,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { api, setupAdmin, userWithSession } from '../helpers/auth.ts'
-import { type Postgres, type Redis, startPostgres, startRedis } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
 
-let postgres: Postgres
-let redis: Redis
-beforeAll(async () => {
-  ;[postgres, redis] = await Promise.all([startPostgres(), startRedis()])
-}, 60_000)
-afterAll(async () => {
-  await Promise.all([postgres?.destroy(), redis?.destroy()])
-})
+const engines = fileEngines({ redis: true })
 
 // Long enough for the sessions to be used once on a loaded machine; the sweep runs every 200 ms.
 const TTL = 3000
@@ -51,9 +44,9 @@ describe('expired sessions are swept', () => {
   })
 
   it('PostgreSQL, two nodes sweeping one table: the rows go, on both nodes', async () => {
-    const url = await postgres.createDatabase('sweep')
-    const a = await start({ databaseUrl: url, redisUrl: redis.url, nodeId: 'a' })
-    const b = await start({ databaseUrl: url, redisUrl: redis.url, nodeId: 'b' })
+    const url = await engines.pg.createDatabase('sweep')
+    const a = await start({ databaseUrl: url, redisUrl: engines.redis.url, nodeId: 'a' })
+    const b = await start({ databaseUrl: url, redisUrl: engines.redis.url, nodeId: 'b' })
     const admin = await setupAdmin(a)
     await userWithSession(b, admin, 'ann@example.com')
     const count = async () => {

@@ -3,30 +3,22 @@
  * two nodes' limiters see one count; concurrent bookings never overbook; with Redis gone each node
  * falls back to its own memory (and says so), and shares again once Redis is back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Reservation } from '../../server/auth/rateLimit.ts'
 import { createSharedLoginLimiters } from '../../server/auth/redisRateLimit.ts'
-import { type Redis, startRedis } from '../helpers/engines.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
 import { eventually } from '../helpers/server.ts'
 
-let redis: Redis
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-  await redis?.destroy()
-})
+const engines = fileEngines({ pg: false, redis: true })
 
 async function node(max = 3, windowMs = 60_000) {
   const logs: string[] = []
   const limiters = createSharedLoginLimiters(
-    redis.url,
+    engines.redis.url,
     { loginMaxFailures: max, loginMaxFailuresPerAddress: 100, loginWindowMs: windowMs },
     { log: (m) => logs.push(m) },
   )
-  cleanups.push(() => limiters.close())
+  engines.cleanup(() => limiters.close())
   await eventually(() => expect(limiters.redis.status).toBe('ready'))
   return { ...limiters, logs }
 }
@@ -69,7 +61,7 @@ describe('sign-in throttling through Redis', () => {
 
   it('Redis gone: each node throttles on its own (logged); Redis back: shared again', async () => {
     const [a, b] = [await node(2), await node(2)]
-    await redis.stop()
+    await engines.redis.stop()
     await eventually(() => expect(a.redis.status).not.toBe('ready'))
     // Sign-in keeps working, with per-node limits.
     expect(booked(await a.login.reserve('dan|2.2.2.2'))).toBe(true)
@@ -79,7 +71,7 @@ describe('sign-in throttling through Redis', () => {
     expect(a.login.isFallingBack).toBe(true)
     expect(a.logs.join('\n')).toMatch(/falls back to this node's memory/)
 
-    await redis.start()
+    await engines.redis.start()
     await eventually(() => expect(a.redis.status).toBe('ready'), 10_000)
     await eventually(() => expect(b.redis.status).toBe('ready'), 10_000)
     // Shared again: two failures on a throttle the key on b (Redis came back empty).
@@ -92,11 +84,11 @@ describe('sign-in throttling through Redis', () => {
 
   it('failures counted in memory while Redis was down are copied to Redis when it is back: throttled on every node', async () => {
     const [a, b] = [await node(2), await node(2)]
-    await redis.stop()
+    await engines.redis.stop()
     await eventually(() => expect(a.redis.status).not.toBe('ready'))
     expect(booked(await a.login.reserve('fay|4.4.4.4'))).toBe(true)
     expect(booked(await a.login.reserve('fay|4.4.4.4'))).toBe(true)
-    await redis.start()
+    await engines.redis.start()
     // Before the fix Redis came back empty and node b let the same guesser try twice more.
     await eventually(async () => expect(await a.redis.zcard('warroom:login:pair:fay|4.4.4.4')).toBe(2), 10_000)
     await eventually(() => expect(b.redis.status).toBe('ready'), 10_000)
