@@ -19,7 +19,7 @@
  */
 
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
@@ -29,14 +29,9 @@ import { startPostgres, startRedis } from '../../tests/helpers/engines.ts'
 import { connectClient, whenSynced } from '../../tests/helpers/yclient.ts'
 import type { Job, PhaseResult } from './client.ts'
 import { Histogram, median } from './histogram.ts'
-import { pinning, spawnPinned, Target } from './targets.ts'
+import { benchArgs, bundleBench, LoadProcess, machinePinning, Target } from './targets.ts'
 
-const argv = process.argv.slice(2)
-const flag = (name: string) => argv.includes(`--${name}`)
-const option = (name: string) => {
-  const i = argv.indexOf(`--${name}`)
-  return i >= 0 ? argv[i + 1] : undefined
-}
+const { flag, option } = benchArgs()
 const QUICK = flag('quick')
 const ROUNDS = Number(option('rounds') ?? (QUICK ? 1 : 3))
 const JSON_OUT = option('json')
@@ -45,65 +40,59 @@ const RATE = Number(option('rate') ?? 100)
 const T = QUICK ? { warm: 2000, measure: 5000 } : { warm: 3000, measure: 10_000 }
 const root = path.resolve(import.meta.dirname, '../..')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const hasTaskset = (() => {
+const PIN = machinePinning(Number(option('nice') ?? 20))
+/** `--pin-engines`: PostgreSQL and Redis on the servers' core too (default: not pinned). */
+const PIN_ENGINES = flag('pin-engines') && PIN.server.length > 0
+
+/** The fields of /proc/PID/stat after the command name (field 3 onwards). */
+const statFields = (pid: number | string) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+/** The processes whose parent is `pid` (PostgreSQL's backends fork from the postmaster). */
+function childrenOf(pid: number): string[] {
+  return readdirSync('/proc').filter((name) => {
+    if (!/^\d+$/.test(name)) return false
+    try {
+      return Number(statFields(name)[1]) === pid
+    } catch {
+      return false
+    }
+  })
+}
+
+/** CPU time (ms, user + system) of a process and its children, living and reaped. */
+function treeCpuMs(pid: number | null): number {
+  if (!pid) return 0
+  let ticks = 0
   try {
-    execFileSync('taskset', ['-c', '0', 'true'])
-    return true
+    const f = statFields(pid)
+    // utime, stime, cutime (reaped children), cstime: fields 14–17 of the line.
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])
+    for (const child of childrenOf(pid)) {
+      const c = statFields(child)
+      ticks += Number(c[11]) + Number(c[12])
+    }
   } catch {
-    return false
+    // Gone meanwhile: what was counted stands.
   }
-})()
-const NICE = process.getuid?.() === 0 ? Number(option('nice') ?? 20) : 0
-const PIN = pinning(cpus().length, hasTaskset, NICE)
+  return ticks * 10
+}
+
+/** Pins a process, its threads and its children to `core`. */
+function pinTree(pid: number | null, core: string) {
+  if (!pid) return
+  for (const p of [String(pid), ...childrenOf(pid)])
+    execFileSync('taskset', ['-a', '-cp', core, p], { stdio: 'ignore' })
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
 // The nodes of the latency part run as `npm start` runs them: bundled (bench/load/targets.ts).
 execFileSync(process.execPath, [path.join(root, 'server/build.mjs')], { stdio: 'inherit' })
+// The load clients too (as in run.ts: a load process booted through tsx spent a second of the load core).
+await bundleBench(['client'])
 // Every child process and y-websocket provider listens for the process's exit.
 process.setMaxListeners(200)
-
-/** One load-client process (bench/load/client.ts) over IPC. */
-class Load {
-  private readonly proc
-  private waiting: ((m: { type: string; message?: string }) => void) | null = null
-  constructor() {
-    this.proc = spawnPinned(
-      PIN.load,
-      PIN.nice,
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'bench/load/client.ts')],
-      {
-        cwd: root,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    )
-    this.proc.on('message', (m: { type: string }) => {
-      const w = this.waiting
-      this.waiting = null
-      w?.(m)
-    })
-    const kill = () => this.proc.kill('SIGKILL')
-    process.once('exit', kill)
-    this.proc.once('exit', () => process.off('exit', kill))
-  }
-  request<T>(msg: unknown, timeoutMs: number): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('load process: no answer')), timeoutMs)
-      this.waiting = (m) => {
-        clearTimeout(timer)
-        if (m.type === 'error') reject(new Error(m.message))
-        else resolve(m as T)
-      }
-      this.proc.send(msg as never)
-    })
-  }
-  close() {
-    try {
-      this.proc.send({ type: 'close' })
-    } catch {
-      this.proc.kill()
-    }
-  }
-}
 
 interface EditRow {
   p50: number
@@ -112,11 +101,23 @@ interface EditRow {
   /** Per node: share of one core, RSS MB. */
   cpu: number[]
   rss: number[]
+  /** Per node: share of the window it was runnable but waiting for a core (/proc/PID/schedstat). */
+  wait: number[]
+  /** PostgreSQL (all its processes) and Redis: share of one core in the window. */
+  pgCpu: number
+  redisCpu: number
   closes: number
 }
 
 /** Senders on `senderNode`, observers on `observerNode` (the same node for the single-node case). */
-async function editWindow(senderNode: Target, observerNode: Target, nodes: Target[], round: number, tag: string) {
+async function editWindow(
+  senderNode: Target,
+  observerNode: Target,
+  nodes: Target[],
+  round: number,
+  tag: string,
+  engines: { pg: () => number; redis: () => number | null },
+) {
   const rooms = Array.from({ length: ROOMS }, (_, i) => `mn${round}-${tag}-${i}`)
   for (const node of new Set([senderNode, observerNode])) {
     const server = { url: node.httpUrl }
@@ -131,8 +132,8 @@ async function editWindow(senderNode: Target, observerNode: Target, nodes: Targe
     editsPerClient: Math.ceil((RATE * secs) / (rooms.length * 2)) + 2,
     presence: true,
   })
-  const senders = new Load()
-  const observers = new Load()
+  const senders = new LoadProcess(PIN)
+  const observers = new LoadProcess(PIN)
   try {
     await senders.request({ type: 'setup', job: job(senderNode, false) }, 180_000)
     await observers.request({ type: 'setup', job: job(observerNode, true) }, 180_000)
@@ -144,10 +145,16 @@ async function editWindow(senderNode: Target, observerNode: Target, nodes: Targe
     ]
     await sleep(T.warm)
     const cpu0 = nodes.map((n) => n.cpuMs())
+    const wait0 = nodes.map((n) => n.schedMs()[1])
+    const pg0 = treeCpuMs(engines.pg())
+    const redis0 = treeCpuMs(engines.redis())
     const t0 = performance.now()
     await sleep(T.measure)
     const elapsed = performance.now() - t0
     const cpu = nodes.map((n, i) => (n.cpuMs() - cpu0[i]!) / elapsed)
+    const wait = nodes.map((n, i) => (n.schedMs()[1] - wait0[i]!) / elapsed)
+    const pgCpu = (treeCpuMs(engines.pg()) - pg0) / elapsed
+    const redisCpu = (treeCpuMs(engines.redis()) - redis0) / elapsed
     const rss = nodes.map((n) => n.rssMB())
     const [, observed] = await Promise.all(pending)
     const hist = Histogram.fromJSON(observed!.hist)
@@ -158,6 +165,9 @@ async function editWindow(senderNode: Target, observerNode: Target, nodes: Targe
       samples: hist.total,
       cpu,
       rss,
+      wait,
+      pgCpu,
+      redisCpu,
       closes,
     } satisfies EditRow
   } finally {
@@ -231,6 +241,29 @@ console.log(
   `bench:load --multi-node ${QUICK ? '--quick ' : ''}${ROUNDS} round(s); ${cpus().length} cores; ${ROOMS} rooms × 4 clients, ${RATE} edits/s; load average ${load0.toFixed(1)}`,
 )
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()])
+const engines = { pg: () => pg.pid(), redis: () => redis.pid() }
+if (PIN_ENGINES) {
+  pinTree(pg.pid(), PIN.server[2]!)
+  pinTree(redis.pid(), PIN.server[2]!)
+}
+// PostgreSQL and Redis are part of the server side: at the servers' raised priority, not below the
+// load clients' (at nice -20 against 0, a busy load core left Redis ~1 % of it: every cross-node
+// hop waited for Redis's turn). `--engines-nice 0` keeps them at the normal priority.
+const ENGINES_NICE = PIN.nice > 0 ? Number(option('engines-nice') ?? PIN.nice) : 0
+const enginesGroups = new Set<string>()
+for (const pid of [pg.pid(), redis.pid()]) {
+  if (!pid || ENGINES_NICE <= 0) continue
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(-ENGINES_NICE))
+    enginesGroups.add(readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim())
+  } catch {}
+}
+console.log(
+  `  servers: ${PIN.server.join(' ') || 'not pinned'}, load clients: ${PIN.load.join(' ') || 'not pinned'}, priority ${PIN.nice ? `autogroup nice -${PIN.nice}` : 'normal'}; PostgreSQL + Redis: ${PIN_ENGINES ? PIN.server.join(' ') : 'not pinned'}, ${enginesGroups.size ? [...enginesGroups].join(', ') : 'normal priority'}`,
+)
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`
+const extra = (row: EditRow) =>
+  `waiting for a core ${row.wait.map(pct).join(' + ')}; PostgreSQL ${pct(row.pgCpu)}, Redis ${pct(row.redisCpu)}`
 const single: EditRow[] = []
 const multi: EditRow[] = []
 const failovers: { clients: number; median: number; max: number }[] = []
@@ -247,10 +280,10 @@ try {
       if (kind === 'single') {
         const node = await Target.start('warroom', PIN, { ...NODE_ENV, DATABASE_URL: db })
         try {
-          const row = await editWindow(node, node, [node], round, 's')
+          const row = await editWindow(node, node, [node], round, 's', engines)
           single.push(row)
           console.log(
-            `  round ${round + 1} one node:  p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${(row.cpu[0]! * 100).toFixed(0)} %, RSS ${row.rss[0]!.toFixed(0)} MB`,
+            `  round ${round + 1} one node:  p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${(row.cpu[0]! * 100).toFixed(0)} %, RSS ${row.rss[0]!.toFixed(0)} MB; ${extra(row)}`,
           )
         } finally {
           await node.stop()
@@ -260,10 +293,10 @@ try {
         const a = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-a' })
         const b = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-b' })
         try {
-          const row = await editWindow(a, b, [a, b], round, 'm')
+          const row = await editWindow(a, b, [a, b], round, 'm', engines)
           multi.push(row)
           console.log(
-            `  round ${round + 1} two nodes: p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${row.cpu.map((c) => `${(c * 100).toFixed(0)} %`).join(' + ')}, RSS ${row.rss.map((r) => r.toFixed(0)).join(' + ')} MB`,
+            `  round ${round + 1} two nodes: p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} ms (${row.samples} samples), cpu ${row.cpu.map((c) => `${(c * 100).toFixed(0)} %`).join(' + ')}, RSS ${row.rss.map((r) => r.toFixed(0)).join(' + ')} MB; ${extra(row)}`,
           )
         } finally {
           await Promise.all([a.stop(), b.stop()])

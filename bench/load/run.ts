@@ -20,26 +20,21 @@ import type { Job, Phase, PhaseResult } from './client.ts'
 import { Histogram, median } from './histogram.ts'
 import { cardRecord, MSG_SYNC, nowMicros, SYNC_STEP2, syncStep1, syncStep2, updateFrame } from './protocol.ts'
 import {
-  BENCH_OUT,
+  benchArgs,
   bundleBench,
   KINDS,
   type Kind,
   LABEL,
+  LoadProcess,
+  machinePinning,
   type Pinning,
-  pinning,
-  spawnPinned,
   Target,
 } from './targets.ts'
 
 // `-- --multi-node`: War Room on two nodes against one (bench/load/multinode.ts); it exits when done.
 if (process.argv.includes('--multi-node')) await import('./multinode.ts')
 
-const argv = process.argv.slice(2)
-const flag = (name: string) => argv.includes(`--${name}`)
-const option = (name: string) => {
-  const i = argv.indexOf(`--${name}`)
-  return i >= 0 ? argv[i + 1] : undefined
-}
+const { flag, option } = benchArgs()
 const QUICK = flag('quick')
 /**
  * Windows measured per scenario and server start (medians of them): --quick measures three short
@@ -57,29 +52,10 @@ const enabled = (s: string) => !ONLY || ONLY.includes(s)
 const LOAD_LIMIT = 0.8
 
 const root = path.resolve(import.meta.dirname, '../..')
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'])
-    return true
-  } catch {
-    return false
-  }
-})()
-/**
- * The servers and load clients run at a raised priority (their own scheduling group at nice -20)
- * when the user may do so: on a machine shared with other work, a server at the normal priority
- * spent 86–99 % of a window waiting for its core (load average 15 on 2 cores), and the table
- * measured the neighbours. `--nice 0` turns it off. Each window reports how long the server
- * still waited for its core.
- */
-const NICE = (() => {
-  const asked = Number(option('nice') ?? 20)
-  // Raising a priority needs root (CAP_SYS_NICE); otherwise run at the normal one.
-  return asked > 0 && process.getuid?.() === 0 ? asked : 0
-})()
 // Children run in sessions of their own: make sure an interrupted run still stops them.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
-const PIN: Pinning = pinning(cpus().length, hasTaskset, NICE)
+const PIN: Pinning = machinePinning(Number(option('nice') ?? 20))
+const NICE = PIN.nice
 // War Room runs as `npm start` runs it: bundled (no tsx loader in the server or its workers).
 if (SERVERS.includes('warroom'))
   execFileSync(process.execPath, [path.join(root, 'server/build.mjs')], { stdio: 'inherit' })
@@ -89,46 +65,6 @@ await bundleBench(['client', 'floor'])
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /* ------------------------------------------------------------------ load processes */
-
-class LoadProcess {
-  private readonly proc
-  private waiting: ((m: { type: string }) => void) | null = null
-  constructor() {
-    this.proc = spawnPinned(PIN.load, PIN.nice, process.execPath, [path.join(BENCH_OUT, 'client.mjs')], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    this.proc.on('message', (m: { type: string }) => {
-      const w = this.waiting
-      this.waiting = null
-      w?.(m)
-    })
-    const kill = () => this.proc.kill('SIGKILL')
-    process.once('exit', kill)
-    this.proc.once('exit', () => process.off('exit', kill))
-  }
-  request<T>(msg: unknown, timeoutMs: number): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`load process: no answer to ${JSON.stringify(msg).slice(0, 80)}`)),
-        timeoutMs,
-      )
-      this.waiting = (m) => {
-        clearTimeout(timer)
-        if (m.type === 'error') reject(new Error((m as unknown as { message: string }).message))
-        else resolve(m as T)
-      }
-      this.proc.send(msg as never)
-    })
-  }
-  close() {
-    try {
-      this.proc.send({ type: 'close' })
-    } catch {
-      this.proc.kill()
-    }
-  }
-}
 
 interface LoadSpec {
   rooms: { name: string; size: number }[]
@@ -165,7 +101,7 @@ async function withLoad<T>(
     for (let k = 0; k < spec.processes; k++) {
       const clients = all.slice(k * per, (k + 1) * per)
       if (!clients.length) continue
-      procs.push({ p: new LoadProcess(), share: clients.length / all.length })
+      procs.push({ p: new LoadProcess(PIN), share: clients.length / all.length })
       const job: Job = {
         wsBase: target.wsBase,
         cookie: target.cookie,

@@ -3,11 +3,11 @@
  * core: War Room (dist/server/main.mjs, bundled from server/main.ts, as `npm start` runs it), the reference
  * `@y/websocket-server` (its own bin, documents in memory only) and the floor relay.
  */
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process'
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createAccount, signInAsAdmin } from '../../tests/helpers/auth.ts'
 
@@ -43,6 +43,36 @@ export interface Pinning {
   nice: number
 }
 
+/** A bench command line's `--name` flags and `--name value` options. */
+export function benchArgs(argv = process.argv.slice(2)) {
+  return {
+    flag: (name: string) => argv.includes(`--${name}`),
+    option: (name: string): string | undefined => {
+      const i = argv.indexOf(`--${name}`)
+      return i >= 0 ? argv[i + 1] : undefined
+    },
+  }
+}
+
+/**
+ * This machine's {@link pinning}. The servers and load clients run at a raised priority (their own
+ * scheduling group at nice -`nice`, 20 by default) when the user may do so: on a machine shared
+ * with other work, a server at the normal priority spent 86–99 % of a window waiting for its core
+ * (load average 15 on 2 cores), and the table measured the neighbours. `--nice 0` turns it off.
+ */
+export function machinePinning(nice: number): Pinning {
+  const hasTaskset = (() => {
+    try {
+      execFileSync('taskset', ['-c', '0', 'true'])
+      return true
+    } catch {
+      return false
+    }
+  })()
+  // Raising a priority needs root (CAP_SYS_NICE); otherwise run at the normal one.
+  return pinning(cpus().length, hasTaskset, nice > 0 && process.getuid?.() === 0 ? nice : 0)
+}
+
 /** `taskset -c N` prefixes when the machine has two cores or more and taskset exists. */
 export function pinning(cores: number, hasTaskset: boolean, nice: number): Pinning {
   if (cores < 2 || !hasTaskset) return { server: [], load: [], nice }
@@ -66,6 +96,47 @@ export function spawnPinned(prefix: string[], nice: number, cmd: string, args: s
     }
   }
   return child
+}
+
+/** One load-client process (bench/load/client.ts, bundled by `bundleBench(['client'])`) over IPC, on the load core. */
+export class LoadProcess {
+  private readonly proc
+  private waiting: ((m: { type: string }) => void) | null = null
+  constructor(pin: Pinning) {
+    this.proc = spawnPinned(pin.load, pin.nice, process.execPath, [path.join(BENCH_OUT, 'client.mjs')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    this.proc.on('message', (m: { type: string }) => {
+      const w = this.waiting
+      this.waiting = null
+      w?.(m)
+    })
+    const kill = () => this.proc.kill('SIGKILL')
+    process.once('exit', kill)
+    this.proc.once('exit', () => process.off('exit', kill))
+  }
+  request<T>(msg: unknown, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`load process: no answer to ${JSON.stringify(msg).slice(0, 80)}`)),
+        timeoutMs,
+      )
+      this.waiting = (m) => {
+        clearTimeout(timer)
+        if (m.type === 'error') reject(new Error((m as unknown as { message: string }).message))
+        else resolve(m as T)
+      }
+      this.proc.send(msg as never)
+    })
+  }
+  close() {
+    try {
+      this.proc.send({ type: 'close' })
+    } catch {
+      this.proc.kill()
+    }
+  }
 }
 
 async function freePort(): Promise<number> {

@@ -5,7 +5,7 @@
  * `initdb` and `pg_ctl` run through `runuser -u postgres`.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -58,6 +58,8 @@ export interface Postgres {
   start(): Promise<void>
   /** Stops the server and removes its data. */
   destroy(): Promise<void>
+  /** The postmaster's process id (benchmarks read its CPU time and pin it). */
+  pid(): number
 }
 
 export interface PostgresOptions {
@@ -134,6 +136,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     createDatabase,
     stop,
     start,
+    pid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async destroy() {
       process.off('exit', onExit)
       await stop()
@@ -152,6 +155,8 @@ export interface Redis {
   /** Kills the server with SIGKILL. */
   kill(): Promise<void>
   destroy(): Promise<void>
+  /** The running redis-server's process id (null while stopped). */
+  pid(): number | null
 }
 
 /** Starts a throw-away Redis server (no persistence: it is the fan-out, not a store). */
@@ -201,6 +206,7 @@ export async function startRedis(): Promise<Redis> {
     start,
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
+    pid: () => proc?.pid ?? null,
     async destroy() {
       process.off('exit', kill)
       await stopWith('SIGKILL')
