@@ -4,7 +4,6 @@
  * real server.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createApp } from '../../server/app.ts'
 import { resolveConfig } from '../../server/config.ts'
@@ -14,7 +13,8 @@ import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { RoomManager } from '../../server/sync/RoomManager.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, createUser, login, setupAdmin, TEST_PASSWORD } from '../helpers/auth.ts'
-import { startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { test as base, describe, expect } from '../helpers/fixtures.ts'
+import { type TestServer, tempDataDir } from '../helpers/server.ts'
 
 const ACTORS = ['anonymous', 'viewer', 'editor', 'owner', 'admin', 'disabled', 'stranger'] as const
 type Actor = (typeof ACTORS)[number]
@@ -28,105 +28,114 @@ const PNG = Buffer.from(
   'base64',
 )
 
-let server: TestServer
-const data = tempDataDir()
-const cookies = {} as Record<Actor, string>
-let assetUrl = ''
-/** A review of acme taken in beforeAll, and one more for each delete. */
-let reviewId = ''
-let doomedReviewId = ''
-let dummyUserId = ''
+/** The file's server and the people of the matrix, set up once for the file. */
+interface World {
+  server: TestServer
+  cookies: Record<Actor, string>
+  assetUrl: string
+  /** A review of acme taken at set-up, and one more for each delete. */
+  reviewId: string
+  doomedReviewId: string
+  dummyUserId: string
+  /** The vote the vote rows act on (see openVote). */
+  currentVoteId: string
+}
 
-beforeAll(async () => {
-  server = await startTestServer({ dataDir: data.dir })
-  cookies.anonymous = ''
-  cookies.admin = await setupAdmin(server)
-  for (const actor of ['viewer', 'editor', 'owner', 'disabled', 'stranger'] as const) {
-    await createUser(server, cookies.admin, { email: `${actor}@example.com` })
-    cookies[actor] = await login(server, `${actor}@example.com`)
-  }
-  dummyUserId = await createUser(server, cookies.admin, { email: 'dummy@example.com' })
-  await createUser(server, cookies.admin, { email: 'extra@example.com' })
-  await createAccount(server, cookies.owner, { id: 'acme', name: '华东电网' })
-  await addMember(server, cookies.owner, 'acme', 'viewer@example.com', 'viewer')
-  await addMember(server, cookies.owner, 'acme', 'editor@example.com', 'editor')
-  await addMember(server, cookies.owner, 'acme', 'disabled@example.com', 'editor')
-  const disabledId = (
-    (await (await api(server, 'GET', '/api/users', { cookie: cookies.admin })).json()) as {
-      users: { id: string; email: string }[]
+/** One server for the file, without an administrator yet: the matrix sets up its own people. */
+const test = base
+  .extend('serverOptions', { scope: 'file' }, {})
+  .extend('world', { scope: 'file' }, async ({ server }): Promise<World> => {
+    const cookies = { anonymous: '' } as Record<Actor, string>
+    const w: World = {
+      server,
+      cookies,
+      assetUrl: '',
+      reviewId: '',
+      doomedReviewId: '',
+      dummyUserId: '',
+      currentVoteId: '',
     }
-  ).users.find((u) => u.email === 'disabled@example.com')!.id
-  const res = await api(server, 'PATCH', `/api/users/${disabledId}`, {
-    cookie: cookies.admin,
-    body: { disabled: true },
+    cookies.admin = await setupAdmin(server)
+    for (const actor of ['viewer', 'editor', 'owner', 'disabled', 'stranger'] as const) {
+      await createUser(server, cookies.admin, { email: `${actor}@example.com` })
+      cookies[actor] = await login(server, `${actor}@example.com`)
+    }
+    w.dummyUserId = await createUser(server, cookies.admin, { email: 'dummy@example.com' })
+    await createUser(server, cookies.admin, { email: 'extra@example.com' })
+    await createAccount(server, cookies.owner, { id: 'acme', name: '华东电网' })
+    await addMember(server, cookies.owner, 'acme', 'viewer@example.com', 'viewer')
+    await addMember(server, cookies.owner, 'acme', 'editor@example.com', 'editor')
+    await addMember(server, cookies.owner, 'acme', 'disabled@example.com', 'editor')
+    const disabledId = (
+      (await (await api(server, 'GET', '/api/users', { cookie: cookies.admin })).json()) as {
+        users: { id: string; email: string }[]
+      }
+    ).users.find((u) => u.email === 'disabled@example.com')!.id
+    const res = await api(server, 'PATCH', `/api/users/${disabledId}`, {
+      cookie: cookies.admin,
+      body: { disabled: true },
+    })
+    expect(res.status).toBe(200)
+    w.assetUrl = ((await (await upload(w, cookies.owner)).json()) as { url: string }).url
+    w.reviewId = await takeReview(w)
+    return w
   })
-  expect(res.status).toBe(200)
-  assetUrl = ((await (await upload(cookies.owner)).json()) as { url: string }).url
-  reviewId = await takeReview()
-})
 
-afterAll(async () => {
-  await server?.close()
-  data.remove()
-})
-
-async function takeReview(): Promise<string> {
-  const res = await api(server, 'POST', '/api/accounts/acme/reviews', { cookie: cookies.admin, body: {} })
+async function takeReview(w: World): Promise<string> {
+  const res = await api(w.server, 'POST', '/api/accounts/acme/reviews', { cookie: w.cookies.admin, body: {} })
   expect(res.status).toBe(201)
   return ((await res.json()) as { review: { id: string } }).review.id
 }
 
-function upload(cookie: string): Promise<Response> {
+function upload(w: World, cookie: string): Promise<Response> {
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'dot.png')
-  return fetch(`${server.url}/api/accounts/acme/assets`, {
+  return fetch(`${w.server.url}/api/accounts/acme/assets`, {
     method: 'POST',
     body: form,
     headers: cookie ? { cookie } : {},
   })
 }
 
-let currentVoteId = ''
-
 /** The admin closes whatever vote is open on acme. */
-async function closeOpenVotes() {
-  const res = await api(server, 'GET', '/api/accounts/acme/votes', { cookie: cookies.admin })
+async function closeOpenVotes(w: World) {
+  const res = await api(w.server, 'GET', '/api/accounts/acme/votes', { cookie: w.cookies.admin })
   const { votes } = (await res.json()) as { votes: { id: string; status: string }[] }
   for (const v of votes.filter((v) => v.status === 'open')) {
-    const closed = await api(server, 'POST', `/api/accounts/acme/votes/${v.id}/close`, { cookie: cookies.admin })
+    const closed = await api(w.server, 'POST', `/api/accounts/acme/votes/${v.id}/close`, { cookie: w.cookies.admin })
     await closed.body?.cancel()
   }
 }
 
 /** Makes sure a vote is open on acme (the admin opens one if needed) and remembers its id. */
-async function openVote() {
-  const res = await api(server, 'GET', '/api/accounts/acme/votes', { cookie: cookies.admin })
+async function openVote(w: World) {
+  const res = await api(w.server, 'GET', '/api/accounts/acme/votes', { cookie: w.cookies.admin })
   const open = ((await res.json()) as { votes: { id: string; status: string }[] }).votes.find(
     (v) => v.status === 'open',
   )
   if (open) {
-    currentVoteId = open.id
+    w.currentVoteId = open.id
     return
   }
-  const made = await api(server, 'POST', '/api/accounts/acme/votes', {
-    cookie: cookies.admin,
+  const made = await api(w.server, 'POST', '/api/accounts/acme/votes', {
+    cookie: w.cookies.admin,
     body: { question: 'q', shapeTypes: ['blocker', 'action'], votesPerPerson: 2 },
   })
-  currentVoteId = ((await made.json()) as { vote: { id: string } }).vote.id
+  w.currentVoteId = ((await made.json()) as { vote: { id: string } }).vote.id
 }
 
 interface Case {
   name: string
   expect: Expect
   /** Runs before each actor's request (to recreate what the previous actor deleted). */
-  prepare?: () => Promise<void>
-  request: (actor: Actor) => Promise<Response>
+  prepare?: (w: World) => Promise<void>
+  request: (actor: Actor, w: World) => Promise<Response>
 }
 
 const call =
   (method: string, path: string, body?: (actor: Actor) => unknown): Case['request'] =>
-  (actor) =>
-    api(server, method, path, { cookie: cookies[actor], body: body?.(actor) })
+  (actor, w) =>
+    api(w.server, method, path, { cookie: w.cookies[actor], body: body?.(actor) })
 
 const CASES: Case[] = [
   { name: 'GET /api/setup', expect: row(200, 200, 200, 200, 200, 200, 200), request: call('GET', '/api/setup') },
@@ -145,9 +154,9 @@ const CASES: Case[] = [
     name: 'POST /api/logout',
     expect: row(204, 204, 204, 204, 204, 204, 204),
     // A second session per actor, so that the other rows keep theirs.
-    request: async (a) => {
-      const cookie = a === 'anonymous' || a === 'disabled' ? cookies[a] : await login(server, `${a}@example.com`)
-      return api(server, 'POST', '/api/logout', { cookie })
+    request: async (a, w) => {
+      const cookie = a === 'anonymous' || a === 'disabled' ? w.cookies[a] : await login(w.server, `${a}@example.com`)
+      return api(w.server, 'POST', '/api/logout', { cookie })
     },
   },
   { name: 'GET /api/me', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/me') },
@@ -170,8 +179,11 @@ const CASES: Case[] = [
   {
     name: 'PATCH /api/users/:id',
     expect: row(401, 403, 403, 403, 200, 401, 403),
-    request: (a) =>
-      api(server, 'PATCH', `/api/users/${dummyUserId}`, { cookie: cookies[a], body: { name: `renamed by ${a}` } }),
+    request: (a, w) =>
+      api(w.server, 'PATCH', `/api/users/${w.dummyUserId}`, {
+        cookie: w.cookies[a],
+        body: { name: `renamed by ${a}` },
+      }),
   },
   { name: 'GET /api/audit', expect: row(401, 403, 403, 403, 200, 401, 403), request: call('GET', '/api/audit') },
   { name: 'GET /api/accounts', expect: row(401, 200, 200, 200, 200, 401, 200), request: call('GET', '/api/accounts') },
@@ -218,30 +230,30 @@ const CASES: Case[] = [
   {
     name: 'DELETE /api/accounts/:id/members',
     expect: row(401, 403, 403, 200, 200, 401, 403),
-    prepare: () => addMember(server, cookies.admin, 'acme', 'extra@example.com', 'viewer'),
+    prepare: (w) => addMember(w.server, w.cookies.admin, 'acme', 'extra@example.com', 'viewer'),
     request: call('DELETE', '/api/accounts/acme/members?email=extra@example.com'),
   },
   {
     name: 'DELETE /api/accounts/:id',
     expect: row(401, 403, 403, 204, 204, 401, 403),
-    prepare: async () => {
-      if ((await api(server, 'GET', '/api/accounts/doomed', { cookie: cookies.admin })).status === 200) return
-      await createAccount(server, cookies.owner, { id: 'doomed' })
-      await addMember(server, cookies.owner, 'doomed', 'viewer@example.com', 'viewer')
-      await addMember(server, cookies.owner, 'doomed', 'editor@example.com', 'editor')
-      await addMember(server, cookies.owner, 'doomed', 'disabled@example.com', 'owner')
+    prepare: async (w) => {
+      if ((await api(w.server, 'GET', '/api/accounts/doomed', { cookie: w.cookies.admin })).status === 200) return
+      await createAccount(w.server, w.cookies.owner, { id: 'doomed' })
+      await addMember(w.server, w.cookies.owner, 'doomed', 'viewer@example.com', 'viewer')
+      await addMember(w.server, w.cookies.owner, 'doomed', 'editor@example.com', 'editor')
+      await addMember(w.server, w.cookies.owner, 'doomed', 'disabled@example.com', 'owner')
     },
     request: call('DELETE', '/api/accounts/doomed'),
   },
   {
     name: 'POST /api/accounts/:id/assets',
     expect: row(401, 403, 201, 201, 201, 401, 403),
-    request: (a) => upload(cookies[a]),
+    request: (a, w) => upload(w, w.cookies[a]),
   },
   {
     name: 'GET /api/accounts/:id/assets/:name',
     expect: row(401, 200, 200, 200, 200, 401, 403),
-    request: (a) => api(server, 'GET', assetUrl, { cookie: cookies[a] }),
+    request: (a, w) => api(w.server, 'GET', w.assetUrl, { cookie: w.cookies[a] }),
   },
   {
     name: 'GET /api/accounts/:id/plan',
@@ -282,27 +294,28 @@ const CASES: Case[] = [
   {
     name: 'GET /api/accounts/:id/votes/:voteId',
     expect: row(401, 403, 200, 200, 200, 401, 403),
-    prepare: async () => void (await openVote()),
-    request: (a) => api(server, 'GET', `/api/accounts/acme/votes/${currentVoteId}`, { cookie: cookies[a] }),
+    prepare: async (w) => void (await openVote(w)),
+    request: (a, w) => api(w.server, 'GET', `/api/accounts/acme/votes/${w.currentVoteId}`, { cookie: w.cookies[a] }),
   },
   {
     name: 'PUT /api/accounts/:id/votes/:voteId/ballot',
     expect: row(401, 403, 200, 200, 200, 401, 403),
-    prepare: async () => void (await openVote()),
-    request: (a) =>
-      api(server, 'PUT', `/api/accounts/acme/votes/${currentVoteId}/ballot`, {
-        cookie: cookies[a],
+    prepare: async (w) => void (await openVote(w)),
+    request: (a, w) =>
+      api(w.server, 'PUT', `/api/accounts/acme/votes/${w.currentVoteId}/ballot`, {
+        cookie: w.cookies[a],
         body: { shapeIds: [] },
       }),
   },
   {
     name: 'POST /api/accounts/:id/votes/:voteId/close',
     expect: row(401, 403, 200, 200, 200, 401, 403),
-    prepare: async () => {
-      await closeOpenVotes()
-      await openVote()
+    prepare: async (w) => {
+      await closeOpenVotes(w)
+      await openVote(w)
     },
-    request: (a) => api(server, 'POST', `/api/accounts/acme/votes/${currentVoteId}/close`, { cookie: cookies[a] }),
+    request: (a, w) =>
+      api(w.server, 'POST', `/api/accounts/acme/votes/${w.currentVoteId}/close`, { cookie: w.cookies[a] }),
   },
   {
     name: 'POST /api/accounts/:id/reviews',
@@ -317,42 +330,46 @@ const CASES: Case[] = [
   {
     name: 'GET /api/accounts/:id/reviews/:reviewId',
     expect: row(401, 200, 200, 200, 200, 401, 403),
-    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}`, { cookie: cookies[a] }),
+    request: (a, w) => api(w.server, 'GET', `/api/accounts/acme/reviews/${w.reviewId}`, { cookie: w.cookies[a] }),
   },
   {
     name: 'DELETE /api/accounts/:id/reviews/:reviewId',
     expect: row(401, 403, 403, 204, 204, 401, 403),
-    prepare: async () => {
-      doomedReviewId ||= await takeReview()
+    prepare: async (w) => {
+      w.doomedReviewId ||= await takeReview(w)
     },
-    request: async (a) => {
-      const res = await api(server, 'DELETE', `/api/accounts/acme/reviews/${doomedReviewId}`, { cookie: cookies[a] })
-      if (res.status === 204) doomedReviewId = ''
+    request: async (a, w) => {
+      const res = await api(w.server, 'DELETE', `/api/accounts/acme/reviews/${w.doomedReviewId}`, {
+        cookie: w.cookies[a],
+      })
+      if (res.status === 204) w.doomedReviewId = ''
       return res
     },
   },
   {
     name: 'GET /api/accounts/:id/reviews/:reviewId/document',
     expect: row(401, 200, 200, 200, 200, 401, 403),
-    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}/document`, { cookie: cookies[a] }),
+    request: (a, w) =>
+      api(w.server, 'GET', `/api/accounts/acme/reviews/${w.reviewId}/document`, { cookie: w.cookies[a] }),
   },
   {
     name: 'GET /api/accounts/:id/reviews/:reviewId/report.md',
     expect: row(401, 200, 200, 200, 200, 401, 403),
-    request: (a) => api(server, 'GET', `/api/accounts/acme/reviews/${reviewId}/report.md`, { cookie: cookies[a] }),
+    request: (a, w) =>
+      api(w.server, 'GET', `/api/accounts/acme/reviews/${w.reviewId}/report.md`, { cookie: w.cookies[a] }),
   },
   {
     name: 'GET /api/accounts/:id/changes',
     expect: row(401, 200, 200, 200, 200, 401, 403),
-    request: (a) => api(server, 'GET', `/api/accounts/acme/changes?since=${reviewId}`, { cookie: cookies[a] }),
+    request: (a, w) => api(w.server, 'GET', `/api/accounts/acme/changes?since=${w.reviewId}`, { cookie: w.cookies[a] }),
   },
   {
     name: 'POST /api/accounts/:id/import/stakeholders',
     expect: row(401, 403, 200, 200, 200, 401, 403),
-    request: (a) =>
-      fetch(`${server.url}/api/accounts/acme/import/stakeholders?dryRun=1`, {
+    request: (a, w) =>
+      fetch(`${w.server.url}/api/accounts/acme/import/stakeholders?dryRun=1`, {
         method: 'POST',
-        headers: { 'content-type': 'text/csv', ...(cookies[a] ? { cookie: cookies[a] } : {}) },
+        headers: { 'content-type': 'text/csv', ...(w.cookies[a] ? { cookie: w.cookies[a] } : {}) },
         body: '姓名,职务\n王强,CIO\n',
       }),
   },
@@ -369,7 +386,7 @@ const CASES: Case[] = [
 ]
 
 describe('authorisation matrix (HTTP)', () => {
-  it('covers every API route the app mounts', async () => {
+  test('covers every API route the app mounts', async () => {
     // The app's own route table, so that a route added later without a row here fails this test.
     const routes = tempDataDir()
     const config = resolveConfig({ dataDir: routes.dir, log: () => {} })
@@ -392,11 +409,11 @@ describe('authorisation matrix (HTTP)', () => {
   })
 
   for (const c of CASES) {
-    it(c.name, async () => {
+    test(c.name, async ({ world: w }) => {
       const got = {} as Expect
       for (const actor of ACTORS) {
-        await c.prepare?.()
-        const res = await c.request(actor)
+        await c.prepare?.(w)
+        const res = await c.request(actor, w)
         got[actor] = res.status
         await res.body?.cancel()
       }
@@ -404,25 +421,26 @@ describe('authorisation matrix (HTTP)', () => {
     })
   }
 
-  it('POST /api/logout ends the session for everyone who has one, and answers 204 to all', async () => {
-    const victim = await login(server, 'editor@example.com')
+  test('POST /api/logout ends the session for everyone who has one, and answers 204 to all', async ({ world: w }) => {
+    const victim = await login(w.server, 'editor@example.com')
     for (const cookie of ['', victim]) {
-      const res = await api(server, 'POST', '/api/logout', { cookie })
+      const res = await api(w.server, 'POST', '/api/logout', { cookie })
       expect(res.status).toBe(204)
     }
-    expect((await api(server, 'GET', '/api/me', { cookie: victim })).status).toBe(401)
-    expect((await api(server, 'GET', '/api/me', { cookie: cookies.editor })).status).toBe(200)
+    expect((await api(w.server, 'GET', '/api/me', { cookie: victim })).status).toBe(401)
+    expect((await api(w.server, 'GET', '/api/me', { cookie: w.cookies.editor })).status).toBe(200)
   })
 })
 
-/** Opens a raw sync socket; resolves with the close code, or 'open' once the server speaks sync. */
+/** Opens a raw sync socket; resolves with the close code, or 'open' once the w.server speaks sync. */
 function syncAttempt(
+  w: World,
   path: string,
   cookie: string,
   headers: Record<string, string> = {},
 ): Promise<number | 'open' | string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/${path}`, {
+    const ws = new WebSocket(`ws://127.0.0.1:${w.server.port}/sync/${path}`, {
       headers: { ...(cookie ? { cookie } : {}), ...headers },
     })
     ws.on('message', () => {
@@ -467,9 +485,9 @@ describe('authorisation matrix (sync upgrade)', () => {
     ],
   ]
   for (const [name, path, expected] of cases) {
-    it(name, async () => {
+    test(name, async ({ world: w }) => {
       const got = {} as Record<Actor, number | 'open' | string>
-      for (const actor of ACTORS) got[actor] = await syncAttempt(path, cookies[actor])
+      for (const actor of ACTORS) got[actor] = await syncAttempt(w, path, w.cookies[actor])
       expect(got).toEqual(expected)
     })
   }
@@ -478,44 +496,44 @@ describe('authorisation matrix (sync upgrade)', () => {
 describe('cross-site protection', () => {
   const body = { name: 'csrf 测试', tier: 'opportunity', owner: 'x' }
 
-  it('refuses state changes whose Origin is another site, and accepts its own origin', async () => {
-    const evil = await api(server, 'POST', '/api/accounts', {
-      cookie: cookies.owner,
+  test('refuses state changes whose Origin is another site, and accepts its own origin', async ({ world: w }) => {
+    const evil = await api(w.server, 'POST', '/api/accounts', {
+      cookie: w.cookies.owner,
       body,
       headers: { origin: 'http://evil.example' },
     })
     expect(evil.status).toBe(403)
-    const nullOrigin = await api(server, 'POST', '/api/accounts', {
-      cookie: cookies.owner,
+    const nullOrigin = await api(w.server, 'POST', '/api/accounts', {
+      cookie: w.cookies.owner,
       body,
       headers: { origin: 'null' },
     })
     expect(nullOrigin.status).toBe(403)
-    const own = await api(server, 'POST', '/api/accounts', {
-      cookie: cookies.owner,
+    const own = await api(w.server, 'POST', '/api/accounts', {
+      cookie: w.cookies.owner,
       body,
-      headers: { origin: server.url },
+      headers: { origin: w.server.url },
     })
     expect(own.status).toBe(201)
   })
 
-  it('refuses cross-site Sec-Fetch-Site without Origin, and form-encoded bodies', async () => {
-    const crossSite = await api(server, 'POST', '/api/accounts', {
-      cookie: cookies.owner,
+  test('refuses cross-site Sec-Fetch-Site without Origin, and form-encoded bodies', async ({ world: w }) => {
+    const crossSite = await api(w.server, 'POST', '/api/accounts', {
+      cookie: w.cookies.owner,
       body,
       headers: { 'sec-fetch-site': 'cross-site' },
     })
     expect(crossSite.status).toBe(403)
-    const form = await fetch(`${server.url}/api/accounts`, {
+    const form = await fetch(`${w.server.url}/api/accounts`, {
       method: 'POST',
-      headers: { cookie: cookies.owner, 'content-type': 'text/plain' },
+      headers: { cookie: w.cookies.owner, 'content-type': 'text/plain' },
       body: JSON.stringify(body),
     })
     expect(form.status).toBe(415)
   })
 
-  it('refuses a WebSocket from another origin before the upgrade, and accepts its own', async () => {
-    expect(await syncAttempt('acme', cookies.owner, { origin: 'http://evil.example' })).toBe('HTTP 403')
-    expect(await syncAttempt('acme', cookies.owner, { origin: server.url })).toBe('open')
+  test('refuses a WebSocket from another origin before the upgrade, and accepts its own', async ({ world: w }) => {
+    expect(await syncAttempt(w, 'acme', w.cookies.owner, { origin: 'http://evil.example' })).toBe('HTTP 403')
+    expect(await syncAttempt(w, 'acme', w.cookies.owner, { origin: w.server.url })).toBe('open')
   })
 })

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RELATIONSHIP_LABELS, STANCE_LABELS } from '../../shared/plan/labels.ts'
-import { startTestServer, type TestServer, tempDataDir } from '../helpers/server.ts'
+import { test as base, describe, expect } from '../helpers/fixtures.ts'
+import type { TestServer } from '../helpers/server.ts'
 
-/** `?audience=customer` on the text exports, against the demo account a real server seeds. */
-let server: TestServer
-let remove: () => void
-const get = (path: string) => fetch(`${server.url}${path}`, { headers: { cookie: server.cookie } })
-
-beforeAll(async () => {
-  const data = tempDataDir()
-  remove = data.remove
-  server = await startTestServer({ dataDir: data.dir, seedDemo: true, accounts: [] })
-})
-afterAll(async () => {
-  await server?.close()
-  remove?.()
-})
+/** `?audience=customer` on the text exports, against the demo account a real server seeds (one for the file). */
+const test = base.extend('serverOptions', { scope: 'file' }, { seedDemo: true, accounts: [] })
+const getFrom = (server: TestServer) => (path: string) =>
+  fetch(`${server.url}${path}`, { headers: { cookie: server.cookie } })
 
 const LEVELS = ['CR1', 'CR2', 'CR3', 'CR4', 'CR5', ...Object.values(RELATIONSHIP_LABELS).flatMap((l) => [l.zh, l.en])]
 
 describe('customer-safe text exports (?audience=customer)', () => {
-  it('plan.md and both CSVs carry no CR level, stance, strategy, blocker or finding', async () => {
+  test('plan.md and both CSVs carry no CR level, stance, strategy, blocker or finding', async ({ server }) => {
+    const get = getFrom(server)
     const plan = await (await get('/api/accounts/demo/plan')).json()
     expect(plan.factions.length).toBeGreaterThan(0)
     expect(plan.findings.length).toBeGreaterThan(0)
@@ -53,7 +44,8 @@ describe('customer-safe text exports (?audience=customer)', () => {
     }
   })
 
-  it('audience=team is the full report; an unknown audience is a 400', async () => {
+  test('audience=team is the full report; an unknown audience is a 400', async ({ server }) => {
+    const get = getFrom(server)
     const full = await (await get('/api/accounts/demo/plan.md?lang=zh')).text()
     expect(await (await get('/api/accounts/demo/plan.md?lang=zh&audience=team')).text()).toBe(full)
     for (const path of ['plan.md?audience=everyone', 'actions.csv?audience=Customer', 'stakeholders.csv?audience=']) {
@@ -62,7 +54,7 @@ describe('customer-safe text exports (?audience=customer)', () => {
     }
   })
 
-  it('the customer variant is still members only', async () => {
+  test('the customer variant is still members only', async ({ server }) => {
     const res = await fetch(`${server.url}/api/accounts/demo/plan.md?audience=customer`)
     expect(res.status).toBe(401)
   })

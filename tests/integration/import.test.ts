@@ -3,7 +3,6 @@
  * re-import, access, limits, schema refusal, and the resulting document and plan record.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import writeXlsxFile from 'write-excel-file/universal'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { mapTable } from '../../shared/contacts/mapping.ts'
@@ -14,48 +13,50 @@ import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord, createWarRoomSchema } from '../../shared/schema.ts'
 import { defaultFactionProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
 import { addMember, api, userWithSession } from '../helpers/auth.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { barrier, type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
-
-let server: TestServer
-const data = tempDataDir()
-let viewer = ''
-let editor = { id: '', cookie: '' }
-const clients: Client[] = []
+import { test as base, describe, expect } from '../helpers/fixtures.ts'
+import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
+import { barrier, type Client } from '../helpers/yclient.ts'
 
 const MAX_ROWS = 40
 const MAX_BYTES = 64 * 1024
 
-beforeAll(async () => {
-  server = await startTestServer({
-    dataDir: data.dir,
-    accounts: ['acme', 'bare', 'future', 'limits'],
-    importMaxRows: MAX_ROWS,
-    importMaxBytes: MAX_BYTES,
-    // Smaller than the import limit: a contact sheet is not a JSON body.
-    maxJsonBytes: 16 * 1024,
-    deriveDelayMs: 20,
-  })
-  editor = await userWithSession(server, server.cookie, 'editor@example.com')
-  viewer = (await userWithSession(server, server.cookie, 'viewer@example.com')).cookie
-  for (const account of ['acme', 'bare', 'future', 'limits']) {
-    await addMember(server, server.cookie, account, 'editor@example.com', 'editor')
-    await addMember(server, server.cookie, account, 'viewer@example.com', 'viewer')
-  }
-})
-
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server?.close()
-  data.remove()
-})
-
-async function client(account: string) {
-  const c = connectClient(wsUrl(server), account, undefined, { cookie: server.cookie })
-  clients.push(c)
-  await whenSynced(c.provider)
-  return c
+interface Importers {
+  editor: { id: string; cookie: string }
+  viewer: string
+  /** POSTs a sheet as the editor (or `cookie`). */
+  postCsv(account: string, csv: string | Uint8Array<ArrayBuffer>, query?: string, cookie?: string): Promise<Response>
+  /** POSTs a file as multipart "file", as the editor. */
+  postFile(account: string, bytes: Uint8Array, name: string, query?: string): Promise<Response>
 }
+
+/** One server for the file (the accounts below), an editor and a viewer on each of them. */
+const test = base
+  .extend(
+    'serverOptions',
+    { scope: 'file' },
+    {
+      accounts: ['acme', 'bare', 'future', 'limits'],
+      importMaxRows: MAX_ROWS,
+      importMaxBytes: MAX_BYTES,
+      // Smaller than the import limit: a contact sheet is not a JSON body.
+      maxJsonBytes: 16 * 1024,
+      deriveDelayMs: 20,
+    },
+  )
+  .extend('people', { scope: 'file' }, async ({ server }): Promise<Importers> => {
+    const editor = await userWithSession(server, server.cookie, 'editor@example.com')
+    const viewer = (await userWithSession(server, server.cookie, 'viewer@example.com')).cookie
+    for (const account of ['acme', 'bare', 'future', 'limits']) {
+      await addMember(server, server.cookie, account, 'editor@example.com', 'editor')
+      await addMember(server, server.cookie, account, 'viewer@example.com', 'viewer')
+    }
+    return {
+      editor,
+      viewer,
+      postCsv: (account, csv, query = '', cookie = editor.cookie) => postCsv(server, account, csv, query, cookie),
+      postFile: (account, bytes, name, query = '') => postFile(server, editor.cookie, account, bytes, name, query),
+    }
+  })
 
 const records = (c: Client) =>
   new YKeyValue<Record<string, unknown>>(c.doc.getArray(DocKeys.records)).yarray
@@ -63,7 +64,13 @@ const records = (c: Client) =>
     .map((e) => (e as unknown as { val: Record<string, unknown> }).val)
 const stakeholders = (c: Client) => records(c).filter((r) => r.type === 'stakeholder')
 
-function postCsv(account: string, csv: string | Uint8Array<ArrayBuffer>, query = '', cookie = editor.cookie) {
+function postCsv(
+  server: TestServer,
+  account: string,
+  csv: string | Uint8Array<ArrayBuffer>,
+  query: string,
+  cookie: string,
+) {
   return fetch(`${server.url}/api/accounts/${account}/import/stakeholders${query}`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'text/csv; charset=utf-8' },
@@ -71,12 +78,12 @@ function postCsv(account: string, csv: string | Uint8Array<ArrayBuffer>, query =
   })
 }
 
-function postFile(account: string, bytes: Uint8Array, name: string, query = '') {
+function postFile(server: TestServer, cookie: string, account: string, bytes: Uint8Array, name: string, query: string) {
   const form = new FormData()
   form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), name)
   return fetch(`${server.url}/api/accounts/${account}/import/stakeholders${query}`, {
     method: 'POST',
-    headers: { cookie: editor.cookie },
+    headers: { cookie },
     body: form,
   })
 }
@@ -108,8 +115,9 @@ const SHEET =
   '李娜,信息中心主任,信息中心,KI,,,,,重复\n'
 
 describe('POST /api/accounts/:id/import/stakeholders', () => {
-  it('dryRun previews the columns, rows and rejections and changes nothing', async () => {
-    const c = await client('acme')
+  test('dryRun previews the columns, rows and rejections and changes nothing', async ({ server, people, client }) => {
+    const { postCsv } = people
+    const c = await client(server, 'acme')
     const before = records(c).length
     const res = await postCsv('acme', SHEET, '?dryRun=1')
     expect(res.status).toBe(200)
@@ -141,8 +149,13 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(records(c).length).toBe(before)
   })
 
-  it('writes valid cards a connected client receives, and the plan record shows them with the new findings', async () => {
-    const c = await client('acme')
+  test('writes valid cards a connected client receives, and the plan record shows them with the new findings', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { editor, postCsv } = people
+    const c = await client(server, 'acme')
     const res = await postCsv('acme', SHEET)
     expect(res.status).toBe(200)
     const body = (await res.json()) as ImportResponse
@@ -170,8 +183,13 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(codes).toContainEqual(['stakeholder.contact.stale', plan.stakeholders.find((s) => s.name === '李娜')!.id])
   })
 
-  it('re-importing updates the people already on the map instead of duplicating them', async () => {
-    const c = await client('acme')
+  test('re-importing updates the people already on the map instead of duplicating them', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { postCsv } = people
+    const c = await client(server, 'acme')
     const again = (await (await postCsv('acme', SHEET)).json()) as ImportResponse
     expect([again.added, again.updated, again.unchanged]).toEqual([0, 0, 3])
     const changed = SHEET.replace('CR3 中立者', 'CR2').replace('工程师,信息中心,大老板', '工程师,信息中心,KU')
@@ -185,8 +203,13 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(stakeholders(c)).toHaveLength(3)
   })
 
-  it('matches by CRM id kept in meta.crmId, and takes .xlsx files as multipart "file"', async () => {
-    const c = await client('acme')
+  test('matches by CRM id kept in meta.crmId, and takes .xlsx files as multipart "file"', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { postFile } = people
+    const c = await client(server, 'acme')
     const sheet = async (name: string) =>
       new Uint8Array(
         await (
@@ -209,8 +232,9 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(stakeholders(c)).toHaveLength(4)
   })
 
-  it('reads GB18030 text and places cards into a chosen faction, growing it', async () => {
-    const c = await client('bare')
+  test('reads GB18030 text and places cards into a chosen faction, growing it', async ({ server, people, client }) => {
+    const { postCsv } = people
+    const c = await client(server, 'bare')
     const kv = new YKeyValue<unknown>(c.doc.getArray(DocKeys.records))
     const faction = {
       id: 'shape:camp',
@@ -248,7 +272,7 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect((await postCsv('bare', gbk, '?faction=shape:nope')).status).toBe(400)
   })
 
-  it('records each import that wrote (not the dry runs) in the audit log', async () => {
+  test('records each import that wrote (not the dry runs) in the audit log', async ({ server }) => {
     const res = await api(server, 'GET', '/api/audit?action=stakeholders.import', { cookie: server.cookie })
     const { entries } = (await res.json()) as {
       entries: { actor: { email: string }; target: Record<string, string>; detail: Record<string, number> }[]
@@ -261,8 +285,9 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     })
   })
 
-  it('refuses viewers and other users with 403, and changes nothing', async () => {
-    const c = await client('acme')
+  test('refuses viewers and other users with 403, and changes nothing', async ({ server, people, client }) => {
+    const { viewer, postCsv } = people
+    const c = await client(server, 'acme')
     const before = stakeholders(c).length
     expect((await postCsv('acme', '姓名\n新人\n', '', viewer)).status).toBe(403)
     expect((await postCsv('acme', '姓名\n新人\n', '?dryRun=1', viewer)).status).toBe(403)
@@ -273,8 +298,13 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(stakeholders(c)).toHaveLength(before)
   })
 
-  it('refuses a file over the size limit and a sheet over the row limit with a clear 413', async () => {
-    const c = await client('limits')
+  test('refuses a file over the size limit and a sheet over the row limit with a clear 413', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { postCsv, postFile } = people
+    const c = await client(server, 'limits')
     const big = `姓名,关注点\n${'王强,'.padEnd(MAX_BYTES, 'x')}\n`
     const tooBig = await postCsv('limits', big)
     expect(tooBig.status).toBe(413)
@@ -302,7 +332,11 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(stakeholders(c)).toHaveLength(0)
   })
 
-  it('refuses bad input with a clear error: no name column, an .xls file, another content type', async () => {
+  test('refuses bad input with a clear error: no name column, an .xls file, another content type', async ({
+    server,
+    people,
+  }) => {
+    const { editor, postCsv, postFile } = people
     const noName = await postCsv('limits', 'Title\nCIO\n')
     expect(noName.status).toBe(400)
     expect(((await noName.json()) as { error: string }).error).toMatch(/no column names the person/)
@@ -314,8 +348,13 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     expect(json.status).toBe(415)
   })
 
-  it('refuses to write into a document whose stored schema is newer than the server’s', async () => {
-    const c = await client('future')
+  test('refuses to write into a document whose stored schema is newer than the server’s', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { postCsv } = people
+    const c = await client(server, 'future')
     const ours = createWarRoomSchema().serialize()
     c.doc.getMap(DocKeys.meta).set(DocKeys.schema, {
       ...ours,
@@ -331,7 +370,11 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
 })
 
 describe('the freshness, import and coverage limits', () => {
-  it('reach the client with GET /api/me, as the focus limit does: the server’s own values', async () => {
+  test('reach the client with GET /api/me, as the focus limit does: the server’s own values', async ({
+    server,
+    people,
+  }) => {
+    const { editor } = people
     const me = (await (await api(server, 'GET', '/api/me', { cookie: editor.cookie })).json()) as Record<
       string,
       unknown
@@ -347,10 +390,15 @@ describe('the freshness, import and coverage limits', () => {
 })
 
 describe('a document written by an older build', () => {
-  it('is migrated up before the import writes into it, as a client does on open', async () => {
+  test('is migrated up before the import writes into it, as a client does on open', async ({
+    server,
+    people,
+    client,
+  }) => {
+    const { postCsv } = people
     await server.ensureAccount('old')
     await addMember(server, server.cookie, 'old', 'editor@example.com', 'editor')
-    const c = await client('old')
+    const c = await client(server, 'old')
     const ours = createWarRoomSchema().serialize()
     const seq = Object.keys(ours.sequences).find((k) => k.endsWith('shape.stakeholder'))!
     const kv = new YKeyValue<unknown>(c.doc.getArray(DocKeys.records))
@@ -386,7 +434,11 @@ describe('a document written by an older build', () => {
 })
 
 describe('GET /api/accounts/:id/stakeholders.xlsx', () => {
-  it('has the CSV’s columns and rows, and goes out and comes back without duplicating anyone', async () => {
+  test('has the CSV’s columns and rows, and goes out and comes back without duplicating anyone', async ({
+    server,
+    people,
+  }) => {
+    const { editor, postFile } = people
     const res = await api(server, 'GET', '/api/accounts/acme/stakeholders.xlsx', { cookie: editor.cookie })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -404,7 +456,8 @@ describe('GET /api/accounts/:id/stakeholders.xlsx', () => {
     expect([back.added, back.updated, back.unchanged]).toEqual([0, 0, 4])
   })
 
-  it('?audience=customer keeps only the customer-safe columns', async () => {
+  test('?audience=customer keeps only the customer-safe columns', async ({ server, people }) => {
+    const { editor } = people
     const res = await api(server, 'GET', '/api/accounts/acme/stakeholders.xlsx?audience=customer&lang=en', {
       cookie: editor.cookie,
     })
