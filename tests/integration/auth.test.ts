@@ -1,7 +1,5 @@
 /** Sign-in, sessions, users and the demo account, through the real HTTP API. */
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
@@ -20,7 +18,7 @@ import {
 } from '../helpers/auth.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { onPostgres } from '../helpers/suiteStores.ts'
+import { onPostgres, storedOf } from '../helpers/suiteStores.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 async function fresh(
@@ -400,8 +398,16 @@ describe('membership changes on open sockets', () => {
     const client = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie })
     afterTest(() => client.destroy())
     await whenSynced(client.provider)
-    const ended = new Promise<number>((resolve) =>
-      client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
+    const closes: number[] = []
+    client.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0))
+    // y-websocket schedules its reconnect attempt (a no-op once it gave up) when a socket closes,
+    // then emits 'closed' if the code is final. The marker: a timer as long as that backoff, queued
+    // right after it — timers fire in due order, so any reconnect has started by the time it fires.
+    const settled = new Promise<{ code: number }>((resolve) =>
+      client.provider.once('closed', (event: { code: number }) => {
+        const { wsUnsuccessfulReconnects, maxBackoffTime } = client.provider
+        setTimeout(() => resolve(event), Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
+      }),
     )
     expect(
       (
@@ -411,9 +417,12 @@ describe('membership changes on open sockets', () => {
         })
       ).status,
     ).toBe(200)
-    expect(await ended).toBe(CloseCode.Forbidden)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(client.provider.wsconnected).toBe(false)
+    expect((await settled).code).toBe(CloseCode.Forbidden)
+    // Nothing came back: no new socket, no second refusal, and the room holds none of ed's.
+    expect(closes).toEqual([CloseCode.Forbidden])
+    expect(client.provider.ws).toBeNull()
+    expect(client.provider.wsconnecting || client.provider.wsconnected).toBe(false)
+    expect(server.rooms.peek('acme')?.connections.size ?? 0).toBe(0)
   })
 
   it('a viewer promoted to editor reconnects and can write from then on', async () => {
@@ -425,7 +434,13 @@ describe('membership changes on open sockets', () => {
     afterTest(() => client.destroy())
     await whenSynced(client.provider)
     client.doc.getMap('m').set('as-viewer', 1)
-    await new Promise((r) => setTimeout(r, 200))
+    // A barrier on the same socket: once the server holds the presence sent after the edit, it
+    // has handled the edit too (one socket's messages are handled in order).
+    client.provider.awareness.setLocalStateField('mark', 'after-viewer-edit')
+    const viewerId = client.doc.clientID
+    await eventually(() =>
+      expect(server.rooms.peek('acme')?.awareness.getStates().get(viewerId)?.mark).toBe('after-viewer-edit'),
+    )
     expect(server.rooms.peek('acme')?.doc.getMap('m').has('as-viewer')).toBe(false)
     const ended = new Promise<number>((resolve) =>
       client.provider.once('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
@@ -504,13 +519,12 @@ describe('the demo account', () => {
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
+    // Stored (files or tables) before, so the check after can fail.
+    await eventually(async () => expect(await storedOf(server, 'demo')).toEqual({ room: true, assets: true }))
     expect((await api(server, 'DELETE', '/api/accounts/demo', { cookie })).status).toBe(204)
     expect(await ended).toBe(CloseCode.NotFound)
     expect((await api(server, 'GET', '/api/accounts/demo', { cookie })).status).toBe(404)
-    await eventually(() => {
-      expect(existsSync(path.join(server.config.dataDir, 'rooms', 'demo'))).toBe(false)
-      expect(existsSync(path.join(server.config.dataDir, 'assets', 'demo'))).toBe(false)
-    })
+    await eventually(async () => expect(await storedOf(server, 'demo')).toEqual({ room: false, assets: false }))
     await new Promise((r) => setTimeout(r, 1200))
     expect(server.db.data.accounts.demo).toBeUndefined()
     expect(await server.plans.stored('demo')).toBeNull()
