@@ -55,11 +55,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
 }
 
 /**
- * The integration-pg project (tests/helpers/pgGlobalSetup.ts) runs the suite on PostgreSQL: each
- * data directory gets a database of its own (made from the migrated template on first use, the
- * same one again on a restart). Undefined elsewhere (the embedded files).
+ * The integration-pg and faults-pg projects (tests/helpers/pgGlobalSetup.ts) run the suite on
+ * PostgreSQL: each data directory gets a database of its own (made from the migrated template on
+ * first use, the same one again on a restart or in a child process). Undefined elsewhere (the
+ * embedded files).
  */
-async function suiteDatabaseFor(dataDir: string): Promise<string | undefined> {
+export async function suiteDatabaseFor(dataDir: string): Promise<string | undefined> {
   if (!process.env.VITEST) return undefined
   const { inject } = await import('vitest')
   const base = inject('warRoomPostgres') as string | undefined

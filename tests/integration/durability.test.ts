@@ -8,6 +8,7 @@ import { nodeFs, type StorageFs } from '../../server/storage/fsLayer.ts'
 import { startChildServer } from '../helpers/childServer.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { onPostgres, serverEnv, suiteDocStore } from '../helpers/suiteStores.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 /**
@@ -21,11 +22,12 @@ import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yc
 const DURABILITY_WINDOW_MS = 100
 
 /**
- * Watches a room's files on disk without touching them (the server holds them open): every
- * `intervalMs` the files that grew are read and only their new records applied to one replica;
- * `writtenAt` gets the moment each value of array `a` was first found there.
+ * Watches what a room has stored without touching it (the server holds its files open): every
+ * `intervalMs` the files that grew are read and only their new records applied to one replica —
+ * or, on PostgreSQL, the room's committed snapshot and update rows are read (one statement, by a
+ * second store) and applied; `writtenAt` gets the moment each value of array `a` was first found there.
  */
-function watchDisk(dataDir: string, room: string, intervalMs = 10) {
+async function watchStored(dataDir: string, room: string, intervalMs = 10) {
   const dir = path.join(dataDir, 'rooms', room)
   const doc = new Y.Doc()
   const writtenAt = new Map<string, number>()
@@ -36,7 +38,12 @@ function watchDisk(dataDir: string, room: string, intervalMs = 10) {
   })
   const applied = new Map<string, { bytes: number; records: number }>()
   let watching = true
+  const rows = onPostgres ? await suiteDocStore(dataDir) : null
   const look = async () => {
+    if (rows) {
+      for (const u of await rows.load(room)) Y.applyUpdate(doc, u)
+      return
+    }
     for (const name of (await fs.readdir(dir).catch(() => [] as string[])).sort()) {
       const file = path.join(dir, name)
       const size = (await fs.stat(file).catch(() => null))?.size ?? 0
@@ -66,6 +73,7 @@ function watchDisk(dataDir: string, room: string, intervalMs = 10) {
     stop: async () => {
       watching = false
       await loop
+      await rows?.close()
     },
   }
 }
@@ -137,7 +145,8 @@ describe('durability', () => {
     expect(reread.getArray('a').toArray()).toEqual(['v0', 'v5', 'v10', 'v15'])
   })
 
-  // Three real server processes are started and killed: slow on a loaded two-core machine.
+  // Three real server processes are started and killed: slow on a loaded two-core machine. On
+  // PostgreSQL too (the child on the data directory's database): what was committed is read back.
   it('kill -9 during a stream of edits: everything the store had written is read back, in order, with no hole', {
     timeout: 240_000,
   }, async () => {
@@ -146,7 +155,7 @@ describe('durability', () => {
     const gen = prng.create(20261122)
     const delays: number[] = []
     for (let round = 0; round < 3; round++) {
-      const child = await startChildServer({ DATA_DIR: data.dir, COMPACT_LOG_BYTES: String(4 * 1024) })
+      const child = await startChildServer(await serverEnv(data.dir, { COMPACT_LOG_BYTES: String(4 * 1024) }))
       afterTest(() => child.proc.kill('SIGKILL'))
       const url = `ws://127.0.0.1:${child.port}/sync`
       const cookie = await child.signIn(['acme'])
@@ -162,8 +171,8 @@ describe('durability', () => {
         for (const d of e.changes.delta)
           for (const v of (d.insert as string[] | undefined) ?? []) acceptedAt.set(v, now)
       })
-      // The store's own writes, watched on disk: when each edit was first there.
-      const disk = watchDisk(data.dir, 'acme')
+      // The store's own writes, watched where they are stored: when each edit was first there.
+      const disk = await watchStored(data.dir, 'acme')
       const { writtenAt } = disk
       let i = 0
       const timer = setInterval(() => {

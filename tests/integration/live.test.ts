@@ -3,8 +3,6 @@
  * identity from the connection's session (docs/document-format.md, "Awareness"), strips a viewer's
  * spotlight, stamps spotlight.since with server time, and a late joiner gets the current states.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
@@ -18,6 +16,7 @@ import { PowerCutFs } from '../faults/powerCutFs.ts'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { onPostgres, storedVotesText } from '../helpers/suiteStores.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 interface People {
@@ -355,22 +354,27 @@ describe('dot votes', () => {
     expect(await list(server, server.cookie)).toEqual([])
   })
 
-  it('a deleted account’s votes and ballots are removed from votes.json, not only hidden', async () => {
+  it('a deleted account’s votes and ballots are removed from the store (votes.json, or the tables), not only hidden', async () => {
     const people = await setup()
     const { server, wang } = people
     await seeded(people)
     const voteId = ((await (await open(server, wang.cookie)).json()) as State).vote.id as string
     expect((await ballot(server, wang.cookie, voteId, ['shape:b1'])).status).toBe(200)
-    const file = path.join(server.config.dataDir, 'votes.json')
-    expect(readFileSync(file, 'utf8')).toContain(voteId)
+    const stored = await storedVotesText(server)
+    expect(stored).toContain(voteId)
+    expect(stored).toContain(wang.id)
     expect((await api(server, 'DELETE', '/api/accounts/acme', { cookie: server.cookie })).status).toBe(204)
-    const left = readFileSync(file, 'utf8')
+    const left = await storedVotesText(server)
     expect(left).not.toContain(voteId)
     expect(left).not.toContain('先打哪个卡点')
     expect(left).not.toContain(wang.id)
   })
 
-  it('an opened vote and a cast ballot survive a power cut right after each answer', async () => {
+  // Files only: PowerCutFs models the embedded store's file system (what was fsynced survives).
+  // On PostgreSQL an answered vote is a committed row; tests/scale/pg-server.test.ts ("assets,
+  // reviews, the audit log and votes are kept in the database…") and the VoteStore contract in
+  // tests/scale/content.contract.test.ts cover it there.
+  it.skipIf(onPostgres)('an opened vote and a cast ballot survive a power cut right after each answer', async () => {
     const data = tempDataDir()
     afterTest(() => data.remove())
     const disk = new PowerCutFs()
