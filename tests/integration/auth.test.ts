@@ -363,7 +363,10 @@ describe('accounts', () => {
     expect(((await res.json()) as { archived: boolean }).archived).toBe(true)
     // The open socket is closed and comes back with read-only access (not the old socket, still
     // open for a moment after the answer: that was a flake at load ~35).
-    await eventually(() => expect(drops > 0 && writer.provider.wsconnected && writer.provider.synced).toBe(true))
+    await eventually(
+      () => expect(drops > 0 && writer.provider.wsconnected && writer.provider.synced).toBe(true),
+      30_000,
+    )
     writer.doc.getMap('m').set('late', 1)
     // A barrier on the same socket: once the server holds the presence sent after the edit, it
     // has handled the edit too (one socket's messages are handled in order).
