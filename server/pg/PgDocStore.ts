@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type DocStore, StorageUnavailableError } from '../storage/DocStore.ts'
+import { type DocStore, RoomDataError, StorageUnavailableError } from '../storage/DocStore.ts'
 import { IdleWorker } from '../storage/IdleWorker.ts'
 import type { Pool, PoolClient } from './pool.ts'
 import { rebuildState } from './rebuild.ts'
@@ -84,13 +84,13 @@ export class PgDocStore implements DocStore {
 
   async load(room: string): Promise<Uint8Array[]> {
     await this.compactions.get(room)
-    let rows: { kind: number; data: Buffer }[]
+    let rows: { kind: number; data: Buffer; digest: Buffer | null }[]
     try {
       // One statement, one snapshot of the database (see the class comment).
-      const result = await this.pool.query<{ kind: number; data: Buffer }>(
-        `SELECT 0 AS kind, 0::bigint AS id, data FROM doc_snapshots WHERE room = $1
+      const result = await this.pool.query<{ kind: number; data: Buffer; digest: Buffer | null }>(
+        `SELECT 0 AS kind, 0::bigint AS id, data, digest FROM doc_snapshots WHERE room = $1
          UNION ALL
-         SELECT 1 AS kind, id, data FROM doc_updates WHERE room = $1
+         SELECT 1 AS kind, id, data, digest FROM doc_updates WHERE room = $1
          ORDER BY kind, id`,
         [room],
       )
@@ -98,6 +98,15 @@ export class PgDocStore implements DocStore {
     } catch (e) {
       throw new StorageUnavailableError(`room ${room}: cannot read the document from PostgreSQL`, e)
     }
+    // As the file store's checksums: bytes that are not what was written (damaged, edited by hand)
+    // make the room unreadable — refused, never handed to the document or to a client (a damaged
+    // snapshot used to throw inside Yjs on a timer: an uncaught exception that stopped the node).
+    for (const r of rows)
+      if (r.digest && !createHash('sha1').update(r.data).digest().equals(r.digest))
+        throw new RoomDataError(
+          room,
+          `a stored ${r.kind === 0 ? 'snapshot' : 'update'} fails its digest; left as it is`,
+        )
     const state = this.stateOf(room)
     state.size = rows.reduce((n, r) => n + (r.kind === 1 ? r.data.length : 0), 0)
     return rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length))
@@ -299,10 +308,11 @@ export class PgDocStore implements DocStore {
       const bytes = parts.reduce((n, p) => n + p.length, 0)
       const merged =
         bytes < (this.opts.inlineCompactBytes ?? 1024 * 1024) ? rebuildState(parts) : await this.worker.rebuild(parts)
+      const snapshotBytes = Buffer.from(merged.buffer, merged.byteOffset, merged.length)
       await client.query(
-        `INSERT INTO doc_snapshots (room, data) VALUES ($1, $2)
-         ON CONFLICT (room) DO UPDATE SET data = excluded.data, updated_at = now()`,
-        [room, Buffer.from(merged.buffer, merged.byteOffset, merged.length)],
+        `INSERT INTO doc_snapshots (room, data, digest) VALUES ($1, $2, $3)
+         ON CONFLICT (room) DO UPDATE SET data = excluded.data, digest = excluded.digest, updated_at = now()`,
+        [room, snapshotBytes, createHash('sha1').update(snapshotBytes).digest()],
       )
       // Exactly the rows read: a row with a lower id may commit after the read (never `id <= max`).
       await client.query('DELETE FROM doc_updates WHERE id = ANY($1::bigint[])', [rows.rows.map((r) => r.id)])

@@ -49,10 +49,11 @@ export async function suiteDocStore(dataDir: string): Promise<DocStore> {
 }
 
 /**
- * Replaces a room's stored snapshot with these bytes (a damaged store), on a stopped server's
- * data: DATA_DIR/rooms/<room>/snapshot, or the room's `doc_snapshots` row.
+ * Damages a stopped server's stored room with these bytes: DATA_DIR/rooms/<room>/snapshot is
+ * replaced, or every row of the room (`doc_updates`, `doc_snapshots`) gets them in place of its
+ * data — bytes that are no longer what was written (bit rot, an edit by hand).
  */
-export async function writeStoredSnapshot(dataDir: string, room: string, bytes: Buffer): Promise<void> {
+export async function damageStoredRoom(dataDir: string, room: string, bytes: Buffer): Promise<void> {
   await withDatabase(dataDir, {
     files: async () => {
       const { mkdir, writeFile } = await import('node:fs/promises')
@@ -61,25 +62,29 @@ export async function writeStoredSnapshot(dataDir: string, room: string, bytes: 
       await writeFile(path.join(dir, 'snapshot'), bytes)
     },
     postgres: async (query) => {
-      await query(
-        `INSERT INTO doc_snapshots (room, data) VALUES ($1, $2)
-         ON CONFLICT (room) DO UPDATE SET data = EXCLUDED.data`,
-        [room, bytes],
-      )
+      const rows = [
+        ...(await query('UPDATE doc_updates SET data = $2 WHERE room = $1 RETURNING id', [room, bytes])),
+        ...(await query('UPDATE doc_snapshots SET data = $2 WHERE room = $1 RETURNING room', [room, bytes])),
+      ]
+      if (rows.length === 0) throw new Error(`room ${room} has nothing stored to damage`)
     },
   })
 }
 
-/** The room's stored snapshot bytes (see writeStoredSnapshot), or null. */
-export async function readStoredSnapshot(dataDir: string, room: string): Promise<Buffer | null> {
+/** What is stored of a room, byte for byte: the snapshot file, or the data of every row. */
+export async function storedRoomBytes(dataDir: string, room: string): Promise<Buffer[]> {
   return withDatabase(dataDir, {
     files: async () => {
       const { readFile } = await import('node:fs/promises')
-      return readFile(path.join(dataDir, 'rooms', room, 'snapshot')).catch(() => null)
+      const snapshot = await readFile(path.join(dataDir, 'rooms', room, 'snapshot')).catch(() => null)
+      return snapshot ? [snapshot] : []
     },
     postgres: async (query) => {
-      const rows = await query('SELECT data FROM doc_snapshots WHERE room = $1', [room])
-      return (rows[0]?.data as Buffer | undefined) ?? null
+      const rows = await query(
+        `SELECT data FROM doc_snapshots WHERE room = $1 UNION ALL SELECT data FROM doc_updates WHERE room = $1`,
+        [room],
+      )
+      return rows.map((r) => r.data as Buffer)
     },
   })
 }
