@@ -52,14 +52,12 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Authorisation, accounts, reviews, plans, assets and viewers again on the PostgreSQL
-          // stores (DATABASE_URL; tests/helpers/pgGlobalSetup.ts). The whole integration layer runs
-          // there too (`WAR_ROOM_PG_SUITE=all`), but doubles its time and checks files on disk in places.
+          // The whole integration layer again on the PostgreSQL stores (DATABASE_URL; one real
+          // PostgreSQL for the run, a database per data directory: tests/helpers/pgGlobalSetup.ts).
+          // Checks that look at what is stored ask tests/helpers/suiteStores.ts; the few that are
+          // about files by nature (a torn log, a power cut) skip themselves there, naming their twin.
           name: 'integration-pg',
-          include:
-            process.env.WAR_ROOM_PG_SUITE === 'all'
-              ? ['tests/integration/**/*.test.ts']
-              : ['access', 'auth', 'reviews', 'plan', 'assets', 'viewer'].map((f) => `tests/integration/${f}.test.ts`),
+          include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -75,6 +73,23 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The faults about records, documents and sync again on the PostgreSQL stores. Left out:
+          // the file system's own faults — db-durability (a power cut on db.json), disk-full (ENOSPC,
+          // EIO, a full tmpfs), log-corruption (damaged log files), unload (snapshot renames counted
+          // on the file layer). Their PostgreSQL twins: tests/scale/pg-server.test.ts and
+          // cluster.test.ts (a database refusing writes, kill -9), docstore.contract.test.ts.
+          name: 'faults-pg',
+          include: ['tests/faults/**/*.test.ts'],
+          exclude: ['db-durability', 'disk-full', 'log-corruption', 'unload'].map((f) => `tests/faults/${f}.test.ts`),
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          globalSetup: ['tests/helpers/pgGlobalSetup.ts'],
         },
       },
       {

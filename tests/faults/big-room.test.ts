@@ -8,10 +8,10 @@
 import { threadId } from 'node:worker_threads'
 import { afterEach, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { stakeholder } from '../../shared/plan/testing/builders.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { suiteDocStore } from '../helpers/suiteStores.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 /** The machine is shared by many engineers' test runs: wait generously, assert exactly. */
@@ -34,8 +34,8 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and other
   const { cookie } = first
   await first.close()
 
-  // The big room, written straight to storage as one snapshot.
-  const store = new FileDocStore(data.dir, { log: () => {} })
+  // The big room, written straight to storage (files or database) and compacted into one snapshot.
+  const store = await suiteDocStore(data.dir)
   const big = new Y.Doc()
   for (const u of await store.load('big')) Y.applyUpdate(big, u)
   const records = big.getArray<{ key: string; val: unknown }>(DocKeys.records)
@@ -47,6 +47,8 @@ it('a 50,000-record room is derived off the event loop, not mid-burst, and other
       }
     })
   }
+  store.append('big', Y.encodeStateAsUpdate(big))
+  await store.flush('big')
   await store.compact('big', Y.encodeStateAsUpdate(big))
   await store.close()
 

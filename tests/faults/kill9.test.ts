@@ -9,9 +9,9 @@
 import net from 'node:net'
 import { afterEach, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { startChildServer } from '../helpers/childServer.ts'
 import { eventually, tempDataDir } from '../helpers/server.ts'
+import { serverEnv, suiteDocStore } from '../helpers/suiteStores.ts'
 import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 /** The machine is shared by many engineers' test runs: wait generously, assert exactly. */
@@ -34,8 +34,9 @@ function freePort(): Promise<number> {
   })
 }
 
+/** What is stored (files, or the database on PostgreSQL) of acme's array. */
 async function onDisk(dir: string): Promise<Set<string>> {
-  const store = new FileDocStore(dir, { log: () => {} })
+  const store = await suiteDocStore(dir)
   const doc = new Y.Doc()
   for (const u of await store.load('acme')) Y.applyUpdate(doc, u)
   await store.close()
@@ -51,7 +52,7 @@ it('kill -9 during edits from several clients: after restart and reconnect, ever
   cleanups.push(() => data.remove())
   const port = await freePort()
   // The widest durability window allowed, so that the kill is likely to catch edits in it.
-  const env = { DATA_DIR: data.dir, PORT: String(port), FLUSH_INTERVAL_MS: '80' }
+  const env = await serverEnv(data.dir, { PORT: String(port), FLUSH_INTERVAL_MS: '80' })
   let child = await startChildServer(env)
   cleanups.push(() => child.proc.kill('SIGKILL'))
   const cookie = await child.signIn(['acme'])

@@ -10,10 +10,10 @@ import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { closed, eventually, opened, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { suiteDocStore } from '../helpers/suiteStores.ts'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -80,8 +80,8 @@ describe('updates with missing dependencies', () => {
     // A stored update whose dependency is missing (as after a lost log record), larger than the cap.
     const [first, rest] = orphans(30, 10_000)
     const stored = Y.mergeUpdates(rest)
-    const store = new FileDocStore(data.dir)
-    await store.append('acme', stored)
+    const store = await suiteDocStore(data.dir)
+    store.append('acme', stored)
     await store.close()
 
     const cap = 64 * 1024

@@ -10,11 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import type { DocStore } from '../../server/storage/DocStore.ts'
-import { FileDocStore } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { inboundQueue } from '../../server/sync/SyncConnection.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { suiteDocStore } from '../helpers/suiteStores.ts'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -31,7 +31,7 @@ describe('frames queued while a room loads', () => {
     const gate = new Promise<void>((r) => {
       release = r
     })
-    const files = new FileDocStore(data.dir)
+    const files = await suiteDocStore(data.dir)
     const store = new Proxy(files, {
       get(target, key) {
         if (key === 'load')
