@@ -1,5 +1,6 @@
 /**
- * `npm run bench:load -- --multi-node [--quick] [--rounds N] [--json out.json]`
+ * `npm run bench:load -- --multi-node [--quick] [--rounds N] [--rooms N] [--rate N] [--spread]
+ *   [--pin-engines] [--engines-nice N] [--json out.json]` (figures: docs/benchmarks.md, "Several nodes")
  *
  * War Room on several nodes (docs/scale-out.md) against War Room on one, in one run, on the same
  * real PostgreSQL (and Redis for the nodes):
@@ -14,8 +15,10 @@
  *   y-websocket clients; node A is killed with SIGKILL; the time until each of its clients is
  *   connected to node B again and has a marker edit made on node B after the kill (target < 5 s).
  *
- * Servers are pinned to core 0 (both nodes share it: the same server capacity as one node), the
- * load clients to the last core, as in the single-node bench; PostgreSQL and Redis are not pinned.
+ * Servers are pinned to core 0 (both nodes share it: the same server capacity as one node; with
+ * `--spread` node B runs on the load clients' core, a core per node), the load clients to the last
+ * core, as in the single-node bench; PostgreSQL and Redis are not pinned (`--pin-engines`: core 0)
+ * and run at the servers' priority. Each window also reports how long each node waited for its core.
  */
 
 import { execFileSync } from 'node:child_process'
@@ -41,6 +44,12 @@ const T = QUICK ? { warm: 2000, measure: 5000 } : { warm: 3000, measure: 10_000 
 const root = path.resolve(import.meta.dirname, '../..')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const PIN = machinePinning(Number(option('nice') ?? 20))
+/**
+ * `--spread`: node B on the load clients' core instead of sharing core 0 with node A — the two
+ * nodes then have more than the one node's capacity; it shows what the hop costs when a node is
+ * not waiting for its core (on machines of their own, each node has one).
+ */
+const SPREAD = flag('spread') && PIN.server.length > 0
 /** `--pin-engines`: PostgreSQL and Redis on the servers' core too (default: not pinned). */
 const PIN_ENGINES = flag('pin-engines') && PIN.server.length > 0
 
@@ -145,6 +154,8 @@ async function editWindow(
     ]
     await sleep(T.warm)
     const cpu0 = nodes.map((n) => n.cpuMs())
+    // BENCH_DEBUG: where each node's CPU went, per thread (main, plan worker, libuv, GC).
+    const threads0 = process.env.BENCH_DEBUG ? nodes.map((n) => n.threadCpuMs()) : null
     const wait0 = nodes.map((n) => n.schedMs()[1])
     const pg0 = treeCpuMs(engines.pg())
     const redis0 = treeCpuMs(engines.redis())
@@ -156,6 +167,12 @@ async function editWindow(
     const pgCpu = (treeCpuMs(engines.pg()) - pg0) / elapsed
     const redisCpu = (treeCpuMs(engines.redis()) - redis0) / elapsed
     const rss = nodes.map((n) => n.rssMB())
+    if (threads0)
+      nodes.forEach((n, i) => {
+        const spent = [...n.threadCpuMs()].map(([t, ms]) => [t, (ms - (threads0[i]!.get(t) ?? 0)) / elapsed] as const)
+        const top = spent.filter(([, x]) => x >= 0.01).sort((a, b) => b[1] - a[1])
+        console.log(`    ${tag} node ${i}: ${top.map(([t, x]) => `${t} ${(x * 100).toFixed(0)} %`).join(', ')}`)
+      })
     const [, observed] = await Promise.all(pending)
     const hist = Histogram.fromJSON(observed!.hist)
     const closes = Object.values(observed!.closes).reduce((a, b) => a + b, 0)
@@ -259,7 +276,7 @@ for (const pid of [pg.pid(), redis.pid()]) {
   } catch {}
 }
 console.log(
-  `  servers: ${PIN.server.join(' ') || 'not pinned'}, load clients: ${PIN.load.join(' ') || 'not pinned'}, priority ${PIN.nice ? `autogroup nice -${PIN.nice}` : 'normal'}; PostgreSQL + Redis: ${PIN_ENGINES ? PIN.server.join(' ') : 'not pinned'}, ${enginesGroups.size ? [...enginesGroups].join(', ') : 'normal priority'}`,
+  `  servers: ${PIN.server.join(' ') || 'not pinned'}${SPREAD ? ` (node B: ${PIN.load.join(' ')})` : ''}, load clients: ${PIN.load.join(' ') || 'not pinned'}, priority ${PIN.nice ? `autogroup nice -${PIN.nice}` : 'normal'}; PostgreSQL + Redis: ${PIN_ENGINES ? PIN.server.join(' ') : 'not pinned'}, ${enginesGroups.size ? [...enginesGroups].join(', ') : 'normal priority'}`,
 )
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`
 const extra = (row: EditRow) =>
@@ -291,7 +308,9 @@ try {
       } else {
         const env = { ...NODE_ENV, DATABASE_URL: db, REDIS_URL: redis.url }
         const a = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-a' })
-        const b = await Target.start('warroom', PIN, { ...env, NODE_ID: 'bench-b' })
+        // --spread: node B on the load clients' core (a core of its own, shared with the load side).
+        const pinB = SPREAD ? { ...PIN, server: PIN.load } : PIN
+        const b = await Target.start('warroom', pinB, { ...env, NODE_ID: 'bench-b' })
         try {
           const row = await editWindow(a, b, [a, b], round, 'm', engines)
           multi.push(row)
