@@ -3,7 +3,9 @@
  * together on one pool: migrations applied first, then the stores. `close` flushes the stores, then
  * ends the pool.
  */
+import path from 'node:path'
 import pg from 'pg'
+import { auditSpillFile } from '../audit/AuditLog.ts'
 import type { ServerConfig } from '../config.ts'
 import { migrate } from './migrate.ts'
 import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from './PgContentStores.ts'
@@ -61,7 +63,10 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
     lock = await NodeLock.take(config.databaseUrl, Boolean(config.redisUrl), log)
     const docs = new PgDocStore(pool, { flushIntervalMs: config.flushIntervalMs, log })
     const records = await PgRecords.open(pool, { url: config.databaseUrl, log })
-    const audit = new PgAuditLog(pool, log)
+    // The node's own spill file for entries PostgreSQL refuses (beside the file log's, never the same).
+    const audit = new PgAuditLog(pool, log, {
+      spillFile: auditSpillFile(path.join(config.dataDir, 'pg'), config.auditSpillDir),
+    })
     let closing: Promise<void> | null = null
     const held = lock
     return {

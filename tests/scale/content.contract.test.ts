@@ -4,19 +4,22 @@
  * is a second instance on the same data directory or database, as after a restart or on another
  * node.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { type AssetStore, FileAssetStore } from '../../server/assets/AssetStore.ts'
 import { AuditLog, type AuditStore } from '../../server/audit/AuditLog.ts'
 import type { StoredVote } from '../../server/live/VoteService.ts'
 import { FileVoteStore, type VoteStore } from '../../server/live/VoteStore.ts'
 import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from '../../server/pg/PgContentStores.ts'
+import type { Pool } from '../../server/pg/pool.ts'
 import { FileReviewStore } from '../../server/reviews/FileReviewStore.ts'
 import { newReviewId } from '../../server/reviews/ReviewService.ts'
 import type { ReviewStore, StoredReview } from '../../server/reviews/ReviewStore.ts'
 import { derivePlan } from '../../shared/plan/derive.ts'
 import { goodDoc, TODAY } from '../../shared/plan/testing/builders.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
-import { tempDataDir } from '../helpers/server.ts'
+import { eventually, tempDataDir } from '../helpers/server.ts'
 
 const engines = fileEngines()
 
@@ -205,6 +208,66 @@ for (const impl of [files, postgresImpl]) {
       expect(entries).toHaveLength(40)
       expect(new Set(entries.map((e) => e.seq)).size).toBe(40)
       expect(new Set(entries.map((e) => e.address)).size).toBe(40)
+    })
+  })
+
+  describe.skipIf(!impl.shared)('PgAuditLog when PostgreSQL refuses inserts', () => {
+    // A real refusal by PostgreSQL (as a full disk or a read-only standby would answer).
+    const refuseInserts = (admin: Pool) =>
+      admin.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '53100'; END $$;
+        CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log EXECUTE FUNCTION refuse_audit()`)
+    const takeInserts = (admin: Pool) => admin.query('DROP TRIGGER refuse_audit ON audit_log')
+    const login = (address: string) => ({ action: 'auth.login' as const, actor: null, address })
+
+    it('keeps refused entries (in memory and in the spill file), reports them, and inserts them once, in order, when PostgreSQL takes them', async () => {
+      const db = await engines.migrated('audit_refused')
+      const dir = tempDataDir()
+      onTestFinished(() => dir.remove())
+      const spillFile = path.join(dir.dir, 'spill', 'audit.jsonl')
+      const log = new PgAuditLog(db.pool(), () => {}, { spillFile, retryMs: 50 })
+      onTestFinished(() => log.close())
+      await log.record(login('10.0.0.1'))
+      await refuseInserts(db.admin)
+      await log.record(login('10.0.0.2'))
+      await log.record(login('10.0.0.3'))
+      // Resolved: durable in the spill file, reported, not in the table.
+      expect(log.status()).toMatchObject({ ok: false, waiting: 2, spilled: 2, error: '53100' })
+      const spilled = readFileSync(spillFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).address)
+      expect(spilled).toEqual(['10.0.0.2', '10.0.0.3'])
+      expect((await db.admin.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n).toBe(1)
+      await takeInserts(db.admin)
+      await eventually(() => expect(log.status()).toEqual({ ok: true, waiting: 0 }))
+      await log.record(login('10.0.0.4'))
+      const { entries } = await log.read()
+      expect(entries.map((e) => e.address)).toEqual(['10.0.0.4', '10.0.0.3', '10.0.0.2', '10.0.0.1'])
+      expect(existsSync(spillFile)).toBe(false)
+    })
+
+    it('a node that stopped during the outage: its next start inserts the spilled entries once (one already in the table is not doubled)', async () => {
+      const db = await engines.migrated('audit_spill')
+      const dir = tempDataDir()
+      onTestFinished(() => dir.remove())
+      const spillFile = path.join(dir.dir, 'spill', 'audit.jsonl')
+      const first = new PgAuditLog(db.pool(), () => {}, { spillFile, retryMs: 60_000 })
+      await refuseInserts(db.admin)
+      for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) await first.record(login(a))
+      expect(first.status()).toMatchObject({ ok: false, waiting: 3, spilled: 3 })
+      // The process stops before it retried (as after kill -9: nothing more from it); its first
+      // entry had made it in after all.
+      await first.close()
+      await takeInserts(db.admin)
+      const [one] = readFileSync(spillFile, 'utf8').trim().split('\n')
+      await db.admin.query(`INSERT INTO audit_log (action, entry) VALUES ('auth.login', $1::jsonb)`, [one])
+      const next = new PgAuditLog(db.pool(), () => {}, { spillFile })
+      onTestFinished(() => next.close())
+      const { entries } = await next.read()
+      expect(entries.map((e) => e.address)).toEqual(['10.0.0.3', '10.0.0.2', '10.0.0.1'])
+      expect(next.status()).toEqual({ ok: true, waiting: 0 })
+      expect(existsSync(spillFile)).toBe(false)
     })
   })
 
