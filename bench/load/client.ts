@@ -39,6 +39,11 @@ export interface Job {
   editsPerClient: number
   /** Every client publishes a presence state once it joined (as a browser does). */
   presence: boolean
+  /**
+   * Every client sends one edit at the end of the set-up (its first of `editsPerClient`), so that
+   * the server has opened every room's log before the first window instead of in it.
+   */
+  touch?: boolean
 }
 
 export interface Phase {
@@ -166,13 +171,17 @@ function connect(job: Job, index: number, spec: Job['clients'][number]): Promise
 }
 
 async function setup(job: Job) {
-  const out: Client[] = []
-  // Connect in small waves, as people arrive: a thousand simultaneous upgrades measure nothing useful.
-  const WAVE = 50
-  for (let i = 0; i < job.clients.length; i += WAVE) {
-    const wave = job.clients.slice(i, i + WAVE).map((spec, k) => connect(job, i + k, spec))
-    out.push(...(await Promise.all(wave)))
+  const out: Client[] = new Array(job.clients.length)
+  // At most 50 joins in flight per process, as people arrive: a thousand simultaneous upgrades
+  // measure nothing useful (waves of 50 each waited for their slowest join).
+  let next = 0
+  const joiner = async () => {
+    while (next < job.clients.length) {
+      const i = next++
+      out[i] = await connect(job, i, job.clients[i]!)
+    }
   }
+  await Promise.all(Array.from({ length: Math.min(50, job.clients.length) }, joiner))
   for (const c of out) {
     // On a doc of their own: the client answers the server's sync step 1 from `c.doc`, and a step 1
     // that arrives after this point (War Room sends it once a stored room is built, up to
@@ -183,6 +192,7 @@ async function setup(job: Job) {
     c.cursor = new CursorFrames(c.doc.clientID)
     if (job.presence) c.ws.send(awarenessFrame(c.doc.clientID, ++c.clock, presenceState(c.doc.clientID, 0, 0, 0)))
   }
+  if (job.touch) for (const c of out) sendEdit(c)
   clients = out
 }
 

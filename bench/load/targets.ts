@@ -250,9 +250,12 @@ export class Target {
   async createRooms(names: string[]) {
     if (this.kind !== 'warroom') return
     const server = { url: this.httpUrl }
-    for (let i = 0; i < names.length; i += 50) {
-      await Promise.all(names.slice(i, i + 50).map((id) => createAccount(server, this.cookie!, { id })))
+    // 64 requests in flight at any time (waves of 50 each waited for their slowest request).
+    let next = 0
+    const worker = async () => {
+      while (next < names.length) await createAccount(server, this.cookie!, { id: names[next++]! })
     }
+    await Promise.all(Array.from({ length: Math.min(64, names.length) }, worker))
   }
 
   /** Loaded rooms (War Room's /healthz), or null for the others. */

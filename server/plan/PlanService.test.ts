@@ -27,7 +27,7 @@ class CountingPlanStore extends FilePlanStore {
   }
 }
 
-async function setup(rooms: number, writesPerSecond: number) {
+async function setup(rooms: number, writesPerSecond: number, derivationsPerSecond?: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'war-room-plan-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const db = await Database.open(dir)
@@ -44,6 +44,7 @@ async function setup(rooms: number, writesPerSecond: number) {
     quietMs: 0,
     writeIntervalMs: 0,
     writesPerSecond,
+    derivationsPerSecond,
     timeZone: 'Asia/Shanghai',
     log: () => {},
     store,
@@ -84,6 +85,18 @@ describe('PlanService: the plan writes of all rooms share one budget', { timeout
     for (const name of names) manager.release(name)
     await until(() => new Set(store.written).size === names.length, 'every plan written on unload')
     for (const [i, name] of names.entries()) expect((await store.read(name))?.plan.account.name).toBe(`第${i}版`)
+  })
+
+  it('derivations share a budget too: the rooms that changed longest ago first, the rest as it refills', async () => {
+    const { names, plans, manager, clock } = await setup(6, 0, 2)
+    for (const name of names) (await manager.acquire(name)).doc.getMap('account').set('name', name)
+    await until(() => plans.lastDerivationOf.size >= 2, 'the first derivations')
+    expect([...plans.lastDerivationOf.keys()].sort()).toEqual(names.slice(0, 2))
+    clock.now += 1000
+    await until(() => plans.lastDerivationOf.size >= 4, 'a second later, two more')
+    expect([...plans.lastDerivationOf.keys()].sort()).toEqual(names.slice(0, 4))
+    // A plan asked for is derived at once, whatever the budget says.
+    expect((await plans.current(names[5]!)).account.name).toBe(names[5])
   })
 
   it('without a budget (0) every derived plan is written as soon as its interval allows', async () => {

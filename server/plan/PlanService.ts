@@ -47,6 +47,13 @@ export interface PlanServiceOptions {
    * file waited longest go first; an unloading room's plan is written at once.
    */
   writesPerSecond?: number
+  /**
+   * All rooms together start at most this many derivations per second from the scheduler (default
+   * 50; 0: no limit); the rooms that changed longest ago go first. With 500 rooms edited at once,
+   * one derivation per room every `deriveDelayMs` kept the plan worker at a tenth of the server's
+   * core; a plan asked for (the plan route, an unload) is derived at once all the same.
+   */
+  derivationsPerSecond?: number
   /** After a failed plan write, try again after this long (default 3 s). */
   writeRetryMs?: number
   /** The file-system layer plan files are written through (tests inject faults; files only). */
@@ -217,6 +224,7 @@ export class PlanService {
     this.clock = options.clock ?? Date.now
     // A shared store (PostgreSQL, several nodes) stores each derivation at once: no budget.
     this.writeBudget = new WriteBudget(this.store?.shared ? 0 : (options.writesPerSecond ?? 10), this.clock)
+    this.deriveBudget = new WriteBudget(options.derivationsPerSecond ?? 50, this.clock)
     // Started on first use; kept while any room has a replica in it, stopped a minute after the
     // last one unloaded (it costs memory while idle); messages of one turn go as one.
     this.worker = new IdleWorker(new URL('./planWorker.boot.mjs', import.meta.url), {
@@ -362,6 +370,7 @@ export class PlanService {
     const delay = this.options.deriveDelayMs
     let more = false
     const fileDue: RoomPlanState[] = []
+    const deriveDue: RoomPlanState[] = []
     for (const [name, s] of this.states) {
       if (s.room.destroyed) {
         // Dropped without an unload (storage failure): forget its replica.
@@ -379,12 +388,20 @@ export class PlanService {
         const due = now - s.dirtySince >= delay && now - s.lastDerivedAt >= delay
         const inBurst = now - s.lastChangeAt < quiet
         if (due && (!inBurst || now - s.dirtySince >= maxStale)) {
-          void this.derive(s, false).catch(() => {})
+          deriveDue.push(s)
           continue
         }
       }
       // Derived since its file was written: the file catches up, within the global budget.
       if (s.unwritten && now - s.lastFileAt >= this.writeInterval) fileDue.push(s)
+    }
+    if (deriveDue.length > 0) {
+      // The rooms that changed longest ago first, as many as the budget allows now.
+      if (deriveDue.length > 1) deriveDue.sort((a, b) => a.dirtySince - b.dirtySince)
+      for (const s of deriveDue) {
+        if (!this.deriveBudget.take()) break
+        void this.derive(s, false).catch(() => {})
+      }
     }
     if (fileDue.length > 0) {
       // The longest-waiting files first, as many as the budget allows now.
@@ -431,6 +448,8 @@ export class PlanService {
 
   /** The global budget of plan writes (see {@link PlanServiceOptions.writesPerSecond}). */
   private readonly writeBudget: WriteBudget
+  /** The global budget of scheduled derivations (see {@link PlanServiceOptions.derivationsPerSecond}). */
+  private readonly deriveBudget: WriteBudget
 
   /**
    * Derives in the worker. With `writeFile` the plan file is rewritten too (on unload); the
@@ -649,7 +668,7 @@ export class PlanService {
   }
 }
 
-/** A token bucket of plan writes per second (0: unlimited); a second's worth may pass at once. */
+/** A token bucket (plan writes, derivations) per second (0: unlimited); a second's worth may pass at once. */
 class WriteBudget {
   private tokens: number
   private last: number
