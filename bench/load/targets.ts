@@ -199,6 +199,8 @@ export class Target {
     }
     // BENCH_PROFILE=dir: each server writes a V8 CPU profile there when it stops.
     if (process.env.BENCH_PROFILE) args = [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, ...args]
+    // BENCH_NODE_ARGS="--trace-gc …": extra node flags for the servers (diagnostics; kept logs show them).
+    if (process.env.BENCH_NODE_ARGS) args = [...process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean), ...args]
     // Output goes to a file, not a pipe: a server logging into a pipe that its reader (this
     // process, at normal priority on a busy machine) does not drain blocks in its synchronous
     // log writes, and the table would measure that.
