@@ -125,7 +125,8 @@ async function withLoad<T>(
       console.log(
         `    set-up: ${spec.rooms.length} rooms created in ${((s1 - s0) / 1000).toFixed(1)} s, ${procs.length} load processes connected in ${((Date.now() - s1) / 1000).toFixed(1)} s`,
       )
-    await sleep(500)
+    // The windows have warm-ups of their own; this only lets the last joins' messages land.
+    await sleep(100)
     const run = async (phase: Omit<Phase, 'type'>): Promise<Window> => {
       const pending = procs.map(({ p, share }) =>
         p.request<PhaseResult>({ type: 'phase', ...phase, editRate: phase.editRate * share }, 120_000),

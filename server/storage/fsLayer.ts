@@ -69,7 +69,25 @@ export const nodeFs: StorageFs = {
   async open(file, flags) {
     return new NodeFileHandle(await fs.open(file, flags))
   },
-  readFile: (file) => fs.readFile(file),
+  // open, fstat, one read of the whole file, close: fs/promises' readFile reads in 512-KiB
+  // chunks, one thread-pool round trip each (a megabyte snapshot: six instead of four). Like it,
+  // this reads the size fstat reported.
+  async readFile(file) {
+    const handle = await fs.open(file, 'r')
+    try {
+      const { size } = await handle.stat()
+      const buf = Buffer.allocUnsafeSlow(size)
+      let off = 0
+      while (off < size) {
+        const { bytesRead } = await handle.read(buf, off, size - off, off)
+        if (bytesRead === 0) break
+        off += bytesRead
+      }
+      return off < size ? buf.subarray(0, off) : buf
+    } finally {
+      await handle.close()
+    }
+  },
   readdir: (dir) => fs.readdir(dir),
   mkdir: async (dir) => {
     await fs.mkdir(dir, { recursive: true })
