@@ -34,30 +34,40 @@ function AuthLayout({ title, intro, children }: { title: string; intro?: string;
   )
 }
 
-function Field(props: {
-  id: string
-  label: string
-  type?: string
-  value: string
-  onChange: (value: string) => void
-  autoComplete: string
-  hint?: string
-}) {
-  return (
-    <div className="wr-field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        name={props.id}
-        type={props.type ?? 'text'}
-        value={props.value}
-        autoComplete={props.autoComplete}
-        required
-        onChange={(event) => props.onChange(event.target.value)}
-      />
-      {props.hint && <small className="wr-hint">{props.hint}</small>}
-    </div>
-  )
+type PersonField = 'email' | 'name' | 'password'
+
+const INPUT_TYPES: Record<PersonField, string> = { email: 'email', name: 'text', password: 'password' }
+
+/**
+ * A form's person fields, each labelled in the reader's language, with its browser autofill hint
+ * (and a hint line where given): `values` for sending, `inputs` to render, in the order given.
+ */
+function usePersonFields<F extends PersonField>(fields: Record<F, { autoComplete: string; hint?: MessageKey }>) {
+  const t = useT()
+  const names = Object.keys(fields) as F[]
+  const [values, setValues] = useState(() => Object.fromEntries(names.map((n) => [n, ''])) as Record<F, string>)
+  const inputs = names.map((id) => {
+    const { autoComplete, hint } = fields[id]
+    return (
+      <div className="wr-field" key={id}>
+        <label htmlFor={id}>{t(`auth.${id}`)}</label>
+        <input
+          id={id}
+          name={id}
+          type={INPUT_TYPES[id]}
+          value={values[id]}
+          autoComplete={autoComplete}
+          required
+          onChange={(event) => {
+            const value = event.target.value
+            setValues((current) => ({ ...current, [id]: value }))
+          }}
+        />
+        {hint && <small className="wr-hint">{t(hint)}</small>}
+      </div>
+    )
+  })
+  return { values, inputs }
 }
 
 /**
@@ -112,15 +122,17 @@ function FormEnd({ error, busy, label }: { error: Message; busy: boolean; label:
 export function SetupPage() {
   const t = useT()
   const { refresh } = useSession()
-  const [email, setEmail] = useState('')
-  const [name, setName] = useState('')
-  const [password, setPassword] = useState('')
+  const { values, inputs } = usePersonFields({
+    email: { autoComplete: 'email' },
+    name: { autoComplete: 'name' },
+    password: { autoComplete: 'new-password', hint: 'auth.passwordHint' },
+  })
   const { submit, error, busy } = useAuthSubmit({
     check: () => {
-      const problems = checkPersonFields({ email, name, password })
+      const problems = checkPersonFields(values)
       return problems ? { key: 'form.invalid', params: { problems } } : null
     },
-    send: () => call(authApi.api.setup.$post({ json: { email, name, password } }), '/api/setup'),
+    send: () => call(authApi.api.setup.$post({ json: values }), '/api/setup'),
     explain: (e) => ({ key: 'auth.error', params: { message: errorText(e) } }),
     // Someone else finished set-up meanwhile: show sign-in.
     onRefused: async (e) => {
@@ -131,17 +143,7 @@ export function SetupPage() {
   return (
     <AuthLayout title={t('auth.setup.title')} intro={t('auth.setup.intro')}>
       <form onSubmit={submit} data-testid="setup-form">
-        <Field id="email" label={t('auth.email')} type="email" value={email} onChange={setEmail} autoComplete="email" />
-        <Field id="name" label={t('auth.name')} value={name} onChange={setName} autoComplete="name" />
-        <Field
-          id="password"
-          label={t('auth.password')}
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="new-password"
-          hint={t('auth.passwordHint')}
-        />
+        {inputs}
         <FormEnd error={error} busy={busy} label={t('auth.setup.submit')} />
       </form>
     </AuthLayout>
@@ -150,10 +152,12 @@ export function SetupPage() {
 
 export function LoginPage() {
   const t = useT()
-  const [email, setEmail] = useState('')
-  const [password, setPassword] = useState('')
+  const { values, inputs } = usePersonFields({
+    email: { autoComplete: 'username' },
+    password: { autoComplete: 'current-password' },
+  })
   const { submit, error, busy } = useAuthSubmit({
-    send: () => call(authApi.api.login.$post({ json: { email, password } }), '/api/login'),
+    send: () => call(authApi.api.login.$post({ json: values }), '/api/login'),
     explain: (e) => {
       const status = e instanceof ApiError ? e.status : 0
       if (status === 401) return { key: 'auth.login.wrong' }
@@ -165,22 +169,7 @@ export function LoginPage() {
   return (
     <AuthLayout title={t('auth.login.title')}>
       <form onSubmit={submit} data-testid="login-form">
-        <Field
-          id="email"
-          label={t('auth.email')}
-          type="email"
-          value={email}
-          onChange={setEmail}
-          autoComplete="username"
-        />
-        <Field
-          id="password"
-          label={t('auth.password')}
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="current-password"
-        />
+        {inputs}
         <FormEnd error={error} busy={busy} label={t('auth.login.submit')} />
         <p className="wr-hint">{t('auth.login.help')}</p>
       </form>
