@@ -4,7 +4,7 @@
  * style panel while such a shape is selected; edits go through the store and so
  * sync live to everyone.
  */
-import { type ReactNode, useEffect, useRef } from 'react'
+import { type ComponentType, type ReactNode, useEffect, useRef } from 'react'
 import {
   DefaultStylePanel,
   DefaultStylePanelContent,
@@ -43,6 +43,7 @@ import {
   REVIEW_CAUSES,
   type RelationKind,
   STAKEHOLDER_ROLES,
+  type WarRoomShapeType,
 } from '../../shared/shapes/types'
 import { ProvenanceNote } from '../contacts/provenance'
 import { type MessageKey, useLang, useT } from '../i18n'
@@ -143,125 +144,151 @@ function Inspector({ shapeId }: { shapeId: TLShapeId }) {
   )
 }
 
-function Fields({ shape }: { shape: WarRoomShape }) {
-  switch (shape.type) {
-    case 'stakeholder':
-      return (
-        <>
-          <TextField shape={shape} prop="name" label="field.name" />
-          <TextField shape={shape} prop="title" label="field.title" />
-          <TextField shape={shape} prop="department" label="field.department" />
-          <SelectField shape={shape} prop="role" label="field.role" values={STAKEHOLDER_ROLES} labels={ROLE_LABELS} />
-          <SelectField
-            shape={shape}
-            prop="relationship"
-            label="field.relationship"
-            values={RELATIONSHIP_LEVELS}
-            labels={RELATIONSHIP_LABELS}
-          />
-          <SelectField
-            shape={shape}
-            prop="influence"
-            label="field.influence"
-            values={INFLUENCE_LEVELS}
-            labels={INFLUENCE_LABELS}
-          />
-          <TextField shape={shape} prop="concern" label="field.concern" multiline />
-          <CheckboxField shape={shape} prop="champion" label="field.champion" />
-          <TextField shape={shape} prop="contact" label="field.contact" />
-          <DateField shape={shape} prop="lastContact" label="field.lastContact" />
-          <TextField shape={shape} prop="competitor" label="field.competitor" />
-          <ProvenanceNote shape={shape} />
-        </>
-      )
-    case 'faction':
-      return (
-        <>
-          <TextField shape={shape} prop="name" label="field.factionName" />
-          <SelectField
-            shape={shape}
-            prop="stance"
-            label="field.stance"
-            values={FACTION_STANCES}
-            labels={STANCE_LABELS}
-          />
-          <LeaderField shape={shape} />
-          <TextField shape={shape} prop="strategy" label="field.strategy" multiline />
-        </>
-      )
-    case 'blocker':
-      return (
-        <>
-          <TextField shape={shape} prop="title" label="field.blockerTitle" />
-          <TextField shape={shape} prop="detail" label="field.detail" multiline />
-          <SelectField
-            shape={shape}
-            prop="severity"
-            label="field.severity"
-            values={BLOCKER_SEVERITIES}
-            labels={SEVERITY_LABELS}
-          />
-          <SelectField
-            shape={shape}
-            prop="status"
-            label="field.blockerStatus"
-            values={BLOCKER_STATUSES}
-            labels={BLOCKER_STATUS_LABELS}
-          />
-          <SelectField
-            shape={shape}
-            prop="stage"
-            label="field.stage"
-            values={['', ...FUNNEL_STAGES]}
-            labels={{ ...STAGE_LABELS, '': { zh: '', en: '' } }}
-            emptyLabel="field.stageNone"
-          />
-        </>
-      )
-    case 'action':
-      return (
-        <>
-          <TextField shape={shape} prop="title" label="field.actionTitle" />
-          <TextField shape={shape} prop="owner" label="field.owner" />
-          <SelectField
-            shape={shape}
-            prop="department"
-            label="field.actionDepartment"
-            values={DEPARTMENTS}
-            labels={DEPARTMENT_LABELS}
-          />
-          <TextField shape={shape} prop="resources" label="field.resources" multiline />
-          <DateField shape={shape} prop="due" label="field.due" />
-          <TextField shape={shape} prop="checkpoint" label="field.checkpoint" multiline />
-          <SelectField
-            shape={shape}
-            prop="status"
-            label="field.actionStatus"
-            values={ACTION_STATUSES}
-            labels={ACTION_STATUS_LABELS}
-          />
-          <ReviewCausePrompt shape={shape} />
-          <SelectField
-            shape={shape}
-            prop="reviewCause"
-            label="field.reviewCause"
-            values={REVIEW_CAUSES}
-            labels={REVIEW_CAUSE_LABELS}
-          />
-          <TextField shape={shape} prop="reviewNote" label="field.reviewNote" multiline />
-        </>
-      )
-  }
+/**
+ * One field of the inspector: a text (one line or several), a choice among a contract's values
+ * with their labels, a checkbox, a date, or a part of its own (the faction's leader, a note).
+ */
+type FieldSpec =
+  | { kind: 'text'; prop: string; label: MessageKey; multiline?: boolean }
+  | {
+      kind: 'select'
+      prop: string
+      label: MessageKey
+      values: readonly string[]
+      labels: Record<string, Label>
+      /** The text of the empty value, which then stands first. */
+      emptyLabel?: MessageKey
+    }
+  | { kind: 'checkbox'; prop: string; label: MessageKey }
+  | { kind: 'date'; prop: string; label: MessageKey }
+  | { kind: 'part'; key: string; Part: ComponentType<{ shape: WarRoomShape }> }
+
+const text = (prop: string, label: MessageKey): FieldSpec => ({ kind: 'text', prop, label })
+const lines = (prop: string, label: MessageKey): FieldSpec => ({ kind: 'text', prop, label, multiline: true })
+const choice = (
+  prop: string,
+  label: MessageKey,
+  values: readonly string[],
+  labels: Record<string, Label>,
+): FieldSpec => ({
+  kind: 'select',
+  prop,
+  label,
+  values,
+  labels,
+})
+const part = (key: string, Part: ComponentType<{ shape: WarRoomShape }>): FieldSpec => ({ kind: 'part', key, Part })
+
+/** Each card's fields, in the order the inspector shows them. */
+const FIELDS: Record<WarRoomShapeType, FieldSpec[]> = {
+  stakeholder: [
+    text('name', 'field.name'),
+    text('title', 'field.title'),
+    text('department', 'field.department'),
+    choice('role', 'field.role', STAKEHOLDER_ROLES, ROLE_LABELS),
+    choice('relationship', 'field.relationship', RELATIONSHIP_LEVELS, RELATIONSHIP_LABELS),
+    choice('influence', 'field.influence', INFLUENCE_LEVELS, INFLUENCE_LABELS),
+    lines('concern', 'field.concern'),
+    { kind: 'checkbox', prop: 'champion', label: 'field.champion' },
+    text('contact', 'field.contact'),
+    { kind: 'date', prop: 'lastContact', label: 'field.lastContact' },
+    text('competitor', 'field.competitor'),
+    part('provenance', ProvenanceNote),
+  ],
+  faction: [
+    text('name', 'field.factionName'),
+    choice('stance', 'field.stance', FACTION_STANCES, STANCE_LABELS),
+    part('leader', LeaderField),
+    lines('strategy', 'field.strategy'),
+  ],
+  blocker: [
+    text('title', 'field.blockerTitle'),
+    lines('detail', 'field.detail'),
+    choice('severity', 'field.severity', BLOCKER_SEVERITIES, SEVERITY_LABELS),
+    choice('status', 'field.blockerStatus', BLOCKER_STATUSES, BLOCKER_STATUS_LABELS),
+    {
+      kind: 'select',
+      prop: 'stage',
+      label: 'field.stage',
+      values: ['', ...FUNNEL_STAGES],
+      labels: STAGE_LABELS,
+      emptyLabel: 'field.stageNone',
+    },
+  ],
+  action: [
+    text('title', 'field.actionTitle'),
+    text('owner', 'field.owner'),
+    choice('department', 'field.actionDepartment', DEPARTMENTS, DEPARTMENT_LABELS),
+    lines('resources', 'field.resources'),
+    { kind: 'date', prop: 'due', label: 'field.due' },
+    lines('checkpoint', 'field.checkpoint'),
+    choice('status', 'field.actionStatus', ACTION_STATUSES, ACTION_STATUS_LABELS),
+    part('reviewCausePrompt', ReviewCausePrompt),
+    choice('reviewCause', 'field.reviewCause', REVIEW_CAUSES, REVIEW_CAUSE_LABELS),
+    lines('reviewNote', 'field.reviewNote'),
+  ],
 }
 
-interface FieldProps {
-  shape: WarRoomShape
-  prop: string
-  label: MessageKey
+function Fields({ shape }: { shape: WarRoomShape }) {
+  return (
+    <>
+      {FIELDS[shape.type].map((field) =>
+        field.kind === 'part' ? (
+          <field.Part key={field.key} shape={shape} />
+        ) : (
+          <Field key={field.prop} shape={shape} field={field} />
+        ),
+      )}
+    </>
+  )
 }
 
 function propValue(shape: WarRoomShape, prop: string): unknown {
   return (shape.props as unknown as Record<string, unknown>)[prop]
+}
+
+/** One field's control, labelled, writing its prop through the store. */
+function Field({ shape, field }: { shape: WarRoomShape; field: Exclude<FieldSpec, { kind: 'part' }> }) {
+  const editor = useEditor()
+  const t = useT()
+  const { lang } = useLang()
+  const { prop } = field
+  const set = (value: string | boolean) => updateProps(editor, shape, { [prop]: value })
+  const value = String(propValue(shape, prop) ?? '')
+  const control = { className: 'wr-field__input', 'data-testid': `wr-field-${prop}` }
+  if (field.kind === 'checkbox') {
+    return (
+      <label className="wr-field wr-field--checkbox" data-field={prop}>
+        <input
+          type="checkbox"
+          checked={propValue(shape, prop) === true}
+          data-testid={control['data-testid']}
+          onChange={(e) => set(e.currentTarget.checked)}
+        />
+        <span className="wr-field__label">{t(field.label)}</span>
+      </label>
+    )
+  }
+  return (
+    <Row label={field.label} prop={prop}>
+      {field.kind === 'select' ? (
+        <select {...control} value={value} onChange={(e) => set(e.currentTarget.value)}>
+          {field.values.map((v) => (
+            <option key={v} value={v}>
+              {v === '' && field.emptyLabel ? t(field.emptyLabel) : (field.labels[v]?.[lang] ?? v)}
+            </option>
+          ))}
+        </select>
+      ) : field.kind === 'date' ? (
+        // A date input reports '' while its value is incomplete or cleared: both mean "not set".
+        <input {...control} type="date" value={value} onChange={(e) => set(e.currentTarget.value)} />
+      ) : field.multiline ? (
+        <textarea {...control} rows={2} value={value} onChange={(e) => set(e.currentTarget.value)} />
+      ) : (
+        <input {...control} type="text" value={value} onChange={(e) => set(e.currentTarget.value)} />
+      )}
+    </Row>
+  )
 }
 
 function Row({ label, prop, children }: { label: MessageKey; prop: string; children: ReactNode }) {
@@ -271,94 +298,6 @@ function Row({ label, prop, children }: { label: MessageKey; prop: string; child
       <span className="wr-field__label">{t(label)}</span>
       {children}
     </label>
-  )
-}
-
-function TextField({ shape, prop, label, multiline }: FieldProps & { multiline?: boolean }) {
-  const editor = useEditor()
-  const value = String(propValue(shape, prop) ?? '')
-  const onChange = (next: string) => updateProps(editor, shape, { [prop]: next })
-  return (
-    <Row label={label} prop={prop}>
-      {multiline ? (
-        <textarea
-          className="wr-field__input"
-          rows={2}
-          value={value}
-          data-testid={`wr-field-${prop}`}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      ) : (
-        <input
-          className="wr-field__input"
-          type="text"
-          value={value}
-          data-testid={`wr-field-${prop}`}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      )}
-    </Row>
-  )
-}
-
-function SelectField({
-  shape,
-  prop,
-  label,
-  values,
-  labels,
-  emptyLabel,
-}: FieldProps & { values: readonly string[]; labels: Record<string, Label>; emptyLabel?: MessageKey }) {
-  const editor = useEditor()
-  const t = useT()
-  const { lang } = useLang()
-  return (
-    <Row label={label} prop={prop}>
-      <select
-        className="wr-field__input"
-        value={String(propValue(shape, prop) ?? '')}
-        data-testid={`wr-field-${prop}`}
-        onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.value })}
-      >
-        {values.map((value) => (
-          <option key={value} value={value}>
-            {value === '' && emptyLabel ? t(emptyLabel) : (labels[value]?.[lang] ?? value)}
-          </option>
-        ))}
-      </select>
-    </Row>
-  )
-}
-
-function CheckboxField({ shape, prop, label }: FieldProps) {
-  const editor = useEditor()
-  const t = useT()
-  return (
-    <label className="wr-field wr-field--checkbox" data-field={prop}>
-      <input
-        type="checkbox"
-        checked={propValue(shape, prop) === true}
-        data-testid={`wr-field-${prop}`}
-        onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.checked })}
-      />
-      <span className="wr-field__label">{t(label)}</span>
-    </label>
-  )
-}
-
-function DateField({ shape, prop, label }: FieldProps) {
-  const editor = useEditor()
-  return (
-    <Row label={label} prop={prop}>
-      <input
-        className="wr-field__input"
-        type="date"
-        value={String(propValue(shape, prop) ?? '')}
-        data-testid={`wr-field-${prop}`}
-        // A date input reports '' while its value is incomplete or cleared: both mean "not set".
-        onChange={(e) => updateProps(editor, shape, { [prop]: e.currentTarget.value })}
-      />
-    </Row>
   )
 }
 
