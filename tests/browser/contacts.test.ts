@@ -4,11 +4,11 @@
  * duplicating; the coverage view; provenance of a CR change made by another person; the template
  * library inserting without covering cards.
  */
-import { randomBytes } from 'node:crypto'
 import type { Page } from 'playwright-core'
-import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
+import { createUser, login } from '../helpers/auth.ts'
 import { openRecordedPage, type RecordedPage, signedIn, waitForConnected } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { type ShapeInfo, shapesOn } from '../helpers/canvas.ts'
 
 const VIEWPORT = { width: 1400, height: 900 }
 
@@ -26,47 +26,14 @@ const test = base
       { scope: 'file' },
     ],
   })
-  .extend('room', async ({ server, people, openRoom }) => {
+  .extend('room', async ({ people, openRoom, newAccount: makeAccount }) => {
     /** A new account both people edit, and a page of it for one of them. */
-    const newAccount = async (prefix: string) => {
-      const id = await createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
-      await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
-      await addMember(server, server.cookie, id, 'li@example.com', 'editor')
-      return id
-    }
+    const newAccount = (prefix: string) =>
+      makeAccount(prefix, { members: { 'wang@example.com': 'editor', 'li@example.com': 'editor' } })
     const open = (accountId: string, who: keyof typeof people, locale = 'zh-CN'): Promise<RecordedPage> =>
       openRoom(accountId, { as: people[who], locale, viewport: VIEWPORT })
     return { newAccount, open }
   })
-
-interface ShapeInfo {
-  id: string
-  type: string
-  parentId: string
-  props: Record<string, unknown>
-  meta: Record<string, unknown>
-  bounds: { x: number; y: number; w: number; h: number }
-}
-
-function shapes(page: Page, type?: string): Promise<ShapeInfo[]> {
-  return page.evaluate((wanted) => {
-    const editor = window.__warRoomEditor!
-    return editor
-      .getCurrentPageShapes()
-      .filter((s) => !wanted || s.type === wanted)
-      .map((s) => {
-        const b = editor.getShapePageBounds(s.id)!
-        return {
-          id: s.id,
-          type: s.type,
-          parentId: s.parentId,
-          props: s.props as Record<string, unknown>,
-          meta: s.meta as Record<string, unknown>,
-          bounds: { x: b.x, y: b.y, w: b.w, h: b.h },
-        }
-      })
-  }, type)
-}
 
 const SAMPLE =
   '\uFEFF姓名,职务,部门,角色,关系,影响力,关注点,对接人,最近接触,备注\r\n' +
@@ -108,8 +75,8 @@ test('a sheet imported through the dialog: preview, confirm, one undo removes it
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-done').waitFor()
   await page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
-  const cards = await shapes(page, 'stakeholder')
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(4)
+  const cards = await shapesOn(page, 'stakeholder')
   const liu = cards.find((c) => c.props.name === '刘建华')!
   expect(liu.props).toMatchObject({ role: 'kdm', relationship: 'cr3', influence: 'high', lastContact: '2026-11-20' })
   expect((liu.meta.provenance as Record<string, { byName: string }>).relationship.byName).toBe('王强')
@@ -120,14 +87,14 @@ test('a sheet imported through the dialog: preview, confirm, one undo removes it
   await page.evaluate(() => {
     window.__warRoomEditor!.undo()
   })
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(0)
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(0)
 
   // Imported again, then a changed sheet updates the people instead of adding them twice.
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-done').waitFor()
   await page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(4)
   await importSheet(page, SAMPLE.replace('CR3 中立者', 'CR2 友善者'))
   await expect.poll(() => page.getByTestId('wr-import-summary').innerText()).toContain('新增 0 · 更新 1 · 未变 3')
   expect(await rows.locator('tr[data-row="2"]').innerText()).toContain('更新')
@@ -135,9 +102,9 @@ test('a sheet imported through the dialog: preview, confirm, one undo removes it
   await page.getByTestId('wr-import-done').waitFor()
   await page.getByTestId('wr-import-close').click()
   await expect
-    .poll(async () => (await shapes(page, 'stakeholder')).find((c) => c.props.name === '刘建华')?.props.relationship)
+    .poll(async () => (await shapesOn(page, 'stakeholder')).find((c) => c.props.name === '刘建华')?.props.relationship)
     .toBe('cr2')
-  expect((await shapes(page, 'stakeholder')).length).toBe(4)
+  expect((await shapesOn(page, 'stakeholder')).length).toBe(4)
   expect(a.foreignRequests).toEqual([])
 })
 
@@ -147,7 +114,7 @@ test('the coverage view shows who covers whom, who nobody covers, and the CR lev
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(4)
 
   await page.getByTestId('wr-open-coverage').click()
   const table = page.getByTestId('wr-coverage-table')
@@ -178,11 +145,11 @@ test('a CR change by another person shows who made it and when, on the card and 
   await importSheet(a.page, SAMPLE)
   await a.page.getByTestId('wr-import-confirm').click()
   await a.page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(a.page, 'stakeholder')).length).toBe(4)
+  await expect.poll(async () => (await shapesOn(a.page, 'stakeholder')).length).toBe(4)
 
   const b = await room.open(accountId, 'li')
-  await expect.poll(async () => (await shapes(b.page, 'stakeholder')).length).toBe(4)
-  const target = (await shapes(b.page, 'stakeholder')).find((c) => c.props.name === '赵工')!
+  await expect.poll(async () => (await shapesOn(b.page, 'stakeholder')).length).toBe(4)
+  const target = (await shapesOn(b.page, 'stakeholder')).find((c) => c.props.name === '赵工')!
   await b.page.evaluate((id) => {
     window.__warRoomEditor!.select(id as never)
   }, target.id)
@@ -191,7 +158,7 @@ test('a CR change by another person shows who made it and when, on the card and 
   // On the first person's screen: the change, signed by the other person.
   await expect
     .poll(async () => {
-      const card = (await shapes(a.page, 'stakeholder')).find((c) => c.id === target.id)!
+      const card = (await shapesOn(a.page, 'stakeholder')).find((c) => c.id === target.id)!
       return (card.meta.provenance as Record<string, { byName: string }> | undefined)?.relationship?.byName
     })
     .toBe('李娜')
@@ -214,8 +181,8 @@ test('a stance older than the freshness limit fades its card', async ({ room }) 
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
-  const old = (await shapes(page, 'stakeholder')).find((c) => c.props.name === '陈静')!
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(4)
+  const old = (await shapesOn(page, 'stakeholder')).find((c) => c.props.name === '陈静')!
   // As another client would have written it 90 days ago.
   await page.evaluate((id) => {
     const editor = window.__warRoomEditor!
@@ -237,7 +204,7 @@ test('the template library inserts where the user looks without covering existin
   await importSheet(page, SAMPLE)
   await page.getByTestId('wr-import-confirm').click()
   await page.getByTestId('wr-import-close').click()
-  await expect.poll(async () => (await shapes(page, 'stakeholder')).length).toBe(4)
+  await expect.poll(async () => (await shapesOn(page, 'stakeholder')).length).toBe(4)
   // Look at the imported cards, so the centre of the view is taken.
   await page.evaluate(() => {
     window.__warRoomEditor!.zoomToFit()
@@ -247,10 +214,10 @@ test('the template library inserts where the user looks without covering existin
   const topLevel = (s: ShapeInfo) => s.parentId.startsWith('page:') && s.type !== 'arrow'
   const people: Record<string, number> = { soe: 6, private: 5, bid: 5, factions: 3, blockers: 0 }
   for (const id of Object.keys(people)) {
-    const before = await shapes(page)
+    const before = await shapesOn(page)
     await page.getByTestId('wr-open-templates').click()
     await page.locator(`[data-template="${id}"]`).click()
-    const added = (await shapes(page)).filter((s) => !before.some((b) => b.id === s.id))
+    const added = (await shapesOn(page)).filter((s) => !before.some((b) => b.id === s.id))
     expect(added.filter((s) => s.type === 'stakeholder').length).toBe(people[id])
     expect(added.length).toBeGreaterThan(0)
     // Each template lands where nothing was, the imported cards and the templates before it alike.
@@ -258,7 +225,7 @@ test('the template library inserts where the user looks without covering existin
       for (const b of before.filter(topLevel)) expect(overlaps(s.bounds, b.bounds)).toBe(false)
     }
   }
-  const all = await shapes(page)
+  const all = await shapesOn(page)
   expect(all.some((s) => s.type === 'faction' && s.props.name === '评标委员会')).toBe(true)
   expect(all.filter((s) => s.type === 'blocker').length).toBe(1 + 3)
   await screenshot('contacts-templates-zh')

@@ -7,10 +7,9 @@
  * then ranks the cards, in the document and in GET /plan. Screenshots at 1280×720 in
  * tests/.artifacts/live-*.png.
  */
-import { randomBytes } from 'node:crypto'
 import type { Page } from 'playwright-core'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
-import { addMember, api, createAccount, createUser, login } from '../helpers/auth.ts'
+import { api, createUser, login } from '../helpers/auth.ts'
 import { type RecordedPage, waitForEditor } from '../helpers/browser.ts'
 import { test as base, describe, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
@@ -19,9 +18,14 @@ type Person = 'wang' | 'li' | 'zhao'
 
 const VIEWPORT = { width: 1280, height: 720 }
 
+/** Every account of the file: 王强 and 李娜 edit, 赵敏 views. */
+const MEMBERS = {
+  members: { 'wang@example.com': 'editor', 'li@example.com': 'editor', 'zhao@example.com': 'viewer' },
+} as const
+
 /**
  * The file's people (three users with departments, signed in once) on the shared fixture's
- * server; `newAccount` makes an account the three are members of; `openAs` opens a page as one
+ * server; `accountId` is a new account the three are members of; `openAs` opens a page as one
  * of them (on the shared fixture's `open`: closed after the test, fails on any foreign request).
  */
 const test = base
@@ -43,13 +47,8 @@ const test = base
       { scope: 'file' },
     ],
   })
-  .extend('newAccount', async ({ server }) => async (): Promise<string> => {
-    const id = await createAccount(server, server.cookie, { id: `live-${randomBytes(4).toString('hex')}` })
-    await addMember(server, server.cookie, id, 'wang@example.com', 'editor')
-    await addMember(server, server.cookie, id, 'li@example.com', 'editor')
-    await addMember(server, server.cookie, id, 'zhao@example.com', 'viewer')
-    return id
-  })
+  // A fresh account of the three (MEMBERS) for each test that asks for one.
+  .extend('accountId', async ({ newAccount }) => newAccount('live', MEMBERS))
   .extend(
     'openAs',
     async ({ open, people }) =>
@@ -87,10 +86,9 @@ const setCamera = (page: Page, camera: { x: number; y: number; z: number }) =>
 describe('live session', { timeout: 300_000 }, () => {
   test('people panel and cursors show names and department colours; following through the panel tracks pan and zoom', async ({
     people,
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
     const zhao = await open('zhao', `/a/${accountId}`)
@@ -169,8 +167,7 @@ describe('live session', { timeout: 300_000 }, () => {
     for (const p of [wang, li, zhao, li2]) await p.context.close()
   })
 
-  test('a ?follow= link waits for that person, then follows them', async ({ people, newAccount, openAs: open }) => {
-    const accountId = await newAccount()
+  test('a ?follow= link waits for that person, then follows them', async ({ people, accountId, openAs: open }) => {
     const zhao = await open('zhao', `/a/${accountId}?follow=${people.wang.id}`, 'en')
     await expect.poll(() => zhao.page.getByTestId('follow-waiting').count(), { timeout: 10_000 }).toBe(1)
     expect(await followingOf(zhao.page)).toBeNull()
@@ -193,10 +190,9 @@ describe('live session', { timeout: 300_000 }, () => {
 
   test('the spotlight brings everyone to the leader; one steps out with Esc and rejoins; it ends when turned off', async ({
     people,
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
     const zhao = await open('zhao', `/a/${accountId}`)
@@ -268,10 +264,9 @@ describe('live session', { timeout: 300_000 }, () => {
   })
 
   test('the session timer reads the same for everyone, survives a reload, and says when time is up', async ({
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const zhao = await open('zhao', `/a/${accountId}`, 'en')
     // Viewers see it but cannot run it.
@@ -316,10 +311,9 @@ describe('live session', { timeout: 300_000 }, () => {
   })
 
   test('on a large screen (1920×1080, English) the live bar and banners are a size up', async ({
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`, 'en', { width: 1920, height: 1080 })
     const li = await open('li', `/a/${accountId}`)
     await wiggle(li.page)
@@ -337,10 +331,9 @@ describe('live session', { timeout: 300_000 }, () => {
   })
 
   test('the laser is drawn in the person’s department colour, on their screen and on the others’', async ({
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
     /** The average colour of what the overlay canvas holds (lasers; nothing else on an empty page). */
@@ -384,10 +377,9 @@ describe('live session', { timeout: 300_000 }, () => {
   test('a dot vote: dots hidden while open, closed by the facilitator, ranks on the cards and in the plan', async ({
     server,
     people,
-    newAccount,
+    accountId,
     openAs: open,
   }) => {
-    const accountId = await newAccount()
     const wang = await open('wang', `/a/${accountId}`)
     const li = await open('li', `/a/${accountId}`)
     const zhao = await open('zhao', `/a/${accountId}`)

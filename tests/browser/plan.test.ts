@@ -9,9 +9,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { addMember, createAccount, createUser, login } from '../helpers/auth.ts'
+import { addMember, createUser, login } from '../helpers/auth.ts'
 import type { RecordedPage } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
+import { createFromToolbar, drawArrow } from '../helpers/canvas.ts'
 import { eventually } from '../helpers/server.ts'
 
 interface OpenOptions {
@@ -20,9 +21,9 @@ interface OpenOptions {
   cookie?: string
 }
 
-const test = base.extend('room', async ({ server, openRoom }) => {
+const test = base.extend('room', async ({ server, openRoom, newAccount: makeAccount }) => {
   const newAccount = (prefix: string, fields: { name: string; owner?: string; tier?: string }): Promise<string> =>
-    createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}`, ...fields })
+    makeAccount(prefix, { fields })
   /** The room with its plan panel open (collapsed to a strip below 1400 px until opened). */
   const open = async (
     accountId: string,
@@ -36,59 +37,6 @@ const test = base.extend('room', async ({ server, openRoom }) => {
   }
   return { newAccount, open }
 })
-
-interface ShapeInfo {
-  id: string
-  type: string
-  props: Record<string, unknown>
-}
-
-function shapes(page: Page, type?: string): Promise<ShapeInfo[]> {
-  return page.evaluate(
-    (wanted) =>
-      window
-        .__warRoomEditor!.getCurrentPageShapes()
-        .filter((s) => !wanted || s.type === wanted)
-        .map((s) => ({ id: s.id, type: s.type, props: s.props as Record<string, unknown> })),
-    type,
-  )
-}
-
-function screenCenter(page: Page, id: string): Promise<{ x: number; y: number }> {
-  return page.evaluate((shapeId) => {
-    const editor = window.__warRoomEditor!
-    const point = editor.pageToViewport(editor.getShapePageBounds(shapeId as never)!.center)
-    const rect = editor.getContainer().getBoundingClientRect()
-    return { x: rect.left + point.x, y: rect.top + point.y }
-  }, id)
-}
-
-/** Picks a tool from the toolbar and clicks the canvas at a viewport point. */
-async function createFromToolbar(page: Page, type: string, x: number, y: number): Promise<ShapeInfo> {
-  const before = new Set((await shapes(page, type)).map((s) => s.id))
-  await page.evaluate(() => {
-    window.__warRoomEditor!.selectNone()
-  })
-  await page.getByTestId(`tools.${type}`).click()
-  await page.mouse.click(x, y)
-  const created = (await shapes(page, type)).filter((s) => !before.has(s.id))
-  expect(created).toHaveLength(1)
-  return created[0]
-}
-
-/** Draws a tldraw arrow with the mouse from the centre of one shape to the centre of another. */
-async function drawArrow(page: Page, fromId: string, toId: string): Promise<void> {
-  const from = await screenCenter(page, fromId)
-  const to = await screenCenter(page, toId)
-  await page.keyboard.press('Escape')
-  await page.getByTestId('tools.arrow').click()
-  await page.mouse.move(from.x, from.y)
-  await page.mouse.down()
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 6 })
-  await page.mouse.move(to.x, to.y, { steps: 6 })
-  await page.mouse.up()
-  await page.keyboard.press('Escape')
-}
 
 const finding = (page: Page, code: string, shapeId?: string) =>
   page.locator(`[data-testid="wr-finding"][data-code="${code}"]${shapeId ? `[data-shape-id="${shapeId}"]` : ''}`)

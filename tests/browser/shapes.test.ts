@@ -5,121 +5,31 @@
  * shown as broken (and repaired), the template — and a second person's page sees
  * all of it. Screenshots of a realistic map in Chinese and English go to tests/.artifacts/.
  */
-import { randomBytes } from 'node:crypto'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { Page } from 'playwright-core'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
-import { createAccount } from '../helpers/auth.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
+import {
+  createFromToolbar,
+  dragBetween,
+  drawArrow,
+  fillInspector,
+  screenCenter,
+  screenPoint,
+  selectOnly,
+  shapeOn,
+  shapesOn,
+} from '../helpers/canvas.ts'
 import { eventually } from '../helpers/server.ts'
 
-const test = base.extend('room', async ({ server, openRoom }) => {
-  const newAccount = (prefix: string): Promise<string> =>
-    createAccount(server, server.cookie, { id: `${prefix}-${randomBytes(4).toString('hex')}` })
+const test = base.extend('room', async ({ newAccount, openRoom }) => {
   /** The room, signed in as the file's administrator, who may open every account. */
   const open = (accountId: string, locale = 'en-US', viewport = { width: 1280, height: 800 }) =>
     openRoom(accountId, { locale, viewport })
   return { newAccount, open }
 })
-
-interface ShapeInfo {
-  id: string
-  type: string
-  parentId: string
-  props: Record<string, unknown>
-  meta: Record<string, unknown>
-}
-
-function shapes(page: Page, type?: string): Promise<ShapeInfo[]> {
-  return page.evaluate(
-    (wanted) =>
-      window
-        .__warRoomEditor!.getCurrentPageShapes()
-        .filter((s) => !wanted || s.type === wanted)
-        .map((s) => ({
-          id: s.id,
-          type: s.type,
-          parentId: s.parentId,
-          props: s.props as Record<string, unknown>,
-          meta: s.meta as Record<string, unknown>,
-        })),
-    type,
-  )
-}
-
-async function shape(page: Page, id: string): Promise<ShapeInfo | undefined> {
-  return (await shapes(page)).find((s) => s.id === id)
-}
-
-/** The centre of a shape in the browser's viewport coordinates. */
-function screenCenter(page: Page, id: string): Promise<{ x: number; y: number }> {
-  return page.evaluate((shapeId) => {
-    const editor = window.__warRoomEditor!
-    const center = editor.getShapePageBounds(shapeId as never)!.center
-    const point = editor.pageToViewport(center)
-    const rect = editor.getContainer().getBoundingClientRect()
-    return { x: rect.left + point.x, y: rect.top + point.y }
-  }, id)
-}
-
-/** A point inside a shape, offset from its top-left corner in page units. */
-function screenPoint(page: Page, id: string, dx: number, dy: number): Promise<{ x: number; y: number }> {
-  return page.evaluate(
-    ({ shapeId, dx, dy }) => {
-      const editor = window.__warRoomEditor!
-      const bounds = editor.getShapePageBounds(shapeId as never)!
-      const point = editor.pageToViewport({ x: bounds.x + dx, y: bounds.y + dy })
-      const rect = editor.getContainer().getBoundingClientRect()
-      return { x: rect.left + point.x, y: rect.top + point.y }
-    },
-    { shapeId: id, dx, dy },
-  )
-}
-
-/** Picks a tool from the toolbar and clicks the canvas: a shape of the default size appears there. */
-async function createFromToolbar(page: Page, type: string, x: number, y: number): Promise<ShapeInfo> {
-  const before = new Set((await shapes(page, type)).map((s) => s.id))
-  // Nothing selected, so the inspector is closed and cannot cover the spot.
-  await page.evaluate(() => {
-    window.__warRoomEditor!.selectNone()
-  })
-  await page.getByTestId(`tools.${type}`).click()
-  await page.mouse.click(x, y)
-  const created = (await shapes(page, type)).filter((s) => !before.has(s.id))
-  expect(created).toHaveLength(1)
-  return created[0]
-}
-
-async function selectOnly(page: Page, id: string) {
-  await page.evaluate((shapeId) => {
-    const editor = window.__warRoomEditor!
-    editor.setCurrentTool('select')
-    editor.select(shapeId as never)
-  }, id)
-  await page.getByTestId('wr-inspector').waitFor()
-}
-
-async function dragBetween(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y)
-  await page.mouse.down()
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 6 })
-  await page.mouse.move(to.x, to.y, { steps: 6 })
-  await page.mouse.up()
-}
-
-/** Draws a tldraw arrow with the mouse from the centre of one shape to the centre of another. */
-async function drawArrow(page: Page, fromId: string, toId: string): Promise<ShapeInfo> {
-  const before = new Set((await shapes(page, 'arrow')).map((s) => s.id))
-  await page.keyboard.press('Escape')
-  await page.getByTestId('tools.arrow').click()
-  await dragBetween(page, await screenCenter(page, fromId), await screenCenter(page, toId))
-  const created = (await shapes(page, 'arrow')).filter((s) => !before.has(s.id))
-  expect(created).toHaveLength(1)
-  await page.keyboard.press('Escape')
-  return created[0]
-}
 
 test('each shape from the toolbar, every field edited in the inspector, seen by a second person', async ({ room }) => {
   const accountId = await room.newAccount('shapes-edit')
@@ -142,16 +52,6 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.getByTestId('wr-field-name').fill('建国')
   await page.getByTestId('wr-field-name').press('Home')
   await page.keyboard.type('王')
-  await page.getByTestId('wr-field-title').fill('信息中心主任')
-  await page.getByTestId('wr-field-department').fill('信息中心')
-  await page.getByTestId('wr-field-role').selectOption('kdm')
-  await page.getByTestId('wr-field-relationship').selectOption('cr2')
-  await page.getByTestId('wr-field-influence').selectOption('high')
-  await page.getByTestId('wr-field-concern').fill('系统稳定，明年预算')
-  await page.getByTestId('wr-field-champion').check()
-  await page.getByTestId('wr-field-contact').fill('陈亮')
-  await page.getByTestId('wr-field-lastContact').fill('2026-11-02')
-  await page.getByTestId('wr-field-competitor').fill('竞品A')
   const stakeholderProps = {
     name: '王建国',
     title: '信息中心主任',
@@ -165,7 +65,9 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     lastContact: '2026-11-02',
     competitor: '竞品A',
   }
-  expect((await shape(page, stakeholder.id))!.props).toMatchObject(stakeholderProps)
+  const { name: _typed, ...rest } = stakeholderProps
+  await fillInspector(page, rest)
+  expect((await shapeOn(page, stakeholder.id))!.props).toMatchObject(stakeholderProps)
   // The card shows what was entered.
   const card = page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`)
   await expect.poll(() => card.innerText()).toContain('王建国')
@@ -174,23 +76,15 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
 
   // Faction: the leader is chosen among its members.
   await selectOnly(page, faction.id)
-  await page.getByTestId('wr-field-name').fill('技术派')
-  await page.getByTestId('wr-field-stance').selectOption('ally')
-  await page.getByTestId('wr-field-leader').selectOption(stakeholder.id)
-  await page.getByTestId('wr-field-strategy').fill('以技术评审为突破口')
   const factionProps = { name: '技术派', stance: 'ally', leader: stakeholder.id, strategy: '以技术评审为突破口' }
-  expect((await shape(page, faction.id))!.props).toMatchObject(factionProps)
+  await fillInspector(page, factionProps)
+  expect((await shapeOn(page, faction.id))!.props).toMatchObject(factionProps)
   await expect
     .poll(() => page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText())
     .toContain('Leader: 王建国')
 
   // Blocker.
   await selectOnly(page, blocker.id)
-  await page.getByTestId('wr-field-title').fill('采购流程卡在财务审批')
-  await page.getByTestId('wr-field-detail').fill('财务总监要求三家比价')
-  await page.getByTestId('wr-field-severity').selectOption('critical')
-  await page.getByTestId('wr-field-status').selectOption('attacking')
-  await page.getByTestId('wr-field-stage').selectOption('P4')
   const blockerProps = {
     title: '采购流程卡在财务审批',
     detail: '财务总监要求三家比价',
@@ -198,19 +92,11 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     status: 'attacking',
     stage: 'P4',
   }
-  expect((await shape(page, blocker.id))!.props).toMatchObject(blockerProps)
+  await fillInspector(page, blockerProps)
+  expect((await shapeOn(page, blocker.id))!.props).toMatchObject(blockerProps)
 
   // Action, due in the past and still in progress: it must look overdue.
   await selectOnly(page, action.id)
-  await page.getByTestId('wr-field-title').fill('安排财务总监参观标杆客户')
-  await page.getByTestId('wr-field-owner').fill('赵亮')
-  await page.getByTestId('wr-field-department').selectOption('management')
-  await page.getByTestId('wr-field-resources').fill('副总裁出面；差旅预算 2 万')
-  await page.getByTestId('wr-field-due').fill('2025-03-01')
-  await page.getByTestId('wr-field-checkpoint').fill('参观后一周内财务同意单一来源')
-  await page.getByTestId('wr-field-status').selectOption('in-progress')
-  await page.getByTestId('wr-field-reviewCause').selectOption('execution')
-  await page.getByTestId('wr-field-reviewNote').fill('参观日期两次推迟')
   const actionProps = {
     title: '安排财务总监参观标杆客户',
     owner: '赵亮',
@@ -222,7 +108,8 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
     reviewCause: 'execution',
     reviewNote: '参观日期两次推迟',
   }
-  expect((await shape(page, action.id))!.props).toMatchObject(actionProps)
+  await fillInspector(page, actionProps)
+  expect((await shapeOn(page, action.id))!.props).toMatchObject(actionProps)
   const actionCard = page.locator(`[data-shape-id="${action.id}"] .wr-shape`)
   await expect.poll(() => actionCard.getAttribute('class')).toContain('wr-action--overdue')
   expect(await actionCard.innerText()).toContain('Overdue')
@@ -239,23 +126,23 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.keyboard.type('财务审批：')
   await input.press('Enter')
   await input.waitFor({ state: 'detached' })
-  expect((await shape(page, blocker.id))!.props.title).toBe('财务审批：三家比价')
+  expect((await shapeOn(page, blocker.id))!.props.title).toBe('财务审批：三家比价')
   blockerProps.title = '财务审批：三家比价'
 
   // The second person sees every field of every shape, and the membership.
   await eventually(async () => {
-    expect((await shape(bob.page, stakeholder.id))?.props).toMatchObject(stakeholderProps)
-    expect((await shape(bob.page, stakeholder.id))?.parentId).toBe(faction.id)
-    expect((await shape(bob.page, faction.id))?.props).toMatchObject(factionProps)
-    expect((await shape(bob.page, blocker.id))?.props).toMatchObject(blockerProps)
-    expect((await shape(bob.page, action.id))?.props).toMatchObject(actionProps)
+    expect((await shapeOn(bob.page, stakeholder.id))?.props).toMatchObject(stakeholderProps)
+    expect((await shapeOn(bob.page, stakeholder.id))?.parentId).toBe(faction.id)
+    expect((await shapeOn(bob.page, faction.id))?.props).toMatchObject(factionProps)
+    expect((await shapeOn(bob.page, blocker.id))?.props).toMatchObject(blockerProps)
+    expect((await shapeOn(bob.page, action.id))?.props).toMatchObject(actionProps)
   }, 10_000)
   await expect
     .poll(() => bob.page.locator(`[data-shape-id="${stakeholder.id}"] .wr-shape`).innerText())
     .toContain('王建国')
 
   // Every record the browser wrote satisfies the shared (server-side) schema.
-  for (const s of await shapes(page)) {
+  for (const s of await shapesOn(page)) {
     const record = await page.evaluate((id) => window.__warRoomEditor!.getShape(id as never), s.id)
     expect(checkRecord(record).ok, `${s.type} ${s.id}`).toBe(true)
   }
@@ -267,7 +154,7 @@ test('each shape from the toolbar, every field edited in the inspector, seen by 
   await page.evaluate((id) => {
     window.__warRoomEditor!.deleteShape(id as never)
   }, stakeholder.id)
-  await eventually(async () => expect((await shape(bob.page, faction.id))?.props.leader).toBe(''), 10_000)
+  await eventually(async () => expect((await shapeOn(bob.page, faction.id))?.props.leader).toBe(''), 10_000)
 })
 
 test('keyboard shortcuts pick the four tools', async ({ room }) => {
@@ -303,7 +190,7 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
   // Not a relation: the reverse of held-by.
   const plain = await drawArrow(page, boss.id, blocker.id)
 
-  const relationOf = async (p: Page, id: string) => (await shape(p, id))?.meta.relation
+  const relationOf = async (p: Page, id: string) => (await shapeOn(p, id))?.meta.relation
   expect(await relationOf(page, reports.id)).toBe('reports-to')
   expect(await relationOf(page, held.id)).toBe('held-by')
   expect(await relationOf(page, targetsBlocker.id)).toBe('targets')
@@ -312,7 +199,7 @@ test('each relation drawn with the arrow tool is recorded, switchable, styled an
 
   // Each relation has its own look.
   const look = async (id: string) => {
-    const { color, dash } = (await shape(page, id))!.props as { color: string; dash: string }
+    const { color, dash } = (await shapeOn(page, id))!.props as { color: string; dash: string }
     return `${color}/${dash}`
   }
   const looks = [await look(reports.id), await look(held.id), await look(targetsBlocker.id)]
@@ -365,8 +252,8 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   const grip = await screenPoint(page, person.id, 120, 60)
   const target = await screenPoint(page, faction.id, 280, 200)
   await dragBetween(page, grip, target)
-  await eventually(async () => expect((await shape(page, person.id))!.parentId).toBe(faction.id))
-  await eventually(async () => expect((await shape(bob.page, person.id))?.parentId).toBe(faction.id), 10_000)
+  await eventually(async () => expect((await shapeOn(page, person.id))!.parentId).toBe(faction.id))
+  await eventually(async () => expect((await shapeOn(bob.page, person.id))?.parentId).toBe(faction.id), 10_000)
   await expect
     .poll(() => bob.page.locator(`[data-shape-id="${faction.id}"] .wr-shape`).innerText())
     .toMatch(/\b1 member\b/)
@@ -374,8 +261,8 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   // And out again.
   const gripAgain = await screenPoint(page, person.id, 120, 60)
   await dragBetween(page, gripAgain, { x: 1100, y: 650 })
-  await eventually(async () => expect((await shape(page, person.id))!.parentId).toBe(pageId))
-  await eventually(async () => expect((await shape(bob.page, person.id))?.parentId).toBe(pageId), 10_000)
+  await eventually(async () => expect((await shapeOn(page, person.id))!.parentId).toBe(pageId))
+  await eventually(async () => expect((await shapeOn(bob.page, person.id))?.parentId).toBe(pageId), 10_000)
 
   // The faction is selected and renamed from its header (its body is open space for members).
   await page.keyboard.press('Escape')
@@ -385,13 +272,13 @@ test('a stakeholder dropped into a faction becomes a member and leaves when drag
   await nameInput.waitFor()
   await page.keyboard.type('业务派')
   await nameInput.press('Enter')
-  await eventually(async () => expect((await shape(bob.page, faction.id))?.props.name).toBe('业务派'), 10_000)
+  await eventually(async () => expect((await shapeOn(bob.page, faction.id))?.props.name).toBe('业务派'), 10_000)
 
   // Other shapes pass over a faction without joining it.
   const blocker = await createFromToolbar(page, 'blocker', 1040, 200)
   await page.keyboard.press('Escape')
   await dragBetween(page, await screenPoint(page, blocker.id, 100, 60), await screenPoint(page, faction.id, 280, 200))
-  expect((await shape(page, blocker.id))!.parentId).toBe(pageId)
+  expect((await shapeOn(page, blocker.id))!.parentId).toBe(pageId)
   expect(alice.errors).toEqual([])
 })
 
@@ -466,12 +353,12 @@ test('the template inserts a starter decision chain in the user’s language', a
   const accountId = await room.newAccount('shapes-template')
   const { page, screenshot } = await room.open(accountId, 'zh-CN')
   await page.getByTestId('wr-insert-template').click()
-  await eventually(async () => expect(await shapes(page)).toHaveLength(13))
-  const people = await shapes(page, 'stakeholder')
+  await eventually(async () => expect(await shapesOn(page)).toHaveLength(13))
+  const people = await shapesOn(page, 'stakeholder')
   expect(people.map((p) => p.props.role).sort()).toEqual(['kdm', 'ki', 'ki', 'ku', 'ku'])
   expect(people.find((p) => p.props.role === 'kdm')!.props.name).toBe('王总')
-  expect((await shapes(page, 'blocker'))[0].props.title).toMatch(/[\u4e00-\u9fff]/)
-  const relations = (await shapes(page, 'arrow')).map((a) => a.meta.relation).sort()
+  expect((await shapesOn(page, 'blocker'))[0].props.title).toMatch(/[\u4e00-\u9fff]/)
+  const relations = (await shapesOn(page, 'arrow')).map((a) => a.meta.relation).sort()
   expect(relations).toEqual(['held-by', 'reports-to', 'reports-to', 'reports-to', 'reports-to', 'targets'])
   // The empty-page prompt is gone once there is something on the page.
   await page.getByTestId('wr-empty-prompt').waitFor({ state: 'detached' })
@@ -930,7 +817,7 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     const alice = await room.open(accountId, locale, viewport)
     await buildRealisticMap(alice.page, lang)
     const counts = async (p: Page) => {
-      const all = await shapes(p)
+      const all = await shapesOn(p)
       const count = (t: string) => all.filter((s) => s.type === t).length
       return {
         stakeholder: count('stakeholder'),
@@ -943,11 +830,11 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     const expected = { stakeholder: 15, faction: 3, blocker: 4, action: 8, relations: 27 }
     expect(await counts(alice.page)).toEqual(expected)
     // Relations were inferred from the bindings by the client, not written by the test (but one switch).
-    const arrows = await shapes(alice.page, 'arrow')
+    const arrows = await shapesOn(alice.page, 'arrow')
     expect(arrows.filter((a) => a.meta.relation === 'reports-to')).toHaveLength(14)
     expect(arrows.filter((a) => a.meta.relation === 'held-by')).toHaveLength(4)
     expect(arrows.filter((a) => a.meta.relation === 'targets')).toHaveLength(8)
-    const members = (await shapes(alice.page, 'stakeholder')).filter((s) => s.parentId.startsWith('shape:'))
+    const members = (await shapesOn(alice.page, 'stakeholder')).filter((s) => s.parentId.startsWith('shape:'))
     expect(members).toHaveLength(14)
 
     // A second person opening the account sees the same map.

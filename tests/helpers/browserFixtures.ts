@@ -11,7 +11,10 @@
  *     const { page, screenshot } = await openRoom(accountId, { locale: 'zh-CN' })
  *   })
  */
+import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContextOptions } from 'playwright-core'
+import type { MemberRole } from '../../shared/accounts.ts'
+import { addMember, createAccount } from './auth.ts'
 import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForConnected } from './browser.ts'
 import { test as integration } from './fixtures.ts'
 import { startTestServer, type TestServer, type TestServerOptions, tempDataDir } from './server.ts'
@@ -36,6 +39,16 @@ export interface BrowserTestFixtures {
   open: (path: string, options?: OpenOptions) => Promise<RecordedPage>
   /** Opens an account's room and waits until its editor is mounted and connected. */
   openRoom: (accountId: string, options?: OpenOptions) => Promise<RecordedPage>
+  /**
+   * A new account of the file's server, made by its administrator, with a fresh id
+   * (`<prefix>-<8 hex>`); `members` adds people by email with their role.
+   */
+  newAccount: (prefix: string, options?: NewAccountOptions) => Promise<string>
+}
+
+export interface NewAccountOptions {
+  fields?: { name?: string; owner?: string; tier?: string }
+  members?: Record<string, MemberRole>
 }
 
 /** The `openRoom` fixture's type, for a file's own helpers. */
@@ -77,6 +90,16 @@ export const test = integration
       const recorded = await open(`/a/${accountId}`, options)
       await waitForConnected(recorded.page)
       return recorded
+    }
+  })
+  .extend('newAccount', async ({ server }): Promise<BrowserTestFixtures['newAccount']> => {
+    return async (prefix, { fields = {}, members = {} } = {}) => {
+      const id = await createAccount(server, server.cookie, {
+        id: `${prefix}-${randomBytes(4).toString('hex')}`,
+        ...fields,
+      })
+      for (const [email, role] of Object.entries(members)) await addMember(server, server.cookie, id, email, role)
+      return id
     }
   })
 
