@@ -17,18 +17,10 @@ import type { MemberRole } from '../../shared/accounts.ts'
 import { addMember, createAccount } from './auth.ts'
 import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForConnected } from './browser.ts'
 import { test as integration } from './fixtures.ts'
-import { startTestServer, type TestServer, type TestServerOptions, tempDataDir } from './server.ts'
 
 export interface OpenOptions extends BrowserContextOptions {
   /** The session cookie to open the page with; `null` opens it signed out. Default: the admin's. */
   as?: string | null
-}
-
-export interface BrowserFileFixtures {
-  /** How the file's `server` starts (default: a fresh data directory, the first admin signed in). */
-  serverOptions: Partial<TestServerOptions>
-  browser: Browser
-  server: TestServer
 }
 
 export interface BrowserTestFixtures {
@@ -55,28 +47,12 @@ export interface NewAccountOptions {
 export type OpenRoom = BrowserTestFixtures['openRoom']
 
 export const test = integration
-  .extend<{ $file: BrowserFileFixtures }>({
-    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
-    serverOptions: [async ({}, use) => use({ accounts: [] }), { scope: 'file' }],
-    browser: [
-      // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
-      async ({}, use) => {
-        const browser = await launchBrowser()
-        await use(browser)
-        await browser.close()
-      },
-      { scope: 'file' },
-    ],
-    server: [
-      async ({ serverOptions }, use) => {
-        const data = tempDataDir('war-room-browser-')
-        const server = await startTestServer({ accounts: [], ...serverOptions, dataDir: data.dir })
-        await use(server)
-        await server.close()
-        data.remove()
-      },
-      { scope: 'file' },
-    ],
+  // The file's `server` and its `serverOptions` are the integration fixtures' (tests/helpers/fixtures.ts).
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<Browser> => {
+    const browser = await launchBrowser()
+    onCleanup(() => browser.close())
+    return browser
   })
   .extend('open', async ({ browser, server }): Promise<BrowserTestFixtures['open']> => {
     return async (path, options = {}) => {
