@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core'
 import { addMember, api, createAccount, createUser, login, TEST_PASSWORD } from '../helpers/auth.ts'
-import { waitForConnected, waitForEditor } from '../helpers/browser.ts'
+import { pageAtRest, pageBarrier, waitForConnected, waitForEditor } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
 
@@ -74,9 +74,11 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   const focus = admin.page.getByTestId('focus-findings')
   await focus.waitFor()
   await expect(focus.textContent()).resolves.toContain('陈经理 同时负责 4 个战略型/攻坚型客户')
-  await admin.page.waitForTimeout(1500)
+  // After a reload the portfolio comes from the server alone (rows, health and the focus check).
   await admin.page.reload()
   await admin.page.locator('tr[data-account="demo"]').waitFor()
+  await expect.poll(() => focus.textContent()).toContain('陈经理 同时负责 4 个战略型/攻坚型客户')
+  await pageAtRest(admin.page)
   await admin.screenshot('access-portfolio-zh')
 
   // Filters: by tier, then by owner.
@@ -143,7 +145,8 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
   await viewer.page.mouse.up()
   await viewer.page.keyboard.press('Control+a')
   await viewer.page.keyboard.press('Delete')
-  await viewer.page.waitForTimeout(500)
+  // Whatever the viewer's page sent by now has reached the admin's.
+  await pageBarrier(viewer.page, admin.page)
   expect(await shapeCount(viewer.page)).toBe(2)
   expect(await shapeCount(admin.page)).toBe(2)
   await viewer.screenshot('access-viewer-readonly')
@@ -154,7 +157,7 @@ test('set up the first admin, create an account, open it and draw; a viewer sees
     editor.updateInstanceState({ isReadonly: false })
     editor.createShape({ type: 'geo', x: 50, y: 50, props: { w: 40, h: 40 } })
   })
-  await admin.page.waitForTimeout(800)
+  await pageBarrier(viewer.page, admin.page)
   expect(await shapeCount(admin.page)).toBe(2)
   const plan = (await (await api(server, 'GET', '/api/accounts/donghai-shipping/plan', { cookie })).json()) as {
     account: { name: string }

@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core'
 import { DEPARTMENT_COLORS } from '../../shared/live/people.ts'
 import { api, createUser, login } from '../helpers/auth.ts'
-import { type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { pageBarrier, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
 import { test as base, describe, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
 
@@ -228,7 +228,9 @@ describe('live session', { timeout: 300_000 }, () => {
       async () => expect(Math.abs((await viewOf(zhao.page)).x - (await viewOf(wang.page)).x)).toBeLessThan(15),
       5000,
     )
-    await new Promise((r) => setTimeout(r, 500))
+    // Barrier: 李娜's page has the leader's moved camera (it came before the marker) and did not follow.
+    await pageBarrier(wang.page, li.page)
+    expect(await followingOf(li.page)).toBeNull()
     expect(Math.abs((await viewOf(li.page)).x - (await viewOf(wang.page)).x)).toBeGreaterThan(100)
     await li.screenshot('live-spotlight-stepped-out')
     await li.page.getByTestId('spotlight-rejoin').click()

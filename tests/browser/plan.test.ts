@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { addMember, createUser, login } from '../helpers/auth.ts'
-import type { RecordedPage } from '../helpers/browser.ts'
+import { pageAtRest, type RecordedPage } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { createFromToolbar, drawArrow } from '../helpers/canvas.ts'
 import { eventually } from '../helpers/server.ts'
@@ -318,13 +318,13 @@ test('the room with its plan and account panels, in Chinese and in English (scre
       editor.zoomToFit()
     }, lang)
     await page.locator('[data-testid="wr-finding-badge"]').first().waitFor()
-    await page.waitForTimeout(400)
+    await pageAtRest(page)
     await screenshot(`plan-room-${lang}`)
     await page.getByTestId('wr-plan-tab-account').click()
     await page.getByTestId('wr-account-field-winProbability').fill('150')
     await screenshot(`plan-account-${lang}`)
     await page.getByTestId('wr-plan-toggle').click()
-    await page.waitForTimeout(300)
+    await pageAtRest(page)
     await screenshot(`plan-collapsed-${lang}`)
     expect(errors).toEqual([])
   }

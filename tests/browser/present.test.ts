@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { addMember, api, createUser, login } from '../helpers/auth.ts'
-import { ARTIFACTS_DIR, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
+import { ARTIFACTS_DIR, pageAtRest, type RecordedPage, waitForEditor } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
 
@@ -176,7 +176,7 @@ test('level of detail further out: names stay 14 px or more down to 15 %, the ty
     await eventually(async () =>
       expect(await page.evaluate(() => window.__warRoomEditor!.getZoomLevel())).toBeCloseTo(zoom, 3),
     )
-    await page.waitForTimeout(300)
+    await pageAtRest(page)
     const sizes = await cardNameSizes(page)
     expect(sizes.length).toBeGreaterThanOrEqual(24)
     for (const s of sizes) expect(s.px, `${s.text} at ${zoom}`).toBeGreaterThanOrEqual(14)
@@ -245,7 +245,7 @@ test('present mode without frames: whole map, each faction, each blocker with it
     await eventually(async () =>
       expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${i + 1} / ${total}`),
     )
-    await page.waitForTimeout(350) // the camera's 220 ms move
+    await pageAtRest(page) // the camera's 220 ms move
     titles.push(await page.getByTestId('wr-slide-title').innerText())
     // Every card on the slide is readable.
     const inView = await page.evaluate(() => {
@@ -515,7 +515,7 @@ test('customer-safe present mode: people, reporting lines and actions only', asy
   for (let i = 1; i <= 3; i++) {
     if (i > 1) await page.keyboard.press('PageDown')
     await eventually(async () => expect(await page.getByTestId('wr-slide-count').innerText()).toBe(`${i} / 3`))
-    await page.waitForTimeout(350)
+    await pageAtRest(page)
     const text = await page.locator('.tl-canvas').innerText()
     for (const word of words) expect(text, `slide ${i}`).not.toContain(word)
     expect(await page.locator('.tl-shape .wr-faction, .tl-shape .wr-blocker').count()).toBe(0)
@@ -701,13 +701,13 @@ test('present mode with frames: the frames are the slides, in index order', asyn
   })
   await page.getByTestId('wr-present-start').click()
   await eventually(async () => expect(await page.getByTestId('wr-slide-count').innerText()).toBe('1 / 2'))
-  await page.waitForTimeout(350)
+  await pageAtRest(page)
   expect(await page.getByTestId('wr-slide-title').innerText()).toBe('第一页：决策链')
   for (const s of await cardNameSizes(page)) expect(s.px, s.text).toBeGreaterThanOrEqual(14)
   await screenshot('present-frame-1')
   await page.keyboard.press('PageDown')
   await eventually(async () => expect(await page.getByTestId('wr-slide-title').innerText()).toBe('第二页：卡点与行动'))
-  await page.waitForTimeout(350)
+  await pageAtRest(page)
   for (const s of await cardNameSizes(page)) expect(s.px, s.text).toBeGreaterThanOrEqual(14)
   await screenshot('present-frame-2')
   await page.keyboard.press('Escape')

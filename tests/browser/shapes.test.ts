@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord } from '../../shared/schema.ts'
+import { pageAtRest } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import {
   createFromToolbar,
@@ -843,7 +844,7 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
     await bob.page.evaluate(() => {
       window.__warRoomEditor!.zoomToFit()
     })
-    await bob.page.waitForTimeout(300)
+    await pageAtRest(bob.page)
     await bob.screenshot(`shapes-map-${lang}`)
 
     // Zoomed to one faction, as it would be shown when discussing it on a projector.
@@ -852,7 +853,7 @@ test('a realistic account map reads in Chinese and in English (screenshots)', as
       const finance = editor.getCurrentPageShapes().filter((s) => s.type === 'faction')[2]
       editor.zoomToBounds(editor.getShapePageBounds(finance)!.clone().expandBy(60))
     })
-    await bob.page.waitForTimeout(300)
+    await pageAtRest(bob.page)
     await bob.screenshot(`shapes-map-${lang}-faction`)
     expect(alice.errors).toEqual([])
     expect(bob.errors).toEqual([])

@@ -160,3 +160,38 @@ export function signedIn(
     },
   }
 }
+
+/** The page ran a frame and a task after everything queued so far (tldraw's store flushes its changes on a frame). */
+export async function pageSettled(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
+}
+
+/**
+ * A barrier between two pages of one room instead of "wait, then check nothing happened": `from`
+ * settles (its edits leave on the next frame), announces a marker in its presence, and this
+ * resolves once `to` has it. `from` sends on one socket and the server relays to `to` in order, so
+ * whatever `from` sent before the marker, and whatever the server relayed of it, has reached `to`.
+ */
+export async function pageBarrier(from: Page, to: Page): Promise<void> {
+  const marker = `barrier-${Math.random().toString(36).slice(2)}`
+  await pageSettled(from)
+  await from.evaluate((m) => window.__warRoomLive!.awareness.setLocalStateField('barrier', m), marker)
+  await to.waitForFunction(
+    (m) => [...window.__warRoomLive!.awareness.getStates().values()].some((s) => s.barrier === m),
+    marker,
+  )
+  await pageSettled(to)
+}
+
+/**
+ * The page is still, for a screenshot or a measurement: a frame has been drawn, the canvas camera
+ * is not moving (tldraw's camera state) and no CSS transition or animation is running.
+ */
+export async function pageAtRest(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+  await page.waitForFunction(
+    () =>
+      (window.__warRoomEditor?.getCameraState() ?? 'idle') === 'idle' &&
+      document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  )
+}
