@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { rewritePresence } from '../live/rewritePresence.ts'
 import { RemotePresence } from '../scale/RemotePresence.ts'
-import type { DocStore } from '../storage/DocStore.ts'
+import { type DocStore, RoomDataError } from '../storage/DocStore.ts'
 import { Presence } from './Presence.ts'
 import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
 
@@ -54,6 +54,12 @@ export interface RoomOptions {
   limits?: Partial<RoomLimits>
   /** The fan-out to other nodes (multi-node mode, server/scale/); none on a single node. */
   fanout?: RoomFanout
+  /**
+   * The stored bytes passed the store's checks but are not a Yjs document (a buggy writer): the
+   * room has closed its connections (4503) and must be dropped without a compaction or an unload
+   * hook, so that nothing is written from its partial state and the stored data stays as it is.
+   */
+  onUnreadable?: (room: Room, error: RoomDataError) => void
 }
 
 /** What a room tells the fan-out between nodes (docs/scale-out.md, "Fan-out between nodes"). */
@@ -127,7 +133,7 @@ export class Room {
     // Built when first needed (an edit, a returning client's state vector, the plan record), or
     // once the first joiners have had their answer from the stored bytes: building a 4,000-record
     // document takes tens of milliseconds that a joining client need not wait for.
-    if (updates.length) setTimeout(() => room.hydrate(), HYDRATE_AFTER_MS).unref()
+    if (updates.length) setTimeout(() => room.hydrateOrFail(), HYDRATE_AFTER_MS).unref()
     else room.hydrate()
     return room
   }
@@ -138,13 +144,35 @@ export class Room {
     return this.ydoc
   }
 
+  /** Whether the stored bytes turned out not to be a Yjs document (see {@link RoomOptions.onUnreadable}). */
+  unreadable: RoomDataError | null = null
+
+  /** The hydrate timer's way in: an error there would stop the process; it closes the room instead. */
+  private hydrateOrFail() {
+    try {
+      this.hydrate()
+    } catch {
+      // hydrate() has closed the room; `unreadable` says why.
+    }
+  }
+
   private hydrate() {
+    if (this.unreadable) throw this.unreadable
     const updates = this.unapplied
     if (!updates) return
     this.unapplied = null
-    this.ydoc.transact(() => {
-      for (const update of updates) Y.applyUpdate(this.ydoc, update)
-    }, STORAGE_ORIGIN)
+    try {
+      this.ydoc.transact(() => {
+        for (const update of updates) Y.applyUpdate(this.ydoc, update)
+      }, STORAGE_ORIGIN)
+    } catch (e) {
+      const error = new RoomDataError(this.name, `stored updates are not a document: ${String(e)}`)
+      this.unreadable = error
+      this.options.log(`[room ${this.name}] ${error.message}; closing its connections, the stored data is left alone`)
+      for (const conn of [...this.connections]) conn.close(CloseCode.RoomUnavailable, 'stored room data cannot be read')
+      this.options.onUnreadable?.(this, error)
+      throw error
+    }
     // Not 'update': with an 'update' listener Yjs re-encodes every transaction (about two thirds
     // of the cost of applying a client's edit); a client's own bytes are relayed instead.
     this.ydoc.on('afterTransaction', this.onAfterTransaction)
@@ -198,6 +226,8 @@ export class Room {
    * every update accepted after the state was captured.
    */
   compact(): Promise<void> {
+    // Nothing is written from a room whose stored bytes could not be applied.
+    if (this.unreadable) return Promise.resolve()
     if (this.compacting) return this.compacting
     const atCapture = this.docBytes
     let encoded: number | null = null

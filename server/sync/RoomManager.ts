@@ -64,6 +64,13 @@ export class RoomManager {
         limits: this.options.limits,
         onLoaded: this.options.onLoaded,
         fanout: this.options.fanout,
+        onUnreadable: () => {
+          // Dropped without the unload hook or a compaction; the next join reads the store again.
+          if (this.entries.get(name) !== created) return
+          this.entries.delete(name)
+          if (created.unloadTimer) clearTimeout(created.unloadTimer)
+          void this.store.release(name)
+        },
       }).then(
         (room) => {
           created.room = room
