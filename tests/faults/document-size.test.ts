@@ -30,13 +30,22 @@ describe('document size cap', () => {
     await Promise.all([whenSynced(big.provider), whenSynced(other.provider)])
     const closes: number[] = []
     big.provider.on('connection-close', (e) => closes.push(e?.code ?? 0))
+    // y-websocket schedules its reconnect attempt (a no-op once it gave up) when a socket closes,
+    // then emits 'closed'. The barrier: a timer as long as that backoff, queued right after it —
+    // timers fire in due order, so any reconnect has started by the time it fires.
+    const settled = new Promise<void>((resolve) =>
+      big.provider.once('closed', () => {
+        const { wsUnsuccessfulReconnects, maxBackoffTime } = big.provider
+        setTimeout(resolve, Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
+      }),
+    )
 
     big.doc.getMap('m').set('fits', 'x'.repeat(100_000))
     await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').has('fits')).toBe(true))
     big.doc.getMap('m').set('too-big', 'y'.repeat(150_000))
     await eventually(() => expect(closes).toEqual([CloseCode.DocumentTooLarge]))
     // No reconnect: the refused edit is not sent again.
-    await new Promise((r) => setTimeout(r, 1500))
+    await settled
     expect(closes).toEqual([CloseCode.DocumentTooLarge])
     expect(big.provider.wsconnected).toBe(false)
     expect(server.rooms.peek('acme')?.doc.getMap('m').has('too-big')).toBe(false)

@@ -45,6 +45,7 @@ it('a room opened and left without a change writes no snapshot when it unloads',
     reader.destroy()
     await soon(() => expect(server.rooms.peek('acme')).toBeNull())
   }
-  await new Promise((r) => setTimeout(r, 100))
+  // The last unload (hook, snapshot, store release) has finished, not merely started.
+  await server.rooms.unloaded('acme')
   expect(snapshotWrites()).toBe(after)
 })

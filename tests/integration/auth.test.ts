@@ -522,13 +522,26 @@ describe('the demo account', () => {
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
+    // The barrier for "nothing comes back": y-websocket schedules its reconnect attempt (a no-op
+    // once it gave up) when the socket closes, then emits 'closed' for a final code; a timer as
+    // long as that backoff, queued right after it, fires after any reconnect has started.
+    const settled = new Promise<void>((resolve) =>
+      client.provider.once('closed', () => {
+        const { wsUnsuccessfulReconnects, maxBackoffTime } = client.provider
+        setTimeout(resolve, Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
+      }),
+    )
     // Stored (files or tables) before, so the check after can fail.
     await eventually(async () => expect(await storedOf(server, 'demo')).toEqual({ room: true, assets: true }))
     expect((await api(server, 'DELETE', '/api/accounts/demo', { cookie })).status).toBe(204)
     expect(await ended).toBe(CloseCode.NotFound)
     expect((await api(server, 'GET', '/api/accounts/demo', { cookie })).status).toBe(404)
     await eventually(async () => expect(await storedOf(server, 'demo')).toEqual({ room: false, assets: false }))
-    await new Promise((r) => setTimeout(r, 1200))
+    // Then: no reconnect brought the room back, and the deletion's unload (which writes nothing) is over.
+    await settled
+    await server.rooms.unloaded('demo')
+    expect(client.provider.wsconnected || client.provider.wsconnecting).toBe(false)
+    expect(await storedOf(server, 'demo')).toEqual({ room: false, assets: false })
     expect(server.db.data.accounts.demo).toBeUndefined()
     expect(await server.plans.stored('demo')).toBeNull()
     // The id is free again, and the new account starts empty.

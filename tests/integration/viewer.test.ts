@@ -153,7 +153,12 @@ describe('a viewer on the raw protocol', () => {
     viewer.doc.getMap('m').set('b', 2)
     editor.doc.getMap('m').set('c', 3)
     await eventually(() => expect(viewer.doc.getMap('m').get('c')).toBe(3))
-    await new Promise((r) => setTimeout(r, 200))
+    // A barrier on the viewer's own socket: its presence sent after the edit reaches the editor
+    // after anything the server relayed of that edit (one socket's messages are handled in order,
+    // an accepted edit is relayed at once, presence in the next batch).
+    viewer.provider.awareness.setLocalStateField('mark', 'after-b')
+    await eventually(() => expect(editor.provider.awareness.getStates().get(viewer.doc.clientID)?.mark).toBe('after-b'))
+    expect(server.rooms.peek('acme')?.doc.getMap('m').has('b')).toBe(false)
     expect(editor.doc.getMap('m').has('b')).toBe(false)
   })
 })
