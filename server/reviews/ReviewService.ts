@@ -77,6 +77,17 @@ export class ReviewService {
     return isoDateInTimeZone(this.now(), this.options.timeZone)
   }
 
+  /** derivePlan's options: a bug inside the derivation goes to the server's log (the plan worker does the same). */
+  private deriveOptions(today: string) {
+    return {
+      today,
+      onError: (e: unknown) =>
+        (this.options.log ?? console.error)(
+          `[review] plan derivation failed (a bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        ),
+    }
+  }
+
   /** Freezes the live document: its plan derived now, and its full Yjs state. */
   async take(accountId: string, input: { title?: string; note?: string }, by: ReviewAuthor): Promise<Review> {
     const room = await this.rooms.acquire(accountId)
@@ -86,7 +97,7 @@ export class ReviewService {
     try {
       const today = isoDateInTimeZone(at, this.options.timeZone)
       // One synchronous stretch: no update can land between the plan and the state.
-      plan = derivePlan(readDocRecords(room.doc), { today })
+      plan = derivePlan(readDocRecords(room.doc), this.deriveOptions(today))
       state = Y.encodeStateAsUpdate(room.doc)
     } finally {
       this.rooms.release(accountId)
@@ -148,7 +159,7 @@ export class ReviewService {
     const today = isIsoDate(review.plan.asOf)
       ? review.plan.asOf
       : isoDateInTimeZone(new Date(review.at), this.options.timeZone)
-    const plan = derivePlan(readDocRecords(doc), { today })
+    const plan = derivePlan(readDocRecords(doc), this.deriveOptions(today))
     doc.destroy()
     this.derived.set(review.id, plan)
     return plan
@@ -158,7 +169,7 @@ export class ReviewService {
   async livePlan(accountId: string): Promise<PlanRecord> {
     const room = await this.rooms.acquire(accountId)
     try {
-      return derivePlan(readDocRecords(room.doc), { today: this.today() })
+      return derivePlan(readDocRecords(room.doc), this.deriveOptions(this.today()))
     } finally {
       this.rooms.release(accountId)
     }
