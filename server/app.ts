@@ -160,21 +160,11 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
             ...(fence.fencedSince && { nodeLockTakenSince: fence.fencedSince.toISOString() }),
           }
         : {}
-    if (fence?.fencedSince)
-      return c.json(
-        {
-          ok: false,
-          rooms: loaded,
-          ...fanoutField,
-          ...lockField,
-          storage: { rooms: storage, db: records, audit: auditLog },
-        },
-        503,
-      )
     const saved = storage.ok && records.ok && auditLog.ok
     // The fan-out down is reported, not failed: every node is down alike then, and a load balancer
     // that took them all out would turn stale cross-node presence into an outage (docs/scale-out.md).
-    if (saved) return c.json({ ok: true, rooms: loaded, ...fanoutField, ...lockField })
+    // A fenced node (its lock taken by another) is failed whatever its storage says.
+    if (saved && !fence?.fencedSince) return c.json({ ok: true, rooms: loaded, ...fanoutField, ...lockField })
     // Counts and error codes only: this route is public, account ids are not.
     return c.json(
       {
