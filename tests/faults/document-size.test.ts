@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/protocol.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
+import { connectClient, settledAfterFinalClose, whenSynced } from '../helpers/yclient.ts'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -30,15 +30,7 @@ describe('document size cap', () => {
     await Promise.all([whenSynced(big.provider), whenSynced(other.provider)])
     const closes: number[] = []
     big.provider.on('connection-close', (e) => closes.push(e?.code ?? 0))
-    // y-websocket schedules its reconnect attempt (a no-op once it gave up) when a socket closes,
-    // then emits 'closed'. The barrier: a timer as long as that backoff, queued right after it —
-    // timers fire in due order, so any reconnect has started by the time it fires.
-    const settled = new Promise<void>((resolve) =>
-      big.provider.once('closed', () => {
-        const { wsUnsuccessfulReconnects, maxBackoffTime } = big.provider
-        setTimeout(resolve, Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
-      }),
-    )
+    const settled = settledAfterFinalClose(big.provider)
 
     big.doc.getMap('m').set('fits', 'x'.repeat(100_000))
     await eventually(() => expect(server.rooms.peek('acme')?.doc.getMap('m').has('fits')).toBe(true))

@@ -81,3 +81,18 @@ export async function barrier(serverWsUrl: string, room: string, observer: Clien
     marker.destroy()
   }
 }
+
+/**
+ * The barrier for "it does not come back" after a final close: y-websocket schedules its reconnect
+ * attempt (a no-op once it gave up) when a socket closes, then emits 'closed' for a final code; a
+ * timer as long as that backoff, queued right after it, fires after any reconnect has started
+ * (timers fire in due order). Resolves with the close event.
+ */
+export function settledAfterFinalClose(provider: WebsocketProvider): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    provider.once('closed', (event: { code: number; reason: string }) => {
+      const { wsUnsuccessfulReconnects, maxBackoffTime } = provider
+      setTimeout(() => resolve(event), Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
+    }),
+  )
+}

@@ -19,7 +19,7 @@ import {
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { onPostgres, storedOf } from '../helpers/suiteStores.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
+import { connectClient, settledAfterFinalClose, whenSynced } from '../helpers/yclient.ts'
 
 async function fresh(
   options: Parameters<typeof startTestServer>[0] extends infer O ? Partial<O> : never = {},
@@ -403,15 +403,8 @@ describe('membership changes on open sockets', () => {
     await whenSynced(client.provider)
     const closes: number[] = []
     client.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0))
-    // y-websocket schedules its reconnect attempt (a no-op once it gave up) when a socket closes,
-    // then emits 'closed' if the code is final. The marker: a timer as long as that backoff, queued
-    // right after it — timers fire in due order, so any reconnect has started by the time it fires.
-    const settled = new Promise<{ code: number }>((resolve) =>
-      client.provider.once('closed', (event: { code: number }) => {
-        const { wsUnsuccessfulReconnects, maxBackoffTime } = client.provider
-        setTimeout(() => resolve(event), Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
-      }),
-    )
+    // Any reconnect would have started once this resolves (see settledAfterFinalClose).
+    const settled = settledAfterFinalClose(client.provider)
     expect(
       (
         await api(server, 'DELETE', '/api/accounts/acme/members', {
@@ -522,15 +515,8 @@ describe('the demo account', () => {
     const ended = new Promise<number>((resolve) =>
       client.provider.on('connection-close', (e: CloseEvent | null) => resolve(e?.code ?? 0)),
     )
-    // The barrier for "nothing comes back": y-websocket schedules its reconnect attempt (a no-op
-    // once it gave up) when the socket closes, then emits 'closed' for a final code; a timer as
-    // long as that backoff, queued right after it, fires after any reconnect has started.
-    const settled = new Promise<void>((resolve) =>
-      client.provider.once('closed', () => {
-        const { wsUnsuccessfulReconnects, maxBackoffTime } = client.provider
-        setTimeout(resolve, Math.min(2 ** wsUnsuccessfulReconnects * 100, maxBackoffTime))
-      }),
-    )
+    // The barrier for "nothing comes back" (see settledAfterFinalClose).
+    const settled = settledAfterFinalClose(client.provider)
     // Stored (files or tables) before, so the check after can fail.
     await eventually(async () => expect(await storedOf(server, 'demo')).toEqual({ room: true, assets: true }))
     expect((await api(server, 'DELETE', '/api/accounts/demo', { cookie })).status).toBe(204)
