@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -8,6 +9,7 @@ import * as Y from 'yjs'
 import type { DocStore } from '../../server/storage/DocStore.ts'
 import { decodeLog } from '../../server/storage/FileDocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
+import { inboundQueue } from '../../server/sync/SyncConnection.ts'
 import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { spawnServer, startChildServer } from '../helpers/childServer.ts'
 import { afterTest } from '../helpers/fixtures.ts'
@@ -30,6 +32,21 @@ function rawSocket(server: TestServer, room: string) {
   ws.on('error', () => {})
   afterTest(() => ws.terminate())
   return ws
+}
+
+/** A sync step 2 frame (type Sync, then messageYjsSyncStep2). */
+function isStep2(frame: Uint8Array) {
+  const dec = decoding.createDecoder(frame)
+  return (
+    decoding.readVarUint(dec) === MessageType.Sync && decoding.readVarUint(dec) === syncProtocol.messageYjsSyncStep2
+  )
+}
+
+function step2Update(frame: Uint8Array) {
+  const dec = decoding.createDecoder(frame)
+  decoding.readVarUint(dec)
+  decoding.readVarUint(dec)
+  return decoding.readVarUint8Array(dec)
 }
 
 const syncUpdateFrame = (update: Uint8Array) =>
@@ -196,24 +213,29 @@ describe('loading and stored data', () => {
     }
     const server = await startTestServer({ dataDir: data.dir, store: slowStore, accounts: ['acme'] })
     afterTest(() => server.close())
-    // Two clients arrive during the load; neither may see an empty synced document.
-    const { cookie } = server
-    const clients = [
-      connectClient(wsUrl(server), 'acme', undefined, { cookie }),
-      connectClient(wsUrl(server), 'acme', undefined, { cookie }),
-    ]
-    const received: number[] = []
-    for (const c of clients) {
-      afterTest(() => c.destroy())
-      c.provider.on('sync', (s: boolean) => s && received.push(c.doc.getMap('m').size))
-    }
-    await eventually(() => expect(clients.every((c) => c.provider.wsconnected)).toBe(true))
-    await new Promise((r) => setTimeout(r, 300))
-    expect(clients.some((c) => c.provider.synced)).toBe(false)
+    // Two clients arrive during the load; neither may see an empty synced document. Raw sockets, so
+    // the test knows exactly what each sent: its sync step 1, of an empty document.
+    const step1 = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeSyncStep1(enc, new Y.Doc()))
+    const clients = [rawSocket(server, 'acme'), rawSocket(server, 'acme')]
+    const received = clients.map((ws) => {
+      const messages: Uint8Array[] = []
+      ws.on('message', (m) => messages.push(new Uint8Array(m as Buffer)))
+      return messages
+    })
+    await Promise.all(clients.map(opened))
+    const queuedBefore = inboundQueue.bytes
+    for (const ws of clients) ws.send(step1)
+    // Barrier: both step 1s have reached the server and wait in its queues for the room's load.
+    await eventually(() => expect(inboundQueue.bytes - queuedBefore).toBe(2 * step1.length))
+    expect(received.map((m) => m.length)).toEqual([0, 0])
     releaseLoad()
-    await Promise.all(clients.map((c) => whenSynced(c.provider)))
-    expect(received).toEqual([1, 1])
-    for (const c of clients) expect(c.doc.getMap('m').get('stakeholder')).toBe('王总')
+    // The first document each is sent is the stored one.
+    for (const messages of received) {
+      await eventually(() => expect(messages.some(isStep2)).toBe(true))
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, step2Update(messages.find(isStep2)!))
+      expect(doc.getMap('m').get('stakeholder')).toBe('王总')
+    }
   })
 
   // Files only: a torn tail is the file log's own failure (a crash mid-append). PostgreSQL commits a
