@@ -73,6 +73,8 @@ declare global {
       pdfPageSvgs: typeof presentationSvgs
       download: typeof downloadBlob
     }
+    /** Set once the opening camera is decided (fitted, or left alone for `?follow=`): a barrier for tests. */
+    __warRoomOpened?: { fitted: boolean }
   }
 }
 
@@ -255,7 +257,7 @@ function Canvas({
         return
       }
       editor.updateViewportScreenBounds(container)
-      if (!arrivesFollowing()) fitRoom(editor)
+      window.__warRoomOpened = { fitted: !arrivesFollowing() && fitRoom(editor) }
     }
     frame = requestAnimationFrame(() => {
       frame = requestAnimationFrame(fitWhenLaidOut)
@@ -263,6 +265,7 @@ function Canvas({
     return () => {
       cancelAnimationFrame(frame)
       if (window.__warRoomEditor === editor) delete window.__warRoomEditor
+      delete window.__warRoomOpened
       delete window.__warRoomExports
       presentingSignal.set(false)
       audienceSignal.set('team')

@@ -34,6 +34,8 @@ const test = base
           acceptDownloads: true,
         })
         await waitForEditor(recorded.page)
+        // The opening camera is decided (fitted, or left alone for ?follow=) before a test reads it.
+        await recorded.page.waitForFunction(() => window.__warRoomOpened)
         await eventually(
           async () =>
             expect(await recorded.page.getByTestId('connection-state').getAttribute('data-state')).toBe('connected'),
@@ -110,7 +112,7 @@ const overlaps = (a: DOMRect, b: DOMRect) =>
 
 test('arriving to follow someone (?follow=) does not fit; dark mode is not offered', async ({ openDemo }) => {
   const { page } = await openDemo({ query: '?follow=someone' })
-  await page.waitForTimeout(500)
+  expect(await page.evaluate(() => window.__warRoomOpened)).toEqual({ fitted: false })
   // The camera is left for the live session to move (tldraw's default: 100 %).
   expect(await page.evaluate(() => window.__warRoomEditor!.getZoomLevel())).toBe(1)
   // Ctrl+/ (tldraw's dark-mode shortcut) does nothing, and the menu has no colour scheme.
