@@ -71,7 +71,11 @@ it('kill -9 during edits from several clients: after restart and reconnect, ever
       if (c.provider.wsconnected) c.doc.getArray<string>('a').push([`${c.name}${i++}`])
     }, 3 + k),
   )
-  await new Promise((r) => setTimeout(r, 1500))
+  // Until enough has gone through the server to others (polled; no fixed time).
+  await soon(
+    () => expect(clients.flatMap((c) => values(c).filter((v) => !v.startsWith(c.name))).length).toBeGreaterThan(600),
+    60_000,
+  )
   child.proc.kill('SIGKILL')
   await child.exited
   for (const t of timers) clearInterval(t)
