@@ -18,6 +18,7 @@ import {
   renderStakeholdersCsv,
 } from '../shared/plan/index'
 import { action, arrow, blocker, faction, goodAccount, stakeholder, TODAY } from '../shared/plan/testing/builders'
+import { shapeRecord } from '../shared/shapes/records'
 import {
   ACTION_STATUSES,
   BLOCKER_SEVERITIES,
@@ -106,20 +107,7 @@ export function buildDocument(seed = 4000): BenchDocument {
     )
   }
   for (let i = 0; i < 170; i++) {
-    records.push({
-      id: `shape:g${i}`,
-      typeName: 'shape',
-      type: pick(['geo', 'text', 'note']),
-      parentId: 'page:page',
-      props: {},
-      meta: {},
-      x: 0,
-      y: 0,
-      rotation: 0,
-      index: 'a1',
-      isLocked: false,
-      opacity: 1,
-    })
+    records.push(shapeRecord(`shape:g${i}`, pick(['geo', 'text', 'note']), {}))
   }
   for (let i = 0; i < 1400; i++) {
     const kind = r()

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { defaultStakeholderProps } from '../shared/shapes/index'
+import { shapeRecord } from '../shared/shapes/records'
 import { signInAsAdmin } from '../tests/helpers/auth'
 import { startChildServer } from '../tests/helpers/childServer'
 import { tempDataDir } from '../tests/helpers/server'
@@ -52,20 +53,15 @@ export async function main(args: string[]) {
       kvB.on('change', on)
     })
     const t0 = performance.now()
-    kvA.set(id, {
+    kvA.set(
       id,
-      typeName: 'shape',
-      type: 'stakeholder',
-      x: i,
-      y: i,
-      rotation: 0,
-      index: 'a1',
-      parentId: 'page:page',
-      isLocked: false,
-      opacity: 1,
-      meta: {},
-      props: { ...defaultStakeholderProps(), name: `联系人${i}`, title: '信息中心主任', concern: '系统稳定、上线周期' },
-    })
+      shapeRecord(
+        id,
+        'stakeholder',
+        { ...defaultStakeholderProps(), name: `联系人${i}`, title: '信息中心主任', concern: '系统稳定、上线周期' },
+        { x: i, y: i },
+      ),
+    )
     await seen
     latencies.push(performance.now() - t0)
   }

@@ -3,6 +3,7 @@ import { checkRecord, createWarRoomSchema, warRoomShapeSchemas } from './schema'
 import { defaultActionProps } from './shapes/action'
 import { defaultBlockerProps } from './shapes/blocker'
 import { defaultFactionProps } from './shapes/faction'
+import { shapeRecord } from './shapes/records'
 import { defaultStakeholderProps } from './shapes/stakeholder'
 import { WAR_ROOM_SHAPE_TYPES, type WarRoomShapeType } from './shapes/types'
 
@@ -15,18 +16,7 @@ const defaults = {
 
 function shape(type: string, props: unknown, extra: Record<string, unknown> = {}) {
   return {
-    id: `shape:${type}1`,
-    typeName: 'shape',
-    type,
-    x: 120,
-    y: -40,
-    rotation: 0,
-    index: 'a1',
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props,
+    ...shapeRecord(`shape:${type}1`, type, props as object, { x: 120, y: -40 }),
     ...extra,
   }
 }

@@ -6,6 +6,7 @@
  */
 import { getIndicesAbove, type IndexKey } from '@tldraw/utils'
 import { checkRecord } from '../schema'
+import { shapeRecord } from '../shapes/records'
 import { type ExistingCard, type ImportPlan, metaAfterImport, propsForNewCard, propsForUpdate } from './importPlan'
 import { type Box, layoutInFaction, layoutOnPage } from './layout'
 import { type Bilingual, importMessages } from './messages'
@@ -122,20 +123,15 @@ export function buildImportRecords(plan: ImportPlan, records: readonly unknown[]
   const top = maxIndex(siblings)
   const indexes = adds.length > 0 ? getIndicesAbove(top, adds.length) : []
   adds.forEach((row, i) => {
-    out.push({
-      id: options.newId(),
-      typeName: 'shape',
-      type: 'stakeholder',
-      x: positions[i]!.x,
-      y: positions[i]!.y,
-      rotation: 0,
-      index: indexes[i],
-      parentId,
-      isLocked: false,
-      opacity: 1,
-      props: propsForNewCard(row.fields),
-      meta: metaAfterImport({}, row.fields, null, options.author, options.at),
-    })
+    out.push(
+      shapeRecord(options.newId(), 'stakeholder', propsForNewCard(row.fields), {
+        x: positions[i]!.x,
+        y: positions[i]!.y,
+        index: indexes[i],
+        parentId,
+        meta: metaAfterImport({}, row.fields, null, options.author, options.at),
+      }),
+    )
   })
 
   for (const row of plan.rows) {

@@ -1,6 +1,7 @@
 import type { TLRecord } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
 import { createWarRoomSchema } from '../schema'
+import { shapeRecord } from './records'
 import { defaultStakeholderProps, stakeholderShapeVersions } from './stakeholder'
 
 const schema = createWarRoomSchema()
@@ -12,20 +13,7 @@ function schemaAt(sequenceId: string, version: number): typeof current {
 }
 
 function stakeholderRecord(props: object): TLRecord {
-  return {
-    id: 'shape:s1',
-    typeName: 'shape',
-    type: 'stakeholder',
-    x: 0,
-    y: 0,
-    rotation: 0,
-    index: 'a1',
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props,
-  } as unknown as TLRecord
+  return shapeRecord('shape:s1', 'stakeholder', props) as unknown as TLRecord
 }
 
 describe('War Room shape migrations', () => {

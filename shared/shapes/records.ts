@@ -12,9 +12,9 @@ export const PAGE_ID = 'page:page'
 export function shapeRecord(
   id: string,
   type: string,
-  props: Rec,
+  props: object,
   at: { x?: number; y?: number; index?: string; parentId?: string; meta?: Rec } = {},
-): Rec {
+): Rec & { id: string } {
   return {
     id,
     typeName: 'shape',

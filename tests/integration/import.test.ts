@@ -12,6 +12,7 @@ import type { PlanRecord } from '../../shared/plan/schema.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { checkRecord, createWarRoomSchema } from '../../shared/schema.ts'
 import { defaultFactionProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
+import { shapeRecord } from '../../shared/shapes/records.ts'
 import { addMember, api, userWithSession } from '../helpers/auth.ts'
 import { test as base, describe, expect } from '../helpers/fixtures.ts'
 import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
@@ -236,20 +237,7 @@ describe('POST /api/accounts/:id/import/stakeholders', () => {
     const { postCsv } = people
     const c = await client(server, 'bare')
     const kv = new YKeyValue<unknown>(c.doc.getArray(DocKeys.records))
-    const faction = {
-      id: 'shape:camp',
-      typeName: 'shape',
-      type: 'faction',
-      x: 0,
-      y: 0,
-      rotation: 0,
-      index: 'a1',
-      parentId: 'page:page',
-      isLocked: false,
-      opacity: 1,
-      meta: {},
-      props: { ...defaultFactionProps(), w: 400, h: 200 },
-    }
+    const faction = shapeRecord('shape:camp', 'faction', { ...defaultFactionProps(), w: 400, h: 200 })
     c.doc.transact(() => {
       kv.set('page:page', { id: 'page:page', typeName: 'page', name: 'P', index: 'a1', meta: {} })
       kv.set(faction.id, faction)
@@ -406,20 +394,7 @@ describe('a document written by an older build', () => {
       c.doc.getMap(DocKeys.meta).set(DocKeys.schema, { ...ours, sequences: { ...ours.sequences, [seq]: 0 } })
       kv.set('page:page', { id: 'page:page', typeName: 'page', name: 'P', index: 'a1', meta: {} })
       const { competitor: _dropped, ...v0 } = { ...defaultStakeholderProps(), name: '老王', title: '处长' }
-      kv.set('shape:old', {
-        id: 'shape:old',
-        typeName: 'shape',
-        type: 'stakeholder',
-        x: 0,
-        y: 0,
-        rotation: 0,
-        index: 'a1',
-        parentId: 'page:page',
-        isLocked: false,
-        opacity: 1,
-        meta: {},
-        props: v0,
-      })
+      kv.set('shape:old', shapeRecord('shape:old', 'stakeholder', v0))
     })
     await eventually(async () => {
       const res = (await (

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
 import { defaultActionProps, defaultBlockerProps, defaultStakeholderProps } from '../../shared/shapes/index.ts'
+import { shapeRecord } from '../../shared/shapes/records.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
@@ -10,21 +11,7 @@ const HOSTILE = `=cmd|' /C calc'!A0`
 const SCRIPT = '<script>alert(1)</script>'
 
 function shape(id: string, type: string, props: object, extra: object = {}) {
-  return {
-    id: `shape:${id}`,
-    typeName: 'shape',
-    type,
-    x: 0,
-    y: 0,
-    rotation: 0,
-    index: 'a1',
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props,
-    ...extra,
-  }
+  return { ...shapeRecord(`shape:${id}`, type, props), ...extra }
 }
 
 /** The administrator's session cookie of the current test's server. */
