@@ -5,7 +5,7 @@
  * summaries for its lists and the plans from here, so a plan derived on node A shows on node B.
  */
 
-import type { PlanStore, StoredPlan } from '../plan/PlanStore.ts'
+import type { PlanLeases, PlanStore, StoredPlan } from '../plan/PlanStore.ts'
 import type { PlanSummary } from '../plan/planProtocol.ts'
 import { guarded } from './PgContentStores.ts'
 import type { Pool } from './pool.ts'
@@ -14,7 +14,14 @@ export class PgPlanStore implements PlanStore {
   readonly shared = true
   readonly what = 'the plan row'
 
-  constructor(private readonly pool: Pool) {}
+  /**
+   * `leases`: several nodes (REDIS_URL): one node per room derives its plan
+   * (server/pg/PlanLeases.ts); null: this node is the only one.
+   */
+  constructor(
+    private readonly pool: Pool,
+    readonly leases: PlanLeases | null = null,
+  ) {}
 
   loadAll() {
     return guarded('read the plans', async () => {

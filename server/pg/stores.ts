@@ -12,6 +12,7 @@ import { PgAssetStore, PgAuditLog, PgReviewStore, PgVoteStore } from './PgConten
 import { PgDocStore } from './PgDocStore.ts'
 import { PgPlanStore } from './PgPlanStore.ts'
 import { PgRecords } from './PgRecords.ts'
+import { PgPlanLeases } from './PlanLeases.ts'
 import { createPool, type Pool } from './pool.ts'
 
 export interface PostgresStores {
@@ -67,6 +68,8 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
     const audit = new PgAuditLog(pool, log, {
       spillFile: auditSpillFile(path.join(config.dataDir, 'pg'), config.auditSpillDir),
     })
+    // Several nodes (Redis): one node per room derives its plan; alone, this node derives them all.
+    const leases = config.redisUrl ? new PgPlanLeases(config.databaseUrl, log, config.nodeId) : null
     let closing: Promise<void> | null = null
     const held = lock
     return {
@@ -77,13 +80,14 @@ export async function openPostgresStores(config: ServerConfig, options: OpenOpti
       assets: new PgAssetStore(pool),
       audit,
       votes: new PgVoteStore(pool),
-      plans: new PgPlanStore(pool),
+      plans: new PgPlanStore(pool, leases),
       lock: held,
       close() {
         closing ??= (async () => {
           await docs.close()
           await audit.close()
           await records.close()
+          await leases?.close()
           await held.release()
           await pool.end()
         })()

@@ -7,7 +7,7 @@ import type { StorageFs } from '../storage/fsLayer.ts'
 import { IdleWorker } from '../storage/IdleWorker.ts'
 import type { Room } from '../sync/Room.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
-import { FilePlanStore, type PlanStore } from './PlanStore.ts'
+import { FilePlanStore, type PlanLeases, type PlanStore } from './PlanStore.ts'
 import { type PlanSummary, type PlanWorkerReply, type PlanWorkerRequest, summarize } from './planProtocol.ts'
 
 export interface PlanServiceOptions {
@@ -78,6 +78,14 @@ interface RoomPlanState {
   /** The plan file's content as last derived, while it is not written (the file lags it). */
   unwritten: Uint8Array | null
   lastFileAt: number
+  /**
+   * Several nodes (the store's leases): whether this node derives the room ('held'), another node
+   * does ('other': this one keeps no replica and reads the stored plan), or not asked yet. A hint
+   * only: every due derivation asks the lease again.
+   */
+  lease: 'held' | 'other' | 'unknown'
+  /** Another node held the lease when asked since the last change (asked once more, then not). */
+  askedOnce: boolean
 }
 
 interface IndexEntry {
@@ -209,6 +217,10 @@ export class PlanService {
   }
   /** Derivations started, by room (tests: none starts in the middle of a burst). */
   readonly derivations = new Map<string, number>()
+  /** Several nodes: who derives which room (null: this node derives every room it holds). */
+  private readonly leases: PlanLeases | null
+  /** Whether asking the leases fails (logged once per streak; this node then derives). */
+  private leasesFailing = false
 
   constructor(
     private readonly db: Records,
@@ -222,6 +234,7 @@ export class PlanService {
           : null
     this.files = this.store ? new PlanWrites(this.store, options.log, options.writeRetryMs ?? 3000) : null
     this.clock = options.clock ?? Date.now
+    this.leases = this.store?.leases ?? null
     // A shared store (PostgreSQL, several nodes) stores each derivation at once: no budget.
     this.writeBudget = new WriteBudget(this.store?.shared ? 0 : (options.writesPerSecond ?? 10), this.clock)
     this.deriveBudget = new WriteBudget(options.derivationsPerSecond ?? 50, this.clock)
@@ -300,7 +313,8 @@ export class PlanService {
    */
   private newerHere(id: string): boolean {
     const s = this.states.get(id)
-    if (s && !s.room.destroyed && s.lastDerivedAt > 0) return true
+    // A room another node derives: the stored plan is that node's, newer than this node's.
+    if (s && !s.room.destroyed && s.lastDerivedAt > 0 && s.lease !== 'other') return true
     return Boolean(this.index.get(id)?.bytes)
   }
 
@@ -335,6 +349,8 @@ export class PlanService {
       unwritten: null,
       // The first write waits an interval too (the plan on disk is as current as at load).
       lastFileAt: this.clock(),
+      lease: 'unknown',
+      askedOnce: false,
     })
   }
 
@@ -343,12 +359,18 @@ export class PlanService {
     const s = this.states.get(room.name)
     if (!s || s.room !== room) return
     const now = this.clock()
-    s.pending.push(update)
-    s.pendingBytes += update.length
+    // Another node derives this room: no replica here, so nothing to queue for one (a replica
+    // opened later, when this node takes the lease, starts from the live document).
+    const follower = s.lease === 'other' && !s.open
+    if (!follower) {
+      s.pending.push(update)
+      s.pendingBytes += update.length
+    }
     s.lastChangeAt = now
+    s.askedOnce = false
     if (!s.dirty) {
       // Start the worker now: by the time this change is due for derivation it has loaded its code.
-      this.worker.warm()
+      if (!follower) this.worker.warm()
       s.dirty = true
       s.dirtySince = now
     }
@@ -376,6 +398,7 @@ export class PlanService {
         // Dropped without an unload (storage failure): forget its replica.
         this.states.delete(name)
         if (s.open) this.worker.post({ op: 'close', room: name })
+        this.leases?.release(name)
         continue
       }
       // The replica is fed right before a derivation (one message per derivation, not one per
@@ -398,10 +421,18 @@ export class PlanService {
     if (deriveDue.length > 0) {
       // The rooms that changed longest ago first, as many as the budget allows now.
       if (deriveDue.length > 1) deriveDue.sort((a, b) => a.dirtySince - b.dirtySince)
+      const ask: RoomPlanState[] = []
       for (const s of deriveDue) {
+        // Rooms another node derived when last asked cost no derivation here: asked outside the budget.
+        if (this.leases && s.lease === 'other') {
+          ask.push(s)
+          continue
+        }
         if (!this.deriveBudget.take()) break
-        void this.derive(s, false).catch(() => {})
+        if (this.leases) ask.push(s)
+        else void this.derive(s, false).catch(() => {})
       }
+      if (ask.length > 0) this.askLeases(ask)
     }
     if (fileDue.length > 0) {
       // The longest-waiting files first, as many as the budget allows now.
@@ -412,6 +443,71 @@ export class PlanService {
       }
     }
     if (more) this.schedule()
+  }
+
+  /**
+   * Several nodes: derives the due rooms whose lease this node holds (or takes now); the others
+   * are derived by the node holding their lease, and this node drops their replica. A room
+   * another node derives is asked once more a derivation delay later (that node may have died
+   * before deriving the last change: its lease is then free), then not until it changes again.
+   * When the leases cannot be asked (PostgreSQL unreachable) this node derives, as without them.
+   */
+  private askLeases(list: RoomPlanState[]) {
+    const leases = this.leases!
+    const asked = leases.take(list.map((s) => s.room.name)).then(
+      (held) => {
+        if (this.leasesFailing) this.options.log('[plan] the plan leases answer again')
+        this.leasesFailing = false
+        return held
+      },
+      (e) => {
+        if (!this.leasesFailing) this.options.log(`[plan] asking the plan leases failed (deriving here): ${String(e)}`)
+        this.leasesFailing = true
+        return null
+      },
+    )
+    for (const s of list) s.deriving = asked
+    void asked.then((held) => {
+      const now = this.clock()
+      for (const s of list) {
+        if (s.deriving === asked) s.deriving = null
+        if (s.room.destroyed || this.states.get(s.room.name) !== s || this.closed) continue
+        if (!held || held.has(s.room.name)) {
+          if (held) s.lease = 'held'
+          void this.derive(s, false).catch(() => {})
+          continue
+        }
+        s.lease = 'other'
+        this.dropReplica(s)
+        if (s.askedOnce) s.dirty = false
+        else {
+          s.askedOnce = true
+          s.dirtySince = now
+        }
+      }
+      this.schedule()
+    })
+  }
+
+  /** Another node derives this room: its replica and queued updates go (this node reads the stored plan). */
+  private dropReplica(s: RoomPlanState) {
+    if (s.open) this.worker.post({ op: 'close', room: s.room.name })
+    s.open = false
+    s.base = null
+    s.pending = []
+    s.pendingBytes = 0
+  }
+
+  /** Whether this node derives the room (no leases: yes; the leases cannot be asked: yes). */
+  private async leads(s: RoomPlanState): Promise<boolean> {
+    if (!this.leases) return true
+    try {
+      const held = (await this.leases.take([s.room.name])).has(s.room.name)
+      s.lease = held ? 'held' : 'other'
+      return held
+    } catch {
+      return true
+    }
   }
 
   /** Opens the worker's replica (once) and hands it the updates it lacks. */
@@ -508,6 +604,8 @@ export class PlanService {
       return null
     } finally {
       if (s.deriving === run) s.deriving = null
+      // Asked for on a node that does not derive the room (the plan route): no replica kept.
+      if (s.lease === 'other') this.dropReplica(s)
     }
   }
 
@@ -541,10 +639,13 @@ export class PlanService {
     const s = this.states.get(room.name)
     if (!s || s.room !== room) return
     await s.deriving?.catch(() => {})
-    if (s.dirty) await this.derive(s, false, true)
+    // Several nodes: the last node holding the room stores its final plan (the others' leases
+    // are given back as they unload, so the last one takes it).
+    if (s.dirty && (await this.leads(s))) await this.derive(s, false, true)
     else if (s.unwritten) await this.writeFile(s)
     this.states.delete(room.name)
     if (s.open) this.worker.post({ op: 'close', room: room.name })
+    this.leases?.release(room.name)
     this.worker.idleCheck()
   }
 

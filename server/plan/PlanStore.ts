@@ -17,6 +17,22 @@ export interface StoredPlan {
   plan: PlanRecord
 }
 
+/**
+ * Several nodes holding one room: which of them derives its plan (server/pg/PlanLeases.ts, a
+ * PostgreSQL advisory lock per account; docs/scale-out.md, "Plans"). The others read the stored plan.
+ */
+export interface PlanLeases {
+  /**
+   * Takes the lease of each of these rooms where no other node holds it; resolves with those this
+   * node holds now (taken before or now). Rejects when the store cannot be asked (then this node
+   * derives, as without leases).
+   */
+  take(rooms: string[]): Promise<Set<string>>
+  /** Gives the room's lease back (this node stopped holding the room); no-op when not held. */
+  release(room: string): void
+  close(): Promise<void>
+}
+
 export interface PlanStore {
   /**
    * Whether other processes write this store too (several nodes on one database): then a node's
@@ -24,6 +40,8 @@ export interface PlanStore {
    * ({@link summaries}) and plans are read from the store.
    */
   readonly shared: boolean
+  /** Several nodes: the plan-derivation leases (absent: every node derives the rooms it holds). */
+  readonly leases?: PlanLeases | null
   /** How logs name one stored plan ("the plan file", "the plan row"). */
   readonly what: string
   /** Every stored plan's summary, read once at start (`plan` too where it had to be read anyway). */

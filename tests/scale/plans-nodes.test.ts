@@ -55,16 +55,14 @@ describe('plans shared by two nodes', () => {
     expect(a.backend.plans).toBeInstanceOf(PgPlanStore)
     const cookie = await setupAdmin(a)
     await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
-    const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
-    engines.cleanup(() => writer.destroy())
-    await whenSynced(writer.provider)
-    const rename = (name: string) => writer.doc.getMap(DocKeys.account).set('name', name)
-
-    // B holds the room for a while too, so it derives (and stores) the first version itself.
+    // B holds the room alone at first, so it derives (and stores) the first version itself (with
+    // both holding it, only the holder of the room's plan lease derives: tests/scale/plan-leases;
+    // creating the account loaded the room on A for a moment).
+    await eventually(() => expect(a.rooms.peek('acme')).toBeFalsy(), 20_000)
     const reader = connectClient(wsUrl(b), 'acme', undefined, { cookie })
+    engines.cleanup(() => reader.destroy())
     await whenSynced(reader.provider)
-
-    rename('第一版')
+    reader.doc.getMap(DocKeys.account).set('name', '第一版')
     await eventually(() => expect(b.plans.lastDerivationOf.get('acme')).toBeDefined(), 20_000)
     await eventually(async () => expect((await a.backend.plans.read('acme'))?.plan.account.name).toBe('第一版'), 20_000)
     await eventually(async () => {
@@ -72,6 +70,10 @@ describe('plans shared by two nodes', () => {
       expect(row?.name).toBe('第一版')
       expect(row?.health).not.toBeNull()
     }, 20_000)
+    const writer = connectClient(wsUrl(a), 'acme', undefined, { cookie })
+    engines.cleanup(() => writer.destroy())
+    await whenSynced(writer.provider)
+    const rename = (name: string) => writer.doc.getMap(DocKeys.account).set('name', name)
     reader.destroy()
     await eventually(() => expect(b.rooms.peek('acme')).toBeFalsy(), 20_000)
 

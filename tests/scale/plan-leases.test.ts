@@ -1,0 +1,124 @@
+/**
+ * One node derives a room's plan when several nodes hold the room (server/pg/PlanLeases.ts, a
+ * PostgreSQL advisory lock per account; docs/scale-out.md, "Plans"): the others read the stored
+ * plan. The lease goes with a node killed with kill -9, and the next node holding the room takes
+ * it and derives.
+ */
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { DocKeys } from '../../shared/protocol.ts'
+import { api, createAccount, setupAdmin, signInAsAdmin } from '../helpers/auth.ts'
+import { startCluster } from '../helpers/cluster.ts'
+import { fileEngines } from '../helpers/fileEngines.ts'
+import { afterTest } from '../helpers/fixtures.ts'
+import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
+
+const engines = fileEngines({ redis: true })
+process.setMaxListeners(100)
+
+async function client(url: string, cookie: string): Promise<Client> {
+  const c = connectClient(url, 'acme', new Y.Doc(), { cookie })
+  afterTest(() => c.destroy())
+  await whenSynced(c.provider)
+  return c
+}
+
+const rename = (c: Client, name: string) => c.doc.getMap(DocKeys.account).set('name', name)
+
+/** The account's stored plan's name, read from the `plans` table. */
+async function storedName(db: pg.Client): Promise<string | undefined> {
+  const { rows } = await db.query<{ name: string }>(
+    "SELECT plan -> 'account' ->> 'name' AS name FROM plans WHERE account_id = 'acme'",
+  )
+  return rows[0]?.name
+}
+
+/** The nodes holding a plan lease (their leases' connections' names). */
+async function leaseHolders(db: pg.Client): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()
+       AND a.application_name LIKE 'war-room plan leases%'`,
+  )
+  return rows.map((r) => r.name.replace('war-room plan leases ', ''))
+}
+
+async function database(url: string): Promise<pg.Client> {
+  const db = new pg.Client({ connectionString: url })
+  await db.connect()
+  afterTest(() => db.end())
+  return db
+}
+
+describe('plan-derivation leases', () => {
+  it('two nodes holding one room: only one of them derives its plan, and the other shows it', async () => {
+    const url = await engines.database('plan_leases')
+    const nodes: TestServer[] = []
+    for (let i = 0; i < 2; i++) {
+      const data = tempDataDir()
+      const server = await startTestServer({
+        dataDir: data.dir,
+        databaseUrl: url,
+        redisUrl: engines.redis.url,
+        nodeId: `node-${i}`,
+        deriveDelayMs: 50,
+      })
+      afterTest(async () => {
+        await server.close()
+        data.remove()
+      })
+      nodes.push(server)
+    }
+    const [a, b] = nodes as [TestServer, TestServer]
+    const cookie = await setupAdmin(a)
+    await createAccount(a, cookie, { id: 'acme', name: '测试客户' })
+    const onA = await client(wsUrl(a), cookie)
+    const onB = await client(wsUrl(b), cookie)
+    const db = await database(url)
+    // Edits on both nodes, each one stored as a plan before the next.
+    for (const [i, c] of [onA, onB, onA, onB].entries()) {
+      rename(c, `第${i + 1}版`)
+      await eventually(async () => expect(await storedName(db)).toBe(`第${i + 1}版`), 30_000)
+    }
+    // Before: both nodes derived every version (each holding the room did all its work).
+    const derived = nodes.map((n) => n.plans.derivations.get('acme') ?? 0)
+    expect(derived.filter((n) => n > 0)).toHaveLength(1)
+    expect(await leaseHolders(db)).toEqual([`node-${derived.findIndex((n) => n > 0)}`])
+    // The node that did not derive lists and serves the stored plan.
+    for (const node of nodes) {
+      const plan = (await (await api(node, 'GET', '/api/accounts/acme/plan', { cookie })).json()) as {
+        account: { name: string }
+      }
+      expect(plan.account.name).toBe('第4版')
+    }
+    expect(derived.filter((n) => n > 0)).toHaveLength(1)
+  })
+
+  it('the lease goes with a node killed with kill -9: the other node takes it and derives the plans', async () => {
+    let admin = ''
+    const c = await startCluster({
+      engines,
+      env: { DERIVE_DELAY_MS: '50' },
+      setup: async (first) => {
+        admin = await signInAsAdmin(first, ['acme'])
+      },
+    })
+    afterTest(() => c.destroy())
+    const db = await database(c.databaseUrl)
+    const clients = [await client(c.nodes[0]!.wsUrl, admin), await client(c.nodes[1]!.wsUrl, admin)]
+    rename(clients[0]!, '第一版')
+    await eventually(async () => expect(await storedName(db)).toBe('第一版'), 30_000)
+    const [holder] = await leaseHolders(db)
+    const dead = c.nodes.findIndex((n) => n.nodeId === holder)
+    expect(dead).toBeGreaterThanOrEqual(0)
+    const survivor = 1 - dead
+    await c.nodes[dead]!.kill()
+    // PostgreSQL ends the killed node's connections (and so its leases) when their sockets close.
+    await eventually(async () => expect(await leaseHolders(db)).toEqual([]), 30_000)
+    rename(clients[survivor]!, '第二版')
+    await eventually(async () => expect(await storedName(db)).toBe('第二版'), 30_000)
+    expect(await leaseHolders(db)).toEqual([c.nodes[survivor]!.nodeId])
+  }, 120_000)
+})
