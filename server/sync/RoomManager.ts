@@ -64,11 +64,15 @@ export class RoomManager {
         limits: this.options.limits,
         onLoaded: this.options.onLoaded,
         fanout: this.options.fanout,
-        onUnreadable: () => {
+        onUnreadable: (room) => {
           // Dropped without the unload hook or a compaction; the next join reads the store again.
           if (this.entries.get(name) !== created) return
           this.entries.delete(name)
           if (created.unloadTimer) clearTimeout(created.unloadTimer)
+          // Destroyed as a room dropped for a storage failure is: it leaves the fan-out (it stayed
+          // subscribed to the other nodes' frames and announced itself in their rooms), its
+          // presence and, through `destroyed`, its plan state and lease.
+          room.destroy()
           void this.store.release(name)
         },
       }).then(

@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { encodeFrame, encodeHeartbeat, FrameKind, roomChannel } from '../../server/scale/frames.ts'
+import { CloseCode } from '../../shared/protocol.ts'
 import { redisClient } from '../helpers/engines.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { closed, eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, contentOf, whenSynced } from '../helpers/yclient.ts'
 
 const engines = fileEngines({ redis: true })
@@ -205,5 +207,26 @@ describe('fan-out between two nodes over Redis', () => {
     await publish(4, FrameKind.Heartbeat, encodeHeartbeat({ stateVector: Y.encodeStateVector(x), clients: [] }))
     await eventually(() => expect(onB.doc.getMap('m').get('behind')).toBe(2))
     expect(b.fanout!.stats.gaps).toBe(1)
+  })
+
+  it('a room dropped as unreadable (4503) leaves the fan-out: unsubscribed, and its heartbeat does not stop the node', async () => {
+    const [a, b] = await twoNodes()
+    const redis = redisClient(engines.redis.url)
+    afterTest(() => redis.quit())
+    const subscribers = async () => (await redis.pubsub('NUMSUB', roomChannel('acme')))[1]
+    // Nobody holds the room (creating the account loaded it on A for a moment).
+    await eventually(async () => expect(await subscribers()).toBe(0), 20_000)
+    // A buggy writer stored bytes that are not a Yjs update (the digest is right).
+    a.backend.docs.append('acme', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]))
+    await a.backend.docs.flush('acme')
+    const ws = new WebSocket(`${wsUrl(b)}/acme`, { headers: { cookie: b.cookie } })
+    ws.on('error', () => {})
+    ws.on('message', () => {})
+    afterTest(() => ws.terminate())
+    expect((await closed(ws)).code).toBe(CloseCode.RoomUnavailable)
+    expect(b.rooms.peek('acme')).toBeNull()
+    // Before: the dropped room stayed attached (subscribed, applying other nodes' frames).
+    expect(b.fanout!.holds('acme')).toBe(false)
+    await eventually(async () => expect(await subscribers()).toBe(0), 20_000)
   })
 })
