@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import * as Y from 'yjs'
 import { type DocStore, RoomDataError, StorageUnavailableError } from '../storage/DocStore.ts'
 import { IdleWorker } from '../storage/IdleWorker.ts'
 import type { Pool, PoolClient } from './pool.ts'
@@ -107,9 +108,36 @@ export class PgDocStore implements DocStore {
           room,
           `a stored ${r.kind === 0 ? 'snapshot' : 'update'} fails its digest; left as it is`,
         )
+    // A snapshot compacted before migration 004 has no digest: it is checked by decoding it once
+    // (bytes that are not a Yjs update make the room unreadable, as a failed digest does), and
+    // its digest is stored then, so damage after this read is found like any other row's.
+    const legacy = rows.find((r) => r.kind === 0 && !r.digest)
+    if (legacy) await this.checkLegacySnapshot(room, legacy.data)
     const state = this.stateOf(room)
     state.size = rows.reduce((n, r) => n + (r.kind === 1 ? r.data.length : 0), 0)
     return rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length))
+  }
+
+  private async checkLegacySnapshot(room: string, data: Buffer) {
+    try {
+      Y.decodeUpdate(data)
+    } catch (e) {
+      throw new RoomDataError(
+        room,
+        `a stored snapshot from before digests is not a document (${String(e)}); left as it is`,
+      )
+    }
+    const digest = createHash('sha1').update(data).digest()
+    // Only the row read (a compaction on another node may have replaced it meanwhile, with its digest).
+    await this.pool
+      .query('UPDATE doc_snapshots SET digest = $2 WHERE room = $1 AND digest IS NULL AND data = $3', [
+        room,
+        digest,
+        data,
+      ])
+      .catch((e) =>
+        this.warn(`room ${room}: storing the digest of its snapshot failed (checked again next load): ${String(e)}`),
+      )
   }
 
   append(room: string, update: Uint8Array): void {
