@@ -46,8 +46,23 @@ export interface RedisLimiterOptions {
   log?: (msg: string) => void
 }
 
+/** An attempt booked in memory while Redis was unreachable, not settled yet. */
+interface FallbackBooking {
+  key: string
+  /** When it was booked (this node's clock), for its age when copied. */
+  at: number
+  /** The in-memory booking, until it is copied to Redis. */
+  memory: Reservation | null
+  /** Its member in Redis once copied (a success then takes it back there). */
+  member: string | null
+}
+
 export class RedisLoginRateLimiter implements LoginLimiter {
   private readonly fallback: LoginRateLimiter
+  /** Attempts booked in memory during an outage whose password check has not finished. */
+  private readonly unsettled = new Set<FallbackBooking>()
+  /** Keys a success cleared (`forgetKey`) while Redis was unreachable: cleared in Redis when it is back. */
+  private readonly forgetLater = new Set<string>()
   private degraded = false
   private counter = 0
   private readonly tag = randomBytes(4).toString('hex')
@@ -72,19 +87,48 @@ export class RedisLoginRateLimiter implements LoginLimiter {
    * held (nothing, after a Redis restart).
    */
   async copyFallback(): Promise<number> {
-    const pending = this.fallback.drain()
+    const now = Date.now()
+    // Attempts still being checked are copied under a member of their own, so that their
+    // success takes them back in Redis (before, the copy was a failure for good).
+    const open = new Map<string, [age: number, member: string][]>()
+    for (const b of this.unsettled) {
+      if (!b.memory) continue
+      b.memory.succeeded()
+      b.memory = null
+      b.member = `${this.tag}:copied:${++this.counter}`
+      const list = open.get(b.key) ?? []
+      list.push([Math.max(0, now - b.at), b.member])
+      open.set(b.key, list)
+    }
+    const pending = new Map<string, [age: number, member: string][]>()
+    for (const [key, ages] of this.fallback.drain())
+      pending.set(
+        key,
+        ages.map((age) => [age, `${this.tag}:copied:${++this.counter}`]),
+      )
+    for (const [key, list] of open) pending.set(key, [...(pending.get(key) ?? []), ...list])
+    // Keys a success cleared meanwhile lose what Redis held of them from before (then get what
+    // was counted after that success).
+    const forget = [...this.forgetLater]
+    for (const key of forget) if (!pending.has(key)) pending.set(key, [])
+    const entries = [...pending]
     let copied = 0
-    for (let i = 0; i < pending.length; i++) {
-      const [key, ages] = pending[i]!
-      const args = [String(this.windowMs)]
-      for (const age of ages) args.push(String(age), `${this.tag}:copied:${++this.counter}`)
+    for (let i = 0; i < entries.length; i++) {
+      const [key, list] = entries[i]!
+      const redisKey = `warroom:login:${this.name}:${key}`
       try {
-        await this.redis.eval(COPY, 1, `warroom:login:${this.name}:${key}`, ...args)
-        copied += ages.length
+        if (this.forgetLater.has(key)) {
+          await this.redis.del(redisKey)
+          this.forgetLater.delete(key)
+        }
+        if (list.length === 0) continue
+        await this.redis.eval(COPY, 1, redisKey, String(this.windowMs), ...list.flat().map(String))
+        copied += list.length
       } catch (e) {
-        // Redis went again: what is left counts in memory, as before, and is copied next time.
-        const now = Date.now()
-        for (const [k, left] of pending.slice(i)) for (const age of left) this.fallback.fail(k, now - age)
+        // Redis went again: what is left counts in memory, as before, and is copied next time
+        // (an attempt still being checked then stays a failure when it succeeds).
+        const at = Date.now()
+        for (const [k, left] of entries.slice(i)) for (const [age] of left) this.fallback.fail(k, at - age)
         this.options.log?.(`sign-in failures not copied to Redis (${(e as Error).message}); kept in memory`)
         break
       }
@@ -137,7 +181,30 @@ export class RedisLoginRateLimiter implements LoginLimiter {
       this.degraded = true
       this.options.log?.(`sign-in throttling (${this.name}) falls back to this node's memory: ${why}`)
     }
-    return this.fallback.reserve(key)
+    const at = Date.now()
+    const memory = this.fallback.reserve(key)
+    if (typeof memory === 'number') return memory
+    const booking: FallbackBooking = { key, at, memory, member: null }
+    this.unsettled.add(booking)
+    let settled = false
+    return {
+      // What a success does in one process, wherever the booking is now: taken back (in memory,
+      // or in Redis once copied there), and with `forgetKey` the key cleared — in Redis too,
+      // now or once Redis is back (the failures other nodes booked before the outage included).
+      succeeded: ({ forgetKey = false } = {}) => {
+        if (settled) return
+        settled = true
+        this.unsettled.delete(booking)
+        booking.memory?.succeeded({ forgetKey })
+        const redisKey = `warroom:login:${this.name}:${key}`
+        const undo = (what: Promise<unknown>) =>
+          what.catch((e: Error) => this.options.log?.(`sign-in booking not taken back in Redis: ${e.message}`))
+        if (forgetKey) {
+          if (this.redis.status === 'ready') void undo(this.redis.del(redisKey))
+          else this.forgetLater.add(key)
+        } else if (booking.member) void undo(this.redis.zrem(redisKey, booking.member))
+      },
+    }
   }
 }
 

@@ -149,8 +149,12 @@ export interface Redis {
   port: number
   /** `redis://127.0.0.1:<port>` */
   url: string
-  /** Stops the server (SIGTERM, no save); `start` runs it again on the same port. */
-  stop(): Promise<void>
+  /**
+   * Stops the server (SIGTERM, no save); `start` runs it again on the same port. With `save` it
+   * writes its data first (SHUTDOWN SAVE), and `start` loads it again: an outage that keeps Redis's
+   * data (a network break, a restart of a persistent Redis).
+   */
+  stop(options?: { save?: boolean }): Promise<void>
   start(): Promise<void>
   /** Kills the server with SIGKILL. */
   kill(): Promise<void>
@@ -204,7 +208,18 @@ export async function startRedis(): Promise<Redis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start,
-    stop: () => stopWith('SIGTERM'),
+    stop: async (options = {}) => {
+      if (!options.save) return stopWith('SIGTERM')
+      const child = proc
+      if (!child || child.exitCode !== null) return
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      const admin = redisClient(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0, enableOfflineQueue: true })
+      // SHUTDOWN never answers: the connection closes as the server exits.
+      await admin.call('SHUTDOWN', 'SAVE').catch(() => {})
+      await exited
+      admin.disconnect()
+      proc = null
+    },
     kill: () => stopWith('SIGKILL'),
     pid: () => proc?.pid ?? null,
     async destroy() {

@@ -98,4 +98,34 @@ describe('sign-in throttling through Redis', () => {
     expect(typeof (await a.login.reserve('fay|4.4.4.4'))).toBe('number')
     expect(a.logs.join('\n')).toMatch(/2 failure\(s\) counted in memory copied to Redis/)
   })
+
+  it('an attempt booked in memory during the outage that then succeeds is taken back in Redis, also once copied there', async () => {
+    const [a] = [await node(3)]
+    await engines.redis.stop()
+    await eventually(() => expect(a.redis.status).not.toBe('ready'))
+    const failed = await a.login.reserve('gil|5.5.5.5')
+    const checking = await a.login.reserve('gil|5.5.5.5')
+    if (!booked(failed) || !booked(checking)) throw new Error('expected bookings')
+    await engines.redis.start()
+    // Both copied (the second one's password check is still running).
+    await eventually(async () => expect(await a.redis.zcard('warroom:login:pair:gil|5.5.5.5')).toBe(2), 10_000)
+    checking.succeeded()
+    // Before: the copy stayed a failure, so a right password still cost the person an attempt.
+    await eventually(async () => expect(await a.redis.zcard('warroom:login:pair:gil|5.5.5.5')).toBe(1), 10_000)
+  })
+
+  it('a sign-in that succeeds (forgetKey) during the outage clears the key in Redis once it is back, as in one process', async () => {
+    const [a, b] = [await node(3), await node(3)]
+    // Two failures booked on b before the outage; Redis keeps them (it restarts with them).
+    for (let i = 0; i < 2; i++) expect(booked(await b.login.reserve('hal|6.6.6.6'))).toBe(true)
+    await engines.redis.stop({ save: true })
+    await eventually(() => expect(a.redis.status).not.toBe('ready'))
+    const ok = await a.login.reserve('hal|6.6.6.6')
+    if (!booked(ok)) throw new Error('expected a booking')
+    ok.succeeded({ forgetKey: true })
+    await engines.redis.start()
+    await eventually(() => expect(a.redis.status).toBe('ready'), 10_000)
+    // Before: the person who signed in was still two failures from the limit on every node.
+    await eventually(async () => expect(await a.redis.exists('warroom:login:pair:hal|6.6.6.6')).toBe(0), 10_000)
+  })
 })
