@@ -75,24 +75,60 @@ export class PgPlanLeases implements PlanLeases {
     return next
   }
 
+  /**
+   * Advisory locks stack within a session: two asks for one room in flight at once would both
+   * take it, and one unlock would leave it held for good (seen: an unload's ask beside the
+   * scheduler's). So a room being asked for is asked once, and the other callers wait for that.
+   */
+  private readonly asking = new Map<string, Promise<unknown>>()
+  /** Rooms given back while their ask was in flight: unlocked as soon as it returns. */
+  private readonly givenBack = new Set<string>()
+
   async take(rooms: string[]): Promise<Set<string>> {
-    const ask = rooms.filter((r) => !this.held.has(r))
+    const waits = new Set<Promise<unknown>>()
+    const ask: string[] = []
+    for (const r of rooms) {
+      if (this.held.has(r)) continue
+      const flying = this.asking.get(r)
+      if (flying) waits.add(flying)
+      else ask.push(r)
+    }
     if (ask.length > 0) {
-      const client = await this.run(async (c) => {
+      const query = this.run(async (c) => {
         const { rows } = await c.query<{ r: string }>(
           `SELECT r FROM unnest($1::text[]) r WHERE pg_try_advisory_lock(${KEY})`,
           [ask],
         )
-        for (const row of rows) this.held.add(row.r)
-        return c
+        return { c, taken: rows.map((row) => row.r) }
       })
-      // Taken on a connection that has ended meanwhile: those leases are gone with it.
-      if (client !== this.client) for (const r of ask) this.held.delete(r)
+      const settled = query.then(
+        ({ c, taken }) => {
+          for (const r of ask) this.asking.delete(r)
+          // Taken on a connection that has ended meanwhile: those leases are gone with it.
+          if (c !== this.client) return
+          for (const r of taken) {
+            this.held.add(r)
+            if (this.givenBack.has(r)) this.release(r)
+          }
+          for (const r of ask) this.givenBack.delete(r)
+        },
+        () => {
+          for (const r of ask) {
+            this.asking.delete(r)
+            this.givenBack.delete(r)
+          }
+        },
+      )
+      for (const r of ask) this.asking.set(r, settled)
+      waits.add(settled)
+      await query
     }
+    await Promise.all(waits)
     return new Set(rooms.filter((r) => this.held.has(r)))
   }
 
   release(room: string): void {
+    if (this.asking.has(room)) this.givenBack.add(room)
     if (!this.held.delete(room)) return
     void this.run((c) => c.query(`SELECT pg_advisory_unlock(${KEY}) FROM (SELECT $1::text AS r) s`, [room])).catch(
       (e) =>

@@ -7,6 +7,7 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { PgPlanLeases } from '../../server/pg/PlanLeases.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { api, createAccount, setupAdmin, signInAsAdmin } from '../helpers/auth.ts'
 import { startCluster } from '../helpers/cluster.ts'
@@ -53,6 +54,25 @@ async function database(url: string): Promise<pg.Client> {
 }
 
 describe('plan-derivation leases', () => {
+  it('two asks for one room at once take its lease once: giving it back frees it for another node', async () => {
+    const url = await engines.database('plan_leases')
+    const [a, b] = [new PgPlanLeases(url, () => {}, 'a'), new PgPlanLeases(url, () => {}, 'b')]
+    afterTest(() => Promise.all([a.close(), b.close()]))
+    // The scheduler's ask and an unload's ask in flight together (advisory locks stack per session).
+    const both = await Promise.all([a.take(['acme']), a.take(['acme', 'beta'])])
+    expect(both.map((held) => [...held].sort())).toEqual([['acme'], ['acme', 'beta']])
+    expect(await b.take(['acme'])).toEqual(new Set())
+    a.release('acme')
+    // Before: the lock had been taken twice and one unlock left it held; b never got it.
+    await eventually(async () => expect(await b.take(['acme'])).toEqual(new Set(['acme'])))
+    expect(await b.take(['beta'])).toEqual(new Set())
+    // Given back while its ask is in flight: released as soon as the ask returns.
+    const asked = a.take(['gamma'])
+    a.release('gamma')
+    expect(await asked).toEqual(new Set())
+    await eventually(async () => expect(await b.take(['gamma'])).toEqual(new Set(['gamma'])))
+  })
+
   it('two nodes holding one room: only one of them derives its plan, and the other shows it', async () => {
     const url = await engines.database('plan_leases')
     const nodes: TestServer[] = []

@@ -59,6 +59,8 @@ describe('plans shared by two nodes', () => {
     // both holding it, only the holder of the room's plan lease derives: tests/scale/plan-leases;
     // creating the account loaded the room on A for a moment).
     await eventually(() => expect(a.rooms.peek('acme')).toBeFalsy(), 20_000)
+    // …and gave the room's plan lease back when its unload finished.
+    await a.rooms.unloaded('acme')
     const reader = connectClient(wsUrl(b), 'acme', undefined, { cookie })
     engines.cleanup(() => reader.destroy())
     await whenSynced(reader.provider)
