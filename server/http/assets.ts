@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AssetStore } from '../assets/AssetStore.ts'
-import { personError } from './errors.ts'
+import { multipartFile, personError } from './errors.ts'
 
 /** Accepted upload types, each with the leading bytes its content must start with. */
 const TYPES: Record<string, { ext: string; magic?: (b: Buffer) => boolean }> = {
@@ -53,15 +53,7 @@ export function mountAssetRoutes(
     }),
     async (c) => {
       const accountId = c.req.param('id')
-      let form: FormData
-      try {
-        form = await c.req.raw.formData()
-      } catch {
-        throw personError(400, 'error.file.multipart')
-      }
-      const file = form.get('file')
-      if (!(file instanceof File)) throw personError(400, 'error.file.missing')
-      if (file.size > deps.maxAssetBytes) throw tooLarge()
+      const file = await multipartFile(c.req.raw, deps.maxAssetBytes)
       const type = TYPES[file.type]
       if (!type) {
         throw personError(415, 'error.file.type', { type: file.type, allowed: Object.keys(TYPES).join(', ') })

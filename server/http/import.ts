@@ -28,7 +28,7 @@ import type { PlanService } from '../plan/PlanService.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import { audienceOf } from './audience.ts'
 import { clientAddress } from './clientAddress.ts'
-import { PersonError, personError } from './errors.ts'
+import { multipartFile, PersonError, personError } from './errors.ts'
 
 /** Transaction origin of imported records: every connection receives them. */
 const IMPORT_ORIGIN = Symbol('import')
@@ -63,16 +63,7 @@ async function fileBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   const tooLarge = () => personError(413, 'error.file.tooLarge', { limit: maxBytes })
   if (type === 'multipart/form-data') {
-    let form: FormData
-    try {
-      form = await c.req.raw.formData()
-    } catch {
-      throw personError(400, 'error.file.multipart')
-    }
-    const file = form.get('file')
-    if (!(file instanceof File)) throw personError(400, 'error.file.missing')
-    if (file.size > maxBytes) throw tooLarge()
-    return new Uint8Array(await file.arrayBuffer())
+    return new Uint8Array(await (await multipartFile(c.req.raw, maxBytes)).arrayBuffer())
   }
   if (CSV_TYPES.has(type) || XLSX_TYPES.has(type)) {
     const bytes = new Uint8Array(await c.req.arrayBuffer())
