@@ -71,6 +71,15 @@ export function createApp({ config, rooms, db, plans, reviewStore, ...deps }: Ap
   const nodeWs = createNodeWebSocket({ app })
   // Frames over the limit are refused by ws itself with close code 1009.
   ;(nodeWs.wss.options as { maxPayload: number }).maxPayload = config.maxFrameBytes
+  // permessage-deflate is accepted for presence: each tick's batch is compressed once and the same
+  // bytes go to every socket that negotiated it (server/sync/wsRoute.ts corkedSendDeflated); ws
+  // compresses nothing itself (threshold never reached, and every send says compress: false), and
+  // inflates what a client compressed (browsers compress their frames) within maxPayload.
+  ;(nodeWs.wss.options as { perMessageDeflate: unknown }).perMessageDeflate = {
+    serverNoContextTakeover: true,
+    clientNoContextTakeover: true,
+    threshold: Number.MAX_SAFE_INTEGER,
+  }
 
   const httpLog = config.logger.child({ component: 'http' })
   // Every request gets an id (X-Request-Id, also in the response) that its log lines carry.

@@ -44,6 +44,8 @@ export interface Job {
    * the server has opened every room's log before the first window instead of in it.
    */
   touch?: boolean
+  /** Offer permessage-deflate as browsers do (false: `--no-deflate`). See RawOptions.deflate. */
+  deflate?: boolean
 }
 
 export interface Phase {
@@ -150,23 +152,28 @@ function connect(job: Job, index: number, spec: Job['clients'][number]): Promise
       seen: new Map(),
     } as unknown as Client
     const timer = setTimeout(() => reject(new Error(`client ${index} (${spec.room}) did not sync in 60 s`)), 60_000)
-    c.ws = new RawWebSocket(job.wsBase + spec.room, job.cookie ? { Cookie: job.cookie } : {}, {
-      // Before the join every frame matters; afterwards only observers read what they receive.
-      wants: () => !c.joined || c.observe,
-      onOpen: () => c.ws.send(syncStep1(doc)),
-      onFrame: (data) => {
-        onFrame(c, data)
-        if (c.joined) {
+    c.ws = new RawWebSocket(
+      job.wsBase + spec.room,
+      job.cookie ? { Cookie: job.cookie } : {},
+      {
+        // Before the join every frame matters; afterwards only observers read what they receive.
+        wants: () => !c.joined || c.observe,
+        onOpen: () => c.ws.send(syncStep1(doc)),
+        onFrame: (data) => {
+          onFrame(c, data)
+          if (c.joined) {
+            clearTimeout(timer)
+            resolve(c)
+          }
+        },
+        onClose: (code) => {
+          closes[code] = (closes[code] ?? 0) + 1
           clearTimeout(timer)
-          resolve(c)
-        }
+          reject(new Error(`client ${index} closed with ${code}`))
+        },
       },
-      onClose: (code) => {
-        closes[code] = (closes[code] ?? 0) + 1
-        clearTimeout(timer)
-        reject(new Error(`client ${index} closed with ${code}`))
-      },
-    })
+      { deflate: job.deflate ?? true },
+    )
   })
 }
 

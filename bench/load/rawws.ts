@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import net from 'node:net'
+import { constants, inflateRawSync } from 'node:zlib'
 
 export interface RawHandlers {
   /** Whether to read the payload of the next data frame (false: it is skipped in place). */
@@ -15,6 +16,20 @@ export interface RawHandlers {
   onOpen: () => void
   onClose: (code: number) => void
 }
+
+export interface RawOptions {
+  /**
+   * Offer permessage-deflate as a browser does (`permessage-deflate; client_max_window_bits`).
+   * A server that accepts it must also declare server_no_context_takeover (every compressed frame
+   * then inflates on its own: skipped frames need no inflating). What this client sends stays
+   * plain (allowed: compression is per message); see docs/benchmarks.md.
+   */
+  deflate?: boolean
+}
+
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff])
+/** Compressed frames inflated so far in this process (diagnostics). */
+export const inflated = { frames: 0, bytesIn: 0, bytesOut: 0 }
 
 const ZERO_MASK = Buffer.alloc(4)
 
@@ -27,11 +42,14 @@ export class RawWebSocket {
   private pending: Buffer = Buffer.alloc(0)
   /** Bytes of a skipped payload still to come. */
   private skip = 0
+  /** The server accepted permessage-deflate (frames with RSV1 set are compressed). */
+  deflate = false
 
   constructor(
     url: string,
     headers: Record<string, string>,
     private readonly h: RawHandlers,
+    private readonly options: RawOptions = {},
   ) {
     const u = new URL(url)
     this.socket = net.connect({ host: u.hostname, port: Number(u.port) })
@@ -40,9 +58,12 @@ export class RawWebSocket {
       const extra = Object.entries(headers)
         .map(([k, v]) => `${k}: ${v}\r\n`)
         .join('')
+      const offer = this.options.deflate
+        ? 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n'
+        : ''
       this.socket.write(
         `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${offer}${extra}\r\n`,
       )
     })
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk))
@@ -70,6 +91,14 @@ export class RawWebSocket {
       if (!/ 101 /.test(status)) {
         this.finish(Number(/ (\d{3}) /.exec(status)?.[1] ?? 1006) + 10000)
         return
+      }
+      const ext = /^sec-websocket-extensions:(.*)$/im.exec(all.subarray(0, end).toString())?.[1] ?? ''
+      if (ext.includes('permessage-deflate')) {
+        if (!ext.includes('server_no_context_takeover')) {
+          this.finish(1010)
+          return
+        }
+        this.deflate = true
       }
       this.open = true
       this.h.onOpen()
@@ -106,6 +135,7 @@ export class RawWebSocket {
       }
       if (b1 & 0x80) hdr += 4 // masked (servers do not mask; tolerated)
       const control = opcode >= 8
+      const compressed = (b0 & 0x40) !== 0
       if (!control && !this.h.wants()) {
         // Skip the payload in place, possibly into later chunks.
         const available = buf.length - pos - hdr
@@ -124,7 +154,16 @@ export class RawWebSocket {
       else if (opcode === 0x8) {
         this.finish(payload.length >= 2 ? payload.readUInt16BE(0) : 1005)
         return
-      } else if (opcode === 0x2 || opcode === 0x0) this.h.onFrame(payload)
+      } else if (opcode === 0x2 || opcode === 0x0) {
+        if (compressed) {
+          // server_no_context_takeover: each message inflates on its own (RFC 7692 7.2.2).
+          const out = inflateRawSync(Buffer.concat([payload, TRAILER]), { finishFlush: constants.Z_SYNC_FLUSH })
+          inflated.frames++
+          inflated.bytesIn += payload.length
+          inflated.bytesOut += out.length
+          this.h.onFrame(out)
+        } else this.h.onFrame(payload)
+      }
     }
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos))
   }

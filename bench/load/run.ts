@@ -50,6 +50,8 @@ const SERVERS =
   (option('servers')?.split(',') as Kind[] | undefined) ?? (QUICK ? KINDS.filter((k) => k !== 'floor') : KINDS)
 const enabled = (s: string) => !ONLY || ONLY.includes(s)
 const LOAD_LIMIT = 0.8
+// The load clients offer permessage-deflate as browsers do; `--no-deflate` makes them not offer it.
+const DEFLATE = !flag('no-deflate')
 
 const root = path.resolve(import.meta.dirname, '../..')
 // Children run in sessions of their own: make sure an interrupted run still stops them.
@@ -111,6 +113,7 @@ async function withLoad<T>(
         editsPerClient: spec.editsPerClient,
         presence: spec.presence,
         touch: spec.touch,
+        deflate: DEFLATE,
       }
       ;(procs.at(-1) as { job?: Job }).job = job
     }
@@ -420,7 +423,7 @@ const record = (scenario: string, kind: Kind, row: Row) => {
 const started = Date.now()
 const load0 = loadavg()[0]!
 console.log(
-  `bench:load ${QUICK ? '--quick ' : ''}${ROUNDS} round(s); ${cpus().length} cores; server: ${PIN.server.join(' ') || 'not pinned'}; load: ${PIN.load.join(' ') || 'not pinned'}; priority ${NICE ? `autogroup nice -${NICE}` : 'normal'}; load average ${load0.toFixed(1)}`,
+  `bench:load ${QUICK ? '--quick ' : ''}${ROUNDS} round(s); ${cpus().length} cores; server: ${PIN.server.join(' ') || 'not pinned'}; load: ${PIN.load.join(' ') || 'not pinned'}; priority ${NICE ? `autogroup nice -${NICE}` : 'normal'}; clients ${DEFLATE ? 'offer' : 'do not offer'} permessage-deflate; load average ${load0.toFixed(1)}`,
 )
 for (let round = 0; round < ROUNDS; round++) {
   const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!)

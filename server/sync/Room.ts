@@ -111,8 +111,8 @@ export class Room {
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
     this.presence = new Presence(
       this.limits.presenceTickMs,
-      (message, seq) => {
-        for (const conn of this.connections) conn.sendPresence(message, seq, this.catchUpPresence)
+      (message, seq, deflated) => {
+        for (const conn of this.connections) conn.sendPresence(message, seq, this.catchUpPresence, deflated)
         options.fanout?.presence(this, message)
       },
       () => this.connections.size,

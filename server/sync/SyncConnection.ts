@@ -12,6 +12,12 @@ export interface SyncSocket {
   close(code: number, reason: string): void
   /** Bytes queued for sending but not yet handed to the network. */
   readonly bufferedAmount: number
+  /**
+   * Sends `payload` as one compressed message (a permessage-deflate frame, RSV1 set: see
+   * Presence's deflateMessage) when this socket negotiated the extension; false when it did not
+   * (the caller sends the plain message instead).
+   */
+  sendDeflated?(payload: Uint8Array): boolean
   /** Stop reading from the network (backpressure: the client's frames wait in its own buffers). */
   pause?(): void
   resume?(): void
@@ -216,9 +222,10 @@ export class SyncConnection {
    * A coalesced presence batch (number `seq`, see Presence): skipped while the socket still holds
    * {@link PRESENCE_BACKLOG_BYTES} unsent (the next batch supersedes it; document updates are
    * never skipped), and replaced by `catchUp(first skipped)` — every current state and the
-   * removals since — once the socket has drained.
+   * removals since — once the socket has drained. A socket that negotiated permessage-deflate gets
+   * `deflated()`, the batch compressed once for every such socket.
    */
-  sendPresence(message: Uint8Array, seq: number, catchUp: (since: number) => Uint8Array) {
+  sendPresence(message: Uint8Array, seq: number, catchUp: (since: number) => Uint8Array, deflated?: () => Uint8Array) {
     if (this.closed) return
     if (this.socket.bufferedAmount >= PRESENCE_BACKLOG_BYTES) {
       if (this.presenceSkippedFrom === 0) this.presenceSkippedFrom = seq
@@ -231,15 +238,26 @@ export class SyncConnection {
       this.send(catchUp(since))
       return
     }
+    if (deflated && this.socket.sendDeflated && !this.overBuffer()) {
+      try {
+        if (this.socket.sendDeflated(deflated())) return
+      } catch {
+        this.close(CloseCode.InternalError, 'send failed')
+        return
+      }
+    }
     this.send(message)
   }
 
+  /** Past the send-buffer cap: the client is not reading, and is closed. */
+  private overBuffer(): boolean {
+    if (this.socket.bufferedAmount <= this.options.maxBufferedBytes) return false
+    this.close(CloseCode.SlowConsumer, 'client is not reading: send buffer over the limit')
+    return true
+  }
+
   send(data: Uint8Array) {
-    if (this.closed) return
-    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
-      this.close(CloseCode.SlowConsumer, 'client is not reading: send buffer over the limit')
-      return
-    }
+    if (this.closed || this.overBuffer()) return
     try {
       this.socket.send(data)
     } catch {

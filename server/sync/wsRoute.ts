@@ -95,9 +95,11 @@ export function mountSyncRoute(
             raw.close(access.refuse.code, access.refuse.reason)
             return
           }
+          const deflate = negotiatedDeflate(raw)
           conn = new SyncConnection(
             {
               send: (data) => corkedSend(raw, data),
+              sendDeflated: deflate ? (payload) => corkedSendDeflated(raw, payload) : undefined,
               // ws's own pause: a paused TCP socket alone is resumed by ws when its parser drains.
               pause: () => raw.pause(),
               resume: () => raw.resume(),
@@ -221,7 +223,59 @@ function corkedSend(raw: WebSocket, data: Uint8Array) {
       setImmediate(uncorkAll)
     }
   }
-  raw.send(data)
+  // Never compressed by ws itself (a per-socket deflate of every message); presence batches are
+  // compressed once per tick for every socket, see corkedSendDeflated.
+  raw.send(data, { compress: false })
+}
+
+/**
+ * Whether this socket negotiated permessage-deflate with a 32-KiB window for our messages (a client
+ * may ask for a smaller one with server_max_window_bits: it then gets every message plain).
+ */
+function negotiatedDeflate(raw: WebSocket): boolean {
+  const ext = raw.extensions
+  if (!ext.includes('permessage-deflate')) return false
+  const bits = /server_max_window_bits=(\d+)/.exec(ext)
+  return !bits || Number(bits[1]) >= 15
+}
+
+/**
+ * Writes `payload`, a message already compressed (Presence's deflateMessage), as one
+ * permessage-deflate frame (FIN, RSV1, binary; servers do not mask): the same bytes for every
+ * socket, instead of ws compressing the same batch once per socket. ws itself never compresses
+ * (see corkedSend), so nothing of its own can be queued in front of this frame.
+ */
+function corkedSendDeflated(raw: WebSocket, payload: Uint8Array): boolean {
+  const socket = socketOf(raw)
+  if (!socket || socket.destroyed || raw.readyState !== raw.OPEN) return false
+  if (!corked.has(socket)) {
+    socket.cork()
+    corked.add(socket)
+    if (!uncorkScheduled) {
+      uncorkScheduled = true
+      setImmediate(uncorkAll)
+    }
+  }
+  socket.write(deflateFrameHeader(payload.length))
+  socket.write(payload)
+  return true
+}
+
+function deflateFrameHeader(length: number): Buffer {
+  const FIN_RSV1_BINARY = 0x80 | 0x40 | 0x02
+  if (length < 126) return Buffer.from([FIN_RSV1_BINARY, length])
+  if (length < 65536) {
+    const h = Buffer.allocUnsafe(4)
+    h[0] = FIN_RSV1_BINARY
+    h[1] = 126
+    h.writeUInt16BE(length, 2)
+    return h
+  }
+  const h = Buffer.allocUnsafe(10)
+  h[0] = FIN_RSV1_BINARY
+  h[1] = 127
+  h.writeBigUInt64BE(BigInt(length), 2)
+  return h
 }
 
 function uncorkAll() {
