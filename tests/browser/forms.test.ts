@@ -1,7 +1,8 @@
 /**
  * Forms check what they can before sending, in the reader's language; what only the server can
- * know (an email already taken) comes back translated too.
+ * know (an email already taken, a vote over the account's limit) comes back translated too.
  */
+import { MAX_VOTES_PER_ACCOUNT } from '../../server/live/VoteService.ts'
 import { api, userWithSession } from '../helpers/auth.ts'
 import { openRecordedPage, signedIn } from '../helpers/browser.ts'
 import { expect, test } from '../helpers/browserFixtures.ts'
@@ -79,4 +80,34 @@ test('one’s own profile (/me): the name is checked before sending, then name a
   }
   expect(me.user).toMatchObject({ name: '王五', department: 'sales' })
   expect(patches).toHaveLength(1)
+})
+
+test('a vote the server refuses (the account holds its 200 votes) tells the facilitator why, translated', async ({
+  server,
+  newAccount,
+  openRoom,
+}) => {
+  const accountId = await newAccount('votes')
+  const { page } = await openRoom(accountId, { locale: 'zh-CN' })
+  // The account's history of votes is full: each opened and closed through the API (the page open
+  // meanwhile keeps the room loaded, which makes each vote about twice as fast to store).
+  for (let i = 0; i < MAX_VOTES_PER_ACCOUNT; i++) {
+    const opened = await api(server, 'POST', `/api/accounts/${accountId}/votes`, {
+      cookie: server.cookie,
+      body: { question: `第 ${i + 1} 次`, shapeTypes: ['blocker'], votesPerPerson: 1 },
+    })
+    expect(opened.status).toBe(201)
+    const { vote } = (await opened.json()) as { vote: { id: string } }
+    const closed = await api(server, 'POST', `/api/accounts/${accountId}/votes/${vote.id}/close`, {
+      cookie: server.cookie,
+    })
+    expect(closed.status).toBe(200)
+  }
+  await page.getByTestId('vote-new').click()
+  await page.getByTestId('vote-question').fill('先打哪个卡点？')
+  await page.getByTestId('vote-start').click()
+  await expect
+    .poll(() => page.locator('.wr-live-pop .wr-error').innerText())
+    .toBe(`投票失败：一个客户最多保留 ${MAX_VOTES_PER_ACCOUNT} 次投票`)
+  expect(await page.getByTestId('vote-bar').count()).toBe(0)
 })
