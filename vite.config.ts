@@ -4,6 +4,13 @@ import { defineConfig } from 'vitest/config'
 /** Where `vite dev` forwards API and sync traffic (the server started with `npm run serve`). */
 const devServer = process.env.WAR_ROOM_DEV_SERVER ?? 'http://127.0.0.1:8787'
 
+/**
+ * The server's worker threads bundled once per run instead of booting tsx in each (~1–2 s of CPU
+ * per thread; tests/helpers/workerBundles.ts). Every layer that starts servers; not unit, which
+ * keeps the tsx boot path tested.
+ */
+const workerBundles = 'tests/helpers/workerBundles.ts'
+
 export default defineConfig({
   root: 'client',
   envPrefix: ['VITE_', 'TLDRAW_'],
@@ -47,6 +54,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          globalSetup: [workerBundles],
         },
       },
       {
@@ -61,7 +69,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          globalSetup: ['tests/helpers/pgGlobalSetup.ts'],
+          globalSetup: [workerBundles, 'tests/helpers/pgGlobalSetup.ts'],
         },
       },
       {
@@ -73,6 +81,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          globalSetup: [workerBundles],
         },
       },
       {
@@ -96,7 +105,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          globalSetup: ['tests/helpers/pgGlobalSetup.ts'],
+          globalSetup: [workerBundles, 'tests/helpers/pgGlobalSetup.ts'],
         },
       },
       {
@@ -108,6 +117,7 @@ export default defineConfig({
           environment: 'node',
           // An ioredis error event nobody handles fails the test (ioredis only prints it).
           setupFiles: ['tests/helpers/redisErrorGuard.ts'],
+          globalSetup: [workerBundles],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -122,7 +132,7 @@ export default defineConfig({
           // cores) took 121 s for the two-language screenshot test that takes ~25 s on a quiet machine.
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          globalSetup: ['tests/browser/globalSetup.ts'],
+          globalSetup: [workerBundles, 'tests/browser/globalSetup.ts'],
         },
       },
     ],

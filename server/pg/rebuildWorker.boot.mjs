@@ -1,4 +1,5 @@
 // Entry of the PostgreSQL store's compaction thread: the server runs TypeScript through tsx, a worker starts bare.
-import { tsImport } from 'tsx/esm/api'
-
-await tsImport('./rebuildWorker.ts', import.meta.url)
+// The test suite bundles the workers once per run (tests/helpers/workerBundles.ts): no tsx boot per thread.
+const bundles = process.env.WAR_ROOM_TEST_WORKER_BUNDLES
+if (bundles) await import(new URL('rebuildWorker.boot.mjs', bundles).href)
+else await (await import('tsx/esm/api')).tsImport('./rebuildWorker.ts', import.meta.url)

@@ -1,4 +1,5 @@
 // Entry of the plan worker thread: the server runs TypeScript through tsx, a worker starts bare.
-import { tsImport } from 'tsx/esm/api'
-
-await tsImport('./planWorker.ts', import.meta.url)
+// The test suite bundles the workers once per run (tests/helpers/workerBundles.ts): no tsx boot per thread.
+const bundles = process.env.WAR_ROOM_TEST_WORKER_BUNDLES
+if (bundles) await import(new URL('planWorker.boot.mjs', bundles).href)
+else await (await import('tsx/esm/api')).tsImport('./planWorker.ts', import.meta.url)
