@@ -22,9 +22,10 @@ export interface FileDocStoreOptions {
  * compacted snapshot.
  *
  * - `rooms/<id>/log-<gen>`: records of `[length u32][crc32 u32][update bytes]`. One flush loop
- *   for all rooms: every `flushIntervalMs` each room with queued records gets one write and one
- *   fsync, so an accepted update is on disk within that window plus one fsync. No promise is
- *   made per update.
+ *   for all rooms: every `flushIntervalMs` each room with queued records gets one durable write
+ *   (the log is opened `O_DSYNC`: the write returns once its bytes are on disk, as a write and
+ *   an fdatasync would), so an accepted update is on disk within that window plus one write. No
+ *   promise is made per update.
  * - A write or fsync that fails (disk full, I/O error) is cut back to the last good offset
  *   before anything else is written, so no later good record ever sits behind a torn one; the
  *   failure is reported to the {@link DocStore.onFailure} listeners (the room stops accepting
@@ -153,7 +154,7 @@ export class FileDocStore implements DocStore {
     this.timer ??= setTimeout(this.flushTick, this.flushIntervalMs)
   }
 
-  /** The one flush loop: one write + one fsync per room with queued records. */
+  /** The one flush loop: one durable write per room with queued records. */
   private readonly flushTick = () => {
     this.timer = null
     const batch = [...this.dirty]
@@ -185,12 +186,11 @@ export class FileDocStore implements DocStore {
     const dir = this.roomDir(room)
     const probe = path.join(dir, '.probe')
     try {
-      // The same calls a log flush makes: open for appending, append, fsync.
+      // The same calls a log flush makes: open for appending durably, one durable append.
       await this.fs.mkdir(dir)
-      const handle = await this.fs.open(probe, 'a')
+      const handle = await this.fs.open(probe, 'ad')
       try {
         await handle.append(Buffer.alloc(this.opts.probeBytes ?? 64 * 1024))
-        await handle.datasync()
       } finally {
         await handle.close().catch(() => {})
       }
@@ -407,8 +407,8 @@ export function decodeSnapshot(room: string, buf: Buffer): Uint8Array {
 
 /**
  * One log file generation. Records are queued by append and written by the store's flush
- * loop: one write and one fsync per flush, serialised so records never interleave. After a
- * failed write or fsync the file is cut back to `goodOffset` (the end of the last record known
+ * loop: one durable write per flush (the file is opened `O_DSYNC`), serialised so records never
+ * interleave. After a failed write the file is cut back to `goodOffset` (the end of the last record known
  * durable) and the log refuses further records until the room is released and loaded again.
  */
 class LogFile {
@@ -435,7 +435,7 @@ class LogFile {
     if (this.handle) return this.handle
     const fsl = this.store.files
     await fsl.mkdir(path.dirname(this.file))
-    const h = await fsl.open(this.file, 'a')
+    const h = await fsl.open(this.file, 'ad')
     try {
       // A new log file needs its directory entry durable too.
       await fsl.syncDir(path.dirname(this.file))
@@ -447,7 +447,7 @@ class LogFile {
     return h
   }
 
-  /** Writes and fsyncs everything queued; rejects if this batch (or an earlier one) failed. */
+  /** Writes everything queued, durably; rejects if this batch (or an earlier one) failed. */
   flush(): Promise<void> {
     const batch = this.queue
     this.queue = []
@@ -457,8 +457,8 @@ class LogFile {
       const data = batch.length === 1 ? batch[0] : Buffer.concat(batch)
       try {
         const handle = await this.open()
+        // Durable when it resolves: the handle is O_DSYNC (no separate fdatasync round trip).
         await handle.append(data)
-        await handle.datasync()
         this.goodOffset += data.length
       } catch (e) {
         await this.fail(e instanceof Error ? e : new Error(String(e)))

@@ -4,7 +4,7 @@
  * (ENOSPC, EIO). A failed append first writes part of its data for real, the way a disk that
  * fills up mid-write leaves a torn record.
  */
-import { nodeFs, type StorageFileHandle, type StorageFs } from '../../server/storage/fsLayer.ts'
+import { nodeFs, type OpenFlags, type StorageFileHandle, type StorageFs } from '../../server/storage/fsLayer.ts'
 
 export type FsOp =
   | 'open'
@@ -60,7 +60,7 @@ export class FaultFs implements StorageFs {
     throw errno(rule.code, op, file)
   }
 
-  async open(file: string, flags: 'a' | 'w'): Promise<StorageFileHandle> {
+  async open(file: string, flags: OpenFlags): Promise<StorageFileHandle> {
     this.check('open', file)
     const real = await nodeFs.open(file, flags)
     const check = (op: FsOp) => this.check(op, file)
@@ -74,6 +74,9 @@ export class FaultFs implements StorageFs {
           throw e
         }
         await real.append(data)
+        // A durable append (`ad`) is a write and an fdatasync in one call: a fault named for
+        // either fails it, the fsync's after the bytes reached the file (as a failing disk does).
+        if (flags === 'ad') check('datasync')
       },
       async write(data) {
         try {

@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { nodeFs, type StorageFileHandle } from '../../server/storage/fsLayer.ts'
+import { nodeFs, type OpenFlags, type StorageFileHandle } from '../../server/storage/fsLayer.ts'
 import { FaultFs } from './faultFs.ts'
 
 interface Inode {
@@ -39,7 +39,7 @@ export class PowerCutFs extends FaultFs {
     return undefined
   }
 
-  override async open(file: string, flags: 'a' | 'w'): Promise<StorageFileHandle> {
+  override async open(file: string, flags: OpenFlags): Promise<StorageFileHandle> {
     const handle = await super.open(file, flags)
     const inode = this.inodeFor(file, true)!
     const capture = async () => {
@@ -48,7 +48,11 @@ export class PowerCutFs extends FaultFs {
     }
     return {
       ...handle,
-      append: (d) => handle.append(d),
+      // A durable append (`ad`, O_DSYNC) is on disk once it returns.
+      async append(d) {
+        await handle.append(d)
+        if (flags === 'ad') await capture()
+      },
       write: (d) => handle.write(d),
       truncate: (n) => handle.truncate(n),
       close: () => handle.close(),
