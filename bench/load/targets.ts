@@ -201,6 +201,9 @@ export class Target {
     if (process.env.BENCH_PROFILE) args = [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, ...args]
     // BENCH_NODE_ARGS="--trace-gc …": extra node flags for the servers (diagnostics; kept logs show them).
     if (process.env.BENCH_NODE_ARGS) args = [...process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean), ...args]
+    // BENCH_WARROOM_NODE_ARGS: node flags for War Room only (a flag it would ship with, against the reference as it is).
+    if (kind === 'warroom' && process.env.BENCH_WARROOM_NODE_ARGS)
+      args = [...process.env.BENCH_WARROOM_NODE_ARGS.split(' ').filter(Boolean), ...args]
     // Output goes to a file, not a pipe: a server logging into a pipe that its reader (this
     // process, at normal priority on a busy machine) does not drain blocks in its synchronous
     // log writes, and the table would measure that.

@@ -8,6 +8,7 @@ import { RemotePresence } from '../scale/RemotePresence.ts'
 import { type DocStore, RoomDataError } from '../storage/DocStore.ts'
 import { Presence } from './Presence.ts'
 import { ProtocolError, type SyncConnection } from './SyncConnection.ts'
+import { isWellFormedUpdate } from './updateShape.ts'
 
 /** Transaction origin of updates replayed from storage (not re-persisted). */
 const STORAGE_ORIGIN = Symbol('storage')
@@ -207,7 +208,7 @@ export class Room {
     // (the store keeps one copy of identical bytes), so the stored log never depends on one node.
     if (origin !== RESYNC_ORIGIN) this.store.append(this.name, update)
     this.maybeCompact()
-    const message = encodeMessage(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update))
+    const message = syncMessage(syncProtocol.messageYjsUpdate, update)
     for (const conn of this.connections) if (conn !== origin) conn.send(message)
     if (origin !== REMOTE_ORIGIN && origin !== RESYNC_ORIGIN) this.options.fanout?.update(this, update)
     this.options.onDocChanged?.(this, update)
@@ -287,7 +288,7 @@ export class Room {
    */
   handleMessage(conn: SyncConnection, data: Uint8Array) {
     const decoder = decoding.createDecoder(data)
-    const type = readOrFail(() => decoding.readVarUint(decoder))
+    const type = readUintOrFail(decoder)
     switch (type) {
       case MessageType.Sync:
         this.handleSync(conn, decoder)
@@ -311,7 +312,7 @@ export class Room {
   }
 
   private handleSync(conn: SyncConnection, decoder: decoding.Decoder) {
-    const syncType = readOrFail(() => decoding.readVarUint(decoder))
+    const syncType = readUintOrFail(decoder)
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = readOrFail(() => decoding.readVarUint8Array(decoder))
@@ -323,9 +324,11 @@ export class Room {
       }
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
-        const update = readOrFail(() => decoding.readVarUint8Array(decoder))
-        // Parse the whole update before applying any of it: a malformed one changes nothing.
-        readOrFail(() => Y.decodeUpdate(update))
+        const update = readBytesOrFail(decoder)
+        // Read the whole update before applying any of it: a malformed one changes nothing. Walked
+        // without building it (Y.decodeUpdate built every struct and value: garbage at once).
+        if (!isWellFormedUpdate(update))
+          throw new ProtocolError(CloseCode.ProtocolError, 'malformed message: not a Yjs update')
         if (conn.readOnly) return
         this.applyClientUpdate(conn, update)
         return
@@ -520,17 +523,21 @@ function fullStateMessages(parts: Uint8Array[]): Uint8Array[] {
 
 /**
  * `[messageSync][syncType][length][bytes]` in one allocation and one copy (a lib0 encoder copies
- * a megabyte-sized stored state twice: into its growing buffer, then into the result).
+ * a megabyte-sized stored state twice: into its growing buffer, then into the result; and every
+ * relayed edit allocated an encoder's buffer besides its message).
  */
 function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
-  const head = encoding.createEncoder()
-  encoding.writeVarUint(head, MessageType.Sync)
-  encoding.writeVarUint(head, syncType)
-  encoding.writeVarUint(head, payload.length)
-  const prefix = encoding.toUint8Array(head)
-  const out = new Uint8Array(prefix.length + payload.length)
-  out.set(prefix, 0)
-  out.set(payload, prefix.length)
+  // Both type numbers are below 128 (one varuint byte each); the length is a varuint.
+  let head = 3
+  for (let n = payload.length; n > 127; n = Math.floor(n / 128)) head++
+  const out = new Uint8Array(head + payload.length)
+  out[0] = MessageType.Sync
+  out[1] = syncType
+  let p = 2
+  let n = payload.length
+  for (; n > 127; n = Math.floor(n / 128)) out[p++] = 128 | (n & 127)
+  out[p] = n
+  out.set(payload, head)
   return out
 }
 
@@ -544,6 +551,30 @@ function transactionChanged(tr: Y.Transaction): boolean {
 
 function pendingSize(structs: { update: Uint8Array } | null, ds: Uint8Array | null): number {
   return (structs?.update.length ?? 0) + (ds?.length ?? 0)
+}
+
+// The edit path's reads, without a closure per message.
+function readUintOrFail(decoder: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(decoder)
+  } catch (e) {
+    throw malformed(e)
+  }
+}
+
+function readBytesOrFail(decoder: decoding.Decoder): Uint8Array {
+  try {
+    const bytes = decoding.readVarUint8Array(decoder)
+    // lib0 may return a view past the message's end (into the buffer around it): not a message.
+    if (decoder.pos > decoder.arr.length) throw new Error('unexpected end of array')
+    return bytes
+  } catch (e) {
+    throw malformed(e)
+  }
+}
+
+function malformed(e: unknown): ProtocolError {
+  return new ProtocolError(CloseCode.ProtocolError, `malformed message: ${e instanceof Error ? e.message : String(e)}`)
 }
 
 function readOrFail<T>(read: () => T): T {
