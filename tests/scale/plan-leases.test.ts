@@ -135,8 +135,9 @@ describe('plan-derivation leases', () => {
     expect(dead).toBeGreaterThanOrEqual(0)
     const survivor = 1 - dead
     await c.nodes[dead]!.kill()
-    // PostgreSQL ends the killed node's connections (and so its leases) when their sockets close.
-    await eventually(async () => expect(await leaseHolders(db)).toEqual([]), 30_000)
+    // PostgreSQL ends the killed node's connections (and so its leases) when their sockets close
+    // (the survivor may take the lease at once: it asks again a derivation delay after its last refusal).
+    await eventually(async () => expect(await leaseHolders(db)).not.toContain(holder), 30_000)
     rename(clients[survivor]!, '第二版')
     await eventually(async () => expect(await storedName(db)).toBe('第二版'), 30_000)
     expect(await leaseHolders(db)).toEqual([c.nodes[survivor]!.nodeId])
