@@ -135,6 +135,30 @@ export default defineConfig({
           globalSetup: [workerBundles, 'tests/browser/globalSetup.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          // The browser files whose server path reads or writes a store beyond loading a room, again
+          // on the PostgreSQL stores (the same mechanism as integration-pg: tests/helpers/pgGlobalSetup.ts
+          // and startTestServer's database per data directory). NOT in `npm test` (see package.json:
+          // `--project '!browser-pg'`): it adds ~190 s of wall time, which the 15-minute budget of
+          // issue 8 has no room for yet; run it with `npm run test:browser-pg`. Left out: cannot-save
+          // (a disk failing through the file-system layer, FaultFs: files by nature; twin on
+          // PostgreSQL: tests/scale/pg-server.test.ts's database refusing writes), and the files
+          // whose store path is only a room's load and save, which sync and offline cover here:
+          // live, present, shapes, export (drawing, presenting and exporting are the same code on
+          // either store), language and forms (sign-in and set-up: integration-pg's auth).
+          name: 'browser-pg',
+          include: [
+            ...['sync', 'offline', 'review', 'access', 'members', 'audit', 'assets', 'schema', 'refused'],
+            ...['plan', 'contacts'],
+          ].map((f) => `tests/browser/${f}.test.ts`),
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          globalSetup: [workerBundles, 'tests/browser/globalSetup.ts', 'tests/helpers/pgGlobalSetup.ts'],
+        },
+      },
     ],
   },
 })

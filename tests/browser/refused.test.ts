@@ -11,6 +11,7 @@ import WebSocket from 'ws'
 import { openRecordedPage, signedIn } from '../helpers/browser.ts'
 import { expect, test } from '../helpers/browserFixtures.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { onPostgres } from '../helpers/suiteStores.ts'
 
 const syncAttempts = (requests: string[], accountId: string) =>
   requests.filter((u) => new URL(u).pathname === `/sync/${accountId}`).length
@@ -29,35 +30,37 @@ async function afterAnyReconnect(page: Page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
 }
 
-test('4503, an unreadable room: the page shows why and stops reconnecting', async ({
-  browser,
-  dataDir,
-  startServer,
-}) => {
-  const creator = await startTestServer({ dataDir, accounts: ['acme'] })
-  await creator.close()
-  // Break the stored room while no server runs.
-  const dir = path.join(dataDir, 'rooms', 'acme')
-  await fs.mkdir(dir, { recursive: true })
-  await fs.writeFile(path.join(dir, 'snapshot'), Buffer.from('WRS1 this is not a snapshot at all'))
-  const server = await startServer({ accounts: ['acme'] })
+// Damages the room's snapshot file; on PostgreSQL the same refusal (a row whose digest fails, 4503) is
+// tests/integration/robustness.test.ts's "refuses a room whose stored data cannot be read" on
+// integration-pg, and what the page shows for 4503 does not depend on the store.
+test.skipIf(onPostgres)(
+  '4503, an unreadable room: the page shows why and stops reconnecting',
+  async ({ browser, dataDir, startServer }) => {
+    const creator = await startTestServer({ dataDir, accounts: ['acme'] })
+    await creator.close()
+    // Break the stored room while no server runs.
+    const dir = path.join(dataDir, 'rooms', 'acme')
+    await fs.mkdir(dir, { recursive: true })
+    await fs.writeFile(path.join(dir, 'snapshot'), Buffer.from('WRS1 this is not a snapshot at all'))
+    const server = await startServer({ accounts: ['acme'] })
 
-  for (const locale of ['zh-CN', 'en-US']) {
-    const { page, requests, screenshot } = await openRecordedPage(
-      browser,
-      `${server.url}/a/acme`,
-      signedIn(server, server.cookie, { locale }),
-    )
-    await page.getByTestId('room-error').waitFor({ timeout: 60_000 })
-    const text = await page.getByTestId('room-error').innerText()
-    expect(text).toMatch(locale === 'zh-CN' ? /无法读取/ : /cannot be read/)
-    await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('refused')
-    await screenshot(`refused-4503-${locale}`)
-    // y-websocket alone would have tried again by now (backoff 0.1 s … 2.5 s).
-    await afterAnyReconnect(page)
-    expect(syncAttempts(requests, 'acme')).toBe(1)
-  }
-})
+    for (const locale of ['zh-CN', 'en-US']) {
+      const { page, requests, screenshot } = await openRecordedPage(
+        browser,
+        `${server.url}/a/acme`,
+        signedIn(server, server.cookie, { locale }),
+      )
+      await page.getByTestId('room-error').waitFor({ timeout: 60_000 })
+      const text = await page.getByTestId('room-error').innerText()
+      expect(text).toMatch(locale === 'zh-CN' ? /无法读取/ : /cannot be read/)
+      await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('refused')
+      await screenshot(`refused-4503-${locale}`)
+      // y-websocket alone would have tried again by now (backoff 0.1 s … 2.5 s).
+      await afterAnyReconnect(page)
+      expect(syncAttempts(requests, 'acme')).toBe(1)
+    }
+  },
+)
 
 test('4429, too many connections: the page says to close other tabs, and does not retry', async ({
   browser,
