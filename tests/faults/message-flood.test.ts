@@ -29,7 +29,9 @@ async function setup(options: object) {
 }
 
 async function raw(server: TestServer, room: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${wsUrl(server)}/${room}`, { headers: { cookie: server.cookie } })
+  // No permessage-deflate: the flood's bytes must be what waits in the sender's buffers (a `ws` client
+  // that negotiated it compresses 20 MB of 'x' to almost nothing, and the backlog is not there to see).
+  const ws = new WebSocket(`${wsUrl(server)}/${room}`, { headers: { cookie: server.cookie }, perMessageDeflate: false })
   cleanups.push(() => ws.terminate())
   await opened(ws)
   return ws
