@@ -206,6 +206,15 @@ export class SyncConnection {
 
   private updateBackpressure() {
     const limit = this.options.inbound?.maxQueuedBytes ?? Number.POSITIVE_INFINITY
+    // Pausing stops the socket, but frames already read still arrive: for a plain client that is at
+    // most a frame and a chunk. A client that negotiated permessage-deflate can have hundreds of
+    // compressed frames in one chunk, each inflated to up to maxFrameBytes: past the bound plus two
+    // frames the connection is closed instead (it reconnects and syncs once the room is ready).
+    const hardLimit = limit + 2 * (this.options.inbound?.maxFrameBytes ?? 0)
+    if (this.queuedBytes > hardLimit && !this.closed) {
+      this.close(CloseCode.PolicyViolation, 'too much sent while waiting: inbound queue over its bound')
+      return
+    }
     const shouldPause = !this.closed && (this.queuedBytes > limit || this.drainTimer !== null)
     if (shouldPause === this.paused) return
     this.paused = shouldPause

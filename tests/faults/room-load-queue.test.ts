@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import type { DocStore } from '../../server/storage/DocStore.ts'
 import { encodeMessage } from '../../server/sync/Room.ts'
 import { inboundQueue } from '../../server/sync/SyncConnection.ts'
-import { MessageType } from '../../shared/protocol.ts'
+import { CloseCode, MessageType } from '../../shared/protocol.ts'
 import { eventually, opened, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
 import { suiteDocStore } from '../helpers/suiteStores.ts'
 
@@ -21,56 +21,66 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!()
 })
 
+/** A server whose room loads wait, once armed, until the test lets them go (a slow disk). */
+async function slowLoadingServer() {
+  const data = tempDataDir()
+  cleanups.push(() => data.remove())
+  let armed = false
+  let release!: () => void
+  const gate = new Promise<void>((r) => {
+    release = r
+  })
+  const files = await suiteDocStore(data.dir)
+  const store = new Proxy(files, {
+    get(target, key) {
+      if (key === 'load')
+        return async (room: string) => (armed ? gate.then(() => target.load(room)) : target.load(room))
+      const value = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  }) as DocStore
+  const server = await startTestServer({
+    dataDir: data.dir,
+    accounts: ['slow'],
+    store,
+    maxQueuedBytes: 2 * 1024 * 1024,
+    maxFrameBytes: 2 * 1024 * 1024,
+    maxDocBytes: 512 * 1024 * 1024,
+    socketBytesPerSecond: 1024 * 1024 * 1024,
+    // No compaction of a growing 96 MiB document after every megabyte (not what is tested here).
+    compactLogBytes: 1024 * 1024 * 1024,
+  })
+  cleanups.push(() => server.close())
+  // Creating the account loaded (and unloads) its room; from now on loads are slow.
+  await eventually(() => expect(server.rooms.peek('slow')).toBeNull())
+  armed = true
+  return { server, release }
+}
+
+/** 96 one-MiB sync updates: more than the loopback socket buffers hold (up to 32 MiB receiving, 4 MiB sending). */
+function bigFrames(): Uint8Array[] {
+  const doc = new Y.Doc()
+  const frames: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) =>
+    frames.push(
+      encodeMessage(MessageType.Sync, (enc) => {
+        encoding.writeVarUint(enc, 2)
+        encoding.writeVarUint8Array(enc, u)
+      }),
+    ),
+  )
+  for (let i = 0; i < 96; i++) doc.getMap('m').set(`k${i}`, String(i % 10).repeat(1024 * 1024))
+  return frames
+}
+
 describe('frames queued while a room loads', () => {
   it('are bounded: reading pauses past MAX_QUEUED_BYTES, and every frame is handled once the room is ready', async () => {
-    const data = tempDataDir()
-    cleanups.push(() => data.remove())
-    // A store whose loads wait, once armed, until the test lets them go (a slow disk).
-    let armed = false
-    let release!: () => void
-    const gate = new Promise<void>((r) => {
-      release = r
-    })
-    const files = await suiteDocStore(data.dir)
-    const store = new Proxy(files, {
-      get(target, key) {
-        if (key === 'load')
-          return async (room: string) => (armed ? gate.then(() => target.load(room)) : target.load(room))
-        const value = Reflect.get(target, key)
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    }) as DocStore
-    const server = await startTestServer({
-      dataDir: data.dir,
-      accounts: ['slow'],
-      store,
-      maxQueuedBytes: 2 * 1024 * 1024,
-      maxDocBytes: 512 * 1024 * 1024,
-      socketBytesPerSecond: 1024 * 1024 * 1024,
-      // No compaction of a growing 96 MiB document after every megabyte (not what is tested here).
-      compactLogBytes: 1024 * 1024 * 1024,
-    })
-    cleanups.push(() => server.close())
-    // Creating the account loaded (and unloads) its room; from now on loads are slow.
-    await eventually(() => expect(server.rooms.peek('slow')).toBeNull())
-    armed = true
-
-    const ws = new WebSocket(`${wsUrl(server)}/slow`, { headers: { cookie: server.cookie } })
+    const { server, release } = await slowLoadingServer()
+    // A client that sends its frames as they are (no permessage-deflate).
+    const ws = new WebSocket(`${wsUrl(server)}/slow`, { headers: { cookie: server.cookie }, perMessageDeflate: false })
     cleanups.push(() => ws.terminate())
     await opened(ws)
-    const doc = new Y.Doc()
-    const frames: Uint8Array[] = []
-    doc.on('update', (u: Uint8Array) =>
-      frames.push(
-        encodeMessage(MessageType.Sync, (enc) => {
-          encoding.writeVarUint(enc, 2)
-          encoding.writeVarUint8Array(enc, u)
-        }),
-      ),
-    )
-    // 96 MiB: more than the loopback socket buffers hold (up to 32 MiB receiving, 4 MiB sending).
-    for (let i = 0; i < 96; i++) doc.getMap('m').set(`k${i}`, String(i % 10).repeat(1024 * 1024))
-    for (const f of frames) ws.send(f)
+    for (const f of bigFrames()) ws.send(f)
 
     // While the room cannot load, the server holds at most the bound plus what one read brings
     // (a frame and a socket chunk); an unbounded server queues all 96 MiB. Watch for a while.
@@ -82,5 +92,29 @@ describe('frames queued while a room loads', () => {
     release()
     await eventually(() => expect(server.rooms.peek('slow')?.doc.getMap('m').size).toBe(96), 60_000, 100)
     expect(inboundQueue.bytes).toBe(0)
+  })
+
+  it('a client whose compressed frames inflate past the bound plus two frames is closed, not queued', async () => {
+    const { server, release } = await slowLoadingServer()
+    // permessage-deflate, as browsers offer it: 96 MiB of repeated digits compress to a few hundred
+    // KiB, so pausing the socket stops nothing — it all arrives in a read or two, and each frame
+    // inflates to 1 MiB.
+    const ws = new WebSocket(`${wsUrl(server)}/slow`, { headers: { cookie: server.cookie } })
+    cleanups.push(() => ws.terminate())
+    await opened(ws)
+    expect(ws.extensions).toContain('permessage-deflate')
+    const closedWith = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    inboundQueue.highWater = inboundQueue.bytes
+    for (const f of bigFrames()) ws.send(f, { compress: true })
+    expect(await closedWith).toBe(CloseCode.PolicyViolation)
+    // Bound (2 MiB) + two frames (2 × 2 MiB) + the frame that crossed it.
+    expect(inboundQueue.highWater).toBeLessThanOrEqual(2 * 1024 * 1024 + 2 * 2 * 1024 * 1024 + 2 * 1024 * 1024)
+    expect(inboundQueue.bytes).toBe(0)
+    // The room still loads, and a client that reconnects is served.
+    release()
+    const again = new WebSocket(`${wsUrl(server)}/slow`, { headers: { cookie: server.cookie } })
+    cleanups.push(() => again.terminate())
+    await opened(again)
+    await eventually(() => expect(server.rooms.peek('slow')?.connections.size).toBe(1), 30_000)
   })
 })
