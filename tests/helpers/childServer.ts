@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { signInAsAdmin } from './auth.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
-/** The real server entry point (`server/main.ts`) in a child process, for crash tests. */
+/** The real server entry point (`server/main.ts`, see ServerEntry) in a child process, for crash tests. */
 export interface ChildServer {
   proc: ChildProcess
   port: number
@@ -15,20 +16,33 @@ export interface ChildServer {
   signIn(accounts?: string[]): Promise<string>
 }
 
+/**
+ * Which build of the server a child process runs:
+ * - `run` (the default): the server bundled once for this test run (main.mjs of
+ *   tests/helpers/workerBundles.ts, the same esbuild options as `npm start`'s bundle), when the
+ *   layer has that globalSetup; from source otherwise. Saves booting tsx in every child (~1.5–2 s
+ *   of CPU each).
+ * - `source`: `node --import tsx server/main.ts`, as `npm run serve` runs it.
+ * - `bundle`: the built dist/server/main.mjs, as `npm start` runs it (build it first: server/build.mjs).
+ */
+export type ServerEntry = 'run' | 'source' | 'bundle'
+
+function entryArgs(entry: ServerEntry): string[] {
+  const runBundle = process.env.WAR_ROOM_TEST_WORKER_BUNDLES
+  if (entry === 'run' && runBundle) return ['--enable-source-maps', fileURLToPath(new URL('main.mjs', runBundle))]
+  if (entry === 'bundle') return ['--enable-source-maps', path.join(root, 'dist/server/main.mjs')]
+  return ['--import', 'tsx', path.join(root, 'server/main.ts')]
+}
+
 export function spawnServer(
   env: Record<string, string>,
-  /** `bundle`: the built dist/server/main.mjs, as `npm start` runs it (build it first: server/build.mjs). */
-  entry: 'source' | 'bundle' = 'source',
+  entry: ServerEntry = 'run',
 ): {
   proc: ChildProcess
   output: () => string
   exited: Promise<number | string>
 } {
-  const args =
-    entry === 'bundle'
-      ? ['--enable-source-maps', path.join(root, 'dist/server/main.mjs')]
-      : ['--import', 'tsx', path.join(root, 'server/main.ts')]
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(process.execPath, entryArgs(entry), {
     cwd: root,
     // Cheaper password hashing than production, and no demo account, unless a test asks.
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_LOG_N: '14', SEED_DEMO: '0', ...env },
@@ -49,10 +63,7 @@ export function spawnServer(
   return { proc, output: () => out, exited }
 }
 
-export async function startChildServer(
-  env: Record<string, string>,
-  entry: 'source' | 'bundle' = 'source',
-): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, entry: ServerEntry = 'run'): Promise<ChildServer> {
   const child = spawnServer(env, entry)
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${child.output()}`)), 90_000)

@@ -1,8 +1,9 @@
 /**
  * globalSetup of the layers that start servers (integration, faults, scale, browser and their
- * PostgreSQL twins): the server's worker threads (plan, compaction, PostgreSQL rebuild) bundled
- * once per test run from the current source, as `npm start` runs them (server/buildOptions.mjs),
- * instead of booting tsx again in every thread.
+ * PostgreSQL twins): the server bundled once per test run from the current source, as `npm start`
+ * runs it (server/buildOptions.mjs) — its entry (main.mjs, for child server processes) and its
+ * worker threads (plan, compaction, PostgreSQL rebuild) — instead of booting tsx again in every
+ * thread and every child process.
  *
  * Why: a server started from source runs its workers through their tsx boot files
  * (server/plan/planWorker.boot.mjs, …), and every thread booting tsx costs ~1–2 s of CPU (tsx's
@@ -12,8 +13,13 @@
  * when WAR_ROOM_TEST_WORKER_BUNDLES names their directory (set here, inherited by vitest's
  * workers, their worker threads and child server processes); the unit layer does not set it,
  * so the tsx boot path stays tested there (server/plan/PlanService.test.ts starts real workers).
+ *
+ * Child server processes (tests/helpers/childServer.ts) run this directory's main.mjs the same
+ * way: `node --import tsx server/main.ts` cost ~1.5–2 s of CPU per child (tsx's hooks, the whole
+ * server transformed), and the crash, restart and multi-node tests start dozens. The source path
+ * (`npm run serve`) stays tested by the children that ask for it (tests/integration/logs.test.ts).
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -22,8 +28,8 @@ import { serverBuildOptions } from '../../server/buildOptions.mjs'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
-/** The worker entries of the server bundle, under the names their boot files import. */
-const WORKERS = ['planWorker.boot', 'compactWorker.boot', 'rebuildWorker.boot']
+/** The entries of the server bundle: main.mjs and the workers under the names their boot files import. */
+const ENTRIES = ['main', 'planWorker.boot', 'compactWorker.boot', 'rebuildWorker.boot']
 
 export default async function setup(): Promise<(() => void) | undefined> {
   // One build per run: every project lists this setup, and they all run in vitest's main process.
@@ -35,11 +41,13 @@ export default async function setup(): Promise<(() => void) | undefined> {
   const options = serverBuildOptions(root)
   await build({
     ...options,
-    entryPoints: Object.fromEntries(WORKERS.map((w) => [w, options.entryPoints[w]])),
+    entryPoints: Object.fromEntries(ENTRIES.map((w) => [w, options.entryPoints[w]])),
     outdir,
     // The bundle stands in server/'s place (import.meta.dirname), wherever it is written.
     banner: { js: `const __warRoomServerDir = ${JSON.stringify(path.join(root, 'server'))};` },
   })
+  // The PostgreSQL migrations beside the bundle, as server/build.mjs copies them into dist/server.
+  cpSync(path.join(root, 'server/pg/migrations'), path.join(outdir, 'migrations'), { recursive: true })
   process.env.WAR_ROOM_TEST_WORKER_BUNDLES = pathToFileURL(`${outdir}/`).href
   return () => {
     delete process.env.WAR_ROOM_TEST_WORKER_BUNDLES

@@ -39,7 +39,9 @@ test('a server started with bad settings exits at once, naming every bad variabl
 })
 
 test('in development the logs are human-readable lines, not JSON', async ({ dataDir, cleanup }) => {
-  const child = await startChildServer({ DATA_DIR: dataDir, NODE_ENV: 'development' })
+  // From source through tsx, as `npm run serve` runs it while developing (the other child servers
+  // run the test run's bundle): this keeps that start path tested.
+  const child = await startChildServer({ DATA_DIR: dataDir, NODE_ENV: 'development' }, 'source')
   cleanup(async () => {
     child.proc.kill('SIGTERM')
     await child.exited
