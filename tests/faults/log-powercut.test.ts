@@ -4,23 +4,19 @@
  * (content counts only as of its last fsync or durable write, names as of their directory's
  * fsync): everything a flush reported durable is read back, in order.
  */
-import { afterEach, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { FileDocStore } from '../../server/storage/FileDocStore.ts'
-import { tempDataDir } from '../helpers/server.ts'
+import { expect, test as it } from '../helpers/fixtures.ts'
 import { PowerCutFs } from './powerCutFs.ts'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-it('every update a flush reported durable survives a power cut, in order, over several flush windows', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
+it('every update a flush reported durable survives a power cut, in order, over several flush windows', async ({
+  dataDir,
+  newDataDir,
+  cleanup,
+}) => {
   const disk = new PowerCutFs()
-  const store = new FileDocStore(data.dir, { fs: disk, flushIntervalMs: 5, log: () => {} })
-  cleanups.push(() => store.close())
+  const store = new FileDocStore(dataDir, { fs: disk, flushIntervalMs: 5, log: () => {} })
+  cleanup(() => store.close())
   await store.load('acme')
   const doc = new Y.Doc()
   doc.on('update', (u: Uint8Array) => store.append('acme', u))
@@ -30,11 +26,10 @@ it('every update a flush reported durable survives a power cut, in order, over s
   }
 
   // The power goes now: only what is durable remains.
-  const after = tempDataDir()
-  cleanups.push(() => after.remove())
-  await disk.survivors(data.dir, after.dir)
-  const reread = new FileDocStore(after.dir, { log: () => {} })
-  cleanups.push(() => reread.close())
+  const after = newDataDir()
+  await disk.survivors(dataDir, after)
+  const reread = new FileDocStore(after, { log: () => {} })
+  cleanup(() => reread.close())
   const back = new Y.Doc()
   for (const u of await reread.load('acme')) Y.applyUpdate(back, u)
   expect(back.getArray('a').toArray()).toEqual(doc.getArray('a').toArray())

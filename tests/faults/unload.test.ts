@@ -1,6 +1,6 @@
 /** Unloading a room writes a snapshot only when its document changed (issue 12, "Also"). */
-import { afterEach, expect, it } from 'vitest'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { expect, test as it } from '../helpers/fixtures.ts'
+import { eventually, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 import { FaultFs } from './faultFs.ts'
 
@@ -8,17 +8,9 @@ import { FaultFs } from './faultFs.ts'
 const soon = (assertion: () => unknown, timeoutMs = 30_000, intervalMs = 50) =>
   eventually(assertion as () => void, timeoutMs, intervalMs)
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-it('a room opened and left without a change writes no snapshot when it unloads', async () => {
-  const data = tempDataDir()
-  cleanups.push(() => data.remove())
+it('a room opened and left without a change writes no snapshot when it unloads', async ({ startServer }) => {
   const disk = new FaultFs()
-  const server = await startTestServer({ dataDir: data.dir, fs: disk, accounts: ['acme'] })
-  cleanups.push(() => server.close())
+  const server = await startServer({ fs: disk, accounts: ['acme'] })
   const snapshotWrites = () =>
     disk.calls.filter((c) => c.op === 'rename' && /rooms[/\\]acme[/\\]snapshot$/.test(c.file)).length
 

@@ -27,6 +27,8 @@ export interface IntegrationFixtures {
   cleanup: (fn: () => unknown) => void
   /** A fresh temporary data directory, removed after the test. */
   dataDir: string
+  /** Makes another fresh temporary data directory (what survived a power cut, say), removed after the test. */
+  newDataDir: () => string
   /**
    * Starts a real server (see startTestServer) on `dataDir` unless given another, closed after the
    * test. `accounts` signs in the first administrator and creates those accounts.
@@ -70,10 +72,15 @@ export const test = base
       }
       if (errors.length > 0) throw errors[0]
     },
-    dataDir: async ({ cleanup }, use) => {
-      const data = tempDataDir()
-      cleanup(() => data.remove())
-      await use(data.dir)
+    dataDir: async ({ newDataDir }, use) => {
+      await use(newDataDir())
+    },
+    newDataDir: async ({ cleanup }, use) => {
+      await use(() => {
+        const data = tempDataDir()
+        cleanup(() => data.remove())
+        return data.dir
+      })
     },
     startServer: async ({ cleanup, dataDir }, use) => {
       await use(async (options = {}) => {

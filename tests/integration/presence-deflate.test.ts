@@ -6,15 +6,14 @@
  */
 import type { Socket } from 'node:net'
 import * as decoding from 'lib0/decoding'
-import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { awarenessFrame, MSG_AWARENESS, readAwarenessHeads, syncStep1 } from '../../bench/load/protocol.ts'
 import { inflated, RawWebSocket } from '../../bench/load/rawws.ts'
-import { afterTest } from '../helpers/fixtures.ts'
-import { eventually, startTestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
-import { connectClient, whenSynced } from '../helpers/yclient.ts'
+import { afterTest, describe, expect, test as it } from '../helpers/fixtures.ts'
+import { eventually, wsUrl } from '../helpers/server.ts'
+import { whenSynced } from '../helpers/yclient.ts'
 
 /** A y-websocket client whose socket does not offer permessage-deflate. */
 function plainClient(url: string, room: string, cookie: string) {
@@ -36,22 +35,15 @@ const socketOf = (provider: WebsocketProvider) => (provider.ws as unknown as { _
 const extensionsOf = (provider: WebsocketProvider) => (provider.ws as unknown as WebSocket).extensions
 
 describe('presence batches over permessage-deflate', () => {
-  it('go compressed to a socket that negotiated it and plain to one that did not, with the same states', async () => {
-    const data = tempDataDir()
-    const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    afterTest(
-      () => data.remove(),
-      () => server.close(),
-    )
-    const sender = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
-    const deflating = connectClient(wsUrl(server), 'acme', new Y.Doc(), { cookie: server.cookie })
+  it('go compressed to a socket that negotiated it and plain to one that did not, with the same states', async ({
+    startServer,
+    client,
+  }) => {
+    const server = await startServer({ accounts: ['acme'] })
+    const [sender, deflating] = await Promise.all([client(server, 'acme'), client(server, 'acme')])
     const plain = plainClient(wsUrl(server), 'acme', server.cookie)
-    afterTest(
-      () => sender.destroy(),
-      () => deflating.destroy(),
-      () => plain.destroy(),
-    )
-    await Promise.all([whenSynced(sender.provider), whenSynced(deflating.provider), whenSynced(plain.provider)])
+    afterTest(() => plain.destroy())
+    await whenSynced(plain.provider)
     expect(extensionsOf(deflating.provider)).toContain('permessage-deflate')
     expect(extensionsOf(plain.provider)).toBe('')
 
@@ -81,13 +73,10 @@ describe('presence batches over permessage-deflate', () => {
     expect(read.deflating).toBeLessThan(size / 5)
   })
 
-  it("reach the benchmark's raw clients compressed, which inflate what they read and skip the rest", async () => {
-    const data = tempDataDir()
-    const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    afterTest(
-      () => data.remove(),
-      () => server.close(),
-    )
+  it("reach the benchmark's raw clients compressed, which inflate what they read and skip the rest", async ({
+    startServer,
+  }) => {
+    const server = await startServer({ accounts: ['acme'] })
     const heads: number[] = []
     const raw = (read: boolean) =>
       new Promise<RawWebSocket>((resolve, reject) => {
