@@ -18,6 +18,8 @@
  * way: `node --import tsx server/main.ts` cost ~1.5–2 s of CPU per child (tsx's hooks, the whole
  * server transformed), and the crash, restart and multi-node tests start dozens. The source path
  * (`npm run serve`) stays tested by the children that ask for it (tests/integration/logs.test.ts).
+ * The admin command's admin.mjs likewise (tests/faults/invariants.test.ts runs it eight times per
+ * store; its first run goes through tsx, as `npm run admin` does).
  */
 import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
@@ -30,6 +32,8 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 /** The entries of the server bundle: main.mjs and the workers under the names their boot files import. */
 const ENTRIES = ['main', 'planWorker.boot', 'compactWorker.boot', 'rebuildWorker.boot']
+/** And the admin command (`npm run admin` runs it through tsx), for the tests that run it many times. */
+const ADMIN = { admin: 'server/admin.ts' }
 
 export default async function setup(): Promise<(() => void) | undefined> {
   // One build per run: every project lists this setup, and they all run in vitest's main process.
@@ -41,7 +45,7 @@ export default async function setup(): Promise<(() => void) | undefined> {
   const options = serverBuildOptions(root)
   await build({
     ...options,
-    entryPoints: Object.fromEntries(ENTRIES.map((w) => [w, options.entryPoints[w]])),
+    entryPoints: { ...Object.fromEntries(ENTRIES.map((w) => [w, options.entryPoints[w]])), ...ADMIN },
     outdir,
     // The bundle stands in server/'s place (import.meta.dirname), wherever it is written.
     banner: { js: `const __warRoomServerDir = ${JSON.stringify(path.join(root, 'server'))};` },
