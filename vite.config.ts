@@ -11,6 +11,15 @@ const devServer = process.env.WAR_ROOM_DEV_SERVER ?? 'http://127.0.0.1:8787'
  */
 const workerBundles = 'tests/helpers/workerBundles.ts'
 
+/**
+ * The node layers that start servers run their files one after the other in the same vitest worker
+ * (`isolate: false`), not each in a fresh one: importing a file's module graph (the server, yjs,
+ * hono, pg, …) cost ~1.8 s of CPU per file, every file again. Their files share no global state:
+ * each starts its own servers, data directories and engines and closes them after itself; nothing
+ * mocks a module, stubs a global or sets process.env (fake timers are restored in the same test).
+ */
+const sharedWorker = { isolate: false }
+
 export default defineConfig({
   root: 'client',
   envPrefix: ['VITE_', 'TLDRAW_'],
@@ -50,6 +59,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          ...sharedWorker,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
@@ -65,6 +75,7 @@ export default defineConfig({
           // Checks that look at what is stored ask tests/helpers/suiteStores.ts; the few that are
           // about files by nature (a torn log, a power cut) skip themselves there, naming their twin.
           name: 'integration-pg',
+          ...sharedWorker,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
@@ -77,6 +88,7 @@ export default defineConfig({
         test: {
           // Attacks and failures against a real server: disk full, corrupt logs, floods, races.
           name: 'faults',
+          ...sharedWorker,
           include: ['tests/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
@@ -97,6 +109,7 @@ export default defineConfig({
           // body limits) — ~30 s of test time saved; all three passed on PostgreSQL once (faults-pg,
           // 1 Dec 2026).
           name: 'faults-pg',
+          ...sharedWorker,
           include: ['tests/faults/**/*.test.ts'],
           exclude: [
             ...['db-durability', 'disk-full', 'log-corruption', 'unload'],
@@ -113,6 +126,7 @@ export default defineConfig({
         test: {
           // Several server processes on real PostgreSQL and Redis (multi-node mode).
           name: 'scale',
+          ...sharedWorker,
           include: ['tests/scale/**/*.test.ts'],
           environment: 'node',
           // An ioredis error event nobody handles fails the test (ioredis only prints it).
