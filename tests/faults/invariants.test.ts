@@ -4,7 +4,7 @@
  * on a stopped server, refused clearly while a server holds the data directory.
  */
 import { spawn } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import { promises as fs, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -157,7 +157,8 @@ async function admin(
   const bundle = process.env.WAR_ROOM_TEST_WORKER_BUNDLES
   const command =
     entry === 'run' && bundle
-      ? [fileURLToPath(new URL('admin.mjs', bundle))]
+      ? // Its real path: admin.ts runs only when it is the script node was given (import.meta.filename).
+        [realpathSync(fileURLToPath(new URL('admin.mjs', bundle)))]
       : ['--import', 'tsx', path.join(root, 'server/admin.ts')]
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [...command, ...args], {
