@@ -20,7 +20,11 @@ const PROJECTOR = { width: 1280, height: 720 }
 
 let audienceCookie = ''
 
-/** The shared fixture's server with the demo account; `openDemo` opens its room on the projector size. */
+/**
+ * The shared fixture's server with the demo account; `openDemo` opens its room on the projector
+ * size. Speed: the room is mounted afresh for each test, in a page an earlier test left for the
+ * same person (`reuse`), not in a new browser: the first test loads the page itself.
+ */
 const test = base
   .override('serverOptions', { scope: 'file' }, { seedDemo: true, accounts: [] })
   .extend(
@@ -32,6 +36,7 @@ const test = base
           locale: opts.locale ?? 'zh-CN',
           viewport: PROJECTOR,
           acceptDownloads: true,
+          reuse: true,
         })
         await waitForEditor(recorded.page)
         // The opening camera is decided (fitted, or left alone for ?follow=) before a test reads it.
@@ -294,9 +299,13 @@ test('present mode asks for the real full screen; the room may follow the presen
   // Count full-screen requests (and let them through: the browser decides).
   await presenter.page.evaluate(() => {
     const original = Element.prototype.requestFullscreen
-    ;(window as unknown as { __fullscreenAsks: number }).__fullscreenAsks = 0
+    const counted = window as unknown as { __fullscreenAsks: number; __restoreFullscreen: () => void }
+    counted.__fullscreenAsks = 0
+    counted.__restoreFullscreen = () => {
+      Element.prototype.requestFullscreen = original
+    }
     Element.prototype.requestFullscreen = function (this: Element, options?: FullscreenOptions) {
-      ;(window as unknown as { __fullscreenAsks: number }).__fullscreenAsks++
+      counted.__fullscreenAsks++
       return original.call(this, options)
     }
   })
@@ -305,6 +314,8 @@ test('present mode asks for the real full screen; the room may follow the presen
   expect(
     await presenter.page.evaluate(() => (window as unknown as { __fullscreenAsks: number }).__fullscreenAsks),
   ).toBe(1)
+  // The page is kept for later tests: they see the browser's own requestFullscreen.
+  await presenter.page.evaluate(() => (window as unknown as { __restoreFullscreen: () => void }).__restoreFullscreen())
   // Headless Chromium grants it; the present header is then the whole screen's.
   await eventually(async () =>
     expect(await presenter.page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe('HTML'),

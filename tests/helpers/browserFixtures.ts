@@ -5,6 +5,13 @@
  * request leaving localhost and take screenshots (`open`, `openRoom`), and the integration
  * fixtures (`startServer` for a server of the test's own, `cleanup`, …).
  *
+ * A page costs ~6 core-seconds of Chromium to load (tldraw's bundle) and an idle room ~15 % of a
+ * core, on a machine of two cores for the whole suite. So a test that needs a person's page but
+ * not a fresh browser asks for `{ reuse: true }`: it gets a page of an earlier test of the file for
+ * the same person, locale, viewport and options, brought to its path by the client's own
+ * navigation (~1.3 core-seconds). After each test a reused page is parked on a light page (its
+ * room unmounted: socket closed, editor gone), or closed if the test failed.
+ *
  *   import { expect, test as base } from '../helpers/browserFixtures.ts'
  *   const test = base.override('serverOptions', { seedDemo: true })   // when the defaults do not do
  *   test('…', async ({ server, open, openRoom }) => {
@@ -13,14 +20,40 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContextOptions } from 'playwright-core'
+import { onTestFinished } from 'vitest'
 import type { MemberRole } from '../../shared/accounts.ts'
 import { addMember, createAccount } from './auth.ts'
-import { launchBrowser, openRecordedPage, type RecordedPage, signedIn, waitForConnected } from './browser.ts'
+import {
+  checkLocalOnly,
+  launchBrowser,
+  navigateInApp,
+  openRecordedPage,
+  type RecordedPage,
+  recordedContext,
+  signedIn,
+  waitForConnected,
+} from './browser.ts'
 import { test as integration } from './fixtures.ts'
 
 export interface OpenOptions extends BrowserContextOptions {
   /** The session cookie to open the page with; `null` opens it signed out. Default: the admin's. */
   as?: string | null
+  /**
+   * May be a page an earlier test of this file left (same `as`, locale, viewport and options),
+   * moved to `path` in the app instead of loaded in a new browser context: for tests that need
+   * a person's page, not an empty browser profile (its local storage and cookies stay; the room is
+   * mounted afresh). Default: a new context, closed after the test.
+   */
+  reuse?: boolean
+}
+
+/** Where a kept page waits between tests: a page of the client without a canvas or a socket. */
+const PARKED_PATH = '/me'
+
+interface KeptPage {
+  key: string
+  recorded: RecordedPage
+  busy: boolean
 }
 
 export interface BrowserTestFixtures {
@@ -54,11 +87,23 @@ export const test = integration
     onCleanup(() => browser.close())
     return browser
   })
-  .extend('open', async ({ browser, server }): Promise<BrowserTestFixtures['open']> => {
+  // The file's kept pages (`reuse: true`), closed after its last test.
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from the pattern.
+  .extend('pagePool', { scope: 'file' }, async ({}, { onCleanup }): Promise<KeptPage[]> => {
+    const kept: KeptPage[] = []
+    onCleanup(async () => {
+      for (const k of kept.splice(0)) await k.recorded.context.close().catch(() => {})
+    })
+    return kept
+  })
+  .extend('open', async ({ browser, server, pagePool }): Promise<BrowserTestFixtures['open']> => {
     return async (path, options = {}) => {
-      const { as, ...context } = options
+      const { as, reuse, ...context } = options
       const cookie = as === undefined ? server.cookie : as
-      return openRecordedPage(browser, `${server.url}${path}`, cookie ? signedIn(server, cookie, context) : context)
+      const contextOptions = cookie ? signedIn(server, cookie, context) : context
+      const url = `${server.url}${path}`
+      if (!reuse) return openRecordedPage(browser, url, contextOptions)
+      return openKept(browser, pagePool, JSON.stringify(contextOptions), contextOptions, url, path)
     }
   })
   .extend('openRoom', async ({ open }): Promise<BrowserTestFixtures['openRoom']> => {
@@ -78,5 +123,62 @@ export const test = integration
       return id
     }
   })
+
+/** A kept page for `key` (a free one of the pool, or a new one added to it), at `url`. */
+async function openKept(
+  browser: Browser,
+  pool: KeptPage[],
+  key: string,
+  contextOptions: BrowserContextOptions,
+  url: string,
+  path: string,
+): Promise<RecordedPage> {
+  let entry = pool.find((k) => k.key === key && !k.busy)
+  if (entry) {
+    entry.busy = true
+    const { recorded } = entry
+    // This test's requests and errors only.
+    for (const list of [recorded.requests, recorded.foreignRequests, recorded.errors]) list.length = 0
+    await navigateInApp(recorded.page, path)
+  } else {
+    const recorded = await recordedContext(browser, contextOptions)
+    const created: KeptPage = { key, recorded, busy: true }
+    entry = created
+    pool.push(created)
+    // A test may close it itself (a person leaving): then it is no longer kept.
+    recorded.context.on('close', () => {
+      const at = pool.indexOf(created)
+      if (at >= 0) pool.splice(at, 1)
+    })
+    await recorded.page.goto(url)
+  }
+  const kept = entry
+  onTestFinished(async ({ task }) => {
+    const { recorded } = kept
+    try {
+      checkLocalOnly(recorded)
+    } finally {
+      if (pool.includes(kept)) {
+        // After a failure the page may be in any state: the next test gets a new one.
+        if (task.result?.state === 'fail' || !(await park(recorded))) await recorded.context.close().catch(() => {})
+        kept.busy = false
+      }
+    }
+  })
+  return entry.recorded
+}
+
+/** Leaves the room (or whatever the page shows) for the parking page; false if the page is unusable. */
+async function park(recorded: RecordedPage): Promise<boolean> {
+  try {
+    await navigateInApp(recorded.page, PARKED_PATH)
+    await recorded.page.waitForFunction(() => !window.__warRoomEditor && !window.__warRoomLive, undefined, {
+      timeout: 15_000,
+    })
+    return true
+  } catch {
+    return false
+  }
+}
 
 export { describe, expect } from 'vitest'
