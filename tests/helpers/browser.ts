@@ -55,6 +55,9 @@ export interface RecordedPage {
   screenshot(name: string): Promise<string>
 }
 
+/** The viewport of a page opened without one. */
+export const DEFAULT_VIEWPORT = { width: 1280, height: 800 }
+
 /**
  * A page in a browser context of its own, recording its requests and errors, not yet navigated
  * and closed by nobody: openRecordedPage and the browser fixtures' page pool
@@ -65,7 +68,7 @@ export async function recordedContext(
   contextOptions: BrowserContextOptions = {},
 ): Promise<RecordedPage> {
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport: DEFAULT_VIEWPORT,
     locale: 'en-US',
     ...contextOptions,
   })

@@ -8,7 +8,7 @@
  * A page costs ~6 core-seconds of Chromium to load (tldraw's bundle) and an idle room ~15 % of a
  * core, on a machine of two cores for the whole suite. So a test that needs a person's page but
  * not a fresh browser asks for `{ reuse: true }`: it gets a page of an earlier test of the file for
- * the same person, locale, viewport and options, brought to its path by the client's own
+ * the same person, locale and options (resized to its viewport), brought to its path by the client's own
  * navigation (~1.3 core-seconds). After each test a reused page is parked on a light page (its
  * room unmounted: socket closed, editor gone), or closed if the test failed.
  *
@@ -25,6 +25,7 @@ import type { MemberRole } from '../../shared/accounts.ts'
 import { addMember, createAccount } from './auth.ts'
 import {
   checkLocalOnly,
+  DEFAULT_VIEWPORT,
   launchBrowser,
   navigateInApp,
   openRecordedPage,
@@ -39,7 +40,8 @@ export interface OpenOptions extends BrowserContextOptions {
   /** The session cookie to open the page with; `null` opens it signed out. Default: the admin's. */
   as?: string | null
   /**
-   * May be a page an earlier test of this file left (same `as`, locale, viewport and options),
+   * May be a page an earlier test of this file left (same `as`, locale and options; resized to
+   * this `viewport`),
    * moved to `path` in the app instead of loaded in a new browser context: for tests that need
    * a person's page, not an empty browser profile (its local storage and cookies stay; the room is
    * mounted afresh). Default: a new context, closed after the test.
@@ -103,7 +105,9 @@ export const test = integration
       const contextOptions = cookie ? signedIn(server, cookie, context) : context
       const url = `${server.url}${path}`
       if (!reuse) return openRecordedPage(browser, url, contextOptions)
-      return openKept(browser, pagePool, JSON.stringify(contextOptions), contextOptions, url, path)
+      // The viewport is the page's, set when it is handed out: not part of what must match.
+      const { viewport, ...rest } = contextOptions
+      return openKept(browser, pagePool, JSON.stringify(rest), contextOptions, url, path)
     }
   })
   .extend('openRoom', async ({ open }): Promise<BrowserTestFixtures['openRoom']> => {
@@ -139,6 +143,8 @@ async function openKept(
     const { recorded } = entry
     // This test's requests and errors only.
     for (const list of [recorded.requests, recorded.foreignRequests, recorded.errors]) list.length = 0
+    // Resized while parked, so the room mounts at this test's size.
+    await recorded.page.setViewportSize(contextOptions.viewport ?? DEFAULT_VIEWPORT)
     await navigateInApp(recorded.page, path)
   } else {
     const recorded = await recordedContext(browser, contextOptions)
