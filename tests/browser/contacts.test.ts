@@ -31,7 +31,9 @@ const test = base
     const newAccount = (prefix: string) =>
       makeAccount(prefix, { members: { 'wang@example.com': 'editor', 'li@example.com': 'editor' } })
     const open = (accountId: string, who: keyof typeof people, locale = 'zh-CN'): Promise<RecordedPage> =>
-      openRoom(accountId, { as: people[who], locale, viewport: VIEWPORT })
+      // Speed: in a page an earlier test left for the same person and locale (`reuse`), the room
+      // mounted afresh by the app's navigation.
+      openRoom(accountId, { as: people[who], locale, viewport: VIEWPORT, reuse: true })
     return { newAccount, open }
   })
 

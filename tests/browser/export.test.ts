@@ -29,7 +29,8 @@ const test = base.extend('sample', async ({ server, openRoom }) => {
       id: `export-${randomBytes(4).toString('hex')}`,
       name: 'Export sample',
     })
-    const recorded = await openRoom(id, { locale, viewport: { width: 1600, height: 1000 } })
+    // Speed: in a page an earlier test left for the same locale (`reuse`), the room mounted afresh.
+    const recorded = await openRoom(id, { locale, viewport: { width: 1600, height: 1000 }, reuse: true })
     await recorded.page.evaluate(drawSample, data)
     // The whole map at 100 %: every card on screen in its full form (the export's form too).
     await recorded.page.evaluate(() => {
@@ -433,7 +434,7 @@ test('a page of 480 cards exports whole as native SVG', async ({ server, openRoo
     id: `export-big-${randomBytes(4).toString('hex')}`,
     name: 'Big',
   })
-  const { page } = await openRoom(id, { locale: 'zh-CN' })
+  const { page } = await openRoom(id, { locale: 'zh-CN', reuse: true })
   const result = await page.evaluate(async () => {
     const editor = window.__warRoomEditor!
     const types = ['stakeholder', 'blocker', 'action'] as const

@@ -29,7 +29,9 @@ const test = base.extend('room', async ({ server, openRoom, newAccount: makeAcco
     accountId: string,
     { locale = 'en-US', viewport = { width: 1400, height: 860 }, cookie = server.cookie }: OpenOptions = {},
   ): Promise<RecordedPage> => {
-    const recorded = await openRoom(accountId, { as: cookie, locale, viewport })
+    // Speed: in a page an earlier test left for the same person, locale and size (`reuse`), the
+    // room mounted afresh by the app's navigation.
+    const recorded = await openRoom(accountId, { as: cookie, locale, viewport, reuse: true })
     const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
     if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
     await recorded.page.getByTestId('wr-plan-panel').waitFor()

@@ -14,7 +14,8 @@ const test = base.override('serverOptions', { scope: 'file' }, { accounts: [], s
 const VIEWPORT = { width: 1280, height: 720 }
 
 async function openDemo(openRoom: OpenRoom): Promise<RecordedPage> {
-  const recorded = await openRoom('demo', { locale: 'zh-CN', viewport: VIEWPORT })
+  // Speed: in a page an earlier test left (`reuse`), the room mounted afresh by the app's navigation.
+  const recorded = await openRoom('demo', { locale: 'zh-CN', viewport: VIEWPORT, reuse: true })
   const sidebar = recorded.page.getByTestId('wr-plan-sidebar')
   if ((await sidebar.getAttribute('data-open')) === 'false') await recorded.page.getByTestId('wr-plan-toggle').click()
   await recorded.page.getByTestId('wr-plan-tab-review').click()
@@ -195,7 +196,7 @@ test('the frozen map opens read-only beside the live one', async ({ openRoom }) 
 })
 
 test('the portfolio shows the last review and what moved, and serves the meeting', async ({ open }) => {
-  const { page, screenshot } = await open('/', { locale: 'zh-CN', viewport: VIEWPORT })
+  const { page, screenshot } = await open('/', { locale: 'zh-CN', viewport: VIEWPORT, reuse: true })
   const row = page.locator('[data-account="demo"]')
   await row.waitFor()
   expect(await row.getByTestId('last-review').textContent()).toMatch(/\d{4}-\d{2}-\d{2}/)

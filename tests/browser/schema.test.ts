@@ -106,7 +106,7 @@ test('records written without a schema are taken as current, shown, and the sche
   const tool = await connectTool('schema-none')
   tool.write(seedRecords())
 
-  const { page, screenshot } = await open(`/a/${tool.accountId}`)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`, { reuse: true })
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ geo: 'rectangle', w: 240 })
   // The room already had a page: none was added.
@@ -134,7 +134,7 @@ test('an older document is migrated up, in the store and in the document', async
   const tool = await connectTool('schema-old')
   tool.write(older, olderSchema)
 
-  const { page } = await open(`/a/${tool.accountId}`)
+  const { page } = await open(`/a/${tool.accountId}`, { reuse: true })
   await waitForEditor(page)
   expect(await shapeProps(page, 'shape:seeded')).toMatchObject({ flipX: false, flipY: false })
   await eventually(() => {
@@ -149,7 +149,7 @@ test('a client older than the document says so and writes nothing', async ({ too
   tool.write(seedRecords(), newerSchema)
   const before = Y.encodeStateVector(tool.doc)
 
-  const { page, screenshot } = await open(`/a/${tool.accountId}`)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`, { reuse: true })
   await page.getByTestId('too-old').waitFor()
   expect(await page.getByTestId('too-old').innerText()).toContain('This client is too old for this document')
   await screenshot('schema-too-old')
@@ -169,7 +169,7 @@ test('when another client upgrades the document mid-session, this one turns read
   const tool = await connectTool('schema-upgraded')
   tool.write(seedRecords(), currentSchema)
 
-  const { page, screenshot } = await open(`/a/${tool.accountId}`)
+  const { page, screenshot } = await open(`/a/${tool.accountId}`, { reuse: true })
   await waitForEditor(page)
   tool.write([], withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1))
   await page.getByTestId('too-old').waitFor()
