@@ -28,7 +28,7 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import { ensureAccount, signInAsAdmin } from '../../tests/helpers/auth.ts'
 import { startCluster } from '../../tests/helpers/cluster.ts'
-import { startPostgres, startRedis } from '../../tests/helpers/engines.ts'
+import { redisClient, startPostgres, startRedis } from '../../tests/helpers/engines.ts'
 import { connectClient, whenSynced } from '../../tests/helpers/yclient.ts'
 import type { Job, PhaseResult } from './client.ts'
 import { Histogram, median } from './histogram.ts'
@@ -115,7 +115,27 @@ interface EditRow {
   /** PostgreSQL (all its processes) and Redis: share of one core in the window. */
   pgCpu: number
   redisCpu: number
+  /** PUBLISH commands Redis served per second in the window (both nodes), and messages it sent to subscribers. */
+  publishes: number
+  /** Per node: read and write system calls per second (/proc/PID/io), and the main thread's wake-ups (voluntary context switches) per second. */
+  syscalls: { reads: number; writes: number; wakeups: number }[]
   closes: number
+}
+
+/** A node's read and write system calls so far (/proc/PID/io) and its main thread's voluntary context switches. */
+function syscallCounts(node: Target) {
+  const pid = node.proc.pid
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8')
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return {
+      reads: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0),
+      writes: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0),
+      wakeups: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+    }
+  } catch {
+    return { reads: 0, writes: 0, wakeups: 0 }
+  }
 }
 
 /** Senders on `senderNode`, observers on `observerNode` (the same node for the single-node case). */
@@ -125,7 +145,7 @@ async function editWindow(
   nodes: Target[],
   round: number,
   tag: string,
-  engines: { pg: () => number; redis: () => number | null },
+  engines: { pg: () => number; redis: () => number | null; publishes: () => Promise<number> },
 ) {
   const rooms = Array.from({ length: ROOMS }, (_, i) => `mn${round}-${tag}-${i}`)
   for (const node of new Set([senderNode, observerNode])) {
@@ -159,6 +179,8 @@ async function editWindow(
     const wait0 = nodes.map((n) => n.schedMs()[1])
     const pg0 = treeCpuMs(engines.pg())
     const redis0 = treeCpuMs(engines.redis())
+    const publishes0 = await engines.publishes()
+    const sys0 = nodes.map(syscallCounts)
     const t0 = performance.now()
     await sleep(T.measure)
     const elapsed = performance.now() - t0
@@ -166,6 +188,14 @@ async function editWindow(
     const wait = nodes.map((n, i) => (n.schedMs()[1] - wait0[i]!) / elapsed)
     const pgCpu = (treeCpuMs(engines.pg()) - pg0) / elapsed
     const redisCpu = (treeCpuMs(engines.redis()) - redis0) / elapsed
+    const sys1 = nodes.map(syscallCounts)
+    const publishes = ((await engines.publishes()) - publishes0) / (elapsed / 1000)
+    const perSecond = (a: number, b: number) => (b - a) / (elapsed / 1000)
+    const syscalls = nodes.map((_, i) => ({
+      reads: perSecond(sys0[i]!.reads, sys1[i]!.reads),
+      writes: perSecond(sys0[i]!.writes, sys1[i]!.writes),
+      wakeups: perSecond(sys0[i]!.wakeups, sys1[i]!.wakeups),
+    }))
     const rss = nodes.map((n) => n.rssMB())
     if (threads0)
       nodes.forEach((n, i) => {
@@ -185,6 +215,8 @@ async function editWindow(
       wait,
       pgCpu,
       redisCpu,
+      publishes,
+      syscalls,
       closes,
     } satisfies EditRow
   } finally {
@@ -258,7 +290,13 @@ console.log(
   `bench:load --multi-node ${QUICK ? '--quick ' : ''}${ROUNDS} round(s); ${cpus().length} cores; ${ROOMS} rooms × 4 clients, ${RATE} edits/s; load average ${load0.toFixed(1)}`,
 )
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()])
-const engines = { pg: () => pg.pid(), redis: () => redis.pid() }
+const redisStats = redisClient(redis.url)
+/** PUBLISH calls Redis has served since it started (INFO commandstats). */
+const publishCalls = async () => {
+  const info = (await redisStats.info('commandstats')) as string
+  return Number(/cmdstat_publish:calls=(\d+)/.exec(info)?.[1] ?? 0)
+}
+const engines = { pg: () => pg.pid(), redis: () => redis.pid(), publishes: publishCalls }
 if (PIN_ENGINES) {
   pinTree(pg.pid(), PIN.server[2]!)
   pinTree(redis.pid(), PIN.server[2]!)
@@ -280,7 +318,7 @@ console.log(
 )
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`
 const extra = (row: EditRow) =>
-  `waiting for a core ${row.wait.map(pct).join(' + ')}; PostgreSQL ${pct(row.pgCpu)}, Redis ${pct(row.redisCpu)}`
+  `waiting for a core ${row.wait.map(pct).join(' + ')}; PostgreSQL ${pct(row.pgCpu)}, Redis ${pct(row.redisCpu)}${row.publishes ? ` (${row.publishes.toFixed(0)} PUBLISH/s)` : ''}; per node reads/writes/wake-ups per s ${row.syscalls.map((c) => `${c.reads.toFixed(0)}/${c.writes.toFixed(0)}/${c.wakeups.toFixed(0)}`).join(' + ')}`
 const single: EditRow[] = []
 const multi: EditRow[] = []
 const failovers: { clients: number; median: number; max: number }[] = []
@@ -329,6 +367,7 @@ try {
     )
   }
 } finally {
+  redisStats.disconnect()
   await Promise.all([pg.destroy(), redis.destroy()])
 }
 

@@ -3,7 +3,9 @@
  *
  * - One channel per room (`warroom:room:<accountId>`), subscribed while the room is loaded here.
  * - What this node accepts (its clients' updates, the server's own changes, its clients' presence
- *   batches) is published at once as a {@link Frame}; other nodes apply it with a remote origin.
+ *   batches) is framed at once as a {@link Frame}; the frames of one room made in one event-loop
+ *   turn leave together at the end of that turn as **one** Redis message (their concatenation, a
+ *   {@link decodeFrames batch}); other nodes apply them in order with a remote origin.
  * - Pub/sub never says a message was missed: each frame carries the sender's number for the room.
  *   A gap, a restarted sender, an update that depends on something never seen, a heartbeat whose
  *   state vector holds what this node lacks, a (re)subscription: the room **resyncs** — after one
@@ -17,7 +19,7 @@ import { type DocStore, RoomDataError } from '../storage/DocStore.ts'
 import type { Room, RoomFanout } from '../sync/Room.ts'
 import {
   CHANNEL_PREFIX,
-  decodeFrame,
+  decodeFrames,
   decodeHeartbeat,
   encodeFrame,
   encodeHeartbeat,
@@ -62,7 +64,10 @@ export interface FanoutStatus {
 }
 
 export interface FanoutStats {
+  /** Redis messages published (each a batch of one room's frames of one event-loop turn). */
   published: number
+  /** Frames sent (numbered), in those messages. */
+  frames: number
   received: number
   /** Publishes made while Redis was unreachable (dropped, repaired by the others' resync). */
   dropped: number
@@ -87,7 +92,10 @@ export class RedisFanout implements RoomFanout {
   private downSince: Date | null = new Date()
   private closed = false
   private warnedDuplicate = false
-  readonly stats: FanoutStats = { published: 0, received: 0, dropped: 0, resyncs: 0, gaps: 0 }
+  /** Frames of this event-loop turn waiting to leave, per room, in the order they were numbered. */
+  private readonly outbox = new Map<string, Buffer[]>()
+  private outboxScheduled = false
+  readonly stats: FanoutStats = { published: 0, frames: 0, received: 0, dropped: 0, resyncs: 0, gaps: 0 }
 
   constructor(private readonly options: FanoutOptions) {
     this.nodeId = options.nodeId
@@ -240,12 +248,34 @@ export class RedisFanout implements RoomFanout {
       this.stats.dropped++
       return
     }
-    this.stats.published++
-    this.pub
-      .publish(roomChannel(name), encodeFrame({ node: this.nodeId, epoch: this.epoch, seq, kind, payload }))
-      .catch(() => {
-        this.stats.dropped++
+    this.stats.frames++
+    const frame = encodeFrame({ node: this.nodeId, epoch: this.epoch, seq, kind, payload })
+    const queued = this.outbox.get(name)
+    if (queued) queued.push(frame)
+    else this.outbox.set(name, [frame])
+    if (!this.outboxScheduled) {
+      this.outboxScheduled = true
+      // The end of this event-loop turn: every socket read of the turn has been handled, so a busy
+      // room's frames leave in one message, and nothing waits longer than the turn it was made in.
+      setImmediate(this.flushOutbox)
+    }
+  }
+
+  /** One PUBLISH per room with frames this turn (ioredis's auto-pipelining then writes them all at once). */
+  private readonly flushOutbox = () => {
+    this.outboxScheduled = false
+    for (const [name, frames] of this.outbox) {
+      if (!this.pubReady) {
+        this.stats.dropped += frames.length
+        continue
+      }
+      this.stats.published++
+      const message = frames.length === 1 ? frames[0]! : Buffer.concat(frames)
+      this.pub.publish(roomChannel(name), message).catch(() => {
+        this.stats.dropped += frames.length
       })
+    }
+    this.outbox.clear()
   }
 
   private sendHeartbeat(name: string, attached: Attached) {
@@ -288,13 +318,24 @@ export class RedisFanout implements RoomFanout {
     const name = channelName.slice(CHANNEL_PREFIX.length)
     const attached = this.rooms.get(name)
     if (!attached || attached.room.destroyed) return
-    let frame: Frame
+    let frames: Frame[]
+    let unreadable: unknown = null
     try {
-      frame = decodeFrame(message)
+      frames = decodeFrames(message)
     } catch (e) {
-      this.options.log(`[room ${name}] fan-out: a frame that cannot be read was ignored (${String(e)})`)
-      return
+      frames = (e as { frames?: Frame[] }).frames ?? []
+      unreadable = e
     }
+    for (const frame of frames) this.receive(name, attached, frame)
+    if (unreadable) {
+      // The frames after the unreadable part are lost: the sender's next number shows the gap (and
+      // a resync reads what they carried from the store).
+      this.options.log(`[room ${name}] fan-out: a frame that cannot be read was ignored (${String(unreadable)})`)
+    }
+  }
+
+  private receive(name: string, attached: Attached, frame: Frame) {
+    if (attached.room.destroyed) return
     if (frame.node === this.nodeId) {
       if (frame.epoch !== this.epoch && !this.warnedDuplicate) {
         this.warnedDuplicate = true
@@ -414,6 +455,8 @@ export class RedisFanout implements RoomFanout {
       if (attached.resyncTimer) clearTimeout(attached.resyncTimer)
       this.send(name, FrameKind.Bye, new Uint8Array(0))
     }
+    // What this turn framed leaves before QUIT.
+    this.flushOutbox()
     this.closed = true
     clearInterval(this.heartbeatTimer)
     this.rooms.clear()

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import { MessageType } from '../../shared/protocol.ts'
-import { decodeFrame, decodeHeartbeat, encodeFrame, encodeHeartbeat, FrameKind } from './frames.ts'
+import { decodeFrame, decodeFrames, decodeHeartbeat, encodeFrame, encodeHeartbeat, FrameKind } from './frames.ts'
 import { RemotePresence } from './RemotePresence.ts'
 
 /** An awareness message as a node's Presence broadcasts it. */
@@ -115,5 +115,34 @@ describe('fan-out frames', () => {
     expect(decodeHeartbeat(encodeHeartbeat(hb))).toEqual(hb)
     expect(() => decodeFrame(Uint8Array.of(1))).toThrow()
     expect(() => decodeFrame(encodeFrame({ ...frame, kind: 9 as never }))).toThrow(/unknown frame kind/)
+  })
+  it('a batch is the frames concatenated, read back in order; a cut-short one keeps the frames before the cut', () => {
+    const frame = (seq: number, kind: FrameKind, payload = Uint8Array.of(seq)) => ({
+      node: 'node-a',
+      epoch: 7,
+      seq,
+      kind,
+      payload,
+    })
+    const batch = [
+      frame(1, FrameKind.Hello, new Uint8Array(0)),
+      frame(2, FrameKind.Update),
+      frame(3, FrameKind.Awareness),
+    ]
+    const bytes = Buffer.concat(batch.map(encodeFrame))
+    expect(decodeFrames(bytes)).toEqual(batch)
+    expect(decodeFrames(encodeFrame(batch[1]!))).toEqual([batch[1]])
+    // A Buffer from a pool: a length read past the message's end must not read the pool's next bytes.
+    const pooled = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([9, 9, 9])]).subarray(
+      0,
+      bytes.length - 1,
+    )
+    expect(() => decodeFrames(pooled)).toThrow()
+    try {
+      decodeFrames(pooled)
+    } catch (e) {
+      expect((e as { frames: unknown[] }).frames).toEqual(batch.slice(0, 2))
+    }
+    expect(() => decodeFrame(bytes)).toThrow(/after the frame/)
   })
 })

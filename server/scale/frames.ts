@@ -1,7 +1,8 @@
 /**
  * The messages nodes exchange about a room over Redis (docs/scale-out.md, "Fan-out between
  * nodes"): `[nodeId, epoch, seq, kind, payload]` in lib0's binary encoding, published on the
- * room's channel {@link roomChannel}.
+ * room's channel {@link roomChannel} — one frame per Redis message, or several concatenated
+ * (a frame says where it ends; {@link decodeFrames}).
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -50,13 +51,38 @@ export function encodeFrame(frame: Frame): Buffer {
 /** Throws on anything that is not a frame. */
 export function decodeFrame(data: Uint8Array): Frame {
   const dec = decoding.createDecoder(data)
+  const frame = readFrame(dec)
+  if (decoding.hasContent(dec)) throw new Error('bytes after the frame')
+  return frame
+}
+
+function readFrame(dec: decoding.Decoder): Frame {
   const node = decoding.readVarString(dec)
   const epoch = decoding.readVarUint(dec)
   const seq = decoding.readVarUint(dec)
   const kind = decoding.readVarUint(dec)
   if (kind > FrameKind.Bye) throw new Error(`unknown frame kind ${kind}`)
   const payload = decoding.readVarUint8Array(dec)
+  // lib0 reads a length past the end as a view into whatever follows (a pooled Buffer's next bytes).
+  if (dec.pos > dec.arr.length) throw new Error('a frame cut short')
   return { node, epoch, seq, kind: kind as FrameKind, payload }
+}
+
+/**
+ * The frames of one Redis message, in order: one, or several concatenated (a sender's frames of
+ * one room in one event-loop turn). Throws on anything that is not a frame; the error carries
+ * the frames read before it (`frames`).
+ */
+export function decodeFrames(data: Uint8Array): Frame[] {
+  const frames: Frame[] = []
+  const dec = decoding.createDecoder(data)
+  try {
+    do frames.push(readFrame(dec))
+    while (decoding.hasContent(dec))
+  } catch (e) {
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { frames })
+  }
+  return frames
 }
 
 /** A heartbeat's payload: the sender's state vector (encoded as Yjs does) and its clients' awareness ids. */

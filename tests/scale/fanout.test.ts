@@ -9,7 +9,7 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { encodeFrame, encodeHeartbeat, FrameKind, roomChannel } from '../../server/scale/frames.ts'
+import { decodeFrames, encodeFrame, encodeHeartbeat, FrameKind, roomChannel } from '../../server/scale/frames.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { redisClient } from '../helpers/engines.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
@@ -174,6 +174,32 @@ describe('fan-out between two nodes over Redis', () => {
     for (let i = 0; i < 10; i++) onA.doc.getMap('m').set(`lost${i}`, i)
     await eventually(() => expect(onB.doc.getMap('m').get('lost9')).toBe(9), 10_000)
     expect(contentOf(onB.doc)).toBe(contentOf(onA.doc))
+  })
+
+  it('the frames of one room made in one event-loop turn leave as one Redis message, and the other node applies each', async () => {
+    const [a, b] = await twoNodes()
+    const onB = await client(b)
+    await client(a)
+    await Promise.all([a.fanout!.settled(), b.fanout!.settled()])
+    const listener = redisClient(engines.redis.url)
+    afterTest(() => listener.disconnect())
+    const messages: Buffer[] = []
+    listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => messages.push(message))
+    await listener.subscribe(roomChannel('acme'))
+    const room = a.rooms.peek('acme')!
+    // Three changes made on the server in one turn (as votes or account fields are): three updates.
+    for (let i = 0; i < 3; i++) room.doc.transact(() => room.doc.getMap('m').set(`same-turn-${i}`, i), 'test')
+    await eventually(() => expect(onB.doc.getMap('m').get('same-turn-2')).toBe(2))
+    expect(onB.doc.getMap('m').toJSON()).toMatchObject({ 'same-turn-0': 0, 'same-turn-1': 1 })
+    await eventually(() => expect(messages.length).toBeGreaterThan(0))
+    const fromA = messages.map((m) => decodeFrames(m)).filter((frames) => frames.some((f) => f.node === 'node-a'))
+    const updates = fromA.filter((frames) => frames.some((f) => f.kind === FrameKind.Update))
+    // Before: one message per frame (three PUBLISHes).
+    expect(updates).toHaveLength(1)
+    expect(updates[0]!.map((f) => f.kind)).toEqual([FrameKind.Update, FrameKind.Update, FrameKind.Update])
+    const seqs = updates[0]!.map((f) => f.seq)
+    expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2])
+    expect(b.fanout!.stats.gaps).toBe(0)
   })
 
   it('a hole in another node’s numbering, and a heartbeat showing what this node lacks, both resync the room from the store', async () => {
