@@ -101,6 +101,24 @@ describe('other nodes’ presence kept apart (RemotePresence)', () => {
   })
 })
 
+describe('relaying another node’s presence batch', () => {
+  it('as it came when every state applies, re-encoded with only the applied ones otherwise', () => {
+    const raw: Uint8Array[] = []
+    const p = new RemotePresence((m) => raw.push(m))
+    const all = awareness([1, 3, { x: 1 }], [2, 5, { x: 2 }])
+    p.apply('a', all, never)
+    expect(raw[0]).toBe(all)
+    // Client 1's state is not newer, client 3 is this node's own: only client 2's goes out.
+    p.apply('a', awareness([1, 3, { x: 1 }], [2, 6, { x: 3 }], [3, 1, { x: 4 }]), (id) => id === 3)
+    expect(decodeAwareness(raw[1]!)).toEqual([[2, 6, { x: 3 }]])
+    // A removal at an older clock than the state it removes goes out at the state's clock.
+    const removal = awareness([2, 5, null])
+    p.apply('a', removal, never)
+    expect(raw[2]).not.toBe(removal)
+    expect(decodeAwareness(raw[2]!)).toEqual([[2, 6, null]])
+  })
+})
+
 describe('fan-out frames', () => {
   it('round-trip, and anything else is refused', () => {
     const frame = {

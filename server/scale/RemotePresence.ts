@@ -47,6 +47,8 @@ export class RemotePresence {
    */
   apply(node: string, message: Uint8Array, isLocal: (clientId: number) => boolean) {
     const changes: [number, number, string][] = []
+    // Every state applied as it came: the message itself is relayed (not decoded and encoded again).
+    let verbatim = true
     const outer = decoding.createDecoder(message)
     if (decoding.readVarUint(outer) !== MessageType.Awareness) return
     const decoder = decoding.createDecoder(decoding.readVarUint8Array(outer))
@@ -55,22 +57,33 @@ export class RemotePresence {
       const clientId = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
       const json = decoding.readVarString(decoder)
-      if (isLocal(clientId)) continue
+      if (isLocal(clientId)) {
+        verbatim = false
+        continue
+      }
       const current = this.entries.get(clientId)
       if (json === 'null') {
         // Only the node that holds the client removes it (it may have moved to another node since).
-        if (!current || current.node !== node) continue
+        if (!current || current.node !== node) {
+          verbatim = false
+          continue
+        }
+        if (current.clock > clock) verbatim = false
         this.forget(clientId, Math.max(clock, current.clock))
         changes.push([clientId, Math.max(clock, current.clock), 'null'])
         continue
       }
       // Another node's client moving to `node` takes over at the same clock.
-      if (current && (current.node === node ? current.clock >= clock : current.clock > clock)) continue
+      if (current && (current.node === node ? current.clock >= clock : current.clock > clock)) {
+        verbatim = false
+        continue
+      }
       this.removedClocks.delete(clientId)
       this.entries.set(clientId, { node, clock, json })
       changes.push([clientId, clock, json])
     }
-    if (changes.length) this.broadcast(encodeStates(changes))
+    if (changes.length === 0) return
+    this.broadcast(verbatim && !decoding.hasContent(outer) ? message : encodeStates(changes))
   }
 
   /** Drops every state relayed by `node` (it left the room, restarted, or its heartbeat stopped). */
