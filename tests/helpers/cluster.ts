@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { type ChildServer, startChildServer } from './childServer.ts'
 import { freePort, type Postgres, type Redis, startPostgres, startRedis } from './engines.ts'
+import type { TestServer, TestServerOptions } from './server.ts'
 
 /** A TCP load balancer: each new connection goes to the next node that accepts it. */
 export interface LoadBalancer {
@@ -224,4 +225,40 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 export async function startEngines(): Promise<{ pg: Postgres; redis: Redis }> {
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()])
   return { pg, redis }
+}
+
+/**
+ * Nodes in this process (no load balancer and no kill -9: {@link startCluster} has those): `count`
+ * War Room servers on one database and one Redis, each with its own data directory, stores, Redis
+ * connections and NODE_ID (`node-0`, `node-1`, …), started one after the other (the first sets up
+ * the shared records the others then read). `cleanup` registers their closing and removal (a test's
+ * `afterTest`, or a file's `engines.cleanup`; run last registered first).
+ */
+export async function startNodes(options: {
+  databaseUrl: string
+  redisUrl: string
+  cleanup: (...fns: (() => unknown)[]) => void
+  count?: number
+  /** More options of every node (`startTestServer`). */
+  server?: Partial<TestServerOptions>
+}): Promise<{ nodes: TestServer[]; dirs: string[] }> {
+  // Loaded here, not at the top: the benchmarks import this file without the in-process server.
+  const { startTestServer, tempDataDir } = await import('./server.ts')
+  const nodes: TestServer[] = []
+  const dirs: string[] = []
+  for (let i = 0; i < (options.count ?? 2); i++) {
+    const data = tempDataDir()
+    options.cleanup(() => data.remove())
+    dirs.push(data.dir)
+    const server = await startTestServer({
+      dataDir: data.dir,
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      nodeId: `node-${i}`,
+      ...options.server,
+    })
+    options.cleanup(() => server.close())
+    nodes.push(server)
+  }
+  return { nodes, dirs }
 }

@@ -10,10 +10,10 @@ import * as Y from 'yjs'
 import { PgPlanLeases } from '../../server/pg/PlanLeases.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { api, createAccount, setupAdmin, signInAsAdmin } from '../helpers/auth.ts'
-import { startCluster } from '../helpers/cluster.ts'
+import { startCluster, startNodes } from '../helpers/cluster.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
 import { type Client, connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const engines = fileEngines({ redis: true })
@@ -75,22 +75,12 @@ describe('plan-derivation leases', () => {
 
   it('two nodes holding one room: only one of them derives its plan, and the other shows it', async () => {
     const url = await engines.database('plan_leases')
-    const nodes: TestServer[] = []
-    for (let i = 0; i < 2; i++) {
-      const data = tempDataDir()
-      const server = await startTestServer({
-        dataDir: data.dir,
-        databaseUrl: url,
-        redisUrl: engines.redis.url,
-        nodeId: `node-${i}`,
-        deriveDelayMs: 50,
-      })
-      afterTest(async () => {
-        await server.close()
-        data.remove()
-      })
-      nodes.push(server)
-    }
+    const { nodes } = await startNodes({
+      databaseUrl: url,
+      redisUrl: engines.redis.url,
+      cleanup: afterTest,
+      server: { deriveDelayMs: 50 },
+    })
     const [a, b] = nodes as [TestServer, TestServer]
     const cookie = await setupAdmin(a)
     await createAccount(a, cookie, { id: 'acme', name: '测试客户' })

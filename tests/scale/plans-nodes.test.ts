@@ -9,31 +9,20 @@ import { describe, expect, it } from 'vitest'
 import { PgPlanStore } from '../../server/pg/PgPlanStore.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { api, createAccount, setupAdmin } from '../helpers/auth.ts'
+import { startNodes } from '../helpers/cluster.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
 import { connectClient, whenSynced } from '../helpers/yclient.ts'
 
 const engines = fileEngines({ redis: true })
 
 async function twoNodes(planWriteIntervalMs = 0): Promise<{ nodes: [TestServer, TestServer]; dirs: string[] }> {
-  const url = await engines.database('plans_nodes')
-  const nodes: TestServer[] = []
-  const dirs: string[] = []
-  for (let i = 0; i < 2; i++) {
-    const data = tempDataDir()
-    engines.cleanup(() => data.remove())
-    dirs.push(data.dir)
-    const server = await startTestServer({
-      dataDir: data.dir,
-      databaseUrl: url,
-      redisUrl: engines.redis.url,
-      nodeId: `node-${i}`,
-      deriveDelayMs: 50,
-      planWriteIntervalMs,
-    })
-    engines.cleanup(() => server.close())
-    nodes.push(server)
-  }
+  const { nodes, dirs } = await startNodes({
+    databaseUrl: await engines.database('plans_nodes'),
+    redisUrl: engines.redis.url,
+    cleanup: engines.cleanup,
+    server: { deriveDelayMs: 50, planWriteIntervalMs },
+  })
   return { nodes: nodes as [TestServer, TestServer], dirs }
 }
 

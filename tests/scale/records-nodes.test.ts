@@ -13,8 +13,9 @@ import { tokenKey } from '../../server/auth/Auth.ts'
 import { PgRecords } from '../../server/pg/PgRecords.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addMember, api, createAccount, login, setupAdmin, TEST_PASSWORD, userWithSession } from '../helpers/auth.ts'
+import { startNodes } from '../helpers/cluster.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
-import { closed, eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { closed, eventually, type TestServer, wsUrl } from '../helpers/server.ts'
 
 const engines = fileEngines({ redis: true })
 
@@ -23,22 +24,13 @@ const engines = fileEngines({ redis: true })
  * REDIS_URL: server/backend.ts opens the PostgreSQL records, server/server.ts the shared throttle).
  */
 async function twoNodes(): Promise<[TestServer, TestServer]> {
-  const url = await engines.database('nodes')
-  const nodes: TestServer[] = []
-  for (let i = 0; i < 2; i++) {
-    const data = tempDataDir()
-    engines.cleanup(() => data.remove())
-    const server = await startTestServer({
-      dataDir: data.dir,
-      databaseUrl: url,
-      redisUrl: engines.redis.url,
-      nodeId: `node-${i}`,
-      loginMaxFailures: 5,
-    })
-    engines.cleanup(() => server.close())
-    expect(server.db).toBeInstanceOf(PgRecords)
-    nodes.push(server)
-  }
+  const { nodes } = await startNodes({
+    databaseUrl: await engines.database('nodes'),
+    redisUrl: engines.redis.url,
+    cleanup: engines.cleanup,
+    server: { loginMaxFailures: 5 },
+  })
+  for (const server of nodes) expect(server.db).toBeInstanceOf(PgRecords)
   return nodes as [TestServer, TestServer]
 }
 
