@@ -84,8 +84,15 @@ interface RoomPlanState {
    * only: every due derivation asks the lease again.
    */
   lease: 'held' | 'other' | 'unknown'
-  /** Another node held the lease when asked since the last change (asked once more, then not). */
+  /** Another node held the lease when asked since the last change (asked once more, then watched). */
   askedOnce: boolean
+  /**
+   * Another node held the lease at this node's last asks (clock ms; 0: not watching). The holder
+   * derives the changes it sees, but it may unload the room, die or lose Redis before it derived
+   * this node's last ones: the lease is asked again every {@link leaseWatchMs} while the room is
+   * loaded here, and the node that gets it derives from its live document.
+   */
+  watching: number
 }
 
 interface IndexEntry {
@@ -98,6 +105,8 @@ interface IndexEntry {
 }
 
 const TICK_MS = 100
+/** The shortest period of a watched lease's asks (see {@link RoomPlanState.watching}). */
+const LEASE_WATCH_MS = 5_000
 /** Updates queued for a replica past this many bytes are handed over before the derivation. */
 const FEED_BYTES = 256 * 1024
 const WORKER_IDLE_MS = 60_000
@@ -351,6 +360,7 @@ export class PlanService {
       lastFileAt: this.clock(),
       lease: 'unknown',
       askedOnce: false,
+      watching: 0,
     })
   }
 
@@ -393,6 +403,7 @@ export class PlanService {
     let more = false
     const fileDue: RoomPlanState[] = []
     const deriveDue: RoomPlanState[] = []
+    const watchDue: RoomPlanState[] = []
     for (const [name, s] of this.states) {
       if (s.room.destroyed) {
         // Dropped without an unload (storage failure): forget its replica.
@@ -404,6 +415,10 @@ export class PlanService {
       // The replica is fed right before a derivation (one message per derivation, not one per
       // tick and edited room), or once a long burst has queued much.
       if (s.pendingBytes >= FEED_BYTES) this.feed(s)
+      if (s.watching > 0 && !s.dirty && !s.deriving) {
+        more = true
+        if (now - s.watching >= this.leaseWatchMs) watchDue.push(s)
+      }
       if (!s.dirty && !s.unwritten) continue
       more = true
       if (s.deriving) continue
@@ -418,10 +433,10 @@ export class PlanService {
       // Derived since its file was written: the file catches up, within the global budget.
       if (s.unwritten && now - s.lastFileAt >= this.writeInterval) fileDue.push(s)
     }
+    const ask: RoomPlanState[] = watchDue
     if (deriveDue.length > 0) {
       // The rooms that changed longest ago first, as many as the budget allows now.
       if (deriveDue.length > 1) deriveDue.sort((a, b) => a.dirtySince - b.dirtySince)
-      const ask: RoomPlanState[] = []
       for (const s of deriveDue) {
         // Rooms another node derived when last asked cost no derivation here: asked outside the budget.
         if (this.leases && s.lease === 'other') {
@@ -432,8 +447,8 @@ export class PlanService {
         if (this.leases) ask.push(s)
         else void this.derive(s, false).catch(() => {})
       }
-      if (ask.length > 0) this.askLeases(ask)
     }
+    if (ask.length > 0) this.askLeases(ask)
     if (fileDue.length > 0) {
       // The longest-waiting files first, as many as the budget allows now.
       fileDue.sort((a, b) => a.lastFileAt - b.lastFileAt)
@@ -449,7 +464,9 @@ export class PlanService {
    * Several nodes: derives the due rooms whose lease this node holds (or takes now); the others
    * are derived by the node holding their lease, and this node drops their replica. A room
    * another node derives is asked once more a derivation delay later (that node may have died
-   * before deriving the last change: its lease is then free), then not until it changes again.
+   * before deriving the last change: its lease is then free), then every {@link leaseWatchMs}
+   * while it stays loaded here (the holder may go later without having derived this node's last
+   * changes: cut off from Redis, it never saw them; behind its derivation budget, it had not yet).
    * When the leases cannot be asked (PostgreSQL unreachable) this node derives, as without them.
    */
   private askLeases(list: RoomPlanState[]) {
@@ -474,19 +491,27 @@ export class PlanService {
         if (s.room.destroyed || this.states.get(s.room.name) !== s || this.closed) continue
         if (!held || held.has(s.room.name)) {
           if (held) s.lease = 'held'
+          s.watching = 0
           void this.derive(s, false).catch(() => {})
           continue
         }
         s.lease = 'other'
         this.dropReplica(s)
-        if (s.askedOnce) s.dirty = false
-        else {
+        if (s.askedOnce || !s.dirty) {
+          s.dirty = false
+          s.watching = now
+        } else {
           s.askedOnce = true
           s.dirtySince = now
         }
       }
       this.schedule()
     })
+  }
+
+  /** How often a room another node derives is asked for again while nothing changes (see {@link askLeases}). */
+  private get leaseWatchMs() {
+    return Math.max(LEASE_WATCH_MS, 2 * this.options.deriveDelayMs)
   }
 
   /** Another node derives this room: its replica and queued updates go (this node reads the stored plan). */

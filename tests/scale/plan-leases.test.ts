@@ -10,7 +10,8 @@ import * as Y from 'yjs'
 import { PgPlanLeases } from '../../server/pg/PlanLeases.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { api, createAccount, setupAdmin, signInAsAdmin } from '../helpers/auth.ts'
-import { startCluster, startNodes } from '../helpers/cluster.ts'
+import { type ClusterNode, startCluster, startNodes } from '../helpers/cluster.ts'
+import { redisClient } from '../helpers/engines.ts'
 import { fileEngines } from '../helpers/fileEngines.ts'
 import { afterTest } from '../helpers/fixtures.ts'
 import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
@@ -131,5 +132,48 @@ describe('plan-derivation leases', () => {
     rename(clients[survivor]!, '第二版')
     await eventually(async () => expect(await storedName(db)).toBe('第二版'), 30_000)
     expect(await leaseHolders(db)).toEqual([c.nodes[survivor]!.nodeId])
+  }, 120_000)
+  it('a holder that never saw the other node’s last edits (cut off from Redis) and is then killed: the other node takes the lease and derives them', async () => {
+    let admin = ''
+    const c = await startCluster({
+      engines,
+      env: { DERIVE_DELAY_MS: '50' },
+      setup: async (first) => {
+        admin = await signInAsAdmin(first, ['acme'])
+      },
+    })
+    afterTest(() => c.destroy())
+    const [a, b] = c.nodes as [ClusterNode, ClusterNode]
+    const db = await database(c.databaseUrl)
+    rename(await client(a.wsUrl, admin), '第一版')
+    await eventually(async () => expect(await storedName(db)).toBe('第一版'), 30_000)
+    expect(await leaseHolders(db)).toEqual([a.nodeId])
+    // Node A loses its Redis connections and cannot make new ones (Redis asks for a password now):
+    // what node B accepts from here on never reaches A, which still holds the lease.
+    const redis = redisClient(engines.redis.url)
+    afterTest(() => redis.disconnect())
+    await redis.config('SET', 'requirepass', 'cut-off')
+    afterTest(() => redis.config('SET', 'requirepass', ''))
+    const list = (await redis.client('LIST')) as string
+    for (const line of list
+      .split('\n')
+      .filter((l) => l.includes(`name=warroom-pub-${a.nodeId}`) || l.includes(`name=warroom-sub-${a.nodeId}`)))
+      await redis.client('KILL', 'ID', /id=(\d+)/.exec(line)![1]!)
+    await eventually(async () => expect((await (await fetch(`${a.url}/healthz`)).json()).fanout).toBe('down'))
+    rename(await client(b.wsUrl, admin), '第二版')
+    // Node B asks for the lease (its connection for leases opens with its first ask) and is refused:
+    // A holds it. B then asked once more and, before, never again until its next change.
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [
+        `war-room plan leases ${b.nodeId}`,
+      ])
+      expect(rows).toHaveLength(1)
+    })
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(await storedName(db)).toBe('第一版')
+    await a.kill()
+    // Before: the plan stayed at 第一版 (A had not derived 第二版, and B had stopped asking).
+    await eventually(async () => expect(await storedName(db)).toBe('第二版'), 30_000)
+    expect(await leaseHolders(db)).toEqual([b.nodeId])
   }, 120_000)
 })
