@@ -155,7 +155,10 @@ describe('fan-out between two nodes over Redis', () => {
       expect(onA.doc.getMap('m').get('b19')).toBe(19)
       expect(onB.doc.getMap('m').get('a19')).toBe(19)
     }, 15_000)
-    expect(await health(b)).toMatchObject({ ok: true, fanout: 'up' })
+    // Not at once: the clients converge as soon as B's subscriber is back (A's frames show B the
+    // gap; A's own resync reads B's edits), and B's publisher reconnects on a retry timer of its
+    // own, up to a second after it (seen under load: 'down' here, though everything had converged).
+    await eventually(async () => expect(await health(b)).toMatchObject({ ok: true, fanout: 'up' }))
   })
 
   it("a node's publisher connection cut in the middle of edits: nothing is lost across nodes", async () => {
