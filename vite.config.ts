@@ -142,6 +142,9 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
           environment: 'node',
+          // The same as the node layers (sharedWorker above): a browser file imports the server and
+          // playwright too, and its pages, servers and Chromium are its own, closed after it.
+          ...sharedWorker,
           // A hang guard, not a timing check: a CI runner shared with other work (load 25–30 on two
           // cores) took 121 s for the two-language screenshot test that takes ~25 s on a quiet machine.
           testTimeout: 300_000,
@@ -168,6 +171,7 @@ export default defineConfig({
             ...['plan', 'contacts'],
           ].map((f) => `tests/browser/${f}.test.ts`),
           environment: 'node',
+          ...sharedWorker,
           testTimeout: 300_000,
           hookTimeout: 120_000,
           globalSetup: [workerBundles, 'tests/browser/globalSetup.ts', 'tests/helpers/pgGlobalSetup.ts'],

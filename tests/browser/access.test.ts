@@ -11,7 +11,7 @@ import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
 
 // Nobody is set up: the first test does it through the set-up page, and the others build on it.
-const test = base.override('serverOptions', { scope: 'file' }, { accounts: undefined, seedDemo: true })
+const test = base.extend('serverOptions', { scope: 'file' }, { accounts: undefined, seedDemo: true })
 
 const shapeCount = (page: Page) => page.evaluate(() => window.__warRoomEditor!.getCurrentPageShapes().length)
 

@@ -6,7 +6,7 @@
 import { addMember, api, createAccount, createUser, login } from '../helpers/auth.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 
-const test = base.override('serverOptions', { scope: 'file' }, { accounts: ['acme'] })
+const test = base.extend('serverOptions', { scope: 'file' }, { accounts: ['acme'] })
 
 test('an administrator reads the audit log; a member cannot', async ({ server, open }) => {
   await createUser(server, server.cookie, { email: 'mei@example.com', name: '王梅' })

@@ -55,7 +55,7 @@ async function storedShapeIds(dataDir: string): Promise<string[]> {
 const faults = new FaultFs()
 /** The server's probe writes (rooms/acme/.probe) the disk has refused so far. */
 const failedProbes = () => faults.calls.filter((c) => c.op === 'append' && /[/\\]\.probe$/.test(c.file)).length
-const test = base.override(
+const test = base.extend(
   'serverOptions',
   { scope: 'file' },
   { fs: faults, accounts: ['acme'], flushIntervalMs: 5, storageRetryMs: 500 },

@@ -14,7 +14,7 @@ const VIEWPORT = { width: 1400, height: 900 }
 
 const test = base
   // The coverage view flags anyone of ours covering more than this server's COVERAGE_LIMIT.
-  .override('serverOptions', { scope: 'file' }, { accounts: [], coverageLimit: 1 })
+  .extend('serverOptions', { scope: 'file' }, { accounts: [], coverageLimit: 1 })
   // Two editors of every account of the file: 王强 imports, 李娜 changes a stance.
   .extend<{ $file: { people: { wang: string; li: string } } }>({
     people: [

@@ -8,7 +8,7 @@ import { api, createAccount, createUser } from '../helpers/auth.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually } from '../helpers/server.ts'
 
-const test = base.override('serverOptions', { scope: 'file' }, { accounts: [] })
+const test = base.extend('serverOptions', { scope: 'file' }, { accounts: [] })
 
 type Members = { members: { email: string; role: string }[] }
 

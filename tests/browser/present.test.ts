@@ -26,7 +26,7 @@ let audienceCookie = ''
  * same person (`reuse`), not in a new browser: the first test loads the page itself.
  */
 const test = base
-  .override('serverOptions', { scope: 'file' }, { seedDemo: true, accounts: [] })
+  .extend('serverOptions', { scope: 'file' }, { seedDemo: true, accounts: [] })
   .extend(
     'openDemo',
     async ({ open }) =>

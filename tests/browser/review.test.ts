@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core'
 import { type RecordedPage, waitForEditor } from '../helpers/browser.ts'
 import { test as base, expect, type OpenRoom } from '../helpers/browserFixtures.ts'
 
-const test = base.override('serverOptions', { scope: 'file' }, { accounts: [], seedDemo: true })
+const test = base.extend('serverOptions', { scope: 'file' }, { accounts: [], seedDemo: true })
 const VIEWPORT = { width: 1280, height: 720 }
 
 async function openDemo(openRoom: OpenRoom): Promise<RecordedPage> {
