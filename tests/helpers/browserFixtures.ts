@@ -13,7 +13,7 @@
  * room unmounted: socket closed, editor gone), or closed if the test failed.
  *
  *   import { expect, test as base } from '../helpers/browserFixtures.ts'
- *   const test = base.override('serverOptions', { seedDemo: true })   // when the defaults do not do
+ *   const test = base.extend('serverOptions', { scope: 'file' }, { seedDemo: true })   // not override(): see README
  *   test('…', async ({ server, open, openRoom }) => {
  *     const { page, screenshot } = await openRoom(accountId, { locale: 'zh-CN' })
  *   })
