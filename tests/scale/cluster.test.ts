@@ -26,10 +26,11 @@ interface People {
 }
 
 /** A cluster whose first node holds the account `acme` and two members' sessions (王强, 李娜). */
-async function cluster(nodes = 2): Promise<Cluster & { people: People }> {
+async function cluster(nodes = 2, env: Record<string, string> = {}): Promise<Cluster & { people: People }> {
   const people = {} as People
   const c = await startCluster({
     nodes,
+    env,
     engines,
     setup: async (first) => {
       people.admin = await signInAsAdmin(first, ['acme'])
@@ -250,7 +251,8 @@ describe('a cluster of War Room nodes behind a load balancer', { timeout: 300_00
   })
 
   it('PostgreSQL refusing writes: edits are not acknowledged as durable, clients are told (4507), nothing is lost once it writes again', async () => {
-    const c = await cluster()
+    // Write probes every 300 ms instead of 3 s: the test waits for two refused ones, then for one that succeeds.
+    const c = await cluster(2, { STORAGE_RETRY_MS: '300' })
     const { wang, li } = c.people
     const [a, b] = await spread(c, [wang, li])
     a!.doc.getMap('m').set('before', 1)
