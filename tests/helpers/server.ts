@@ -70,7 +70,11 @@ export async function suiteDatabaseFor(dataDir: string): Promise<string | undefi
   await client.connect()
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
-    if (!rowCount) await client.query(`CREATE DATABASE ${name} TEMPLATE warroom_template`)
+    if (!rowCount) {
+      // On PostgreSQL runs only (engines.ts loads pg's and Redis's helpers).
+      const { createDatabaseStatement } = await import('./engines.ts')
+      await client.query(createDatabaseStatement(name, 'warroom_template'))
+    }
   } finally {
     await client.end()
   }
