@@ -80,6 +80,15 @@ export interface PostgresOptions {
   database?: string
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 /** A temporary directory the `postgres` user owns (when we are root), private to it. */
 function postgresDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -99,7 +108,14 @@ function postgresDir(prefix: string): string {
 let initialised: Promise<string> | undefined
 function initialisedData(): Promise<string> {
   initialised ??= (async () => {
-    const dir = postgresDir('warroom-pg-initdb-')
+    // Named by process: vitest ends its workers with a signal ('exit' handlers do not run), so the
+    // copies of processes that are gone are removed here, by the next one.
+    for (const name of readdirSync(os.tmpdir())) {
+      const pid = Number(/^warroom-pg-initdb-(\d+)-/.exec(name)?.[1])
+      if (pid && pid !== process.pid && !isAlive(pid))
+        rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true })
+    }
+    const dir = postgresDir(`warroom-pg-initdb-${process.pid}-`)
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
     const data = path.join(dir, 'data')
     const args = ['-D', data, '-U', 'warroom', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']
