@@ -31,7 +31,12 @@ const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff])
 /** Compressed frames inflated so far in this process (diagnostics). */
 export const inflated = { frames: 0, bytesIn: 0, bytesOut: 0 }
 
-const ZERO_MASK = Buffer.alloc(4)
+/**
+ * One read buffer for every socket of the process (net's `onread`): a read lands in it instead of
+ * a new Buffer per read pushed through a Readable stream. Safe to share: each read is parsed
+ * before the next one is taken, and what must outlive it (a partial frame) is copied.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024)
 
 export class RawWebSocket {
   private readonly socket: net.Socket
@@ -52,7 +57,17 @@ export class RawWebSocket {
     private readonly options: RawOptions = {},
   ) {
     const u = new URL(url)
-    this.socket = net.connect({ host: u.hostname, port: Number(u.port) })
+    this.socket = net.connect({
+      host: u.hostname,
+      port: Number(u.port),
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Buffer) => {
+          this.onData(buf.subarray(0, n))
+          return true
+        },
+      },
+    })
     this.socket.setNoDelay(true)
     this.socket.on('connect', () => {
       const extra = Object.entries(headers)
@@ -66,7 +81,6 @@ export class RawWebSocket {
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${offer}${extra}\r\n`,
       )
     })
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk))
     this.socket.on('close', () => this.finish(1006))
     this.socket.on('error', () => this.finish(1006))
   }
@@ -168,28 +182,24 @@ export class RawWebSocket {
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos))
   }
 
+  /** One masked frame (a zero key, which leaves the payload as it is) in one buffer and one write. */
   private sendFrame(opcode: number, data: Uint8Array) {
     if (this.closed || !this.open) return
     const len = data.length
-    let header: Buffer
-    if (len < 126) {
-      header = Buffer.allocUnsafe(2)
-      header[1] = 0x80 | len
-    } else if (len < 65536) {
-      header = Buffer.allocUnsafe(4)
-      header[1] = 0x80 | 126
-      header.writeUInt16BE(len, 2)
+    const head = len < 126 ? 2 : len < 65536 ? 4 : 10
+    const out = Buffer.allocUnsafe(head + 4 + len)
+    out[0] = 0x80 | opcode
+    if (head === 2) out[1] = 0x80 | len
+    else if (head === 4) {
+      out[1] = 0x80 | 126
+      out.writeUInt16BE(len, 2)
     } else {
-      header = Buffer.allocUnsafe(10)
-      header[1] = 0x80 | 127
-      header.writeBigUInt64BE(BigInt(len), 2)
+      out[1] = 0x80 | 127
+      out.writeBigUInt64BE(BigInt(len), 2)
     }
-    header[0] = 0x80 | opcode
-    this.socket.cork()
-    this.socket.write(header)
-    this.socket.write(ZERO_MASK)
-    this.socket.write(data)
-    this.socket.uncork()
+    out.writeUInt32BE(0, head)
+    out.set(data, head + 4)
+    this.socket.write(out)
   }
 
   send(data: Uint8Array) {
