@@ -3,6 +3,7 @@
  * y-websocket clients, driven by messages from the parent over IPC.
  *
  *   parent → {type:'setup', job}        connect every client, sync, publish presence → {type:'ready'}
+ *   parent → {type:'encode', ensure}     top every client up to `ensure` unsent edits → {type:'encoded'}
  *   parent → {type:'phase', …}           run one load phase, measure its window → {type:'result'}
  *   parent → {type:'close'}              disconnect and exit
  */
@@ -12,11 +13,11 @@ import { Histogram } from './histogram.ts'
 import {
   awarenessFrame,
   CursorFrames,
+  EditEncoder,
   MSG_AWARENESS,
   MSG_SYNC,
   markerOffset,
   nowMicros,
-  preEncodeEdits,
   presenceState,
   readAwarenessHeads,
   readStamp,
@@ -83,6 +84,7 @@ interface Client {
   doc: Y.Doc
   edits: Uint8Array[]
   stampAt: number[]
+  encoder: EditEncoder
   nextEdit: number
   clock: number
   joined: boolean
@@ -177,7 +179,11 @@ function connect(job: Job, index: number, spec: Job['clients'][number]): Promise
   })
 }
 
+/** Where a set-up's time went (ms; BENCH_DEBUG prints it). */
+const setupTimes = { connectMs: 0, encodeMs: 0 }
+
 async function setup(job: Job) {
+  const t0 = performance.now()
   const out: Client[] = new Array(job.clients.length)
   // At most 50 joins in flight per process, as people arrive: a thousand simultaneous upgrades
   // measure nothing useful (waves of 50 each waited for their slowest join).
@@ -188,19 +194,52 @@ async function setup(job: Job) {
       out[i] = await connect(job, i, job.clients[i]!)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(50, job.clients.length) }, joiner))
-  for (const c of out) {
-    // On a doc of their own: the client answers the server's sync step 1 from `c.doc`, and a step 1
-    // that arrives after this point (War Room sends it once a stored room is built, up to
-    // HYDRATE_AFTER_MS after the join) would otherwise carry every future edit in the step 2, so
-    // the server already had them and relayed none later (the rooms scenario's missing samples).
-    c.edits = preEncodeEdits(new Y.Doc(), `p${process.pid}c${c.index}`, job.editsPerClient)
+  // Each client's edits are encoded while the joins are in flight (they need nothing from the
+  // server), in slices of a few ms so that the joins' frames are read in between: the set-up of
+  // 2,000 clients spent 3–4 s encoding after its joins.
+  // On docs of their own: the client answers the server's sync step 1 from `c.doc`, and a step 1
+  // that arrives after the set-up (War Room sends it once a stored room is built, up to
+  // HYDRATE_AFTER_MS after the join) would otherwise carry every future edit in the step 2, so
+  // the server already had them and relayed none later (the rooms scenario's missing samples).
+  const encoders = job.clients.map((_, i) => new EditEncoder(new Y.Doc(), `p${process.pid}c${i}`))
+  const edits: Uint8Array[][] = new Array(job.clients.length)
+  let t1 = t0
+  const encodeAll = async () => {
+    let slice = performance.now()
+    for (let i = 0; i < encoders.length; i++) {
+      edits[i] = encoders[i]!.more(job.editsPerClient)
+      if (performance.now() - slice > 4) {
+        await new Promise((r) => setImmediate(r))
+        slice = performance.now()
+      }
+    }
+    t1 = performance.now()
+  }
+  await Promise.all([Promise.all(Array.from({ length: Math.min(50, job.clients.length) }, joiner)), encodeAll()])
+  for (const [i, c] of out.entries()) {
+    c.encoder = encoders[i]!
+    c.edits = edits[i]!
     c.stampAt = c.edits.map(markerOffset)
     c.cursor = new CursorFrames(c.doc.clientID)
     if (job.presence) c.ws.send(awarenessFrame(c.doc.clientID, ++c.clock, presenceState(c.doc.clientID, 0, 0, 0)))
   }
   if (job.touch) for (const c of out) sendEdit(c)
   clients = out
+  setupTimes.encodeMs = t1 - t0
+  setupTimes.connectMs = performance.now() - t0
+}
+
+/** Tops every client up to `ensure` edits not sent yet (encoded between phases, never in one). */
+function encode(ensure: number) {
+  for (const c of clients) {
+    const missing = ensure - (c.edits.length - c.nextEdit)
+    if (missing <= 0) continue
+    const more = c.encoder.more(missing)
+    // The sent ones are dropped (no growing arrays over a long ramp).
+    c.edits = [...c.edits.slice(c.nextEdit), ...more]
+    c.stampAt = c.edits.map(markerOffset)
+    c.nextEdit = 0
+  }
 }
 
 function sendEdit(c: Client): boolean {
@@ -291,19 +330,25 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
   }
 }
 
-process.on('message', async (msg: { type: 'setup' | 'phase' | 'close'; job?: Job } & Partial<Omit<Phase, 'type'>>) => {
-  try {
-    if (msg.type === 'setup') {
-      await setup(msg.job!)
-      send({ type: 'ready' })
-    } else if (msg.type === 'phase') {
-      send(await runPhase(msg as unknown as Phase))
-    } else if (msg.type === 'close') {
-      for (const c of clients) c.ws.terminate()
-      process.exit(0)
+process.on(
+  'message',
+  async (msg: { type: 'setup' | 'encode' | 'phase' | 'close'; job?: Job } & Partial<Omit<Phase, 'type'>>) => {
+    try {
+      if (msg.type === 'setup') {
+        await setup(msg.job!)
+        send({ type: 'ready', ...setupTimes })
+      } else if (msg.type === 'encode') {
+        encode((msg as unknown as { ensure: number }).ensure)
+        send({ type: 'encoded' })
+      } else if (msg.type === 'phase') {
+        send(await runPhase(msg as unknown as Phase))
+      } else if (msg.type === 'close') {
+        for (const c of clients) c.ws.terminate()
+        process.exit(0)
+      }
+    } catch (e) {
+      send({ type: 'error', message: e instanceof Error ? e.message : String(e) })
     }
-  } catch (e) {
-    send({ type: 'error', message: e instanceof Error ? e.message : String(e) })
-  }
-})
+  },
+)
 process.on('disconnect', () => process.exit(0))

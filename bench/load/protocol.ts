@@ -84,30 +84,49 @@ export function cardRecord(id: string, i: number) {
 }
 
 /**
- * Writes `count` edits of `cards` different records on `doc` the way War Room does (YKeyValue:
- * push the new entry, delete the old one) and returns each edit's update, to be sent in order.
+ * Writes edits of `cards` different records on `doc` the way War Room does (YKeyValue: push the
+ * new entry, delete the old one), `more(count)` at a time: each call returns the next edits'
+ * updates as frames, to be sent in order after the earlier ones (the ramp encodes each step's
+ * edits just before the step, instead of every step's up front).
  */
-export function preEncodeEdits(doc: Y.Doc, prefix: string, count: number, cards = 20): Uint8Array[] {
-  const arr = doc.getArray<{ key: string; val: unknown }>('tldraw')
-  const updates: Uint8Array[] = []
-  const onUpdate = (u: Uint8Array) => updates.push(u)
-  doc.on('update', onUpdate)
-  // Position of each key's current entry (this doc holds only its own records).
-  const keys: string[] = []
-  for (let i = 0; i < count; i++) {
-    const key = `shape:${prefix}-${i % cards}`
-    doc.transact(() => {
-      const at = keys.indexOf(key)
-      if (at >= 0) {
-        arr.delete(at, 1)
-        keys.splice(at, 1)
-      }
-      arr.push([{ key, val: cardRecord(key, i) }])
-      keys.push(key)
-    })
+export class EditEncoder {
+  private readonly arr
+  /** Key of each current entry, in the array's order (this doc holds only its own records). */
+  private readonly keys: string[] = []
+  private i = 0
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly prefix: string,
+    private readonly cards = 20,
+  ) {
+    this.arr = doc.getArray<{ key: string; val: unknown }>('tldraw')
   }
-  doc.off('update', onUpdate)
-  return updates.map((u) => updateFrame(u))
+
+  more(count: number): Uint8Array[] {
+    const updates: Uint8Array[] = []
+    const onUpdate = (u: Uint8Array) => updates.push(u)
+    this.doc.on('update', onUpdate)
+    for (const end = this.i + count; this.i < end; this.i++) {
+      const i = this.i
+      const key = `shape:${this.prefix}-${i % this.cards}`
+      this.doc.transact(() => {
+        const at = this.keys.indexOf(key)
+        if (at >= 0) {
+          this.arr.delete(at, 1)
+          this.keys.splice(at, 1)
+        }
+        this.arr.push([{ key, val: cardRecord(key, i) }])
+        this.keys.push(key)
+      })
+    }
+    this.doc.off('update', onUpdate)
+    return updates.map((u) => updateFrame(u))
+  }
+}
+
+/** `count` edits at once (see {@link EditEncoder}). */
+export function preEncodeEdits(doc: Y.Doc, prefix: string, count: number, cards = 20): Uint8Array[] {
+  return new EditEncoder(doc, prefix, cards).more(count)
 }
 
 /** Offset of the marker's digits in a frame, or -1. */

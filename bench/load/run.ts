@@ -94,7 +94,7 @@ interface Window {
 async function withLoad<T>(
   target: Target,
   spec: LoadSpec,
-  body: (run: (p: Omit<Phase, 'type'>) => Promise<Window>) => Promise<T>,
+  body: (run: (p: Omit<Phase, 'type'>) => Promise<Window>, encode: (ensure: number) => Promise<void>) => Promise<T>,
 ) {
   const all: Job['clients'] = []
   for (const r of spec.rooms)
@@ -121,12 +121,17 @@ async function withLoad<T>(
     const s0 = Date.now()
     await target.createRooms(spec.rooms.map((r) => r.name))
     const s1 = Date.now()
-    await Promise.all(
-      procs.map(({ p, ...rest }) => p.request({ type: 'setup', job: (rest as { job?: Job }).job }, 180_000)),
+    const ready = await Promise.all(
+      procs.map(({ p, ...rest }) =>
+        p.request<{ connectMs: number; encodeMs: number }>(
+          { type: 'setup', job: (rest as { job?: Job }).job },
+          180_000,
+        ),
+      ),
     )
     if (process.env.BENCH_DEBUG)
       console.log(
-        `    set-up: ${spec.rooms.length} rooms created in ${((s1 - s0) / 1000).toFixed(1)} s, ${procs.length} load processes connected in ${((Date.now() - s1) / 1000).toFixed(1)} s`,
+        `    set-up: ${spec.rooms.length} rooms created in ${((s1 - s0) / 1000).toFixed(1)} s, ${procs.length} load processes connected in ${((Date.now() - s1) / 1000).toFixed(1)} s (per process: set-up ${ready.map((r) => (r.connectMs / 1000).toFixed(1)).join(' / ')} s, its edits encoded after ${ready.map((r) => (r.encodeMs / 1000).toFixed(1)).join(' / ')} s)`,
       )
     // The windows have warm-ups of their own; this only lets the last joins' messages land.
     await sleep(100)
@@ -184,7 +189,11 @@ async function withLoad<T>(
         behind,
       }
     }
-    return await body(run)
+    // Tops every client up to `ensure` unsent edits, between phases (a phase never encodes).
+    const encode = async (ensure: number) => {
+      await Promise.all(procs.map(({ p }) => p.request({ type: 'encode', ensure }, 120_000)))
+    }
+    return await body(run, encode)
   } finally {
     for (const { p } of procs) p.close()
     await sleep(300)
@@ -255,6 +264,9 @@ async function windows(run: (p: Omit<Phase, 'type'>) => Promise<Window>, phase: 
   return medianRow(rows)
 }
 
+/** Seconds the load clients send in {@link windows}: the first warm-up, every window, the short warm-ups between. */
+const sendingSecs = (warmMs: number) => (warmMs + WINDOWS * T.measure + (WINDOWS - 1) * 300) / 1000
+
 /** 2,000 clients over 500 rooms, 350 edits/s in total, every client published its presence once. */
 async function roomsScenario(t: Target, round: number): Promise<Row> {
   const rooms = Array.from({ length: 500 }, (_, i) => ({ name: `r${round}-rooms-${i}`, size: 4 }))
@@ -262,9 +274,10 @@ async function roomsScenario(t: Target, round: number): Promise<Row> {
   // opened its log, before the first window; the warm-up went once round all 2,000 clients for
   // that, 5.7 s at 350/s); the windows measure the steady state.
   const warm = T.warm
-  const secs = (warm + WINDOWS * (T.measure + 1300)) / 1000
-  // Edits per client for every window: 350/s over 2,000 clients, with room to spare, and the touch.
-  const editsPerClient = Math.ceil((350 * secs * 1.3) / 2000) + 3
+  // Edits per client for every window: 350/s over 2,000 clients round-robin (sent in the warm-ups
+  // and the windows, not while draining), 10 % to spare, one more, and the touch. Each is encoded
+  // in the set-up: more than needed only lengthens it.
+  const editsPerClient = Math.ceil((350 * sendingSecs(warm) * 1.1) / 2000) + 2
   return withLoad(
     t,
     { rooms, processes: 4, observe: () => true, editsPerClient, presence: true, touch: true },
@@ -275,7 +288,8 @@ async function roomsScenario(t: Target, round: number): Promise<Row> {
 /** One room, N people, each moving a cursor at 20 Hz and editing once a second. */
 async function crowdScenario(t: Target, round: number, n: number): Promise<Row> {
   const rooms = [{ name: `r${round}-crowd-${n}`, size: n }]
-  const secs = (T.warm + WINDOWS * (T.measure + 1300)) / 1000 + 2
+  // One edit a second each, round-robin, while sending (see the rooms scenario).
+  const secs = sendingSecs(T.warm) * 1.1 + 2
   return withLoad(
     t,
     {
@@ -302,15 +316,17 @@ const RAMP = option('ramp')
 async function rampScenario(t: Target, round: number): Promise<Row> {
   const rooms = [{ name: `r${round}-ramp`, size: 20 }]
   const step = QUICK ? { warm: 500, measure: 1200 } : { warm: 1000, measure: 3000 }
-  // Edits are sent in the warm-up and the window (not while draining), 10 % to spare.
-  const total = RAMP.reduce((a, r) => a + (r * (step.warm + step.measure) * 1.1) / 1000, 0)
+  // Edits are sent in the warm-up and the window (not while draining), 10 % to spare; each step's
+  // are encoded just before it (a server that fails at 2,000/s needs none of the later steps').
+  const perClient = (rate: number) => Math.ceil((rate * (step.warm + step.measure) * 1.1) / 1000 / 20) + 1
   return withLoad(
     t,
     // Four observers: every client receives everything, four of them also read and time it.
-    { rooms, processes: 2, observe: (i) => i % 5 === 0, editsPerClient: Math.ceil(total / 20), presence: true },
-    async (run) => {
+    { rooms, processes: 2, observe: (i) => i % 5 === 0, editsPerClient: perClient(RAMP[0]!), presence: true },
+    async (run, encode) => {
       let best: Row | null = null
       for (const rate of RAMP) {
+        await encode(perClient(rate))
         const w = await run({
           editRate: rate,
           cursorHz: 0,
@@ -427,8 +443,31 @@ console.log(
 )
 for (let round = 0; round < ROUNDS; round++) {
   const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!)
-  for (const kind of order) {
-    const t = await Target.start(kind, PIN)
+  for (const kind of order) for (const group of serverGroups(kind)) await runGroup(kind, round, group)
+}
+
+/**
+ * The scenarios each server process runs. War Room runs idle and join in one process started with
+ * ROOM_UNLOAD_GRACE_MS=300 (the cold join waits for its room to unload) and the load scenarios in a
+ * second one at its default grace, as `npm start` runs it: with 300 ms, each of the 500 rooms
+ * that creating its account had opened was unloaded, compacted and stored before its clients
+ * joined and loaded it again — seconds of the set-up that are no part of what is measured.
+ */
+function serverGroups(kind: Kind): { scenarios: Set<string>; env: Record<string, string> }[] {
+  const quiet = ['idle', 'join'].filter(enabled)
+  const load = ['rooms', 'crowd', 'ramp'].filter(enabled)
+  if (kind !== 'warroom') return [{ scenarios: new Set([...quiet, ...load]), env: {} }]
+  const groups: { scenarios: Set<string>; env: Record<string, string> }[] = [
+    { scenarios: new Set(quiet), env: { ROOM_UNLOAD_GRACE_MS: '300' } },
+    { scenarios: new Set(load), env: {} },
+  ]
+  return groups.filter((g) => g.scenarios.size > 0)
+}
+
+async function runGroup(kind: Kind, round: number, group: { scenarios: Set<string>; env: Record<string, string> }) {
+  const enabled = (s: string) => group.scenarios.has(s)
+  {
+    const t = await Target.start(kind, PIN, group.env)
     const say = (s: string) =>
       console.log(
         `  round ${round + 1} ${LABEL[kind].padEnd(9)} ${s} [${((Date.now() - started) / 1000).toFixed(0)} s]`,
@@ -466,15 +505,10 @@ for (let round = 0; round < ROUNDS; round++) {
           `join 4,000 records (${(j.bytes / 1024).toFixed(0)} KiB): warm ${j.warm.toFixed(1)} ms${j.cold !== undefined ? `, cold ${j.cold.toFixed(1)} ms` : ''}`,
         )
       }
-      if (enabled('rooms')) {
-        const r = await roomsScenario(t, round)
-        record('rooms', kind, r)
-        say(
-          `500 rooms: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} max ${r.max.toFixed(1)} ms, cpu ${(r.serverCpu * 100).toFixed(0)} %, load ${(r.loadCpu * 100).toFixed(0)} %`,
-        )
-      }
       if (enabled('crowd')) {
-        for (const n of option('crowd')?.split(',').map(Number) ?? (QUICK ? [50, 200] : [50, 100, 200])) {
+        // The biggest room first: the room of a scenario unloads during the next one (War Room, after
+        // its grace), and the smaller rooms' scenarios are the less sensitive to that.
+        for (const n of option('crowd')?.split(',').map(Number) ?? (QUICK ? [200, 50] : [200, 100, 50])) {
           const r = await crowdScenario(t, round, n)
           record(`crowd-${n}`, kind, r)
           say(
@@ -486,6 +520,15 @@ for (let round = 0; round < ROUNDS; round++) {
         const r = await rampScenario(t, round)
         record('ramp', kind, r)
         say(`ramp: ${r.value}/s held (p99 ${r.p99.toFixed(1)} ms) ${r.note ?? ''}`)
+      }
+      // Last: a server keeps (the reference) or unloads (War Room, after its grace) 500 rooms after
+      // this scenario, which no later scenario should measure.
+      if (enabled('rooms')) {
+        const r = await roomsScenario(t, round)
+        record('rooms', kind, r)
+        say(
+          `500 rooms: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} max ${r.max.toFixed(1)} ms, cpu ${(r.serverCpu * 100).toFixed(0)} %, load ${(r.loadCpu * 100).toFixed(0)} %`,
+        )
       }
     } catch (e) {
       say(`FAILED: ${e instanceof Error ? e.stack : String(e)}\n${t.output().slice(-2000)}`)

@@ -36,6 +36,18 @@ export async function bundleBench(names: string[]) {
   })
 }
 
+/**
+ * The node flags `npm start` runs the server with: package.json's start script ends in
+ * `node <flags> dist/server/main.mjs`. The benchmark starts War Room with the same ones.
+ */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const m = /(?:^|&&\s*)node\s+((?:--?\S+\s+)*)dist\/server\/main\.mjs\s*$/.exec(pkg.scripts.start)
+  if (!m)
+    throw new Error(`package.json's start script does not end in "node … dist/server/main.mjs": ${pkg.scripts.start}`)
+  return m[1]!.split(/\s+/).filter(Boolean)
+}
+
 export interface Pinning {
   server: string[]
   load: string[]
@@ -182,16 +194,15 @@ export class Target {
         DATA_DIR: dataDir,
         PASSWORD_SCRYPT_LOG_N: '14',
         SEED_DEMO: '0',
-        // Rooms unload soon after their last client, so the cold-join case does not wait long.
-        ROOM_UNLOAD_GRACE_MS: '300',
         // Every load client signs in as the one administrator: lift the per-user and per-address
         // connection caps (they guard against one person holding hundreds of sockets).
         MAX_SOCKETS_PER_USER: '100000',
         MAX_SOCKETS_PER_ADDRESS: '100000',
         NODE_ENV: 'production',
       })
-      // As `npm start` runs it: the bundle from server/build.mjs (run.ts builds it first), no tsx.
-      args = [path.join(root, 'dist/server/main.mjs')]
+      // As `npm start` runs it: the bundle from server/build.mjs (run.ts builds it first), no tsx,
+      // with the node flags of the start script.
+      args = [...startScriptNodeFlags(), path.join(root, 'dist/server/main.mjs')]
     } else if (kind === 'reference') {
       args = [path.join(root, 'node_modules/@y/websocket-server/src/server.js')]
     } else {
@@ -321,7 +332,10 @@ export class Target {
   }
 
   async stop() {
-    this.proc.kill('SIGTERM')
+    // Killed: the data directory is thrown away, and War Room's orderly shutdown (every loaded
+    // room persisted: 500 snapshots after the rooms scenario) is time between rounds, not a figure.
+    // A CPU profile (BENCH_PROFILE) is written only on an orderly exit.
+    this.proc.kill(process.env.BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL')
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000)
     await this.exited
     clearTimeout(timer)
