@@ -82,7 +82,9 @@ export const nodeFs: StorageFs = {
   },
   // open, fstat, one read of the whole file, close: fs/promises' readFile reads in 512-KiB
   // chunks, one thread-pool round trip each (a megabyte snapshot: six instead of four). Like it,
-  // this reads the size fstat reported.
+  // this reads the size fstat reported. The close is not waited for (a read-only descriptor: the
+  // bytes are read; nothing of the caller's depends on it), so the caller has them a round trip
+  // sooner.
   async readFile(file) {
     const handle = await fs.open(file, 'r')
     try {
@@ -96,7 +98,7 @@ export const nodeFs: StorageFs = {
       }
       return off < size ? buf.subarray(0, off) : buf
     } finally {
-      await handle.close()
+      handle.close().catch(() => {})
     }
   },
   readdir: (dir) => fs.readdir(dir),

@@ -96,8 +96,8 @@ export class Room {
   private unapplied: Uint8Array[] | null
   /** The stored updates as read, while the document has not changed since. */
   private fullState: Uint8Array[] | null
-  /** The whole document as sync messages (see {@link sendFullState}), until it changes. */
-  private fullStateMessages: Uint8Array[] | null = null
+  /** The whole document as sync messages, each a header and its payload (see {@link sendFullState}), until it changes. */
+  private fullStateMessages: [Uint8Array, Uint8Array][] | null = null
   /** Joins waiting for the document to send our sync step 1. */
   private step1Waiting: SyncConnection[] = []
   /** Upper bound of the document's encoded size: exact after a compaction, plus every update since. */
@@ -341,11 +341,12 @@ export class Room {
   /**
    * Everything, for a client that has nothing (a first join): the stored bytes as they were read
    * while nothing changed, otherwise the state encoded once; the messages are reused until the
-   * next change.
+   * next change. Each goes out as its sync header and the stored (or encoded) bytes themselves,
+   * never copied into a message of their own (a megabyte per cold join).
    */
   private sendFullState(conn: SyncConnection) {
     this.fullStateMessages ??= fullStateMessages(this.fullState ?? [Y.encodeStateAsUpdate(this.doc)])
-    for (const message of this.fullStateMessages) conn.send(message)
+    for (const [head, body] of this.fullStateMessages) conn.sendParts(head, body)
   }
 
   /**
@@ -513,12 +514,39 @@ export class Room {
   }
 }
 
-/** Updates as sync messages: all but the last as updates, the last as sync step 2 (the client is then synced). */
-function fullStateMessages(parts: Uint8Array[]): Uint8Array[] {
-  if (parts.length === 0) return [EMPTY_STEP2]
-  return parts.map((part, i) =>
-    syncMessage(i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate, part),
-  )
+/**
+ * Updates as sync messages, each as its header and the update itself: all but the last as updates,
+ * the last as sync step 2 (the client is then synced).
+ */
+function fullStateMessages(parts: Uint8Array[]): [Uint8Array, Uint8Array][] {
+  if (parts.length === 0) return [[EMPTY_STEP2, EMPTY]]
+  return parts.map((part, i) => [
+    syncHeader(i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate, part.length),
+    part,
+  ])
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** `[messageSync][syncType][length]`: what precedes a payload of `length` bytes in a sync message. */
+function syncHeader(syncType: number, length: number): Uint8Array {
+  let head = 3
+  for (let n = length; n > 127; n = Math.floor(n / 128)) head++
+  const out = new Uint8Array(head)
+  writeSyncHeader(out, syncType, length)
+  return out
+}
+
+/** Writes the sync header of a `length`-byte payload at the start of `out`; returns its length. */
+function writeSyncHeader(out: Uint8Array, syncType: number, length: number): number {
+  // Both type numbers are below 128 (one varuint byte each); the length is a varuint.
+  out[0] = MessageType.Sync
+  out[1] = syncType
+  let p = 2
+  let n = length
+  for (; n > 127; n = Math.floor(n / 128)) out[p++] = 128 | (n & 127)
+  out[p] = n
+  return p + 1
 }
 
 /**
@@ -527,16 +555,10 @@ function fullStateMessages(parts: Uint8Array[]): Uint8Array[] {
  * relayed edit allocated an encoder's buffer besides its message).
  */
 function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
-  // Both type numbers are below 128 (one varuint byte each); the length is a varuint.
   let head = 3
   for (let n = payload.length; n > 127; n = Math.floor(n / 128)) head++
   const out = new Uint8Array(head + payload.length)
-  out[0] = MessageType.Sync
-  out[1] = syncType
-  let p = 2
-  let n = payload.length
-  for (; n > 127; n = Math.floor(n / 128)) out[p++] = 128 | (n & 127)
-  out[p] = n
+  writeSyncHeader(out, syncType, payload.length)
   out.set(payload, head)
   return out
 }

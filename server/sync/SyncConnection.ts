@@ -18,6 +18,12 @@ export interface SyncSocket {
    * (the caller sends the plain message instead).
    */
   sendDeflated?(payload: Uint8Array): boolean
+  /**
+   * Sends `head` followed by `body` as ONE message, without joining them first (a megabyte-sized
+   * stored state goes out as it was read, behind the few bytes of its sync header). Without it
+   * the caller joins them.
+   */
+  sendParts?(head: Uint8Array, body: Uint8Array): void
   /** Stop reading from the network (backpressure: the client's frames wait in its own buffers). */
   pause?(): void
   resume?(): void
@@ -269,6 +275,22 @@ export class SyncConnection {
     if (this.closed || this.overBuffer()) return
     try {
       this.socket.send(data)
+    } catch {
+      this.close(CloseCode.InternalError, 'send failed')
+    }
+  }
+
+  /** One message made of `head` then `body` (see {@link SyncSocket.sendParts}). */
+  sendParts(head: Uint8Array, body: Uint8Array) {
+    if (this.closed || this.overBuffer()) return
+    try {
+      if (this.socket.sendParts) this.socket.sendParts(head, body)
+      else {
+        const joined = new Uint8Array(head.length + body.length)
+        joined.set(head)
+        joined.set(body, head.length)
+        this.socket.send(joined)
+      }
     } catch {
       this.close(CloseCode.InternalError, 'send failed')
     }

@@ -99,6 +99,7 @@ export function mountSyncRoute(
           conn = new SyncConnection(
             {
               send: (data) => corkedSend(raw, data),
+              sendParts: (head, body) => corkedSendParts(raw, head, body),
               sendDeflated: deflate ? (payload) => corkedSendDeflated(raw, payload) : undefined,
               // ws's own pause: a paused TCP socket alone is resumed by ws when its parser drains.
               pause: () => raw.pause(),
@@ -254,6 +255,21 @@ function corkedSend(raw: WebSocket, data: Uint8Array) {
 }
 
 const EMPTY = new Uint8Array(0)
+
+/**
+ * One message of `head` then `body` (a sync header and a stored state): the frame header and
+ * `head` in one small buffer, then `body` as it is, uncopied.
+ */
+function corkedSendParts(raw: WebSocket, head: Uint8Array, body: Uint8Array) {
+  const socket = socketOf(raw)
+  if (!socket || socket.destroyed || raw.readyState !== raw.OPEN) {
+    raw.send(Buffer.concat([head, body]), { compress: false })
+    return
+  }
+  cork(socket)
+  socket.write(frameOf(head, 0x80 | 0x02, head.length + body.length))
+  if (body.length) socket.write(body)
+}
 
 /**
  * One unmasked WebSocket frame (servers do not mask): `first` is FIN, RSV and opcode; `length`
