@@ -334,8 +334,9 @@ export class Target {
   async stop() {
     // Killed: the data directory is thrown away, and War Room's orderly shutdown (every loaded
     // room persisted: 500 snapshots after the rooms scenario) is time between rounds, not a figure.
-    // A CPU profile (BENCH_PROFILE) is written only on an orderly exit.
-    this.proc.kill(process.env.BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL')
+    // A CPU profile (BENCH_PROFILE) is written, and a kept log (BENCH_KEEP_LOG) flushed, only on an
+    // orderly exit.
+    this.proc.kill(process.env.BENCH_PROFILE || process.env.BENCH_KEEP_LOG ? 'SIGTERM' : 'SIGKILL')
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000)
     await this.exited
     clearTimeout(timer)
