@@ -157,9 +157,8 @@ export default defineConfig({
         test: {
           // The browser files whose server path reads or writes a store beyond loading a room, again
           // on the PostgreSQL stores (the same mechanism as integration-pg: tests/helpers/pgGlobalSetup.ts
-          // and startTestServer's database per data directory). NOT in `npm test` (see package.json:
-          // `--project '!browser-pg'`): it adds ~190 s of wall time, which the 15-minute budget of
-          // issue 8 has no room for yet; run it with `npm run test:browser-pg`. Left out: cannot-save
+          // and startTestServer's database per data directory). Part of `npm test`; alone:
+          // `npm run test:browser-pg`. Left out: cannot-save
           // (a disk failing through the file-system layer, FaultFs: files by nature; twin on
           // PostgreSQL: tests/scale/pg-server.test.ts's database refusing writes), and the files
           // whose store path is only a room's load and save, which sync and offline cover here:
