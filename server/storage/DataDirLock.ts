@@ -14,7 +14,8 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it exists, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

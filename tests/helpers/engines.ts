@@ -12,6 +12,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import IORedis, { type RedisOptions } from 'ioredis'
 import pg from 'pg'
+import { isAlive } from '../../server/storage/DataDirLock.ts'
 
 const run = promisify(execFile)
 
@@ -78,15 +79,6 @@ export interface PostgresOptions {
   fsync?: boolean
   /** Database created at start (default `warroom`). */
   database?: string
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** A temporary directory the `postgres` user owns (when we are root), private to it. */

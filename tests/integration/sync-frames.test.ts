@@ -12,10 +12,10 @@ import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import * as Y from 'yjs'
-import { afterTest } from '../helpers/fixtures.ts'
-import { eventually, startTestServer, type TestServer, tempDataDir, wsUrl } from '../helpers/server.ts'
+import { afterTest, test } from '../helpers/fixtures.ts'
+import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
 
 const MSG_SYNC = 0
 const STEP1 = 0
@@ -222,13 +222,10 @@ function docOf(answer: WireFrame[]): Y.Doc {
 const SIZES = [20, 125, 126, 127, 4000, 4000, 65535, 65536, 65537, 300_000]
 
 describe('sync frames written past ws', () => {
-  it('every message reaches every socket, deflate negotiated or not, as the same minimal frame', async () => {
-    const data = tempDataDir()
-    const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    afterTest(
-      () => data.remove(),
-      () => server.close(),
-    )
+  test('every message reaches every socket, deflate negotiated or not, as the same minimal frame', async ({
+    startServer,
+  }) => {
+    const server = await startServer({ accounts: ['acme'] })
     const writer = await joined(server, false)
     const readers = [await joined(server, true), await joined(server, false), await joined(server, true)]
     // Everyone synced (answers to the step 1 are in order behind everything sent before).
@@ -269,13 +266,8 @@ describe('sync frames written past ws', () => {
     for (let i = 0; i < SIZES.length; i++) expect(got.getText(`t${i}`).toString()).toBe(doc.getText(`t${i}`).toString())
   })
 
-  it('a cold join gets the stored bytes as the same frames on every socket', async () => {
-    const data = tempDataDir()
-    const server = await startTestServer({ dataDir: data.dir, accounts: ['acme'] })
-    afterTest(
-      () => data.remove(),
-      () => server.close(),
-    )
+  test('a cold join gets the stored bytes as the same frames on every socket', async ({ startServer }) => {
+    const server = await startServer({ accounts: ['acme'] })
     const writer = await joined(server, false)
     await fullState(writer)
     const doc = new Y.Doc()

@@ -47,6 +47,20 @@ async function leaseHolders(db: pg.Client): Promise<string[]> {
   return rows.map((r) => r.name.replace('war-room plan leases ', ''))
 }
 
+/** Two nodes (derivation delay 50 ms) on one database and one Redis, and an administrator's cookie. */
+async function clusterWithAdmin() {
+  let admin = ''
+  const c = await startCluster({
+    engines,
+    env: { DERIVE_DELAY_MS: '50' },
+    setup: async (first) => {
+      admin = await signInAsAdmin(first, ['acme'])
+    },
+  })
+  afterTest(() => c.destroy())
+  return { c, admin }
+}
+
 async function database(url: string): Promise<pg.Client> {
   const db = new pg.Client({ connectionString: url })
   await db.connect()
@@ -108,15 +122,7 @@ describe('plan-derivation leases', () => {
   })
 
   it('the lease goes with a node killed with kill -9: the other node takes it and derives the plans', async () => {
-    let admin = ''
-    const c = await startCluster({
-      engines,
-      env: { DERIVE_DELAY_MS: '50' },
-      setup: async (first) => {
-        admin = await signInAsAdmin(first, ['acme'])
-      },
-    })
-    afterTest(() => c.destroy())
+    const { c, admin } = await clusterWithAdmin()
     const db = await database(c.databaseUrl)
     const clients = [await client(c.nodes[0]!.wsUrl, admin), await client(c.nodes[1]!.wsUrl, admin)]
     rename(clients[0]!, '第一版')
@@ -134,15 +140,7 @@ describe('plan-derivation leases', () => {
     expect(await leaseHolders(db)).toEqual([c.nodes[survivor]!.nodeId])
   }, 120_000)
   it('a holder that never saw the other node’s last edits (cut off from Redis) and is then killed: the other node takes the lease and derives them', async () => {
-    let admin = ''
-    const c = await startCluster({
-      engines,
-      env: { DERIVE_DELAY_MS: '50' },
-      setup: async (first) => {
-        admin = await signInAsAdmin(first, ['acme'])
-      },
-    })
-    afterTest(() => c.destroy())
+    const { c, admin } = await clusterWithAdmin()
     const [a, b] = c.nodes as [ClusterNode, ClusterNode]
     const db = await database(c.databaseUrl)
     rename(await client(a.wsUrl, admin), '第一版')
