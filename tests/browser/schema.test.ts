@@ -16,7 +16,7 @@ import { createAccount } from '../helpers/auth.ts'
 import { waitForEditor } from '../helpers/browser.ts'
 import { test as base, expect } from '../helpers/browserFixtures.ts'
 import { eventually, wsUrl } from '../helpers/server.ts'
-import { barrier, webSocketWithHeaders } from '../helpers/yclient.ts'
+import { barrier, connectClient, webSocketWithHeaders, whenSynced } from '../helpers/yclient.ts'
 
 /** tldraw's default schema: what an outside tool without War Room's shapes would write. */
 const schema = createTLSchema()
@@ -86,7 +86,25 @@ const test = base.extend('tool', async ({ server, cleanup }) => {
         for (const record of items) records.set(record.id, record)
         if (schemaEntry !== undefined) meta.set(DocKeys.schema, schemaEntry)
       })
-    return { accountId, doc, provider, records, meta, write, destroy: () => provider.destroy() }
+    /**
+     * Resolves once the server holds everything this tool wrote (a fresh client's first sync carries
+     * it). A page opened before that may find the room empty and fill it with its default records —
+     * what the fast in-app navigation of a reused page did in a fresh-clone CI.
+     */
+    const onServer = () =>
+      eventually(async () => {
+        const reader = connectClient(wsUrl(server), accountId, new Y.Doc(), { cookie: server.cookie })
+        try {
+          await whenSynced(reader.provider)
+          const held = Y.decodeStateVector(Y.encodeStateVector(reader.doc))
+          for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
+            expect(held.get(client) ?? 0).toBeGreaterThanOrEqual(clock)
+          }
+        } finally {
+          reader.destroy()
+        }
+      })
+    return { accountId, doc, provider, records, meta, write, onServer, destroy: () => provider.destroy() }
   }
 })
 
@@ -105,6 +123,7 @@ test('records written without a schema are taken as current, shown, and the sche
 }) => {
   const tool = await connectTool('schema-none')
   tool.write(seedRecords())
+  await tool.onServer()
 
   const { page, screenshot } = await open(`/a/${tool.accountId}`, { reuse: true })
   await waitForEditor(page)
@@ -133,6 +152,7 @@ test('an older document is migrated up, in the store and in the document', async
 
   const tool = await connectTool('schema-old')
   tool.write(older, olderSchema)
+  await tool.onServer()
 
   const { page } = await open(`/a/${tool.accountId}`, { reuse: true })
   await waitForEditor(page)
@@ -147,6 +167,7 @@ test('a client older than the document says so and writes nothing', async ({ too
   const newerSchema = withSequence(currentSchema, GEO, currentSchema.sequences[GEO] + 1)
   const tool = await connectTool('schema-new')
   tool.write(seedRecords(), newerSchema)
+  await tool.onServer()
   const before = Y.encodeStateVector(tool.doc)
 
   const { page, screenshot } = await open(`/a/${tool.accountId}`, { reuse: true })
