@@ -182,24 +182,10 @@ export class RawWebSocket {
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos))
   }
 
-  /** One masked frame (a zero key, which leaves the payload as it is) in one buffer and one write. */
+  /** One masked frame in one buffer and one write. */
   private sendFrame(opcode: number, data: Uint8Array) {
     if (this.closed || !this.open) return
-    const len = data.length
-    const head = len < 126 ? 2 : len < 65536 ? 4 : 10
-    const out = Buffer.allocUnsafe(head + 4 + len)
-    out[0] = 0x80 | opcode
-    if (head === 2) out[1] = 0x80 | len
-    else if (head === 4) {
-      out[1] = 0x80 | 126
-      out.writeUInt16BE(len, 2)
-    } else {
-      out[1] = 0x80 | 127
-      out.writeBigUInt64BE(BigInt(len), 2)
-    }
-    out.writeUInt32BE(0, head)
-    out.set(data, head + 4)
-    this.socket.write(out)
+    this.socket.write(maskedFrame(opcode, data))
   }
 
   send(data: Uint8Array) {
@@ -209,4 +195,23 @@ export class RawWebSocket {
   terminate() {
     this.finish(1000)
   }
+}
+
+/** A client's frame (FIN, `opcode`), masked with a zero key, which leaves the payload as it is. */
+export function maskedFrame(opcode: number, data: Uint8Array): Buffer {
+  const len = data.length
+  const head = len < 126 ? 2 : len < 65536 ? 4 : 10
+  const out = Buffer.allocUnsafe(head + 4 + len)
+  out[0] = 0x80 | opcode
+  if (head === 2) out[1] = 0x80 | len
+  else if (head === 4) {
+    out[1] = 0x80 | 126
+    out.writeUInt16BE(len, 2)
+  } else {
+    out[1] = 0x80 | 127
+    out.writeBigUInt64BE(BigInt(len), 2)
+  }
+  out.writeUInt32BE(0, head)
+  out.set(data, head + 4)
+  return out
 }

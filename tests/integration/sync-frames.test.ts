@@ -14,6 +14,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect } from 'vitest'
 import * as Y from 'yjs'
+import { maskedFrame } from '../../bench/load/rawws.ts'
 import { afterTest, test } from '../helpers/fixtures.ts'
 import { eventually, type TestServer, wsUrl } from '../helpers/server.ts'
 
@@ -99,20 +100,7 @@ class WireClient {
 
   /** One masked frame (zero key). */
   send(data: Uint8Array, opcode = 0x2) {
-    const len = data.length
-    const head = len < 126 ? 2 : len < 65536 ? 4 : 10
-    const out = Buffer.alloc(head + 4 + len)
-    out[0] = 0x80 | opcode
-    if (head === 2) out[1] = 0x80 | len
-    else if (head === 4) {
-      out[1] = 0x80 | 126
-      out.writeUInt16BE(len, 2)
-    } else {
-      out[1] = 0x80 | 127
-      out.writeBigUInt64BE(BigInt(len), 2)
-    }
-    out.set(data, head + 4)
-    this.socket.write(out)
+    this.socket.write(maskedFrame(opcode, data))
   }
 
   /** The sync messages received so far (plain binary frames only; presence batches left out). */
