@@ -530,11 +530,16 @@ const EMPTY = new Uint8Array(0)
 
 /** `[messageSync][syncType][length]`: what precedes a payload of `length` bytes in a sync message. */
 function syncHeader(syncType: number, length: number): Uint8Array {
-  let head = 3
-  for (let n = length; n > 127; n = Math.floor(n / 128)) head++
-  const out = new Uint8Array(head)
+  const out = new Uint8Array(syncHeaderLength(length))
   writeSyncHeader(out, syncType, length)
   return out
+}
+
+/** The bytes of a sync header before a `length`-byte payload: both type numbers, then the length's varuint. */
+function syncHeaderLength(length: number): number {
+  let head = 3
+  for (let n = length; n > 127; n = Math.floor(n / 128)) head++
+  return head
 }
 
 /** Writes the sync header of a `length`-byte payload at the start of `out`; returns its length. */
@@ -555,8 +560,7 @@ function writeSyncHeader(out: Uint8Array, syncType: number, length: number): num
  * relayed edit allocated an encoder's buffer besides its message).
  */
 function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
-  let head = 3
-  for (let n = payload.length; n > 127; n = Math.floor(n / 128)) head++
+  const head = syncHeaderLength(payload.length)
   const out = new Uint8Array(head + payload.length)
   writeSyncHeader(out, syncType, payload.length)
   out.set(payload, head)
